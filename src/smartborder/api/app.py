@@ -1,0 +1,43 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from smartborder import __version__
+from smartborder.api import problems
+from smartborder.api.deps import AppContext
+from smartborder.api.limits import BodySizeLimit
+from smartborder.api.ratelimit import TokenBucket
+from smartborder.api.routes import oauth
+from smartborder.clients import TokenSigner
+from smartborder.config import Settings
+from smartborder.store import make_engine, session_factory, upgrade
+
+
+def create_app(settings: Settings | None = None, *, migrate: bool = True) -> FastAPI:
+    """Build the API over the store named by ``settings`` (migrated to head unless told not)."""
+    settings = settings or Settings()
+    settings.ensure_home()
+    engine = make_engine(settings.db_url)
+    if migrate:
+        upgrade(engine)
+    app = FastAPI(
+        title="SmartBorder",
+        version=__version__,
+        summary="Binational U.S.-Mexico smart border: one window for pre-arrival data.",
+        openapi_url="/openapi.json",
+        docs_url="/docs",
+    )
+    app.state.ctx = AppContext(
+        settings=settings,
+        engine=engine,
+        sessions=session_factory(engine),
+        signer=TokenSigner.from_home(settings.home, ttl_s=settings.token_ttl_s),
+    )
+    app.state.public_bucket = TokenBucket(settings.public_rate_limit_per_min)
+    problems.install(app)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    # Domain routers register here, one line each.
+    app.include_router(oauth.router)
+    return app

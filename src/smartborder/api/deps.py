@@ -1,0 +1,82 @@
+"""Dependencies of the routes, as ``Annotated`` aliases: the app context, sessions, callers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from smartborder.clients import InvalidToken, Principal, TokenSigner
+from smartborder.config import Settings
+from smartborder.errors import Unauthenticated
+from smartborder.store import transaction
+
+
+@dataclass
+class AppContext:
+    """What every request shares: settings, the store, the token signer."""
+
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    signer: TokenSigner
+
+
+def get_context(request: Request) -> AppContext:
+    ctx: AppContext = request.app.state.ctx
+    return ctx
+
+
+Ctx = Annotated[AppContext, Depends(get_context)]
+
+
+def get_session(ctx: Ctx) -> Iterator[Session]:
+    """A session in one transaction: committed when the route returns, rolled back on error."""
+    with transaction(ctx.sessions) as session:
+        yield session
+
+
+DbSession = Annotated[Session, Depends(get_session)]
+
+
+def _bearer(request: Request) -> str:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthenticated()
+    return token.strip()
+
+
+def current_principal(request: Request, ctx: Ctx) -> Principal:
+    return ctx.signer.verify(_bearer(request))
+
+
+def optional_principal(request: Request, ctx: Ctx) -> Principal | None:
+    """The caller if a valid token was sent, else ``None`` (for public endpoints)."""
+    if not request.headers.get("authorization"):
+        return None
+    try:
+        return ctx.signer.verify(_bearer(request))
+    except (InvalidToken, Unauthenticated):
+        return None
+
+
+def require_scopes(*scopes: str) -> Callable[..., Principal]:
+    """A dependency that authenticates the caller and checks it holds every scope given.
+
+    Use: ``caller: Annotated[Principal, Depends(require_scopes("declarations:write"))]``.
+    """
+
+    def dependency(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+        principal.require(*scopes)
+        return principal
+
+    return dependency
+
+
+Caller = Annotated[Principal, Depends(current_principal)]
+MaybeCaller = Annotated[Principal | None, Depends(optional_principal)]

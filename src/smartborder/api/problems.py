@@ -1,0 +1,158 @@
+"""RFC 9457 problem details: the one place that maps SmartBorder errors to HTTP."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from smartborder import errors as e
+from smartborder.i18n import Lang, Text, negotiate
+
+log = logging.getLogger("smartborder.api")
+
+PROBLEM_JSON = "application/problem+json"
+TYPE_BASE = "https://smartborder.dev/problems/"
+
+_STATUS: list[tuple[type[e.SmartBorderError], int]] = [
+    (e.ValidationFailed, 422),
+    (e.InvalidInput, 400),
+    (e.Unauthenticated, 401),
+    (e.Forbidden, 403),
+    (e.NotFound, 404),
+    (e.Conflict, 409),
+    (e.TooLarge, 413),
+    (e.RateLimited, 429),
+    (e.Unavailable, 503),
+]
+
+_TITLES: dict[int, Text] = {
+    400: Text("Bad request", "Solicitud incorrecta"),
+    401: Text("Unauthorized", "No autenticado"),
+    403: Text("Forbidden", "Prohibido"),
+    404: Text("Not found", "No encontrado"),
+    405: Text("Method not allowed", "Método no permitido"),
+    409: Text("Conflict", "Conflicto"),
+    413: Text("Payload too large", "Contenido demasiado grande"),
+    415: Text("Unsupported media type", "Tipo de contenido no soportado"),
+    422: Text("Unprocessable content", "Contenido no procesable"),
+    429: Text("Too many requests", "Demasiadas solicitudes"),
+    500: Text("Internal error", "Error interno"),
+    503: Text("Service unavailable", "Servicio no disponible"),
+}
+
+
+def status_of(exc: e.SmartBorderError) -> int:
+    for kind, status in _STATUS:
+        if isinstance(exc, kind):
+            return status
+    return 500
+
+
+def problem_response(
+    status: int,
+    code: str,
+    detail: Text,
+    lang: Lang,
+    *,
+    instance: str | None = None,
+    extra: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": TYPE_BASE + code,
+        "title": _TITLES.get(status, _TITLES[500]).get(lang),
+        "status": status,
+        "detail": detail.get(lang),
+        "code": code,
+    }
+    if instance:
+        body["instance"] = instance
+    if extra:
+        body.update(extra)
+    hdrs = {"Content-Language": lang.value, **(headers or {})}
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=hdrs)
+
+
+def _lang(request: Request) -> Lang:
+    return negotiate(request.headers.get("accept-language"))
+
+
+def error_response(request: Request, exc: e.SmartBorderError) -> JSONResponse:
+    lang = _lang(request)
+    status = status_of(exc)
+    extra: dict[str, Any] = dict(exc.extra)
+    if exc.problems:
+        extra["errors"] = [p.to_dict(lang) for p in exc.problems]
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return problem_response(
+        status, exc.code, exc.message, lang, instance=request.url.path, extra=extra, headers=headers
+    )
+
+
+def _pointer(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    return "/" + "/".join(p.replace("~", "~0").replace("/", "~1") for p in parts) if parts else ""
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers that turn every error into problem+json (never a bare 500)."""
+
+    async def on_domain(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, e.SmartBorderError)
+        return error_response(request, exc)
+
+    async def on_validation(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RequestValidationError)
+        problems = []
+        for err in exc.errors():
+            kind = str(err.get("type", "invalid"))
+            msg = str(err.get("msg", "invalid value"))
+            loc = tuple(err.get("loc", ()))
+            if kind == "json_invalid":
+                text = Text(
+                    f"The body is not valid JSON: {err.get('ctx', {}).get('error', msg)}.",
+                    f"El cuerpo no es JSON válido: {err.get('ctx', {}).get('error', msg)}.",
+                )
+            else:
+                text = Text(msg, f"Valor no válido ({kind}): {msg}")
+            problems.append(e.Problem(_pointer(loc), f"request.{kind}", text))
+        first_json = any(p.code == "request.json_invalid" for p in problems)
+        err_cls = e.InvalidInput if first_json else e.ValidationFailed
+        code = "request.malformed_json" if first_json else "request.invalid"
+        return error_response(request, err_cls(code=code, problems=problems))
+
+    async def on_http(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, StarletteHTTPException)
+        status = exc.status_code
+        title = _TITLES.get(status, Text(str(exc.detail), str(exc.detail)))
+        return problem_response(
+            status,
+            f"http.{status}",
+            title,
+            _lang(request),
+            instance=request.url.path,
+            headers=dict(exc.headers or {}),
+        )
+
+    async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error on %s", request.url.path)
+        return problem_response(
+            500,
+            "internal",
+            Text(
+                "An unexpected error occurred; it has been logged. Nothing was stored.",
+                "Ocurrió un error inesperado; quedó registrado. No se guardó nada.",
+            ),
+            _lang(request),
+            instance=request.url.path,
+        )
+
+    app.add_exception_handler(e.SmartBorderError, on_domain)
+    app.add_exception_handler(RequestValidationError, on_validation)
+    app.add_exception_handler(StarletteHTTPException, on_http)
+    app.add_exception_handler(Exception, on_unexpected)

@@ -1,0 +1,1 @@
+"""One router module per domain; each declares its prefix and tag."""

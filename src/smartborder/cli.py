@@ -1,0 +1,39 @@
+"""The ``smartborder`` command: a thin Typer layer over the library, one group per domain.
+
+Exit codes: 0 success, 1 rejected input (a :class:`SmartBorderError`), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from rich.console import Console
+
+from smartborder.errors import SmartBorderError
+
+app = typer.Typer(
+    name="smartborder",
+    help="SmartBorder: pre-clearance, credentials, admissibility, KPIs and the port twin.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+err_console = Console(stderr=True)
+
+# Domain groups register here (one line each): app.add_typer(<domain>_cli.app, name="<domain>")
+
+
+def main() -> None:
+    """Entry point: run the app, turning domain errors into a bilingual message and exit 1."""
+    try:
+        app(standalone_mode=True)
+    except SmartBorderError as exc:
+        report_error(exc)
+        sys.exit(1)
+
+
+def report_error(exc: SmartBorderError) -> None:
+    err_console.print(f"[bold red]error[/] [{exc.code}] {exc.message.en}")
+    err_console.print(f"[dim]        {exc.message.es}[/]")
+    for p in exc.problems:
+        err_console.print(f"  {p.pointer or '/'}  {p.code}: {p.message.en} / {p.message.es}")

@@ -1,0 +1,106 @@
+"""Roles of the organizations that use SmartBorder, and the OAuth2 scopes each may hold.
+
+Scopes for credentials follow the W3C CCG Traceability Interoperability spec; the others are
+SmartBorder's own (``<resource>:<verb>``).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    CARRIER = "carrier"
+    BROKER = "broker"
+    CBP = "cbp"  # U.S. Customs and Border Protection: northbound records
+    ANAM = "anam"  # Agencia Nacional de Aduanas de México: southbound records
+    PUBLIC = "public"
+    ADMIN = "admin"
+
+    @property
+    def is_agency(self) -> bool:
+        return self in (Role.CBP, Role.ANAM)
+
+    @property
+    def is_industry(self) -> bool:
+        return self in (Role.CARRIER, Role.BROKER)
+
+
+# Traceability Interop scopes
+VC_SCOPES = (
+    "issue:credentials",
+    "verify:credentials",
+    "read:credentials",
+    "update:credentials",
+    "prove:presentations",
+    "verify:presentations",
+    "submit:presentations",
+    "resolve:dids",
+)
+
+DECLARATIONS_WRITE = "declarations:write"
+DECLARATIONS_READ = "declarations:read"
+DECISIONS_READ = "decisions:read"
+EVENTS_WRITE = "events:write"
+KPI_READ = "kpi:read"
+POLICY_READ = "policy:read"
+POLICY_WRITE = "policy:write"
+POLICY_IMPACT = "policy:impact"
+TWIN_RUN = "twin:run"
+CLIENTS_ADMIN = "clients:admin"
+
+ALL_SCOPES: frozenset[str] = frozenset(
+    (
+        *VC_SCOPES,
+        DECLARATIONS_WRITE,
+        DECLARATIONS_READ,
+        DECISIONS_READ,
+        EVENTS_WRITE,
+        KPI_READ,
+        POLICY_READ,
+        POLICY_WRITE,
+        POLICY_IMPACT,
+        TWIN_RUN,
+        CLIENTS_ADMIN,
+    )
+)
+
+_INDUSTRY = frozenset(
+    {
+        DECLARATIONS_WRITE,
+        DECLARATIONS_READ,
+        DECISIONS_READ,
+        KPI_READ,
+        POLICY_READ,
+        "issue:credentials",
+        "verify:credentials",
+        "read:credentials",
+        "update:credentials",
+        "prove:presentations",
+        "verify:presentations",
+        "submit:presentations",
+        "resolve:dids",
+    }
+)
+_AGENCY = frozenset(
+    {
+        DECLARATIONS_READ,
+        DECISIONS_READ,
+        EVENTS_WRITE,
+        KPI_READ,
+        POLICY_READ,
+        POLICY_WRITE,
+        POLICY_IMPACT,
+        TWIN_RUN,
+        *VC_SCOPES,
+    }
+)
+
+ROLE_SCOPES: dict[Role, frozenset[str]] = {
+    Role.CARRIER: _INDUSTRY,
+    Role.BROKER: _INDUSTRY,
+    Role.CBP: _AGENCY,
+    Role.ANAM: _AGENCY,
+    Role.PUBLIC: frozenset({KPI_READ, POLICY_READ, "resolve:dids", "verify:credentials"}),
+    Role.ADMIN: ALL_SCOPES,
+}

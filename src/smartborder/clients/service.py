@@ -1,0 +1,198 @@
+"""Create API clients, check their secrets, and issue and verify short-lived access tokens.
+
+Secrets are stored as scrypt hashes; tokens are JWTs (HS256) signed with a node key shared
+by every API node of a deployment, so nodes stay stateless behind a load balancer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from joserfc import jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import OctKey
+from sqlalchemy.orm import Session
+
+from smartborder.clients.errors import InvalidClient, InvalidToken, MissingScope, UnknownRole
+from smartborder.clients.roles import ROLE_SCOPES, Role
+from smartborder.i18n import Text
+from smartborder.store import clients as repo
+from smartborder.store.tables.clients import ApiClientRow
+
+# scrypt cost: N=2**14, r=8, p=1 is the interactive-login setting recommended in RFC 7914 §2.
+_SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
+TOKEN_ISSUER = "smartborder"
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is calling: the client, its organization, role and granted scopes."""
+
+    client_id: str
+    org: str
+    role: Role
+    scopes: frozenset[str]
+
+    def require(self, *scopes: str) -> None:
+        missing = [s for s in scopes if s not in self.scopes]
+        if missing:
+            need = " ".join(missing)
+            raise MissingScope(
+                Text(
+                    f"This needs the scope(s) {need}; your client ({self.role}) lacks them.",
+                    f"Esto requiere el/los alcance(s) {need}; su cliente ({self.role}) no los tiene.",
+                ),
+                extra={"missing_scopes": missing},
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class NewClient:
+    """A client just created; the secret is shown once and never stored in clear."""
+
+    org: str
+    role: Role
+    client_id: str
+    client_secret: str
+    scopes: frozenset[str]
+
+    def to_dict(self) -> dict[str, str]:
+        return {
+            "org": self.org,
+            "role": self.role.value,
+            "client_id": self.client_id,
+            "client_secret": self.client_secret,
+        }
+
+
+def hash_secret(secret: str) -> str:
+    salt = os.urandom(16)
+    digest = hashlib.scrypt(secret.encode(), salt=salt, **_SCRYPT)
+    return f"scrypt${salt.hex()}${digest.hex()}"
+
+
+def check_secret(secret: str, stored: str) -> bool:
+    try:
+        scheme, salt_hex, digest_hex = stored.split("$")
+    except ValueError:
+        return False
+    if scheme != "scrypt":
+        return False
+    digest = hashlib.scrypt(secret.encode(), salt=bytes.fromhex(salt_hex), **_SCRYPT)
+    return hmac.compare_digest(digest.hex(), digest_hex)
+
+
+def parse_role(value: str) -> Role:
+    try:
+        return Role(value)
+    except ValueError:
+        roles = ", ".join(r.value for r in Role)
+        raise UnknownRole(
+            Text(
+                f"Unknown role {value!r}; use one of: {roles}.",
+                f"Rol desconocido {value!r}; use uno de: {roles}.",
+            ),
+        ) from None
+
+
+def create_client(
+    session: Session, *, org: str, role: Role | str, scopes: frozenset[str] | None = None
+) -> NewClient:
+    """Create a client of ``org`` with ``role``; returns the secret (shown once)."""
+    role = parse_role(role) if isinstance(role, str) else role
+    granted = ROLE_SCOPES[role] if scopes is None else scopes & ROLE_SCOPES[role]
+    client_id = f"{role.value}-{secrets.token_hex(6)}"
+    secret = secrets.token_urlsafe(32)
+    repo.add_client(
+        session,
+        ApiClientRow(
+            client_id=client_id,
+            org=org,
+            role=role.value,
+            scopes=" ".join(sorted(granted)),
+            secret_hash=hash_secret(secret),
+            active=True,
+            created_at=datetime.now(UTC),
+        ),
+    )
+    return NewClient(org, role, client_id, secret, frozenset(granted))
+
+
+def authenticate(session: Session, client_id: str, client_secret: str) -> Principal:
+    """Check a client's secret; raise :class:`InvalidClient` on any mismatch."""
+    row = repo.get_client(session, client_id)
+    if row is None or not row.active or not check_secret(client_secret, row.secret_hash):
+        raise InvalidClient()
+    return Principal(row.client_id, row.org, Role(row.role), frozenset(row.scopes.split()))
+
+
+class TokenSigner:
+    """Issues and verifies access tokens with one symmetric node key."""
+
+    def __init__(self, key: bytes, *, ttl_s: int) -> None:
+        self._key = OctKey.import_key(key)
+        self.ttl_s = ttl_s
+
+    @classmethod
+    def from_home(cls, home: Path, *, ttl_s: int) -> TokenSigner:
+        """Load the node key from ``home/token.key``, creating it (mode 0600) on first use."""
+        path = home / "token.key"
+        if not path.exists():
+            home.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(secrets.token_bytes(32))
+        return cls(path.read_bytes(), ttl_s=ttl_s)
+
+    def issue(
+        self,
+        principal: Principal,
+        *,
+        scopes: frozenset[str] | None = None,
+        now: float | None = None,
+    ) -> tuple[str, int]:
+        """Return ``(token, expires_in)``; ``scopes`` may narrow what the client holds."""
+        granted = principal.scopes if scopes is None else scopes & principal.scopes
+        iat = int(now if now is not None else time.time())
+        claims = {
+            "iss": TOKEN_ISSUER,
+            "sub": principal.client_id,
+            "org": principal.org,
+            "role": principal.role.value,
+            "scope": " ".join(sorted(granted)),
+            "iat": iat,
+            "exp": iat + self.ttl_s,
+            "jti": secrets.token_hex(8),
+        }
+        return jwt.encode({"alg": "HS256"}, claims, self._key), self.ttl_s
+
+    def verify(self, token: str, *, now: float | None = None) -> Principal:
+        try:
+            tok = jwt.decode(token, self._key, algorithms=["HS256"])
+            claims = tok.claims
+            exp = int(claims["exp"])
+            if claims.get("iss") != TOKEN_ISSUER:
+                raise InvalidToken()
+            if (now if now is not None else time.time()) >= exp:
+                raise InvalidToken(
+                    Text(
+                        "The access token has expired; request a new one at POST /oauth/token.",
+                        "El token de acceso expiró; solicite uno nuevo en POST /oauth/token.",
+                    ),
+                    code="auth.token_expired",
+                )
+            return Principal(
+                str(claims["sub"]),
+                str(claims["org"]),
+                Role(str(claims["role"])),
+                frozenset(str(claims.get("scope", "")).split()),
+            )
+        except (JoseError, KeyError, ValueError, TypeError) as exc:
+            raise InvalidToken() from exc

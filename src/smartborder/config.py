@@ -1,0 +1,66 @@
+"""Settings from the environment (``SMARTBORDER_*``), in one place.
+
+Every setting is documented here and in README.md (a test checks that they match).
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SMARTBORDER_", extra="ignore")
+
+    home: Path = Field(
+        default=Path(".smartborder"),
+        description="Data directory: SQLite database, keys, demo clients, caches.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of the store; default: SQLite file $SMARTBORDER_HOME/smartborder.db.",
+    )
+    hs_file: Path | None = Field(
+        default=None,
+        description="HS 2022 nomenclature CSV (hscode,level columns); enables the full subheading check.",
+    )
+    contexts_dir: Path | None = Field(
+        default=None,
+        description="Local directory of JSON-LD context documents; no network fetch is ever made.",
+    )
+    token_ttl_s: int = Field(default=900, description="Lifetime of OAuth2 access tokens, seconds.")
+    max_body_bytes: int = Field(
+        default=1_048_576, description="Largest request body the API accepts, bytes (413 above)."
+    )
+    public_rate_limit_per_min: int = Field(
+        default=600, description="Requests per minute per client address on public endpoints."
+    )
+    dask_scheduler: str | None = Field(
+        default=None,
+        description="Address of an existing Dask scheduler (tcp://HOST:PORT); default: a local cluster.",
+    )
+    base_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Public base URL of this node (used in its DID document and links).",
+    )
+
+    @cached_property
+    def db_url(self) -> str:
+        """The effective database URL."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.home / 'smartborder.db').resolve()}"
+
+    def ensure_home(self) -> Path:
+        self.home.mkdir(parents=True, exist_ok=True)
+        return self.home
+
+
+def get_settings() -> Settings:
+    return Settings()
+
+
+__all__ = ["Settings", "get_settings"]
