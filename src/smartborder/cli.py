@@ -20,7 +20,8 @@ app = typer.Typer(
 )
 err_console = Console(stderr=True)
 
-# Domain groups register here (one line each): app.add_typer(<domain>_cli.app, name="<domain>")
+# Domain groups register here, one line each:
+#   from smartborder.commands import twin as twin_cmd; app.add_typer(twin_cmd.app, name="twin")
 
 
 def main() -> None:
