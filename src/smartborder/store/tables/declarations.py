@@ -1,0 +1,91 @@
+"""Pre-arrival declarations: records, their immutable versions, decisions and lifecycle."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from smartborder.store.base import Base
+
+
+class DeclarationRow(Base):
+    """One pre-arrival record; its content lives in versions, never overwritten."""
+
+    __tablename__ = "declarations"
+    __table_args__ = (
+        UniqueConstraint("submitter_org", "dedupe_key", name="uq_declarations_submitter_dedupe"),
+        Index("ix_declarations_port_arrival", "port_code", "expected_arrival"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    submitter_org: Mapped[str] = mapped_column(String(200), index=True)
+    submitter_client: Mapped[str] = mapped_column(String(64))
+    dedupe_key: Mapped[str] = mapped_column(String(200))
+    port_code: Mapped[str] = mapped_column(String(4))
+    direction: Mapped[str] = mapped_column(String(16), index=True)
+    expected_arrival: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    state: Mapped[str] = mapped_column(String(16))
+    current_version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class DeclarationVersionRow(Base):
+    __tablename__ = "declaration_versions"
+
+    declaration_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("declarations.id", ondelete="CASCADE"), primary_key=True
+    )
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    content_sha256: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[str] = mapped_column(Text)  # canonical JSON of the validated declaration
+    submitted_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class DecisionRow(Base):
+    __tablename__ = "decisions"
+    __table_args__ = (
+        Index("ix_decisions_port_decided", "port_code", "decided_at"),
+        Index("ix_decisions_direction_decided", "direction", "decided_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    declaration_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("declarations.id", ondelete="CASCADE"), index=True
+    )
+    version: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))
+    port_code: Mapped[str] = mapped_column(String(4))
+    direction: Mapped[str] = mapped_column(String(16))
+    outcome: Mapped[str] = mapped_column(String(32))
+    lane: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    risk_score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    agencies: Mapped[str] = mapped_column(String(32))
+    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    body: Mapped[str] = mapped_column(Text)  # the whole decision (reasons, versions) as JSON
+
+
+class StateChangeRow(Base):
+    __tablename__ = "declaration_states"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    declaration_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("declarations.id", ondelete="CASCADE"), index=True
+    )
+    state: Mapped[str] = mapped_column(String(16))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(64))
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
