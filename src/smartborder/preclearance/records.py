@@ -1,0 +1,370 @@
+"""Submissions, amendments and reads of pre-arrival records: the single window's write path.
+
+Every write is one transaction: validate, decide, then insert the record, its version, the
+decision and the state changes together. A rejected request leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, Protocol
+
+import orjson
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+
+from smartborder.clients import Principal
+from smartborder.errors import Conflict, Forbidden, NotFound
+from smartborder.i18n import Text
+from smartborder.preclearance.lifecycle import (
+    State,
+    check_amendable,
+    check_can_move,
+    check_transition,
+    visibility,
+)
+from smartborder.store import declarations as repo
+from smartborder.store.tables.declarations import (
+    DecisionRow,
+    DeclarationRow,
+    DeclarationVersionRow,
+    StateChangeRow,
+)
+
+
+class Decider(Protocol):
+    """What the write path needs of the pipeline: parse a payload and decide it."""
+
+    def parse(self, payload: Mapping[str, Any], *, now: datetime) -> Any: ...
+
+    def decide(self, declaration: Any, *, now: datetime) -> Any: ...
+
+
+class RecordSummary(BaseModel):
+    id: str
+    kind: str
+    state: str
+    port_code: str
+    direction: str
+    expected_arrival: datetime
+    current_version: int
+    submitter_org: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class SubmissionResult(BaseModel):
+    record: RecordSummary
+    decision: dict[str, Any]
+    created: bool
+
+
+class VersionView(BaseModel):
+    version: int
+    created_at: datetime
+    submitted_by: str
+    content_sha256: str
+    declaration: dict[str, Any]
+
+
+class StateView(BaseModel):
+    state: str
+    at: datetime
+    actor: str
+    note: str | None = None
+
+
+class RecordDetail(BaseModel):
+    record: RecordSummary
+    versions: list[VersionView]
+    decisions: list[dict[str, Any]]
+    history: list[StateView]
+
+
+class KeyReused(Conflict):
+    code = "declaration.idempotency_conflict"
+    default_message = Text(
+        "This idempotency key (or shipment control number) was already used for different "
+        "content. Use a new key for a new declaration, or amend the existing one.",
+        "Esta clave de idempotencia (o número de control de embarque) ya se usó con otro "
+        "contenido. Use una clave nueva para una declaración nueva, o enmiende la existente.",
+    )
+
+
+def _not_found(declaration_id: str) -> NotFound:
+    return NotFound(
+        Text(
+            f"No declaration {declaration_id} visible to your client.",
+            f"No hay una declaración {declaration_id} visible para su cliente.",
+        ),
+        code="declaration.not_found",
+    )
+
+
+def canonical(declaration: BaseModel) -> tuple[bytes, str]:
+    """Canonical JSON of a validated declaration and its SHA-256 (for idempotency checks)."""
+    raw = orjson.dumps(declaration.model_dump(mode="json"), option=orjson.OPT_SORT_KEYS)
+    return raw, hashlib.sha256(raw).hexdigest()
+
+
+def dedupe_key(declaration: Any, idempotency_key: str | None) -> str:
+    key = idempotency_key or getattr(declaration, "idempotency_key", None)
+    if key:
+        return f"key:{key}"
+    scns = getattr(declaration, "shipment_control_numbers", None)
+    if scns:
+        return "scn:" + ",".join(sorted(scns))
+    return f"auto:{uuid.uuid4()}"
+
+
+def summary(row: DeclarationRow) -> RecordSummary:
+    return RecordSummary(
+        id=row.id,
+        kind=row.kind,
+        state=row.state,
+        port_code=row.port_code,
+        direction=row.direction,
+        expected_arrival=row.expected_arrival,
+        current_version=row.current_version,
+        submitter_org=row.submitter_org,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def _decision_row(
+    declaration_id: str, version: int, kind: str, declaration: Any, decision: Any
+) -> DecisionRow:
+    body = decision.model_dump(mode="json")
+    return DecisionRow(
+        declaration_id=declaration_id,
+        version=version,
+        kind=kind,
+        port_code=declaration.port_code,
+        direction=str(declaration.direction),
+        outcome=str(body["outcome"]),
+        lane=body.get("lane"),
+        risk_score=body.get("risk_score"),
+        agencies=",".join(body.get("agencies") or []),
+        decided_at=decision.decided_at,
+        body=orjson.dumps(body).decode(),
+    )
+
+
+def submit(
+    session: Session,
+    principal: Principal,
+    payload: Mapping[str, Any],
+    *,
+    decider: Decider,
+    now: datetime,
+    idempotency_key: str | None = None,
+) -> SubmissionResult:
+    """Validate, decide and store a new declaration; a retried submission returns the original."""
+    if not principal.role.is_industry and principal.role.value != "admin":
+        raise Forbidden(
+            Text(
+                "Only carriers, brokers and administrators submit declarations.",
+                "Solo transportistas, agentes aduanales y administradores envían declaraciones.",
+            ),
+            code="declaration.not_submitter_role",
+        )
+    declaration = decider.parse(payload, now=now)
+    raw, digest = canonical(declaration)
+    key = dedupe_key(declaration, idempotency_key)
+    existing = repo.find_by_key(session, principal.org, key)
+    if existing is not None:
+        return _replay(session, existing, digest)
+    decision = decider.decide(declaration, now=now)
+    record_id = str(uuid.uuid4())
+    kind = str(declaration.kind)
+    record = DeclarationRow(
+        id=record_id,
+        kind=kind,
+        submitter_org=principal.org,
+        submitter_client=principal.client_id,
+        dedupe_key=key,
+        port_code=declaration.port_code,
+        direction=str(declaration.direction),
+        expected_arrival=declaration.expected_arrival,
+        state=State.DECIDED.value,
+        current_version=1,
+        created_at=now,
+        updated_at=now,
+    )
+    version = DeclarationVersionRow(
+        declaration_id=record_id,
+        version=1,
+        content_sha256=digest,
+        payload=raw.decode(),
+        submitted_by=principal.client_id,
+        created_at=now,
+    )
+    states = [
+        StateChangeRow(
+            declaration_id=record_id, state=State.SUBMITTED, at=now, actor=principal.client_id
+        ),
+        StateChangeRow(
+            declaration_id=record_id, state=State.DECIDED, at=decision.decided_at, actor="pipeline"
+        ),
+    ]
+    row = _decision_row(record_id, 1, kind, declaration, decision)
+    if not repo.insert_new(session, record, version, row, states):
+        winner = repo.find_by_key(session, principal.org, key)
+        if winner is None:  # pragma: no cover - the unique index said it exists
+            raise KeyReused()
+        return _replay(session, winner, digest)
+    return SubmissionResult(record=summary(record), decision=row_body(row), created=True)
+
+
+def _replay(session: Session, existing: DeclarationRow, digest: str) -> SubmissionResult:
+    if repo.first_version_hash(session, existing.id) != digest:
+        raise KeyReused(extra={"declaration_id": existing.id})
+    first = next(d for d in repo.decisions_of(session, existing.id) if d.version == 1)
+    return SubmissionResult(record=summary(existing), decision=row_body(first), created=False)
+
+
+def row_body(row: DecisionRow) -> dict[str, Any]:
+    body: dict[str, Any] = orjson.loads(row.body)
+    body["declaration_id"] = row.declaration_id
+    body["version"] = row.version
+    return body
+
+
+def amend(
+    session: Session,
+    principal: Principal,
+    declaration_id: str,
+    payload: Mapping[str, Any],
+    *,
+    decider: Decider,
+    now: datetime,
+) -> SubmissionResult:
+    """Store a new version of a record (never overwriting) and decide it again."""
+    record = repo.get_visible(session, declaration_id, visibility(principal))
+    if record is None or (
+        principal.role.value != "admin" and record.submitter_org != principal.org
+    ):
+        raise _not_found(declaration_id)
+    check_amendable(State(record.state))
+    declaration = decider.parse(payload, now=now)
+    if str(declaration.kind) != record.kind:
+        raise Conflict(
+            Text(
+                f"An amendment must keep the kind of the record ({record.kind}).",
+                f"Una enmienda debe conservar el tipo del registro ({record.kind}).",
+            ),
+            code="declaration.kind_changed",
+        )
+    raw, digest = canonical(declaration)
+    versions = repo.versions_of(session, record.id)
+    if versions[-1].content_sha256 == digest:  # a retried amendment
+        last = repo.decisions_of(session, record.id)[-1]
+        return SubmissionResult(record=summary(record), decision=row_body(last), created=False)
+    number = versions[-1].version + 1
+    decision = decider.decide(declaration, now=now)
+    row = _decision_row(record.id, number, record.kind, declaration, decision)
+    record.port_code = declaration.port_code
+    record.expected_arrival = declaration.expected_arrival
+    repo.add_version(
+        session,
+        record,
+        DeclarationVersionRow(
+            declaration_id=record.id,
+            version=number,
+            content_sha256=digest,
+            payload=raw.decode(),
+            submitted_by=principal.client_id,
+            created_at=now,
+        ),
+        row,
+        StateChangeRow(
+            declaration_id=record.id,
+            state=State.DECIDED,
+            at=decision.decided_at,
+            actor="pipeline",
+            note=f"amendment v{number}",
+        ),
+    )
+    return SubmissionResult(record=summary(record), decision=row_body(row), created=True)
+
+
+def get_record(session: Session, principal: Principal, declaration_id: str) -> RecordDetail:
+    """A record with its full history, if the caller may see it (else 404, never 403)."""
+    record = repo.get_visible(session, declaration_id, visibility(principal))
+    if record is None:
+        raise _not_found(declaration_id)
+    return RecordDetail(
+        record=summary(record),
+        versions=[
+            VersionView(
+                version=v.version,
+                created_at=v.created_at,
+                submitted_by=v.submitted_by,
+                content_sha256=v.content_sha256,
+                declaration=orjson.loads(v.payload),
+            )
+            for v in repo.versions_of(session, record.id)
+        ],
+        decisions=[row_body(d) for d in repo.decisions_of(session, record.id)],
+        history=[
+            StateView(state=s.state, at=s.at, actor=s.actor, note=s.note)
+            for s in repo.states_of(session, record.id)
+        ],
+    )
+
+
+def record_state(
+    session: Session,
+    principal: Principal,
+    declaration_id: str,
+    target: State,
+    *,
+    now: datetime,
+    note: str | None = None,
+) -> RecordSummary:
+    """Record arrival, release, inspection or closing, by the agency the record binds."""
+    record = repo.get_visible(session, declaration_id, visibility(principal))
+    if record is None:
+        raise _not_found(declaration_id)
+    check_can_move(principal, record.direction)
+    check_transition(State(record.state), target)
+    repo.add_state(
+        session,
+        record,
+        StateChangeRow(
+            declaration_id=record.id,
+            state=target.value,
+            at=now,
+            actor=principal.client_id,
+            note=note,
+        ),
+    )
+    return summary(record)
+
+
+def list_decisions(
+    session: Session,
+    principal: Principal,
+    *,
+    port: str | None = None,
+    direction: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
+    rows = repo.list_decisions(
+        session,
+        visibility(principal),
+        port=port,
+        direction=direction,
+        since=since,
+        until=until,
+        limit=limit,
+        offset=offset,
+    )
+    return [row_body(r) for r in rows]

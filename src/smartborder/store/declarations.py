@@ -1,0 +1,189 @@
+"""Queries on declarations, their versions, decisions and lifecycle states."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, false, func, insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from smartborder.store.tables.declarations import (
+    DecisionRow,
+    DeclarationRow,
+    DeclarationVersionRow,
+    StateChangeRow,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Visibility:
+    """Which records a caller may see: ``None`` fields mean no restriction on that axis."""
+
+    org: str | None = None
+    direction: str | None = None
+    nothing: bool = False
+
+
+def _visible(stmt: Select[DeclarationRow], vis: Visibility) -> Select[DeclarationRow]:
+    if vis.nothing:
+        return stmt.where(false())
+    if vis.org is not None:
+        stmt = stmt.where(DeclarationRow.submitter_org == vis.org)
+    if vis.direction is not None:
+        stmt = stmt.where(DeclarationRow.direction == vis.direction)
+    return stmt
+
+
+def find_by_key(session: Session, org: str, dedupe_key: str) -> DeclarationRow | None:
+    return session.scalars(
+        select(DeclarationRow).where(
+            DeclarationRow.submitter_org == org, DeclarationRow.dedupe_key == dedupe_key
+        )
+    ).first()
+
+
+def get_visible(session: Session, declaration_id: str, vis: Visibility) -> DeclarationRow | None:
+    stmt = _visible(select(DeclarationRow).where(DeclarationRow.id == declaration_id), vis)
+    return session.scalars(stmt).first()
+
+
+def insert_new(
+    session: Session,
+    record: DeclarationRow,
+    version: DeclarationVersionRow,
+    decision: DecisionRow,
+    states: Sequence[StateChangeRow],
+) -> bool:
+    """Insert a new record with its first version, decision and states.
+
+    Returns False (and writes nothing) when another submission with the same
+    (submitter, key) won a race; the caller then reads that one.
+    """
+    try:
+        with session.begin_nested():
+            session.add(record)
+            session.flush()
+            session.add_all([version, decision, *states])
+            session.flush()
+    except IntegrityError:
+        return False
+    return True
+
+
+def add_version(
+    session: Session,
+    record: DeclarationRow,
+    version: DeclarationVersionRow,
+    decision: DecisionRow,
+    state: StateChangeRow,
+) -> None:
+    record.current_version = version.version
+    record.updated_at = version.created_at
+    record.state = state.state
+    session.add_all([version, decision, state])
+    session.flush()
+
+
+def versions_of(session: Session, declaration_id: str) -> list[DeclarationVersionRow]:
+    return list(
+        session.scalars(
+            select(DeclarationVersionRow)
+            .where(DeclarationVersionRow.declaration_id == declaration_id)
+            .order_by(DeclarationVersionRow.version)
+        )
+    )
+
+
+def first_version_hash(session: Session, declaration_id: str) -> str | None:
+    return session.scalar(
+        select(DeclarationVersionRow.content_sha256).where(
+            DeclarationVersionRow.declaration_id == declaration_id,
+            DeclarationVersionRow.version == 1,
+        )
+    )
+
+
+def decisions_of(session: Session, declaration_id: str) -> list[DecisionRow]:
+    return list(
+        session.scalars(
+            select(DecisionRow)
+            .where(DecisionRow.declaration_id == declaration_id)
+            .order_by(DecisionRow.id)
+        )
+    )
+
+
+def states_of(session: Session, declaration_id: str) -> list[StateChangeRow]:
+    return list(
+        session.scalars(
+            select(StateChangeRow)
+            .where(StateChangeRow.declaration_id == declaration_id)
+            .order_by(StateChangeRow.id)
+        )
+    )
+
+
+def add_state(session: Session, record: DeclarationRow, change: StateChangeRow) -> None:
+    record.state = change.state
+    record.updated_at = change.at
+    session.add(change)
+    session.flush()
+
+
+def list_decisions(
+    session: Session,
+    vis: Visibility,
+    *,
+    port: str | None = None,
+    direction: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[DecisionRow]:
+    """Latest-first decisions the caller may see, filtered by port, direction and time."""
+    if vis.nothing:
+        return []
+    stmt = select(DecisionRow).join(DeclarationRow, DeclarationRow.id == DecisionRow.declaration_id)
+    if vis.org is not None:
+        stmt = stmt.where(DeclarationRow.submitter_org == vis.org)
+    if vis.direction is not None:
+        stmt = stmt.where(DecisionRow.direction == vis.direction)
+    if port is not None:
+        stmt = stmt.where(DecisionRow.port_code == port)
+    if direction is not None:
+        stmt = stmt.where(DecisionRow.direction == direction)
+    if since is not None:
+        stmt = stmt.where(DecisionRow.decided_at >= since)
+    if until is not None:
+        stmt = stmt.where(DecisionRow.decided_at < until)
+    stmt = stmt.order_by(DecisionRow.decided_at.desc(), DecisionRow.id.desc())
+    return list(session.scalars(stmt.limit(limit).offset(offset)))
+
+
+def decision_counts(
+    session: Session, *, since: datetime, until: datetime
+) -> list[tuple[str, str, str, str | None, int]]:
+    """(port, kind, outcome, lane, count) of decisions in [since, until): the landing page's table."""
+    stmt = (
+        select(
+            DecisionRow.port_code,
+            DecisionRow.kind,
+            DecisionRow.outcome,
+            DecisionRow.lane,
+            func.count(),
+        )
+        .where(DecisionRow.decided_at >= since, DecisionRow.decided_at < until)
+        .group_by(DecisionRow.port_code, DecisionRow.kind, DecisionRow.outcome, DecisionRow.lane)
+    )
+    return [(p, k, o, lane, int(n)) for p, k, o, lane, n in session.execute(stmt)]
+
+
+def bulk_insert(session: Session, rows: dict[type, list[dict[str, object]]]) -> None:
+    """Fast path for many new records at once (the demo day): Core inserts, one transaction."""
+    for table in (DeclarationRow, DeclarationVersionRow, DecisionRow, StateChangeRow):
+        if rows.get(table):
+            session.execute(insert(table), rows[table])
