@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, String, Text
+from sqlalchemy import Boolean, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from smartborder.store.base import Base
+from smartborder.store.base import Base, UtcDateTime
 
 
 class ApiClientRow(Base):
@@ -19,4 +19,4 @@ class ApiClientRow(Base):
     scopes: Mapped[str] = mapped_column(Text)  # space-separated, as in OAuth2
     secret_hash: Mapped[str] = mapped_column(String(256))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())

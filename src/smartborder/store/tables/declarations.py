@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
-    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -16,7 +15,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from smartborder.store.base import Base
+from smartborder.store.base import Base, UtcDateTime
 
 
 class DeclarationRow(Base):
@@ -35,11 +34,11 @@ class DeclarationRow(Base):
     dedupe_key: Mapped[str] = mapped_column(String(200))
     port_code: Mapped[str] = mapped_column(String(4))
     direction: Mapped[str] = mapped_column(String(16), index=True)
-    expected_arrival: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expected_arrival: Mapped[datetime] = mapped_column(UtcDateTime())
     state: Mapped[str] = mapped_column(String(16))
     current_version: Mapped[int] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class DeclarationVersionRow(Base):
@@ -52,7 +51,7 @@ class DeclarationVersionRow(Base):
     content_sha256: Mapped[str] = mapped_column(String(64))
     payload: Mapped[str] = mapped_column(Text)  # canonical JSON of the validated declaration
     submitted_by: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class DecisionRow(Base):
@@ -74,7 +73,7 @@ class DecisionRow(Base):
     lane: Mapped[str | None] = mapped_column(String(32), nullable=True)
     risk_score: Mapped[float | None] = mapped_column(Float, nullable=True)
     agencies: Mapped[str] = mapped_column(String(32))
-    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[datetime] = mapped_column(UtcDateTime())
     body: Mapped[str] = mapped_column(Text)  # the whole decision (reasons, versions) as JSON
 
 
@@ -86,6 +85,6 @@ class StateChangeRow(Base):
         String(36), ForeignKey("declarations.id", ondelete="CASCADE"), index=True
     )
     state: Mapped[str] = mapped_column(String(16))
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
     actor: Mapped[str] = mapped_column(String(64))
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
