@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from smartborder.clients import Principal
-from smartborder.errors import Conflict, Forbidden, NotFound
+from smartborder.errors import Conflict, Forbidden, NotFound, SmartBorderError
 from smartborder.i18n import Text
 from smartborder.preclearance.lifecycle import (
     State,
@@ -164,14 +164,7 @@ def submit(
     idempotency_key: str | None = None,
 ) -> SubmissionResult:
     """Validate, decide and store a new declaration; a retried submission returns the original."""
-    if not principal.role.is_industry and principal.role.value != "admin":
-        raise Forbidden(
-            Text(
-                "Only carriers, brokers and administrators submit declarations.",
-                "Solo transportistas, agentes aduanales y administradores envían declaraciones.",
-            ),
-            code="declaration.not_submitter_role",
-        )
+    _check_submitter(principal)
     declaration = decider.parse(payload, now=now)
     raw, digest = canonical(declaration)
     key = dedupe_key(declaration, idempotency_key)
@@ -368,3 +361,142 @@ def list_decisions(
         offset=offset,
     )
     return [row_body(r) for r in rows]
+
+
+class BatchItem(BaseModel):
+    """The outcome of one declaration of a batch: a record and decision, or its problems."""
+
+    index: int
+    record: RecordSummary | None = None
+    decision: dict[str, Any] | None = None
+    created: bool = False
+    error: dict[str, Any] | None = None
+
+
+def submit_many(
+    session: Session,
+    principal: Principal,
+    payloads: list[Mapping[str, Any]],
+    *,
+    decider: Decider,
+    now: datetime,
+) -> list[BatchItem]:
+    """Submit many declarations in one transaction (fast path for batches and the demo day).
+
+    Each item is validated and decided on its own; invalid items are reported with their
+    problems and the valid ones stored, so one bad manifest line loses no other record.
+    Items whose key was already used replay the stored record like :func:`submit`.
+    """
+    _check_submitter(principal)
+    results: list[BatchItem] = []
+    fresh: list[tuple[int, Any, bytes, str, str]] = []
+    seen: set[str] = set()
+    for i, payload in enumerate(payloads):
+        try:
+            declaration = decider.parse(payload, now=now)
+        except SmartBorderError as exc:
+            results.append(BatchItem(index=i, error=_error_dict(exc)))
+            continue
+        raw, digest = canonical(declaration)
+        key = dedupe_key(declaration, None)
+        if key in seen:
+            results.append(BatchItem(index=i, error=_error_dict(KeyReused())))
+            continue
+        seen.add(key)
+        fresh.append((i, declaration, raw, digest, key))
+    existing = repo.find_keys(session, principal.org, [f[4] for f in fresh])
+    rows: dict[type, list[dict[str, object]]] = {
+        DeclarationRow: [],
+        DeclarationVersionRow: [],
+        DecisionRow: [],
+        StateChangeRow: [],
+    }
+    for i, declaration, raw, digest, key in fresh:
+        if key in existing:
+            try:
+                results.append(
+                    BatchItem(index=i, **_replay(session, existing[key], digest).model_dump())
+                )
+            except SmartBorderError as exc:
+                results.append(BatchItem(index=i, error=_error_dict(exc)))
+            continue
+        decision = decider.decide(declaration, now=now)
+        record_id = str(uuid.uuid4())
+        kind = str(declaration.kind)
+        record = DeclarationRow(
+            id=record_id,
+            kind=kind,
+            submitter_org=principal.org,
+            submitter_client=principal.client_id,
+            dedupe_key=key,
+            port_code=declaration.port_code,
+            direction=str(declaration.direction),
+            expected_arrival=declaration.expected_arrival,
+            state=State.DECIDED.value,
+            current_version=1,
+            created_at=now,
+            updated_at=now,
+        )
+        drow = _decision_row(record_id, 1, kind, declaration, decision)
+        rows[DeclarationRow].append(_as_dict(record))
+        rows[DeclarationVersionRow].append(
+            {
+                "declaration_id": record_id,
+                "version": 1,
+                "content_sha256": digest,
+                "payload": raw.decode(),
+                "submitted_by": principal.client_id,
+                "created_at": now,
+            }
+        )
+        rows[DecisionRow].append(_as_dict(drow))
+        rows[StateChangeRow].extend(
+            [
+                {
+                    "declaration_id": record_id,
+                    "state": State.SUBMITTED.value,
+                    "at": now,
+                    "actor": principal.client_id,
+                    "note": None,
+                },
+                {
+                    "declaration_id": record_id,
+                    "state": State.DECIDED.value,
+                    "at": decision.decided_at,
+                    "actor": "pipeline",
+                    "note": None,
+                },
+            ]
+        )
+        results.append(
+            BatchItem(index=i, record=summary(record), decision=row_body(drow), created=True)
+        )
+    repo.bulk_insert(session, rows)
+    results.sort(key=lambda item: item.index)
+    return results
+
+
+def _as_dict(row: Any) -> dict[str, object]:
+    return {
+        c.key: getattr(row, c.key) for c in row.__table__.columns if getattr(row, c.key) is not None
+    }
+
+
+def _error_dict(exc: SmartBorderError) -> dict[str, Any]:
+    return {
+        "code": exc.code,
+        "message_en": exc.message.en,
+        "message_es": exc.message.es,
+        "errors": [p.to_dict() for p in exc.problems],
+    }
+
+
+def _check_submitter(principal: Principal) -> None:
+    if not principal.role.is_industry and principal.role.value != "admin":
+        raise Forbidden(
+            Text(
+                "Only carriers, brokers and administrators submit declarations.",
+                "Solo transportistas, agentes aduanales y administradores envían declaraciones.",
+            ),
+            code="declaration.not_submitter_role",
+        )

@@ -187,3 +187,18 @@ def bulk_insert(session: Session, rows: dict[type, list[dict[str, object]]]) -> 
     for table in (DeclarationRow, DeclarationVersionRow, DecisionRow, StateChangeRow):
         if rows.get(table):
             session.execute(insert(table), rows[table])
+
+
+def find_keys(session: Session, org: str, keys: Sequence[str]) -> dict[str, DeclarationRow]:
+    """Records of ``org`` already stored under any of ``keys`` (chunked IN queries)."""
+    found: dict[str, DeclarationRow] = {}
+    real = [k for k in keys if not k.startswith("auto:")]
+    for start in range(0, len(real), 500):
+        chunk = real[start : start + 500]
+        for row in session.scalars(
+            select(DeclarationRow).where(
+                DeclarationRow.submitter_org == org, DeclarationRow.dedupe_key.in_(chunk)
+            )
+        ):
+            found[row.dedupe_key] = row
+    return found
