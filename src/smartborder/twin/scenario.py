@@ -1,0 +1,277 @@
+"""Scenarios: a port's lanes, booth schedules, demand and secondary inspection, declared as data.
+
+A scenario is validated completely before a run (every problem is reported with a JSON pointer),
+then :func:`compile_scenario` turns it into the plain arrays the engine loops over. Hourly inputs
+are profiles of 24 hours (a day) or 168 hours (a week, Monday 00:00 first) repeated over the run;
+a single number means the same value every hour.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from smartborder.errors import Problem
+from smartborder.i18n import Text
+from smartborder.twin._refdata import LaneType, Mode
+from smartborder.twin.distributions import Distribution, parse_distribution
+from smartborder.twin.errors import ScenarioInvalid
+
+Profile = float | list[float]
+
+# Published primary and secondary times used as defaults (seconds). Passenger vehicle at
+# primary about 34 s, about 70 s when a compartment is opened; FAST truck about 27 s: figures
+# quoted by the working group's issue (CBP and GAO port studies). Secondary: scanner about 8 min,
+# physical exam up to 2 h (ibid.).
+DEFAULT_PRIMARY_S: dict[str, float] = {
+    "passenger_vehicle": 34.0,
+    "pedestrian": 20.0,
+    "commercial": 90.0,
+}
+PRIMARY_COMPARTMENT_OPENED_S = 70.0
+FAST_TRUCK_PRIMARY_S = 27.0
+SECONDARY_SCANNER_S = 8 * 60.0
+SECONDARY_PHYSICAL_MAX_S = 2 * 3600.0
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class LaneGroup(_Model):
+    """The booths of one lane type for one mode at the port, served as one FIFO queue."""
+
+    id: str = Field(min_length=1, description="Unique name, referred to by traveler classes.")
+    mode: Mode
+    lane_type: LaneType
+    max_booths: int = Field(ge=1, le=200, description="Booths that physically exist.")
+    booths: Profile = Field(description="Booths open per hour (a number or a 24/168-hour list).")
+    service: dict[str, Any] | float = Field(
+        default_factory=dict, description="Primary time: {dist, mean_s, cv} or seconds."
+    )
+    service_by_class: dict[str, dict[str, Any] | float] = Field(default_factory=dict)
+    referral: float = Field(default=0.0, ge=0.0, le=1.0, description="Share sent to secondary.")
+    discipline: Literal["fifo", "priority"] = "fifo"
+
+
+class TravelerClass(_Model):
+    """Travelers of one kind (SENTRI, Ready, FAST, pre-cleared, other) arriving in one mode."""
+
+    name: str = Field(min_length=1)
+    mode: Mode
+    rate_per_h: Profile = Field(description="Arrivals per hour (a number or a 24/168-hour list).")
+    lanes: list[str] = Field(min_length=1, description="Lane groups it may use, preferred first.")
+    prefer_first: bool = Field(
+        default=False, description="Use the first lane whenever a booth is open there."
+    )
+    priority: int = Field(default=0, ge=0, description="0 is served first in priority lanes.")
+
+
+class SecondaryKind(_Model):
+    name: str
+    share: float = Field(gt=0.0)
+    duration: dict[str, Any] | float
+
+
+class Secondary(_Model):
+    """Secondary inspection of one mode: spaces (officers and bays) and kinds of exam."""
+
+    mode: Mode
+    spaces: int = Field(ge=1)
+    kinds: list[SecondaryKind] = Field(min_length=1)
+
+
+class Scenario(_Model):
+    name: str = Field(min_length=1)
+    description: str = ""
+    port: str | None = Field(default=None, description="CBP 4-digit port code.")
+    crossing: str | None = Field(default=None, description="BWT 6-digit crossing number.")
+    days: int = Field(default=1, ge=1, le=3660)
+    warmup_days: int = Field(default=0, ge=0, le=60)
+    demand_scale: float = Field(default=1.0, gt=0.0, description="Multiplies every arrival rate.")
+    lanes: list[LaneGroup] = Field(min_length=1)
+    classes: list[TravelerClass] = Field(min_length=1)
+    secondary: list[Secondary] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _cross_references(self) -> Scenario:
+        problems: list[Problem] = []
+        ids = [g.id for g in self.lanes]
+        by_id = {g.id: g for g in self.lanes}
+        for i, gid in enumerate(ids):
+            if ids.index(gid) != i:
+                problems.append(_p(f"/lanes/{i}/id", "twin.duplicate_lane", _DUP.format(id=gid)))
+        for i, g in enumerate(self.lanes):
+            problems += _check_profile(g.booths, f"/lanes/{i}/booths", integer=True)
+            for v in _as_list(g.booths):
+                if v > g.max_booths:
+                    problems.append(
+                        _p(
+                            f"/lanes/{i}/booths",
+                            "twin.booths_over_max",
+                            _OVER.format(n=v, m=g.max_booths),
+                        )
+                    )
+                    break
+        for j, c in enumerate(self.classes):
+            problems += _check_profile(c.rate_per_h, f"/classes/{j}/rate_per_h", integer=False)
+            for k, lid in enumerate(c.lanes):
+                lane = by_id.get(lid)
+                if lane is None:
+                    problems.append(
+                        _p(f"/classes/{j}/lanes/{k}", "twin.unknown_lane", _UNKNOWN.format(id=lid))
+                    )
+                elif lane.mode != c.mode:
+                    problems.append(
+                        _p(f"/classes/{j}/lanes/{k}", "twin.mode_mismatch", _MODE.format(id=lid))
+                    )
+        lengths = {len(v) for v in _profiles(self) if isinstance(v, list) and len(v) > 1}
+        if len(lengths) > 1:
+            problems.append(_p("", "twin.profile_lengths", _MIXED))
+        if problems:
+            raise ScenarioInvalid(problems=problems)
+        return self
+
+    @property
+    def profile_hours(self) -> int:
+        """24 or 168: the period of the hourly profiles (24 when all are constant)."""
+        for v in _profiles(self):
+            if isinstance(v, list) and len(v) > 1:
+                return len(v)
+        return 24
+
+    def service_for(self, lane: LaneGroup, cls: str) -> Distribution:
+        """Primary-time distribution of class ``cls`` at ``lane``."""
+        i = self.lanes.index(lane)
+        spec = lane.service_by_class.get(cls, lane.service)
+        if spec in ({}, None):
+            spec = {
+                "dist": "lognormal",
+                "mean_s": DEFAULT_PRIMARY_S.get(lane.mode.value, 34.0),
+                "cv": 0.6,
+            }
+        return parse_distribution(spec, pointer=f"/lanes/{i}/service")
+
+    def with_changes(self, **changes: Any) -> Scenario:
+        """A validated copy with top-level fields replaced."""
+        return Scenario.model_validate({**self.model_dump(mode="json"), **changes})
+
+
+def _profiles(s: Scenario) -> list[Profile]:
+    return [g.booths for g in s.lanes] + [c.rate_per_h for c in s.classes]
+
+
+def _as_list(v: Profile) -> list[float]:
+    return [float(x) for x in v] if isinstance(v, list) else [float(v)]
+
+
+def _check_profile(v: Profile, pointer: str, *, integer: bool) -> list[Problem]:
+    values = _as_list(v)
+    if len(values) not in (1, 24, 168):
+        return [_p(pointer, "twin.profile_length", _LEN.format(n=len(values)))]
+    if any(x < 0 for x in values) or (integer and any(x != int(x) for x in values)):
+        kind = _INT if integer else _NONNEG
+        return [_p(pointer, "twin.profile_values", kind)]
+    return []
+
+
+def _p(pointer: str, code: str, text: Text) -> Problem:
+    return Problem(pointer, code, text)
+
+
+_DUP = Text(
+    "Lane id {id!r} is used twice; give each lane group its own id.",
+    "El id de carril {id!r} se usa dos veces; dé a cada grupo su propio id.",
+)
+_OVER = Text(
+    "{n} booths open but only {m} exist (max_booths); lower the schedule or raise max_booths.",
+    "{n} casetas abiertas pero solo existen {m} (max_booths); reduzca el horario o aumente max_booths.",
+)
+_UNKNOWN = Text(
+    "No lane group with id {id!r}; use an id from /lanes.",
+    "No hay grupo de carriles con id {id!r}; use un id de /lanes.",
+)
+_MODE = Text(
+    "Lane {id!r} is of another mode than this class; list lanes of the class's mode.",
+    "El carril {id!r} es de otro modo que esta clase; liste carriles del mismo modo.",
+)
+_MIXED = Text(
+    "Hourly profiles mix 24 and 168 hours; use one length throughout.",
+    "Los perfiles horarios mezclan 24 y 168 horas; use una sola longitud.",
+)
+_LEN = Text(
+    "An hourly profile has {n} values; give 1, 24 or 168.",
+    "Un perfil horario tiene {n} valores; dé 1, 24 o 168.",
+)
+_INT = Text(
+    "Booths open must be whole numbers >= 0.", "Las casetas abiertas deben ser enteros >= 0."
+)
+_NONNEG = Text(
+    "Arrival rates must be numbers >= 0.", "Las tasas de llegada deben ser números >= 0."
+)
+
+
+def load_scenario(source: str | Path | dict[str, Any]) -> Scenario:
+    """A validated scenario from a YAML file, YAML text or a mapping.
+
+    Raises :class:`ScenarioInvalid` listing every problem (pydantic's included, as pointers).
+    """
+    data: Any
+    if isinstance(source, dict):
+        data = source
+    else:
+        path = Path(source)
+        text = (
+            path.read_text(encoding="utf-8")
+            if path.suffix in (".yaml", ".yml") or path.exists()
+            else str(source)
+        )
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            raise ScenarioInvalid(
+                problems=[
+                    _p("", "twin.yaml", Text(f"Not valid YAML: {exc}", f"YAML no válido: {exc}"))
+                ]
+            ) from None
+    if not isinstance(data, dict):
+        raise ScenarioInvalid(problems=[_p("", "twin.not_mapping", _NOT_MAP)])
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            ctx_err = (err.get("ctx") or {}).get("error")
+            if isinstance(ctx_err, ScenarioInvalid):
+                problems += ctx_err.problems
+                continue
+            pointer = "/" + "/".join(str(x) for x in err["loc"])
+            msg = err["msg"]
+            problems.append(_p(pointer, "twin.field", Text(msg, f"Campo no válido: {msg}")))
+        raise ScenarioInvalid(problems=problems) from None
+
+
+_NOT_MAP = Text(
+    "A scenario is a YAML mapping with name, lanes and classes.",
+    "Un escenario es un mapeo YAML con name, lanes y classes.",
+)
+
+
+def shipped_scenarios() -> dict[str, Path]:
+    """The example scenarios shipped in ``smartborder/twin/scenarios``, by file stem."""
+    folder = Path(__file__).with_name("scenarios")
+    return {p.stem: p for p in sorted(folder.glob("*.yaml"))}
+
+
+__all__ = [
+    "LaneGroup",
+    "Scenario",
+    "Secondary",
+    "SecondaryKind",
+    "TravelerClass",
+    "load_scenario",
+    "shipped_scenarios",
+]
