@@ -99,8 +99,11 @@ def all_crossings() -> tuple[Crossing, ...]:
 
 def get_crossing(bwt_number: str) -> Crossing:
     """The crossing with this Border Wait Times number; raises :class:`UnknownCrossing`."""
-    key = bwt_number.strip() if isinstance(bwt_number, str) else bwt_number
-    crossing = _registry().crossings.get(key) if isinstance(key, str) else None
+    crossing = (
+        _registry().crossings.get(str(bwt_number).strip())
+        if isinstance(bwt_number, str | int)
+        else None
+    )
     if crossing is None:
         raise UnknownCrossing.for_number(bwt_number)
     return crossing
