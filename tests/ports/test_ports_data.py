@@ -68,6 +68,7 @@ def test_san_ysidro_has_its_crossings_and_faces_the_tijuana_aduana() -> None:
     assert [a.code for a in san_ysidro.aduanas] == ["40"]
     assert ports.get_crossing("250401").aduana == ports.Aduana("40", "Tijuana")
     assert san_ysidro.time_zone == "America/Los_Angeles"
+    assert all(c.time_zone == "America/Los_Angeles" for c in san_ysidro.crossings)
     assert ports.region_of("2504").id == "san-diego-tijuana"
 
 

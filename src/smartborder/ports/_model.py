@@ -63,7 +63,7 @@ class Crossing:
     the feed publishes one ``maximum_lanes`` per mode, and the lane types of a mode share
     those booths. ``peak_open_lanes`` is the most lanes of that type the feed reported open
     at once in the March–September 2025 archive (0: the type exists but was only reported
-    closed).
+    closed). ``time_zone`` is its port's IANA zone.
     """
 
     bwt_number: str
@@ -76,6 +76,7 @@ class Crossing:
     hours: str = ""
     peak_open_lanes: Mapping[tuple[Mode, LaneType], int] | None = None
     coordinates_source: str = "bts-port"
+    time_zone: str = ""  # the IANA zone of its port, repeated here for feed importers
 
     def __hash__(self) -> int:
         return hash(self.bwt_number)
@@ -109,6 +110,7 @@ class Crossing:
             "name": self.name,
             "port_code": self.port_code,
             "hours": self.hours,
+            "time_zone": self.time_zone,
             "latitude": self.latitude,
             "longitude": self.longitude,
             "coordinates_source": self.coordinates_source,

@@ -47,6 +47,7 @@ class _Registry:
                 hours=hours,
                 peak_open_lanes=MappingProxyType(peaks),
                 coordinates_source=source,
+                time_zone=port_rows[port_code][3],
             )
             self.crossings[number] = crossing
             by_port[port_code].append(crossing)
