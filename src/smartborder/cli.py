@@ -9,6 +9,7 @@ import sys
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from smartborder.errors import SmartBorderError
 
@@ -35,7 +36,8 @@ def main() -> None:
 
 
 def report_error(exc: SmartBorderError) -> None:
-    err_console.print(f"[bold red]error[/] [{exc.code}] {exc.message.en}")
-    err_console.print(f"[dim]        {exc.message.es}[/]")
+    err_console.print(f"[bold red]error[/] {escape(f'[{exc.code}]')} {escape(exc.message.en)}")
+    err_console.print(f"[dim]        {escape(exc.message.es)}[/]")
     for p in exc.problems:
-        err_console.print(f"  {p.pointer or '/'}  {p.code}: {p.message.en} / {p.message.es}")
+        line = f"  {p.pointer or '/'}  {p.code}: {p.message.en} / {p.message.es}"
+        err_console.print(escape(line))
