@@ -1,0 +1,604 @@
+"""Parse CBP's Border Wait Times feed: ``bwt.xml`` as served, the JSON API form, and archives.
+
+The feed (https://bwt.cbp.gov/xml/bwt.xml, ISO-8859-1) lists every U.S. land port crossing on
+both borders with, per mode (commercial, passenger, pedestrian) and lane type (standard, FAST,
+NEXUS/SENTRI, Ready), an ``update_time`` such as ``At 10:00 pm EDT``, a status, the delay in
+minutes and the lanes open. What the real feed does, and what this parser does about it:
+
+* ``N/A``, ``Lanes Closed``, ``Update Pending`` and empty fields: a lane without an
+  ``update_time`` is not a reading; it is counted by status in :attr:`BwtSnapshot.statuses`.
+* ``update_time`` is local wall-clock time: it is placed in the port's IANA zone (from
+  :mod:`smartborder.ports` when the crossing is known there, else from the abbreviation the feed
+  prints), on the port's ``<date>``, and moved back a day when that would put it after the
+  snapshot itself (a reading from 11 pm seen just after midnight).
+* the element ``pedestrain_automation_type`` is misspelt by CBP; both spellings are read.
+* a truncated document keeps every complete ``<port>`` before the break; a document whose bytes
+  do not match its declared encoding is re-read as ISO-8859-1; unknown ports (a malformed port
+  number or border) are skipped. Each of these is listed in :attr:`BwtSnapshot.problems`.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import xml.etree.ElementTree as ET
+import zlib
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
+from typing import Any
+from zoneinfo import ZoneInfo
+
+# Group element -> mode; lane element -> lane type (the feed's own names, see module doc).
+MODE_GROUPS: dict[str, str] = {
+    "commercial_vehicle_lanes": "commercial",
+    "passenger_vehicle_lanes": "passenger",
+    "pedestrian_lanes": "pedestrian",
+}
+LANE_ELEMENTS: dict[str, str] = {
+    "standard_lanes": "standard",
+    "FAST_lanes": "fast",
+    "NEXUS_SENTRI_lanes": "sentri",
+    "ready_lanes": "ready",
+}
+BORDERS: dict[str, str] = {"Mexican Border": "mexico", "Canadian Border": "canada"}
+# Feed status -> stored status.
+STATUSES: dict[str, str] = {
+    "no delay": "no_delay",
+    "delay": "delay",
+    "lanes closed": "closed",
+    "update pending": "pending",
+    "n/a": "n_a",
+    "": "empty",
+}
+# The fixed offsets the feed's abbreviations stand for; used only for a crossing the ports
+# registry does not know (an abbreviation names an offset, not a zone with DST rules).
+ABBREVIATION_OFFSETS_H: dict[str, int] = {
+    "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6,
+    "PST": -8, "PDT": -7, "AKST": -9, "AKDT": -8, "HST": -10, "AST": -4, "ADT": -3,
+}  # fmt: skip
+# CBP stamps ``last_updated_date``/``last_updated_time`` in U.S. Eastern time (checked against
+# the archive's UTC file names, e.g. 2025-6-30 20:19:45 in rss-2025-07-01_00-23-16).
+FEED_CLOCK = ZoneInfo("America/New_York")
+
+_TIME_RE = re.compile(
+    r"^\s*at\s+(?:(?P<h>\d{1,2}):(?P<m>\d{2})\s*(?P<ampm>[ap]\.?m\.?)|(?P<word>noon|midnight))"
+    r"\s*(?P<abbr>[A-Za-z]{2,4})?\s*$",
+    re.IGNORECASE,
+)
+_PORT_NUMBER_RE = re.compile(r"^\d{6}$")
+
+ZoneLookup = Callable[[str], tzinfo | None]
+
+
+@dataclass(slots=True)
+class BwtReading:
+    """One lane's reading: the wait CBP published for a crossing, mode and lane type at a time."""
+
+    port_number: str
+    border: str
+    mode: str
+    lane_type: str
+    updated_at: datetime  # UTC
+    status: str
+    delay_min: int | None
+    lanes_open: int | None
+    max_lanes: int | None
+
+
+@dataclass(slots=True)
+class BwtPort:
+    """What the feed says about a crossing besides its readings (names, hours, automation)."""
+
+    port_number: str
+    border: str
+    port_name: str
+    crossing_name: str
+    hours: str
+    port_status: str
+    construction_notice: str
+    automation: dict[str, str]
+    max_lanes: dict[str, int | None]
+    lane_status: dict[str, str]  # "mode/lane" -> stored status, including lanes with no reading
+
+
+@dataclass(frozen=True, slots=True)
+class BwtProblem:
+    """Something skipped: where (source, line, port) and why (stable ``reason`` plus detail)."""
+
+    source: str
+    reason: str
+    detail: str
+    line: int | None = None
+    port_number: str | None = None
+
+    def describe(self) -> str:
+        where = self.source + (f":{self.line}" if self.line is not None else "")
+        port = f" port {self.port_number}" if self.port_number else ""
+        return f"{where}{port}: {self.reason}: {self.detail}"
+
+
+@dataclass(slots=True)
+class BwtSnapshot:
+    """One feed document parsed: its time, crossings, readings, and what was skipped."""
+
+    source: str
+    taken_at: datetime | None
+    ports: list[BwtPort] = field(default_factory=list)
+    readings: list[BwtReading] = field(default_factory=list)
+    problems: list[BwtProblem] = field(default_factory=list)
+    statuses: Counter[str] = field(default_factory=Counter)
+    complete: bool = True
+    supported: bool = True
+
+
+def default_zone_lookup() -> ZoneLookup:
+    """The ports registry's zone for a BWT crossing number, or ``None`` where it has none."""
+    try:
+        from smartborder import ports
+    except ImportError:  # the registry is optional for parsing
+        return lambda _number: None
+    get_crossing = getattr(ports, "get_crossing", None)
+    if get_crossing is None:
+        return lambda _number: None
+    cache: dict[str, tzinfo | None] = {}
+
+    def lookup(number: str) -> tzinfo | None:
+        if number not in cache:
+            try:
+                crossing = get_crossing(number)
+            except Exception:  # unknown to the registry: fall back to the feed's abbreviation
+                crossing = None
+            cache[number] = _zone_of(crossing)
+        return cache[number]
+
+    return lookup
+
+
+def _zone_of(obj: Any) -> tzinfo | None:
+    if obj is None:
+        return None
+    for attr in ("tz", "time_zone", "timezone", "zone", "tzinfo"):
+        value = getattr(obj, attr, None)
+        if isinstance(value, tzinfo):
+            return value
+        if isinstance(value, str) and value:
+            try:
+                return ZoneInfo(value)
+            except (KeyError, ValueError):
+                return None
+    port = getattr(obj, "port", None)
+    return _zone_of(port) if port is not None and port is not obj else None
+
+
+def parse_update_time(
+    text: str,
+    *,
+    local_date: date,
+    zone: tzinfo | None,
+    not_after: datetime | None = None,
+) -> datetime:
+    """``At 10:00 pm EDT`` on ``local_date`` in ``zone`` (or the abbreviation's offset), in UTC.
+
+    ``not_after`` (the snapshot time) moves a reading that would lie more than an hour after
+    it back one day. Raises ``ValueError`` for text that is not an update time.
+    """
+    m = _TIME_RE.match(text)
+    if m is None:
+        raise ValueError(f"not an update time: {text!r}")
+    word = (m.group("word") or "").lower()
+    if word == "noon":
+        hour, minute = 12, 0
+    elif word == "midnight":
+        hour, minute = 0, 0
+    else:
+        hour, minute = int(m.group("h")), int(m.group("m"))
+        # The feed writes "At 0:08 am" for 12:08 am at some ports: accept hour 0.
+        if not (0 <= hour <= 12 and 0 <= minute <= 59):
+            raise ValueError(f"clock time out of range: {text!r}")
+        pm = m.group("ampm").lower().startswith("p")
+        hour = hour % 12 + (12 if pm else 0)
+    abbr = (m.group("abbr") or "").upper()
+    tz = zone
+    if tz is None:
+        if abbr not in ABBREVIATION_OFFSETS_H:
+            raise ValueError(f"no time zone for the crossing and none in {text!r}")
+        tz = timezone(timedelta(hours=ABBREVIATION_OFFSETS_H[abbr]), abbr)
+    local = datetime(local_date.year, local_date.month, local_date.day, hour, minute, tzinfo=tz)
+    if zone is not None and abbr in ABBREVIATION_OFFSETS_H:
+        # In the repeated hour of a DST fall-back the abbreviation says which one was meant.
+        other = local.replace(fold=1)
+        offset = other.utcoffset()
+        if (
+            offset is not None
+            and offset != local.utcoffset()
+            and offset == timedelta(hours=ABBREVIATION_OFFSETS_H[abbr])
+        ):
+            local = other
+    out = local.astimezone(UTC)
+    if not_after is not None and out > not_after + timedelta(hours=1):
+        out = (local - timedelta(days=1)).astimezone(UTC)
+    return out
+
+
+def _parse_us_date(text: str) -> date | None:
+    parts = text.strip().split("/")
+    if len(parts) != 3:
+        return None
+    try:
+        month, day, year = (int(p) for p in parts)
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _int_or_none(text: str | None) -> int | None:
+    """A count from the feed; ``None`` for empty or ``N/A``; ``ValueError`` for anything else."""
+    value = (text or "").strip()
+    if value == "" or value.upper() == "N/A":
+        return None
+    n = int(value)
+    if n < 0:
+        raise ValueError(f"negative count {value!r}")
+    return n
+
+
+def _element_to_dict(elem: ET.Element) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for child in elem:
+        out[child.tag] = _element_to_dict(child) if len(child) else (child.text or "")
+    return out
+
+
+class _Builder:
+    """Turns port records (dicts of the feed's element names) into readings and problems."""
+
+    def __init__(self, snap: BwtSnapshot, zone_for: ZoneLookup) -> None:
+        self.snap = snap
+        self.zone_for = zone_for
+
+    def problem(
+        self, reason: str, detail: str, *, line: int | None = None, port: str | None = None
+    ) -> None:
+        self.snap.problems.append(BwtProblem(self.snap.source, reason, detail, line, port))
+
+    def add_port(self, rec: Mapping[str, Any], *, line: int | None = None) -> None:
+        snap = self.snap
+        number = str(rec.get("port_number") or "").strip()
+        if not _PORT_NUMBER_RE.match(number):
+            self.problem(
+                "unknown_port",
+                f"port number {number!r} is not a 6-digit CBP crossing number",
+                line=line,
+                port=number or None,
+            )
+            return
+        border = BORDERS.get(str(rec.get("border") or "").strip())
+        if border is None:
+            self.problem(
+                "unknown_port",
+                f"border {rec.get('border')!r} is neither Mexican nor Canadian",
+                line=line,
+                port=number,
+            )
+            return
+        local_date = _parse_us_date(str(rec.get("date") or ""))
+        zone = self.zone_for(number)
+        anchor = snap.taken_at
+        if rec.get("time") and local_date is not None:  # the JSON form stamps each port
+            anchor = _local_stamp(local_date, str(rec["time"]), zone) or anchor
+        if local_date is None:
+            if anchor is None:
+                self.problem(
+                    "bad_date",
+                    f"no usable <date> ({rec.get('date')!r}) and no snapshot time",
+                    line=line,
+                    port=number,
+                )
+                return
+            local_date = anchor.astimezone(zone or FEED_CLOCK).date()
+        automation = {
+            "commercial": str(rec.get("commercial_automation_type") or ""),
+            "passenger": str(rec.get("passenger_automation_type") or ""),
+            # CBP's feed spells it "pedestrain"; accept the correct spelling as well.
+            "pedestrian": str(
+                rec.get("pedestrain_automation_type") or rec.get("pedestrian_automation_type") or ""
+            ),
+        }
+        port = BwtPort(
+            port_number=number,
+            border=border,
+            port_name=str(rec.get("port_name") or "").strip(),
+            crossing_name=str(rec.get("crossing_name") or "").strip(),
+            hours=str(rec.get("hours") or "").strip(),
+            port_status=str(rec.get("port_status") or "").strip(),
+            construction_notice=str(rec.get("construction_notice") or "").strip(),
+            automation=automation,
+            max_lanes={},
+            lane_status={},
+        )
+        for group, mode in MODE_GROUPS.items():
+            lanes = rec.get(group)
+            if not isinstance(lanes, Mapping):
+                continue
+            for key in ("cv_automation_type", "pv_automation_type", "ped_automation_type"):
+                if lanes.get(key) and not automation[mode]:
+                    automation[mode] = str(lanes[key])
+            try:
+                max_lanes = _int_or_none(lanes.get("maximum_lanes"))
+            except ValueError:
+                self.problem(
+                    "bad_number",
+                    f"{group}/maximum_lanes {lanes.get('maximum_lanes')!r}",
+                    line=line,
+                    port=number,
+                )
+                max_lanes = None
+            port.max_lanes[mode] = max_lanes
+            for element, lane_type in LANE_ELEMENTS.items():
+                lane = lanes.get(element)
+                if not isinstance(lane, Mapping):
+                    continue
+                self._add_lane(
+                    port, mode, lane_type, lane, local_date, zone, anchor, max_lanes, line
+                )
+        snap.ports.append(port)
+
+    def _add_lane(
+        self,
+        port: BwtPort,
+        mode: str,
+        lane_type: str,
+        lane: Mapping[str, Any],
+        local_date: date,
+        zone: tzinfo | None,
+        anchor: datetime | None,
+        max_lanes: int | None,
+        line: int | None,
+    ) -> None:
+        raw_status = str(lane.get("operational_status") or "").strip()
+        status = STATUSES.get(raw_status.lower(), "other")
+        port.lane_status[f"{mode}/{lane_type}"] = status
+        when = str(lane.get("update_time") or "").strip()
+        if not when:
+            self.snap.statuses[status] += 1
+            return
+        where = f"{mode}/{lane_type}"
+        try:
+            updated_at = parse_update_time(when, local_date=local_date, zone=zone, not_after=anchor)
+        except ValueError as exc:
+            self.problem("bad_time", f"{where}: {exc}", line=line, port=port.port_number)
+            return
+        try:
+            delay = _int_or_none(lane.get("delay_minutes"))
+            lanes_open = _int_or_none(lane.get("lanes_open"))
+        except ValueError as exc:
+            self.problem("bad_number", f"{where}: {exc}", line=line, port=port.port_number)
+            return
+        self.snap.readings.append(
+            BwtReading(
+                port.port_number,
+                port.border,
+                mode,
+                lane_type,
+                updated_at,
+                status,
+                delay,
+                lanes_open,
+                max_lanes,
+            )  # fmt: skip
+        )
+
+
+def _local_stamp(day: date, clock: str, zone: tzinfo | None) -> datetime | None:
+    try:
+        h, m, s = (int(x) for x in clock.strip().split(":"))
+        return datetime(
+            day.year, day.month, day.day, h, m, s, tzinfo=zone or FEED_CLOCK
+        ).astimezone(UTC)
+    except ValueError:
+        return None
+
+
+def _feed_time(day: str | None, clock: str | None) -> datetime | None:
+    if not day or not clock:
+        return None
+    try:
+        y, mo, d = (int(x) for x in day.strip().split("-"))
+        h, mi, s = (int(x) for x in clock.strip().split(":"))
+        return datetime(y, mo, d, h, mi, s, tzinfo=FEED_CLOCK).astimezone(UTC)
+    except ValueError:
+        return None
+
+
+def _gunzip(data: bytes, snap: BwtSnapshot) -> bytes:
+    try:
+        return gzip.decompress(data)
+    except (OSError, EOFError, zlib.error) as exc:
+        # A truncated gzip still yields its first part; keep what decompresses.
+        d = zlib.decompressobj(wbits=31)
+        try:
+            part = d.decompress(data)
+        except zlib.error:
+            part = b""
+        snap.problems.append(BwtProblem(snap.source, "truncated", f"gzip stream: {exc}"))
+        snap.complete = False
+        return part
+
+
+def parse_bwt(
+    data: bytes,
+    *,
+    source: str,
+    zone_for: ZoneLookup | None = None,
+) -> BwtSnapshot:
+    """Parse one feed document (XML or JSON, optionally gzipped) into a :class:`BwtSnapshot`.
+
+    Never raises for bad content: what cannot be read is listed in ``problems`` and every
+    complete port before it is kept.
+    """
+    zone_for = zone_for or default_zone_lookup()
+    snap = BwtSnapshot(source=source, taken_at=None)
+    if data[:2] == b"\x1f\x8b":
+        data = _gunzip(data, snap)
+    head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head[:1] in (b"[", b"{"):
+        _parse_json(data, snap, _Builder(snap, zone_for))
+    else:
+        _parse_xml(data, snap, _Builder(snap, zone_for))
+    return snap
+
+
+def _parse_json(data: bytes, snap: BwtSnapshot, builder: _Builder) -> None:
+    try:
+        doc = json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        builder.problem("encoding", "not UTF-8; read as ISO-8859-1")
+        try:
+            doc = json.loads(data.decode("latin-1"))
+        except json.JSONDecodeError as exc:
+            builder.problem("malformed", f"JSON: {exc}", line=exc.lineno)
+            snap.complete = False
+            return
+    except json.JSONDecodeError as exc:
+        builder.problem("malformed", f"JSON: {exc}", line=exc.lineno)
+        snap.complete = False
+        return
+    ports = doc.get("port") or doc.get("ports") if isinstance(doc, dict) else doc
+    if not isinstance(ports, list):
+        builder.problem("unsupported_format", "JSON is neither a list of ports nor {'port': [...]}")
+        snap.supported = False
+        return
+    for i, rec in enumerate(ports):
+        if isinstance(rec, Mapping):
+            builder.add_port(rec, line=None)
+        else:
+            builder.problem("malformed", f"item {i} is not an object")
+
+
+def _parse_xml(data: bytes, snap: BwtSnapshot, builder: _Builder) -> None:
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError:
+        root = None
+    if root is not None:  # the common case: a whole document, parsed in one C call
+        _walk_root(root, snap, builder)
+        return
+    error = _pull_ports(data, snap, builder)
+    if error is None:
+        return
+    msg, line = error
+    if "invalid token" in msg and not snap.ports and _not_utf8_but_declared(data):
+        # Bytes that are not what the declaration says (Latin-1 sent as UTF-8): re-read.
+        builder.problem(
+            "encoding",
+            f"bytes do not match the declared encoding ({msg}); read as ISO-8859-1",
+            line=line,
+        )
+        fixed = re.sub(rb"^<\?xml[^>]*\?>", b"", data.lstrip(), count=1)
+        error = _pull_ports(b"<?xml version='1.0' encoding='ISO-8859-1'?>" + fixed, snap, builder)
+        if error is None:
+            return
+        msg, line = error
+    reason = "truncated" if "no element found" in msg or "unclosed token" in msg else "malformed"
+    builder.problem(
+        reason, f"XML: {msg}; kept the {len(snap.ports)} complete ports before it", line=line
+    )
+    snap.complete = False
+
+
+def _walk_root(root: ET.Element, snap: BwtSnapshot, builder: _Builder) -> None:
+    if root.tag != "border_wait_time":
+        what = (
+            "an RSS per-port feed, not bwt.xml"
+            if root.tag == "rss"
+            else f"root element <{root.tag}>, not <border_wait_time>"
+        )
+        builder.problem("unsupported_format", f"{what}; nothing imported from it")
+        snap.supported = False
+        return
+    snap.taken_at = _feed_time(
+        root.findtext("last_updated_date"), root.findtext("last_updated_time")
+    )
+    for port in root.iterfind("port"):
+        builder.add_port(_element_to_dict(port))
+
+
+def _not_utf8_but_declared(data: bytes) -> bool:
+    m = re.match(rb"^\s*<\?xml[^>]*encoding=['\"]([A-Za-z0-9_-]+)['\"]", data)
+    declared = (m.group(1).decode().lower() if m else "utf-8").replace("_", "-")
+    if declared not in ("utf-8", "utf8"):
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
+def _pull_ports(data: bytes, snap: BwtSnapshot, builder: _Builder) -> tuple[str, int | None] | None:
+    """Stream ``data``; hand each complete ``<port>`` to ``builder``. Return the parse error."""
+    parser: ET.XMLPullParser[ET.Element] = ET.XMLPullParser(events=("start", "end"))
+    depth = 0
+    root_seen = False
+    header: dict[str, str] = {}
+    err: tuple[str, int | None] | None = None
+    parser.feed(data)
+    try:
+        parser.close()
+    except ET.ParseError as exc:
+        err = (str(exc), exc.position[0] if exc.position else None)
+    events: list[tuple[str, ET.Element]] = []
+    stream = parser.read_events()
+    while True:
+        try:
+            events.append(next(stream))  # type: ignore[arg-type]
+        except StopIteration:
+            break
+        except ET.ParseError as exc:  # the first error ends the document
+            err = (str(exc), exc.position[0] if exc.position else None)
+            break
+    for kind, elem in events:
+        if kind == "start":
+            depth += 1
+            if depth == 1:
+                root_seen = True
+                if elem.tag == "rss":
+                    builder.problem(
+                        "unsupported_format",
+                        "an RSS per-port feed, not bwt.xml; nothing imported from it",
+                    )
+                    snap.supported = False
+                    return None
+                if elem.tag != "border_wait_time":
+                    builder.problem(
+                        "unsupported_format", f"root element <{elem.tag}> is not <border_wait_time>"
+                    )
+                    snap.supported = False
+                    return None
+            continue
+        depth -= 1
+        if depth == 1 and elem.tag in ("last_updated_date", "last_updated_time"):
+            header[elem.tag] = elem.text or ""
+            if len(header) == 2:
+                snap.taken_at = _feed_time(header["last_updated_date"], header["last_updated_time"])
+        elif depth == 1 and elem.tag == "port":
+            builder.add_port(_element_to_dict(elem))
+            elem.clear()
+    if err is not None and not root_seen and "no element found" in err[0] and not data.strip():
+        return ("empty document", None)
+    return err
+
+
+__all__ = [
+    "BwtPort",
+    "BwtProblem",
+    "BwtReading",
+    "BwtSnapshot",
+    "ZoneLookup",
+    "default_zone_lookup",
+    "parse_bwt",
+    "parse_update_time",
+]

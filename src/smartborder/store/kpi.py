@@ -1,0 +1,242 @@
+"""Queries of the KPI domain: events, BWT readings, crossings and snapshots, BTS counts.
+
+Writes are bulk, dialect-aware ``INSERT ... ON CONFLICT`` so that re-importing or re-sending
+is a no-op; reads for the analytics engine come back as column arrays (no ORM objects).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Table, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from smartborder.store.tables.kpi import (
+    BtsCountRow,
+    BwtCrossingRow,
+    BwtReadingRow,
+    BwtSnapshotRow,
+    CrossingEventRow,
+)
+
+_CHUNK = 5000
+# Column order of the analytics scans (also the order of the tuples they return).
+READING_COLUMNS = (
+    "id", "port_number", "mode", "lane_type", "updated_at", "border",
+    "status", "delay_min", "lanes_open", "max_lanes",
+)  # fmt: skip
+EVENT_COLUMNS = (
+    "event_id", "kind", "occurred_at", "port_code", "crossing", "mode", "lane_type",
+    "direction", "traveler_class", "precleared", "subject_ref", "source",
+)  # fmt: skip
+BTS_COLUMNS = ("port_code", "month", "measure", "port_name", "state", "border", "value")
+
+
+def _insert(session: Session, table: Table) -> Any:
+    name = session.get_bind().dialect.name
+    if name == "postgresql":
+        return postgresql.insert(table)
+    if name == "sqlite":
+        return sqlite.insert(table)
+    raise NotImplementedError(f"the KPI store supports SQLite and PostgreSQL, not {name}")
+
+
+def _chunks(
+    rows: Sequence[dict[str, Any]], size: int = _CHUNK
+) -> Iterable[Sequence[dict[str, Any]]]:
+    for i in range(0, len(rows), size):
+        yield rows[i : i + size]
+
+
+def insert_new(
+    session: Session, table: Table, rows: Sequence[dict[str, Any]], key: Sequence[str]
+) -> int:
+    """Insert ``rows``, skipping any whose ``key`` already exists; return how many were new."""
+    if not rows:
+        return 0
+    stmt = _insert(session, table).on_conflict_do_nothing(index_elements=list(key))
+    before = session.scalar(select(func.count()).select_from(table)) or 0
+    for chunk in _chunks(rows):
+        session.execute(stmt, list(chunk))
+    after = session.scalar(select(func.count()).select_from(table)) or 0
+    return int(after - before)
+
+
+# --- crossing events ---------------------------------------------------------------------
+
+
+def existing_event_ids(session: Session, ids: Sequence[str]) -> set[str]:
+    """Which of ``ids`` are already stored."""
+    found: set[str] = set()
+    col = CrossingEventRow.event_id
+    for i in range(0, len(ids), 900):  # SQLite's default limit on bound parameters
+        found.update(session.scalars(select(col).where(col.in_(ids[i : i + 900]))))
+    return found
+
+
+def insert_events(session: Session, rows: Sequence[dict[str, Any]]) -> int:
+    """Insert events (dicts of :data:`EVENT_COLUMNS` plus ``received_at``); duplicates skipped."""
+    if not rows:
+        return 0
+    table = CrossingEventRow.__table__
+    stmt = _insert(session, table).on_conflict_do_nothing(  # type: ignore[arg-type]
+        index_elements=["event_id"]
+    )
+    for chunk in _chunks(rows):
+        session.execute(stmt, list(chunk))
+    return len(rows)
+
+
+def count_events(session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(CrossingEventRow)) or 0)
+
+
+# --- BWT feed ----------------------------------------------------------------------------
+
+
+def insert_bwt_readings(session: Session, rows: Sequence[dict[str, Any]]) -> int:
+    """Insert readings; one already stored (same crossing, mode, lane, time) is skipped."""
+    return insert_new(
+        session,
+        BwtReadingRow.__table__,  # type: ignore[arg-type]
+        rows,
+        ("port_number", "mode", "lane_type", "updated_at"),
+    )
+
+
+def upsert_bwt_crossings(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    """Store the latest description of each crossing (newer ``last_seen_at`` wins)."""
+    if not rows:
+        return
+    table = BwtCrossingRow.__table__
+    ins = _insert(session, table)  # type: ignore[arg-type]
+    cols = [c.name for c in table.columns if c.name != "port_number"]
+    stmt = ins.on_conflict_do_update(
+        index_elements=["port_number"],
+        set_={c: getattr(ins.excluded, c) for c in cols},
+        where=table.c.last_seen_at <= ins.excluded.last_seen_at,
+    )
+    for chunk in _chunks(rows):
+        session.execute(stmt, list(chunk))
+
+
+def imported_snapshots(session: Session, digests: Sequence[str]) -> set[str]:
+    """Which snapshot digests have been imported already."""
+    found: set[str] = set()
+    col = BwtSnapshotRow.digest
+    for i in range(0, len(digests), 900):
+        found.update(session.scalars(select(col).where(col.in_(digests[i : i + 900]))))
+    return found
+
+
+def add_snapshots(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    stmt = _insert(session, BwtSnapshotRow.__table__).on_conflict_do_nothing(  # type: ignore[arg-type]
+        index_elements=["digest"]
+    )
+    session.execute(stmt, list(rows))
+
+
+def list_bwt_crossings(session: Session) -> list[BwtCrossingRow]:
+    return list(session.scalars(select(BwtCrossingRow).order_by(BwtCrossingRow.port_number)))
+
+
+def count_readings(session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(BwtReadingRow)) or 0)
+
+
+# --- BTS ---------------------------------------------------------------------------------
+
+
+def upsert_bts(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    """Store BTS counts; a count already stored for (port, month, measure) is replaced."""
+    if not rows:
+        return
+    table = BtsCountRow.__table__
+    ins = _insert(session, table)  # type: ignore[arg-type]
+    stmt = ins.on_conflict_do_update(
+        index_elements=["port_code", "month", "measure"],
+        set_={c: getattr(ins.excluded, c) for c in ("port_name", "state", "border", "value")},
+    )
+    for chunk in _chunks(rows):
+        session.execute(stmt, list(chunk))
+
+
+def count_bts(session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(BtsCountRow)) or 0)
+
+
+# --- scans for the analytics engine ------------------------------------------------------
+
+
+def _utc(value: Any) -> Any:
+    """SQLite hands timestamps back as text in UTC; PostgreSQL as aware datetimes."""
+    if isinstance(value, str):
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    if isinstance(value, datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+def scan_readings(conn: Connection, *, after_id: int = 0) -> list[tuple[Any, ...]]:
+    """Readings with ``id > after_id`` as tuples in :data:`READING_COLUMNS` order.
+
+    Reads through the driver cursor (no per-row type processing): on SQLite ``updated_at``
+    comes back as ISO text in UTC; callers cast it.
+    """
+    t = BwtReadingRow.__table__
+    stmt = select(*(t.c[c] for c in READING_COLUMNS)).where(t.c.id > after_id).order_by(t.c.id)
+    compiled = stmt.compile(dialect=conn.dialect)
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        params: Any = compiled.params
+        if conn.dialect.paramstyle == "qmark":
+            params = tuple(compiled.params[k] for k in compiled.positiontup or ())
+        cursor.execute(str(compiled), params)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
+
+
+def scan_events(session: Session) -> list[tuple[Any, ...]]:
+    t = CrossingEventRow.__table__
+    rows = session.execute(select(*(t.c[c] for c in EVENT_COLUMNS))).all()
+    return [tuple(r) for r in rows]
+
+
+def scan_bts(session: Session) -> list[tuple[Any, ...]]:
+    t = BtsCountRow.__table__
+    rows = session.execute(select(*(t.c[c] for c in BTS_COLUMNS))).all()
+    return [tuple(r) for r in rows]
+
+
+def bts_months(session: Session) -> tuple[date | None, date | None]:
+    lo, hi = session.execute(select(func.min(BtsCountRow.month), func.max(BtsCountRow.month))).one()
+    return lo, hi
+
+
+__all__ = [
+    "BTS_COLUMNS",
+    "EVENT_COLUMNS",
+    "READING_COLUMNS",
+    "add_snapshots",
+    "bts_months",
+    "count_bts",
+    "count_events",
+    "count_readings",
+    "existing_event_ids",
+    "imported_snapshots",
+    "insert_bwt_readings",
+    "insert_events",
+    "insert_new",
+    "list_bwt_crossings",
+    "scan_bts",
+    "scan_events",
+    "scan_readings",
+    "upsert_bts",
+    "upsert_bwt_crossings",
+]
