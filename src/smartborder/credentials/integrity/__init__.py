@@ -1,0 +1,35 @@
+"""Data Integrity proofs: eddsa-rdfc-2022, eddsa-jcs-2022, ecdsa-rdfc-2019, ecdsa-jcs-2019."""
+
+from smartborder.credentials.integrity.proofs import (
+    DEFAULT_MAX_CLOCK_SKEW,
+    ProofCheck,
+    ProofResult,
+    add_proof,
+    format_datetime,
+    parse_datetime,
+    verify_proof,
+)
+from smartborder.credentials.integrity.suites import (
+    SUITES,
+    Cryptosuite,
+    Transform,
+    canonical_form,
+    get_suite,
+    jcs,
+)
+
+__all__ = [
+    "DEFAULT_MAX_CLOCK_SKEW",
+    "SUITES",
+    "Cryptosuite",
+    "ProofCheck",
+    "ProofResult",
+    "Transform",
+    "add_proof",
+    "canonical_form",
+    "format_datetime",
+    "get_suite",
+    "jcs",
+    "parse_datetime",
+    "verify_proof",
+]
