@@ -133,6 +133,9 @@ def add_proof(
         proof["challenge"] = challenge
     if domain is not None:
         proof["domain"] = domain
+    if cs.transform is Transform.JCS and "@context" in unsecured:
+        # The JCS suites keep the document's @context in the proof itself (eddsa-jcs-2022 §3.3.1).
+        proof["@context"] = unsecured["@context"]
     config = dict(proof)
     if "@context" in unsecured:
         config["@context"] = unsecured["@context"]
