@@ -24,6 +24,7 @@ err_console = Console(stderr=True)
 # Domain groups register here, one line each:
 #   from smartborder.commands import twin as twin_cmd; app.add_typer(twin_cmd.app, name="twin")
 from smartborder.commands import ports as ports_cmd; app.add_typer(ports_cmd.app, name="ports")  # noqa: E402, E702, I001
+from smartborder.commands import kpi as kpi_cmd; app.add_typer(kpi_cmd.app, name="kpi")  # noqa: E402, E702, I001
 
 
 def main() -> None:

@@ -15,6 +15,16 @@ from smartborder.kpi.bwt import (
     parse_update_time,
 )
 from smartborder.kpi.errors import EventsInvalid, ImportSourceInvalid, NoKpiData, QueryInvalid
+from smartborder.kpi.events import (
+    TRUSTED_CLASSES,
+    CrossingEvent,
+    EventKind,
+    EventSource,
+    IngestReport,
+    TravelerClass,
+    ingest_events,
+    parse_events,
+)
 from smartborder.kpi.importers import (
     ImportReport,
     SkippedItem,
@@ -25,6 +35,14 @@ from smartborder.kpi.importers import (
 
 __all__ = [
     "MEASURES",
+    "TRUSTED_CLASSES",
+    "CrossingEvent",
+    "EventKind",
+    "EventSource",
+    "IngestReport",
+    "TravelerClass",
+    "ingest_events",
+    "parse_events",
     "BtsParse",
     "BtsProblem",
     "BtsRecord",

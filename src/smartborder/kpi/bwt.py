@@ -31,6 +31,8 @@ from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from smartborder import ports
+
 # Group element -> mode; lane element -> lane type (the feed's own names, see module doc).
 MODE_GROUPS: dict[str, str] = {
     "commercial_vehicle_lanes": "commercial",
@@ -42,6 +44,19 @@ LANE_ELEMENTS: dict[str, str] = {
     "FAST_lanes": "fast",
     "NEXUS_SENTRI_lanes": "sentri",
     "ready_lanes": "ready",
+}
+# The feed's names -> SmartBorder's vocabulary (smartborder.ports.Mode / LaneType values),
+# which the store, the KPIs and the crossing events use.
+PLATFORM_MODE: dict[str, str] = {
+    "commercial": ports.Mode.COMMERCIAL.value,
+    "passenger": ports.Mode.PASSENGER_VEHICLE.value,
+    "pedestrian": ports.Mode.PEDESTRIAN.value,
+}
+PLATFORM_LANE: dict[str, str] = {
+    "standard": ports.LaneType.GENERAL.value,
+    "fast": ports.LaneType.FAST.value,
+    "sentri": ports.LaneType.SENTRI.value,
+    "ready": ports.LaneType.READY.value,
 }
 BORDERS: dict[str, str] = {"Mexican Border": "mexico", "Canadian Border": "canada"}
 # Feed status -> stored status.
@@ -69,13 +84,19 @@ _TIME_RE = re.compile(
     re.IGNORECASE,
 )
 _PORT_NUMBER_RE = re.compile(r"^\d{6}$")
+_EXCLUDED: Mapping[str, str] = ports.excluded_feed_numbers()
 
 ZoneLookup = Callable[[str], tzinfo | None]
 
 
 @dataclass(slots=True)
 class BwtReading:
-    """One lane's reading: the wait CBP published for a crossing, mode and lane type at a time."""
+    """One lane's reading: the wait CBP published for a crossing, mode and lane type at a time.
+
+    ``mode`` and ``lane_type`` are the feed's own names (``passenger``, ``standard``);
+    :data:`PLATFORM_MODE` / :data:`PLATFORM_LANE` map them to SmartBorder's (``passenger_vehicle``,
+    ``general``), which the store and the KPIs use.
+    """
 
     port_number: str
     border: str
@@ -135,42 +156,19 @@ class BwtSnapshot:
 
 
 def default_zone_lookup() -> ZoneLookup:
-    """The ports registry's zone for a BWT crossing number, or ``None`` where it has none."""
-    try:
-        from smartborder import ports
-    except ImportError:  # the registry is optional for parsing
-        return lambda _number: None
-    get_crossing = getattr(ports, "get_crossing", None)
-    if get_crossing is None:
-        return lambda _number: None
+    """The ports registry's IANA zone for a BWT crossing number, ``None`` where it has none."""
     cache: dict[str, tzinfo | None] = {}
 
     def lookup(number: str) -> tzinfo | None:
         if number not in cache:
             try:
-                crossing = get_crossing(number)
-            except Exception:  # unknown to the registry: fall back to the feed's abbreviation
-                crossing = None
-            cache[number] = _zone_of(crossing)
+                zone: tzinfo | None = ZoneInfo(ports.get_crossing(number).time_zone)
+            except (ports.UnknownCrossing, KeyError, ValueError):
+                zone = None  # not a U.S.-Mexico crossing the registry knows
+            cache[number] = zone
         return cache[number]
 
     return lookup
-
-
-def _zone_of(obj: Any) -> tzinfo | None:
-    if obj is None:
-        return None
-    for attr in ("tz", "time_zone", "timezone", "zone", "tzinfo"):
-        value = getattr(obj, attr, None)
-        if isinstance(value, tzinfo):
-            return value
-        if isinstance(value, str) and value:
-            try:
-                return ZoneInfo(value)
-            except (KeyError, ValueError):
-                return None
-    port = getattr(obj, "port", None)
-    return _zone_of(port) if port is not None and port is not obj else None
 
 
 def parse_update_time(
@@ -267,7 +265,31 @@ class _Builder:
     def add_port(self, rec: Mapping[str, Any], *, line: int | None = None) -> None:
         snap = self.snap
         number = str(rec.get("port_number") or "").strip()
-        if not _PORT_NUMBER_RE.match(number):
+        border = BORDERS.get(str(rec.get("border") or "").strip())
+        if border is None:
+            self.problem(
+                "unknown_port",
+                f"border {rec.get('border')!r} is neither Mexican nor Canadian",
+                line=line,
+                port=number or None,
+            )
+            return
+        zone = self.zone_for(number)
+        if border == "mexico" and zone is None:
+            # Every U.S.-Mexico crossing is in smartborder.ports; the rest are CBP's duplicate
+            # or placeholder listings (named there) or numbers nobody knows.
+            why = _EXCLUDED.get(number)
+            reason, detail = (
+                ("excluded_listing", why)
+                if why
+                else (
+                    "unknown_port",
+                    f"{number!r} is not a U.S.-Mexico crossing in smartborder.ports",
+                )
+            )
+            self.problem(reason, detail, line=line, port=number or None)
+            return
+        if zone is None and not _PORT_NUMBER_RE.match(number):
             self.problem(
                 "unknown_port",
                 f"port number {number!r} is not a 6-digit CBP crossing number",
@@ -275,17 +297,7 @@ class _Builder:
                 port=number or None,
             )
             return
-        border = BORDERS.get(str(rec.get("border") or "").strip())
-        if border is None:
-            self.problem(
-                "unknown_port",
-                f"border {rec.get('border')!r} is neither Mexican nor Canadian",
-                line=line,
-                port=number,
-            )
-            return
         local_date = _parse_us_date(str(rec.get("date") or ""))
-        zone = self.zone_for(number)
         anchor = snap.taken_at
         if rec.get("time") and local_date is not None:  # the JSON form stamps each port
             anchor = _local_stamp(local_date, str(rec["time"]), zone) or anchor
@@ -593,6 +605,8 @@ def _pull_ports(data: bytes, snap: BwtSnapshot, builder: _Builder) -> tuple[str,
 
 
 __all__ = [
+    "PLATFORM_LANE",
+    "PLATFORM_MODE",
     "BwtPort",
     "BwtProblem",
     "BwtReading",

@@ -23,7 +23,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from smartborder.i18n import Text
 from smartborder.kpi.bts import parse_bts
-from smartborder.kpi.bwt import BwtSnapshot, ZoneLookup, default_zone_lookup, parse_bwt
+from smartborder.kpi.bwt import (
+    PLATFORM_LANE,
+    PLATFORM_MODE,
+    BwtSnapshot,
+    ZoneLookup,
+    default_zone_lookup,
+    parse_bwt,
+)
 from smartborder.kpi.errors import ImportSourceInvalid
 from smartborder.store import kpi as kpi_store
 from smartborder.store import transaction
@@ -134,8 +141,8 @@ def _reading_rows(snap: BwtSnapshot) -> list[dict[str, Any]]:
     return [
         {
             "port_number": r.port_number,
-            "mode": r.mode,
-            "lane_type": r.lane_type,
+            "mode": PLATFORM_MODE[r.mode],
+            "lane_type": PLATFORM_LANE[r.lane_type],
             "updated_at": r.updated_at,
             "border": r.border,
             "status": r.status,
