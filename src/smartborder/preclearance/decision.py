@@ -1,0 +1,77 @@
+"""What the pipeline decides: an outcome, the reasons for it, and whom it binds."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from smartborder.i18n import Lang, Text
+
+Agency = Literal["cbp", "anam"]
+StageName = Literal["validate", "credentials", "admissibility", "risk", "decision"]
+
+
+class Outcome(StrEnum):
+    """Outcomes in increasing severity; the most severe outcome among the reasons wins."""
+
+    RELEASE = "release"  # proceed to the primary lane named by the decision
+    DOCUMENTARY_REVIEW = "documentary_review"  # an officer reviews the documents
+    INSPECT = "inspect"  # secondary inspection
+    HOLD = "hold"  # do not proceed until an agency lifts the hold
+    DENY = "deny"  # travelers only: not admissible (trucks get HOLD instead)
+
+    @property
+    def severity(self) -> int:
+        return _SEVERITY[self]
+
+
+_SEVERITY = {o: i for i, o in enumerate(Outcome)}
+
+
+class Reason(BaseModel):
+    """One reason of a decision: which stage and rule said it, what it calls for, and why."""
+
+    model_config = ConfigDict(frozen=True)
+
+    code: str
+    stage: StageName
+    rule_id: str
+    outcome: Outcome
+    message_en: str
+    message_es: str
+    agency: Agency | None = None
+
+    @property
+    def message(self) -> Text:
+        return Text(self.message_en, self.message_es)
+
+    def text(self, lang: Lang | str) -> str:
+        return self.message.get(lang)
+
+
+class Decision(BaseModel):
+    """The decision on one declaration version.
+
+    ``agencies`` are those bound by it (northbound: CBP, southbound: ANAM). ``lane`` is the
+    primary lane for a release (``fast``, ``sentri``, ``ready``, ``general``) or where the
+    declaration goes otherwise (``secondary_documents``, ``secondary_inspection``), ``None`` for
+    hold and deny. ``rule_versions`` maps each stage that used versioned rules to their version.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    outcome: Outcome
+    reasons: list[Reason]
+    rule_versions: dict[str, str]
+    agencies: list[Agency]
+    lane: str | None
+    risk_score: float | None
+    decided_at: datetime
+    notes: list[str]
+
+    @property
+    def codes(self) -> list[str]:
+        return [r.code for r in self.reasons]

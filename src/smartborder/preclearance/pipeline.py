@@ -1,0 +1,136 @@
+"""The pre-clearance pipeline: validate → verify credentials → admissibility → risk → decision."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from smartborder.declarations import (
+    Declaration,
+    HSNomenclature,
+    TravelerDeclaration,
+    TruckShipment,
+    parse_declaration,
+)
+from smartborder.i18n import Text
+from smartborder.ports import Direction, LaneType
+from smartborder.preclearance.decision import Agency, Decision, Outcome
+from smartborder.preclearance.stages import (
+    AdmissibilityNotConfigured,
+    CredentialsNotConfigured,
+    DecisionDraft,
+    FilingStage,
+    RiskStage,
+    Stage,
+)
+from smartborder.risk import PartyHistory, RuleSet
+
+_ORDER = {"validate": 0, "credentials": 1, "admissibility": 2, "risk": 3}
+_AGENCY: dict[Direction, Agency] = {Direction.NORTHBOUND: "cbp", Direction.SOUTHBOUND: "anam"}
+_LANE_OF = {
+    Outcome.DOCUMENTARY_REVIEW: "secondary_documents",
+    Outcome.INSPECT: "secondary_inspection",
+}
+
+
+class Pipeline:
+    """Runs the stages in order and combines their reasons into one :class:`Decision`.
+
+    ``stages`` must be in pipeline order (validate, credentials, admissibility, risk); the
+    most severe outcome among all reasons wins. ``Pipeline.default()`` builds the standard
+    stages and lets each domain supply its own credentials or admissibility stage.
+    """
+
+    def __init__(self, stages: Sequence[Stage], *, hs: HSNomenclature | None = None) -> None:
+        ranks = [_ORDER.get(s.name, -1) for s in stages]
+        if -1 in ranks or ranks != sorted(ranks):
+            raise ValueError(
+                "stages must be named validate, credentials, admissibility or risk, in that order"
+            )
+        self.stages: tuple[Stage, ...] = tuple(stages)
+        self.hs = hs
+
+    @classmethod
+    def default(
+        cls,
+        *,
+        credentials: Stage | None = None,
+        admissibility: Stage | None = None,
+        rules: RuleSet | None = None,
+        history: PartyHistory | None = None,
+        hs: HSNomenclature | None = None,
+    ) -> Pipeline:
+        """The standard pipeline; stages not supplied default to ones that say they did nothing."""
+        return cls(
+            [
+                FilingStage(),
+                credentials or CredentialsNotConfigured(),
+                admissibility or AdmissibilityNotConfigured(),
+                RiskStage(rules, history=history),
+            ],
+            hs=hs,
+        )
+
+    def parse(self, payload: Mapping[str, Any], *, now: datetime) -> Declaration:
+        """Validate a JSON object into a declaration (raises ``DeclarationInvalid``)."""
+        return parse_declaration(payload, now=now, hs=self.hs)
+
+    def decide(self, declaration: Declaration | Mapping[str, Any], *, now: datetime) -> Decision:
+        """Decide a declaration (or a JSON object, validated first) as of ``now``."""
+        if not isinstance(declaration, TruckShipment | TravelerDeclaration):
+            declaration = self.parse(declaration, now=now)
+        now = now.astimezone(UTC)
+        agency = _AGENCY[declaration.direction]
+        draft = DecisionDraft(now=now, agency=agency)
+        for stage in self.stages:
+            draft.stage = stage.name
+            stage.run(declaration, draft)
+        return _conclude(declaration, draft)
+
+
+def _conclude(declaration: Declaration, draft: DecisionDraft) -> Decision:
+    outcome = Outcome.RELEASE
+    for reason in draft.reasons:
+        if reason.outcome.severity > outcome.severity:
+            outcome = reason.outcome
+    truck = isinstance(declaration, TruckShipment)
+    if outcome is Outcome.DENY and truck:
+        outcome = Outcome.HOLD
+        draft.stage = "decision"
+        draft.add(
+            "decision.deny_as_hold",
+            "decision.trucks_not_denied",
+            Outcome.HOLD,
+            Text(
+                "A stage asked to deny a truck shipment; trucks are held instead of denied.",
+                "Una etapa pidió denegar un embarque de camión; los camiones se retienen en lugar de denegarse.",
+            ),
+        )
+    if outcome is Outcome.RELEASE:
+        lane: str | None = _release_lane(declaration)
+    else:
+        lane = _LANE_OF.get(outcome)
+    return Decision.model_construct(
+        outcome=outcome,
+        reasons=draft.reasons,
+        rule_versions=draft.rule_versions,
+        agencies=[draft.agency],
+        lane=lane,
+        risk_score=draft.risk_score,
+        decided_at=draft.now,
+        notes=draft.notes,
+    )
+
+
+def _release_lane(declaration: Declaration) -> str:
+    if declaration.direction is Direction.SOUTHBOUND:
+        return LaneType.GENERAL.value
+    if isinstance(declaration, TruckShipment):
+        return (LaneType.FAST if declaration.fast else LaneType.GENERAL).value
+    tt = declaration.trusted_traveler
+    if tt is not None and tt.program == "sentri" and declaration.vehicle_plate is not None:
+        return LaneType.SENTRI.value
+    if declaration.rfid_document or tt is not None:
+        return LaneType.READY.value
+    return LaneType.GENERAL.value

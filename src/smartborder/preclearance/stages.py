@@ -1,0 +1,195 @@
+"""Pipeline stages: the :class:`Stage` protocol, the draft they write to, and built-in stages.
+
+A stage is any object with a ``name`` (one of ``validate``, ``credentials``, ``admissibility``,
+``risk``) and a ``run(declaration, draft)`` method that adds reasons to the draft (and, if it
+uses versioned rules, records their version). Stages never raise for a declaration's content:
+whatever they find is a reason with an outcome. See docs/preclearance.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol, runtime_checkable
+
+from smartborder.declarations import Declaration, TravelerDeclaration, TruckShipment
+from smartborder.i18n import Text
+from smartborder.preclearance.decision import Agency, Outcome, Reason, StageName
+from smartborder.risk import (
+    FACTS,
+    PartyHistory,
+    RuleSet,
+    load_rules,
+    remember_parties,
+    traveler_facts,
+    truck_facts,
+)
+from smartborder.risk.facts import FACT_FUNCTIONS
+
+
+@dataclass(slots=True)
+class DecisionDraft:
+    """What stages write while a declaration goes through the pipeline."""
+
+    now: datetime
+    agency: Agency
+    reasons: list[Reason] = field(default_factory=list)
+    rule_versions: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    risk_score: float | None = None
+    stage: StageName = "validate"
+
+    def add(self, code: str, rule_id: str, outcome: Outcome, message: Text) -> Reason:
+        """Add a reason from the current stage, binding the declaration's agency."""
+        reason = Reason.model_construct(
+            code=code,
+            stage=self.stage,
+            rule_id=rule_id,
+            outcome=outcome,
+            message_en=message.en,
+            message_es=message.es,
+            agency=self.agency,
+        )
+        self.reasons.append(reason)
+        return reason
+
+
+@runtime_checkable
+class Stage(Protocol):
+    """A pipeline stage. ``name`` says which step it fills; ``run`` adds reasons to ``draft``."""
+
+    name: StageName
+
+    def run(self, declaration: Declaration, draft: DecisionDraft) -> None: ...
+
+
+# Pre-arrival deadlines for trucks: ACE e-Manifest must be received at least 1 hour before the
+# truck reaches the port, 30 minutes for FAST (19 CFR 123.92(a)).
+TRUCK_DEADLINE_MIN = 60.0
+FAST_DEADLINE_MIN = 30.0
+
+
+class FilingStage:
+    """The ``validate`` stage's timing checks: the pre-arrival deadline and document expiry.
+
+    Structural validation happened when the dict was parsed; this stage judges the filing in
+    time. A late truck filing is a reason: documentary review if filed with at least half the
+    required lead time, inspection otherwise.
+    """
+
+    name: StageName = "validate"
+
+    def run(self, declaration: Declaration, draft: DecisionDraft) -> None:
+        lead_min = (declaration.expected_arrival - draft.now).total_seconds() / 60.0
+        if isinstance(declaration, TruckShipment):
+            fast = declaration.fast
+            required = FAST_DEADLINE_MIN if fast else TRUCK_DEADLINE_MIN
+            if lead_min < required:
+                outcome = (
+                    Outcome.DOCUMENTARY_REVIEW if lead_min >= required / 2 else Outcome.INSPECT
+                )
+                rule = "deadline.truck.fast_30min" if fast else "deadline.truck.1h"
+                draft.add(
+                    "validate.filing.late",
+                    rule,
+                    outcome,
+                    Text(
+                        f"Filed {lead_min:.0f} min before arrival; {'FAST ' if fast else ''}trucks must file at least {required:.0f} min ahead (19 CFR 123.92).",
+                        f"Presentado {lead_min:.0f} min antes de la llegada; los camiones {'FAST ' if fast else ''}deben presentar al menos {required:.0f} min antes (19 CFR 123.92).",
+                    ),
+                )
+        elif isinstance(declaration, TravelerDeclaration):
+            expires = declaration.document.expires_on
+            if expires < declaration.expected_arrival.date():
+                draft.add(
+                    "validate.document.expired",
+                    "document.valid_at_arrival",
+                    Outcome.INSPECT,
+                    Text(
+                        f"The travel document expires on {expires.isoformat()}, before the expected arrival; the traveler goes to secondary.",
+                        f"El documento de viaje vence el {expires.isoformat()}, antes de la llegada prevista; el viajero pasa a revisión secundaria.",
+                    ),
+                )
+
+
+class CredentialsNotConfigured:
+    """Default ``credentials`` stage: verifies nothing, and says so in every decision."""
+
+    name: StageName = "credentials"
+
+    def run(self, declaration: Declaration, draft: DecisionDraft) -> None:
+        draft.add(
+            "credentials.not_verified",
+            "credentials.not_configured",
+            Outcome.RELEASE,
+            Text(
+                "Credentials stage not configured: attached credentials were not verified.",
+                "Etapa de credenciales no configurada: las credenciales adjuntas no se verificaron.",
+            ),
+        )
+
+
+class AdmissibilityNotConfigured:
+    """Default ``admissibility`` stage: evaluates no policy, and says so in every decision."""
+
+    name: StageName = "admissibility"
+
+    def run(self, declaration: Declaration, draft: DecisionDraft) -> None:
+        draft.add(
+            "admissibility.not_evaluated",
+            "admissibility.not_configured",
+            Outcome.RELEASE,
+            Text(
+                "Admissibility stage not configured: no admissibility policy was evaluated.",
+                "Etapa de admisibilidad no configurada: no se evaluó ninguna política de admisibilidad.",
+            ),
+        )
+
+
+class RiskStage:
+    """The ``risk`` stage: scores the declaration with a weight set and maps it to a lane.
+
+    Each matching rule becomes a reason naming its rule id; the reasons carry the outcome of
+    the score's lane (so a score under the review threshold leaves the decision at release).
+    With a ``history``, first-time shippers and consignees are recognised, and a truck's
+    parties are remembered once it is scored.
+    """
+
+    name: StageName = "risk"
+
+    def __init__(
+        self, rules: RuleSet | None = None, *, history: PartyHistory | None = None
+    ) -> None:
+        self.rules = rules or load_rules()
+        self.history = history
+
+    def run(self, declaration: Declaration, draft: DecisionDraft) -> None:
+        kind = declaration.kind
+        facts = FACT_FUNCTIONS[kind](declaration, now=draft.now, history=self.history)
+        result = self.rules.score(kind, facts)
+        draft.risk_score = result.score
+        draft.rule_versions["risk"] = self.rules.version
+        outcome = Outcome(result.lane)
+        for hit in result.hits:
+            draft.add(f"risk.{hit.rule_id}", hit.rule_id, outcome, hit.message)
+        if result.threshold is not None:
+            draft.notes.append(
+                f"risk score {result.score:g} ≥ {result.lane} threshold {result.threshold:g} ({self.rules.name} {self.rules.version})"
+            )
+        if self.history is not None and isinstance(declaration, TruckShipment):
+            remember_parties(declaration, self.history)
+
+
+__all__ = [
+    "FACTS",
+    "FAST_DEADLINE_MIN",
+    "TRUCK_DEADLINE_MIN",
+    "AdmissibilityNotConfigured",
+    "CredentialsNotConfigured",
+    "DecisionDraft",
+    "FilingStage",
+    "RiskStage",
+    "Stage",
+    "traveler_facts",
+    "truck_facts",
+]

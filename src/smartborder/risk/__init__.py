@@ -1,0 +1,50 @@
+"""Risk scoring by weight sets: versioned YAML rules over named facts, score → lane.
+
+``load_rules()`` loads the packaged ``rules/v1.yaml`` (or a file you name), validating it
+completely (:class:`RulesInvalid` lists every problem with a JSON pointer into the file) and
+compiling its conditions into closures; ``RuleSet.score(kind, facts)`` sums the weights of
+the matching rules and maps the total to ``release``, ``documentary_review`` or ``inspect``.
+Facts come from :func:`truck_facts` / :func:`traveler_facts` (catalogs in ``FACTS``).
+"""
+
+from smartborder.risk.engine import (
+    LANES,
+    OPERATORS,
+    RiskResult,
+    Rule,
+    RuleHit,
+    RuleSet,
+    Thresholds,
+    load_rules,
+    parse_rules,
+)
+from smartborder.risk.errors import RulesInvalid
+from smartborder.risk.facts import (
+    FACTS,
+    InMemoryPartyHistory,
+    PartyHistory,
+    party_key,
+    remember_parties,
+    traveler_facts,
+    truck_facts,
+)
+
+__all__ = [
+    "FACTS",
+    "LANES",
+    "OPERATORS",
+    "InMemoryPartyHistory",
+    "PartyHistory",
+    "RiskResult",
+    "Rule",
+    "RuleHit",
+    "RuleSet",
+    "RulesInvalid",
+    "Thresholds",
+    "load_rules",
+    "parse_rules",
+    "party_key",
+    "remember_parties",
+    "traveler_facts",
+    "truck_facts",
+]
