@@ -184,3 +184,23 @@ class NodeKeys:
 
 
 __all__ = ["TRACEABILITY_SERVICE_TYPE", "KeyRecord", "NodeKeys"]
+
+
+def node_did(settings: Any) -> str:
+    """This node's did:web, from ``settings.base_url`` (e.g. ``did:web:border.example``)."""
+    from smartborder.credentials.did.did_web import did_web_for
+
+    return did_web_for(str(settings.base_url))
+
+
+def node_did_document(settings: Any) -> dict[str, Any]:
+    """This node's DID document (its keys created on first use), with its TraceabilityAPI
+    service at ``settings.base_url``."""
+    keys = NodeKeys.from_settings(settings)
+    keys.ensure()
+    return keys.did_document(
+        node_did(settings), service_endpoint=str(settings.base_url).rstrip("/")
+    )
+
+
+__all__ += ["node_did", "node_did_document"]
