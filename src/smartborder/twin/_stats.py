@@ -62,20 +62,32 @@ def hourly_sums(
         _spread(acc, g, Q_AREA, t[i], s, n_h)
         _spread(acc, g, BUSY_S, s, s + service[i], n_h)
     # Maximum queue per hour: sweep arrivals (+1) and starts (-1) of each lane in time order.
+    # Group the vehicles by lane once (counting sort, arrival order kept within a lane).
+    offs = np.zeros(n_g + 1, dtype=np.int64)
+    for i in range(n):
+        if lane[i] >= 0:
+            offs[lane[i] + 1] += 1
+    offs = np.cumsum(offs)
+    fill = offs[:-1].copy()
+    arr_all = np.empty(offs[-1], dtype=np.float64)
+    st_all = np.empty(offs[-1], dtype=np.float64)
+    for i in range(n):
+        g = lane[i]
+        if g >= 0:
+            arr_all[fill[g]] = t[i]
+            st_all[fill[g]] = start[i]
+            fill[g] += 1
     for g in range(n_g):
-        m = 0
-        for i in range(n):
-            if lane[i] == g:
-                m += 1
-        arr = np.empty(m, dtype=np.float64)
-        st = np.empty(m, dtype=np.float64)
-        m = 0
-        for i in range(n):
-            if lane[i] == g:
-                arr[m] = t[i]
-                st[m] = start[i]
-                m += 1
-        st = np.sort(st)
+        m = offs[g + 1] - offs[g]
+        arr = arr_all[offs[g] : offs[g + 1]]
+        st = st_all[offs[g] : offs[g + 1]]
+        sorted_already = True  # FIFO lanes start vehicles in arrival order
+        for j in range(1, m):
+            if st[j] < st[j - 1]:
+                sorted_already = False
+                break
+        if not sorted_already:
+            st = np.sort(st)
         q = 0
         ia = 0
         js = 0

@@ -87,14 +87,24 @@ def pick_classes(t: np.ndarray, u: np.ndarray, cum_prob: np.ndarray) -> np.ndarr
 def _earliest(
     g: int, x: float, free: np.ndarray, booths: np.ndarray, nxt: np.ndarray, max_booths: np.ndarray
 ) -> tuple[float, int]:
-    """Earliest time >= x at which a booth of lane g is free and open, and that booth."""
+    """Earliest time >= x at which a booth of lane g is free and open, and that booth.
+
+    Booths open now are scanned first; a booth closed now cannot start anyone before the next
+    hour, so the closed ones are skipped when an open booth starts someone within this hour.
+    """
     n_h = booths.shape[1]
+    h0 = int(x // 3600.0)
+    if h0 >= n_h:
+        return INF, -1
+    open_now = booths[g, h0]
     best = INF
     best_k = -1
-    for k in range(max_booths[g]):
+    for k in range(open_now):
         y = free[g, k]
         if y < x:
             y = x
+        if y >= best:
+            continue
         h = int(y // 3600.0)
         if h >= n_h:
             continue
@@ -107,7 +117,26 @@ def _earliest(
             best = y
             best_k = k
             if y <= x:
-                break  # a booth is free now: nobody can start earlier
+                return best, best_k  # a booth is free now: nobody can start earlier
+    if best < 3600.0 * (h0 + 1):
+        return best, best_k
+    for k in range(open_now, max_booths[g]):
+        y = free[g, k]
+        if y < x:
+            y = x
+        if y >= best:
+            continue
+        h = int(y // 3600.0)
+        if h >= n_h:
+            continue
+        if k >= booths[g, h]:
+            h2 = nxt[g, k, h]
+            if h2 >= n_h:
+                continue
+            y = 3600.0 * h2
+        if y < best:
+            best = y
+            best_k = k
     return best, best_k
 
 
@@ -128,7 +157,7 @@ def assign(
     Each vehicle joins the eligible lane where it would start soonest (its expected wait given
     the vehicles already queued); a class with ``prefer_first`` takes its first lane whenever a
     booth is open there (SENTRI members use SENTRI lanes). Returns (lane, start, service) per
-    vehicle; lane -1 and start inf when no eligible booth ever opens again.
+    vehicle; start is inf (and lane the class's first) when no eligible booth opens again.
     """
     n = t.shape[0]
     n_g = booths.shape[0]
@@ -155,6 +184,7 @@ def assign(
             if s < best:
                 best, best_g, best_k, best_e = s, g, k, e
         if best_g < 0:
+            lane[i] = elig[c, 0]  # queues at its first lane, never served
             continue
         d = svc[i, best_e]
         lane[i] = best_g
