@@ -11,6 +11,12 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from smartborder.commands import clients as clients_cmd
+from smartborder.commands import db as db_cmd
+from smartborder.commands import kpi as kpi_cmd
+from smartborder.commands import ports as ports_cmd
+from smartborder.commands import server as server_cmd
+from smartborder.commands import submit as submit_cmd
 from smartborder.errors import SmartBorderError
 
 app = typer.Typer(
@@ -21,11 +27,14 @@ app = typer.Typer(
 )
 err_console = Console(stderr=True)
 
-# Domain groups register here, one line each:
-#   from smartborder.commands import twin as twin_cmd; app.add_typer(twin_cmd.app, name="twin")
-from smartborder.commands import ports as ports_cmd; app.add_typer(ports_cmd.app, name="ports")  # noqa: E402, E702, I001
-from smartborder.commands import kpi as kpi_cmd; app.add_typer(kpi_cmd.app, name="kpi")  # noqa: E402, E702, I001
-
+# Commands and groups: import the domain's module above, register it here (one line each).
+app.command("serve")(server_cmd.serve)
+app.command("demo")(server_cmd.demo)
+app.command("submit")(submit_cmd.submit)
+app.add_typer(clients_cmd.app, name="clients")
+app.add_typer(db_cmd.app, name="db")
+app.add_typer(ports_cmd.app, name="ports")
+app.add_typer(kpi_cmd.app, name="kpi")
 
 def main() -> None:
     """Entry point: run the app, turning domain errors into a bilingual message and exit 1."""

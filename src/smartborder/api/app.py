@@ -9,10 +9,11 @@ from smartborder.api import problems
 from smartborder.api.deps import AppContext
 from smartborder.api.limits import BodySizeLimit
 from smartborder.api.ratelimit import TokenBucket
+from smartborder.api.routes import declarations, health, landing, oauth, schemas
 from smartborder.api.routes import dids as dids_routes
-from smartborder.api.routes import oauth
 from smartborder.clients import TokenSigner
 from smartborder.config import Settings
+from smartborder.preclearance.configured import pipeline_for
 from smartborder.store import make_engine, session_factory, upgrade
 
 
@@ -35,11 +36,16 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         engine=engine,
         sessions=session_factory(engine),
         signer=TokenSigner.from_home(settings.home, ttl_s=settings.token_ttl_s),
+        decider=pipeline_for(settings),
     )
     app.state.public_bucket = TokenBucket(settings.public_rate_limit_per_min)
     problems.install(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     # Domain routers register here, one line each.
     app.include_router(oauth.router)
+    app.include_router(health.router)
+    app.include_router(declarations.router)
+    app.include_router(schemas.router)
+    app.include_router(landing.router)
     app.include_router(dids_routes.router)
     return app

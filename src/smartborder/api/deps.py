@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from smartborder.clients import InvalidToken, Principal, TokenSigner
 from smartborder.config import Settings
 from smartborder.errors import Unauthenticated
+from smartborder.preclearance.records import Decider
 from smartborder.store import transaction
 
 
@@ -24,6 +25,7 @@ class AppContext:
     engine: Engine
     sessions: sessionmaker[Session]
     signer: TokenSigner
+    decider: Decider
 
 
 def get_context(request: Request) -> AppContext:

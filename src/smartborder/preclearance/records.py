@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -376,7 +376,7 @@ class BatchItem(BaseModel):
 def submit_many(
     session: Session,
     principal: Principal,
-    payloads: list[Mapping[str, Any]],
+    payloads: Sequence[Mapping[str, Any]],
     *,
     decider: Decider,
     now: datetime,

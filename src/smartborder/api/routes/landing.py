@@ -1,0 +1,130 @@
+"""The bilingual landing page: ports, today's decisions by outcome and lane, links."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+
+from smartborder.api.deps import DbSession
+from smartborder.i18n import Lang, negotiate
+from smartborder.ports import all_ports
+from smartborder.store.declarations import decision_counts
+from smartborder.web import templates
+
+router = APIRouter(tags=["pages"])
+
+_T: dict[Lang, dict[str, Any]] = {
+    Lang.EN: {
+        "title": "single window",
+        "tagline": "one window for pre-arrival data at the U.S.–Mexico border",
+        "api_docs": "API documentation",
+        "decisions_today": "Today's decisions",
+        "no_decisions": "No decisions yet today.",
+        "ports": "U.S.–Mexico land ports of entry",
+        "port": "Port",
+        "kind": "Kind",
+        "outcome": "Outcome",
+        "lane": "Lane",
+        "count": "Count",
+        "code": "Code",
+        "state": "State",
+        "crossings": "Crossings (CBP wait-time numbers)",
+        "aduana": "Mexican customs (SAT c_Aduana)",
+        "tz": "Time zone",
+        "kinds": {"truck": "Truck shipment", "traveler": "Traveler"},
+        "outcomes": {
+            "release": "Release",
+            "documentary_review": "Documentary review",
+            "inspect": "Inspect",
+            "deny": "Deny",
+            "hold": "Hold",
+        },
+    },
+    Lang.ES: {
+        "title": "ventanilla única",
+        "tagline": "una sola ventanilla para datos previos al arribo en la frontera México–EE. UU.",
+        "api_docs": "Documentación de la API",
+        "decisions_today": "Decisiones de hoy",
+        "no_decisions": "Aún no hay decisiones hoy.",
+        "ports": "Puertos terrestres de entrada EE. UU.–México",
+        "port": "Puerto",
+        "kind": "Tipo",
+        "outcome": "Resultado",
+        "lane": "Carril",
+        "count": "Cantidad",
+        "code": "Clave",
+        "state": "Estado",
+        "crossings": "Cruces (números de tiempos de espera de CBP)",
+        "aduana": "Aduana mexicana (SAT c_Aduana)",
+        "tz": "Zona horaria",
+        "kinds": {"truck": "Embarque en camión", "traveler": "Viajero"},
+        "outcomes": {
+            "release": "Liberación",
+            "documentary_review": "Revisión documental",
+            "inspect": "Inspección",
+            "deny": "Rechazo",
+            "hold": "Retención",
+        },
+    },
+}
+
+# Pages of other domains, linked when their routes are mounted.
+_LINKS = {
+    "/dashboard": {Lang.EN: "Dashboard", Lang.ES: "Tablero"},
+    "/twin": {Lang.EN: "Port twin", Lang.ES: "Gemelo digital"},
+    "/kpi/bwt.xml": {
+        Lang.EN: "Wait-time feed (BWT format)",
+        Lang.ES: "Feed de tiempos (formato BWT)",
+    },
+}
+
+
+@router.get("/", response_class=HTMLResponse, include_in_schema=False)
+def landing(
+    request: Request,
+    session: DbSession,
+    lang: Annotated[str | None, Query(pattern="^(en|es)$")] = None,
+) -> HTMLResponse:
+    chosen = Lang(lang) if lang else negotiate(request.headers.get("accept-language"))
+    start = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    counts = decision_counts(session, since=start, until=start + timedelta(days=1))
+    names = {p.code: p.name for p in all_ports()}
+    rows = [
+        {"port": f"{names.get(p, p)} ({p})", "kind": k, "outcome": o, "lane": lane, "count": n}
+        for p, k, o, lane, n in sorted(counts, key=lambda r: (r[0], r[1], r[2], r[3] or ""))
+    ]
+    totals: Counter[str] = Counter()
+    for _, _, outcome, _, n in counts:
+        totals[outcome] += n
+    order = ["release", "documentary_review", "inspect", "hold", "deny"]
+    mounted = {getattr(r, "path", "") for r in request.app.routes}
+    links = [
+        {"href": href, "label": labels[chosen]}
+        for href, labels in _LINKS.items()
+        if href in mounted
+    ]
+    ports = [
+        {
+            "code": p.code,
+            "name": p.name,
+            "state": p.state,
+            "crossings": ", ".join(f"{c.name} {c.bwt_number}" for c in p.crossings),
+            "aduana": ", ".join(f"{a.code} {a.name}" for a in p.aduanas),
+            "tz": p.time_zone,
+        }
+        for p in all_ports()
+    ]
+    html = templates.get_template("landing.html").render(
+        lang=chosen.value,
+        t=_T[chosen],
+        day=start.date().isoformat(),
+        outcome_totals=[(o, totals[o]) for o in order if totals[o]],
+        rows=rows,
+        ports=ports,
+        links=links,
+    )
+    return HTMLResponse(html, headers={"Content-Language": chosen.value})

@@ -1,0 +1,140 @@
+"""The demo day behind ``smartborder serve --demo``: one client per role and a realistic day
+of pre-arrival traffic at San Ysidro, Otay Mesa, Laredo World Trade Bridge and El Paso Bridge
+of the Americas, submitted through the same write path as the API (in batches)."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import numpy as np
+from rich.console import Console
+from rich.progress import Progress
+
+from smartborder.clients import Principal, Role, create_client
+from smartborder.config import Settings
+from smartborder.declarations.synthetic import generate_travelers, generate_trucks
+from smartborder.ports import Direction, get_port
+from smartborder.preclearance.configured import pipeline_for
+from smartborder.preclearance.records import submit_many
+from smartborder.store import make_engine, session_factory, transaction, upgrade
+from smartborder.store.clients import get_client
+
+DEMO_ORGS: tuple[tuple[str, Role], ...] = (
+    ("Transportes Fronterizos del Norte SA de CV", Role.CARRIER),
+    ("Agencia Aduanal Garza y Asociados", Role.BROKER),
+    ("U.S. Customs and Border Protection", Role.CBP),
+    ("Agencia Nacional de Aduanas de México", Role.ANAM),
+    ("Open data reader", Role.PUBLIC),
+    ("SmartBorder operations", Role.ADMIN),
+)
+
+# Daily volumes: BTS Border Crossing Entry Data, 2019 totals / 365 (computed from
+# ../shared/data/bts/Border_Crossing_Entry_Data.zip): San Ysidro 41,039 personal vehicles;
+# Otay Mesa 18,040 personal vehicles and 2,599 trucks; Laredo 6,479 trucks; El Paso
+# 28,845 personal vehicles and 2,171 trucks. BTS counts ports, not bridges: the shares
+# given to World Trade Bridge (most of Laredo's trucks) and to the Bridge of the Americas
+# (a third of El Paso's cars, half its trucks) are our assumptions. BTS counts only
+# inbound traffic; southbound truck volumes are assumed at 40 % of northbound.
+# (port, kind, direction, trucks or travelers per day, submitting role)
+DAY_PLAN: tuple[tuple[str, str, Direction, int, Role], ...] = (
+    ("2504", "traveler", Direction.NORTHBOUND, 41_039, Role.BROKER),
+    ("2506", "traveler", Direction.NORTHBOUND, 18_040, Role.BROKER),
+    ("2506", "truck", Direction.NORTHBOUND, 2_599, Role.CARRIER),
+    ("2506", "truck", Direction.SOUTHBOUND, 1_040, Role.BROKER),
+    ("2304", "truck", Direction.NORTHBOUND, 5_500, Role.CARRIER),
+    ("2304", "truck", Direction.SOUTHBOUND, 2_200, Role.BROKER),
+    ("2402", "traveler", Direction.NORTHBOUND, 9_600, Role.BROKER),
+    ("2402", "truck", Direction.NORTHBOUND, 1_085, Role.CARRIER),
+)
+BATCH = 2_000
+
+
+@dataclass(frozen=True)
+class DemoReport:
+    declarations: int
+    created: int
+    rejected: int
+    seconds: float
+    clients_file: Path
+
+
+def _clients(settings: Settings, sessions: Any) -> dict[Role, Principal]:
+    """One client per role, reused across runs when the file and the clients still exist."""
+    path = settings.home / "demo-clients.json"
+    with transaction(sessions) as session:
+        if path.exists():
+            saved = json.loads(path.read_text())
+            rows = {c["role"]: get_client(session, c["client_id"]) for c in saved}
+            if all(rows.values()) and len(rows) == len(DEMO_ORGS):
+                return {
+                    Role(role): Principal(
+                        r.client_id, r.org, Role(r.role), frozenset(r.scopes.split())
+                    )
+                    for role, r in rows.items()
+                    if r is not None
+                }
+        made = [create_client(session, org=org, role=role) for org, role in DEMO_ORGS]
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        json.dump([m.to_dict() for m in made], fh, indent=2)
+    return {m.role: Principal(m.client_id, m.org, m.role, m.scopes) for m in made}
+
+
+def run_demo(
+    settings: Settings, *, scale: float = 1.0, console: Console | None = None
+) -> DemoReport:
+    """Create the store, the demo clients and tomorrow's pre-arrival traffic (idempotent)."""
+    console = console or Console()
+    settings.ensure_home()
+    engine = make_engine(settings.db_url)
+    started = time.perf_counter()
+    try:
+        upgrade(engine)
+        sessions = session_factory(engine)
+        principals = _clients(settings, sessions)
+        decider = pipeline_for(settings)
+        now = datetime.now(UTC)
+        total = created = rejected = 0
+        with Progress(console=console, transient=True) as progress:
+            task = progress.add_task(
+                "demo traffic", total=sum(int(n * scale) for *_, n, _ in DAY_PLAN)
+            )
+            for i, (port_code, kind, direction, n, role) in enumerate(DAY_PLAN):
+                count = max(1, int(n * scale))
+                # Arrivals tomorrow in the port's local time, so every filing is pre-arrival.
+                day = (
+                    now.astimezone(ZoneInfo(get_port(port_code).time_zone)) + timedelta(days=1)
+                ).date()
+                rng = np.random.default_rng([day.toordinal(), i])
+                make = generate_trucks if kind == "truck" else generate_travelers
+                payloads = make(port_code, day, count, rng=rng, direction=direction)
+                for j, payload in enumerate(payloads):
+                    payload.setdefault(
+                        "idempotency_key", f"demo-{day}-{port_code}-{kind}-{direction}-{j}"
+                    )
+                for start in range(0, count, BATCH):
+                    chunk = payloads[start : start + BATCH]
+                    with transaction(sessions) as session:
+                        items = submit_many(
+                            session, principals[role], chunk, decider=decider, now=now
+                        )
+                    total += len(items)
+                    created += sum(1 for it in items if it.created)
+                    rejected += sum(1 for it in items if it.error)
+                    progress.advance(task, len(chunk))
+    finally:
+        engine.dispose()
+    return DemoReport(
+        declarations=total,
+        created=created,
+        rejected=rejected,
+        seconds=time.perf_counter() - started,
+        clients_file=settings.home / "demo-clients.json",
+    )
