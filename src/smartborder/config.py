@@ -31,6 +31,14 @@ class Settings(BaseSettings):
         default=None,
         description="Local directory of JSON-LD context documents; no network fetch is ever made.",
     )
+    traceability_vocab_dir: Path | None = Field(
+        default=None,
+        description="Local copy of the W3C CCG Traceability Vocabulary (its credential schemas); enables its credential types.",
+    )
+    status_ttl_s: int = Field(
+        default=300,
+        description="How long a verifier caches a fetched status list credential, seconds (unless the list sets its own ttl).",
+    )
     token_ttl_s: int = Field(default=900, description="Lifetime of OAuth2 access tokens, seconds.")
     max_body_bytes: int = Field(
         default=1_048_576, description="Largest request body the API accepts, bytes (413 above)."

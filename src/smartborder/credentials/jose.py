@@ -1,0 +1,203 @@
+"""VC-JOSE: credentials and presentations secured as JWS compact (``application/vc+jwt``).
+
+As in W3C "Securing Verifiable Credentials using JOSE and COSE": the JWT claims set *is* the
+VC DM 2.0 document, the protected header carries ``typ`` (``vc+jwt`` or ``vp+jwt``),
+``cty`` and the ``kid`` of the signing key (a DID URL). Algorithms: ES384 (mandatory in the
+Traceability Interop profile), ES256 and EdDSA (Ed25519; ``Ed25519`` of RFC 9864 is accepted
+on verification as the same algorithm). Anything else, ``none`` included, is refused before
+any key is looked up.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+from joserfc import jws
+from joserfc.errors import JoseError
+from joserfc.jwk import ECKey, OKPKey
+from joserfc.jws import JWSRegistry
+
+from smartborder.credentials.errors import JoseInvalid
+from smartborder.credentials.keys import KeyType, PrivateKey, PublicKey
+from smartborder.i18n import Text
+
+VC_JWT = "vc+jwt"
+VP_JWT = "vp+jwt"
+MEDIA_TYPE_VC = "application/vc+jwt"
+MEDIA_TYPE_VP = "application/vp+jwt"
+
+# The algorithm each key type signs with; verification accepts exactly these names per type.
+ALG_FOR_KEY: dict[KeyType, str] = {
+    KeyType.P384: "ES384",
+    KeyType.P256: "ES256",
+    KeyType.ED25519: "EdDSA",
+}
+_ACCEPTED: dict[str, KeyType] = {
+    "ES384": KeyType.P384,
+    "ES256": KeyType.P256,
+    "EdDSA": KeyType.ED25519,
+    "Ed25519": KeyType.ED25519,
+}
+_REGISTRY = JWSRegistry(algorithms=list(_ACCEPTED))
+# Largest compact JWS accepted: bounds the work before any parsing (256 KiB).
+MAX_JWT_BYTES = 262_144
+
+KeyResolver = Callable[[str], PublicKey]
+"""Maps a ``kid`` (a DID URL) to the public key of that verification method."""
+
+
+def _bad(en: str, es: str) -> JoseInvalid:
+    return JoseInvalid(Text(en, es))
+
+
+def joserfc_key(key: PrivateKey | PublicKey) -> ECKey | OKPKey:
+    """The joserfc key object for a SmartBorder key (private or public)."""
+    if key.type is KeyType.ED25519:
+        return OKPKey.import_key(key.crypto)  # type: ignore[arg-type]
+    return ECKey.import_key(key.crypto)  # type: ignore[arg-type]
+
+
+def sign_jwt(
+    claims: dict[str, Any],
+    *,
+    key: PrivateKey,
+    kid: str | None,
+    typ: str = VC_JWT,
+    extra_header: dict[str, Any] | None = None,
+) -> str:
+    """Sign ``claims`` as a compact JWS with the algorithm of ``key``'s type.
+
+    ``kid`` names the key (a DID URL); ``None`` only where the verifier knows the key another
+    way (an SD-JWT key-binding JWT is checked with the credential's ``cnf`` key).
+    """
+    alg = ALG_FOR_KEY[key.type]
+    header: dict[str, Any] = {"alg": alg, "typ": typ, **(extra_header or {})}
+    if kid is not None:
+        header["kid"] = kid
+    if typ in (VC_JWT, VP_JWT):
+        header.setdefault("cty", typ.split("+")[0])
+    payload = json.dumps(claims, separators=(",", ":"), ensure_ascii=False).encode()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # joserfc warns that "EdDSA" is superseded by RFC 9864
+        return jws.serialize_compact(header, payload, joserfc_key(key), registry=_REGISTRY)
+
+
+def read_header(token: str, *, require_kid: bool = True) -> dict[str, Any]:
+    """The protected header of a compact JWS, checked for size, shape and algorithm; not verified."""
+    if not isinstance(token, str) or len(token) > MAX_JWT_BYTES:
+        raise _bad(
+            f"The JWT must be a string of at most {MAX_JWT_BYTES} bytes.",
+            f"El JWT debe ser una cadena de como máximo {MAX_JWT_BYTES} bytes.",
+        )
+    if token.count(".") != 2:
+        raise _bad(
+            "A JWT has three base64url parts separated by dots.",
+            "Un JWT tiene tres partes base64url separadas por puntos.",
+        )
+    try:
+        header: dict[str, Any] = jws.extract_compact(token.encode("ascii")).headers()
+    except (JoseError, ValueError, UnicodeError) as exc:
+        raise _bad(
+            f"The JWT header cannot be decoded: {exc}.",
+            f"No se puede decodificar el encabezado del JWT: {exc}.",
+        ) from exc
+    alg = header.get("alg")
+    if alg not in _ACCEPTED:
+        raise _bad(
+            f"JWS algorithm {alg!r} is refused; use ES384, ES256 or EdDSA.",
+            f"El algoritmo JWS {alg!r} se rechaza; use ES384, ES256 o EdDSA.",
+        )
+    if header.get("crit"):
+        raise _bad(
+            "The JWT header lists critical extensions this verifier does not understand.",
+            "El encabezado del JWT lista extensiones críticas que este verificador no entiende.",
+        )
+    if require_kid and (not isinstance(header.get("kid"), str) or not header["kid"]):
+        raise _bad(
+            "The JWT header needs a kid: the DID URL of the signing key.",
+            "El encabezado del JWT necesita un kid: la URL DID de la clave de firma.",
+        )
+    return header
+
+
+def verify_jwt(
+    token: str, *, resolve_key: KeyResolver, typ: str | tuple[str, ...] = VC_JWT
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Verify a compact JWS and return ``(header, claims)``.
+
+    Checks, in order: size and shape, an accepted ``alg``, the expected ``typ``, that the key
+    named by ``kid`` has the type the algorithm needs, the signature, and that the payload is a
+    JSON object. Raises :class:`JoseInvalid` with the reason on the first failure.
+    """
+    header = read_header(token)
+    _check_typ(header, typ)
+    return header, _verify_with(token, header, resolve_key(header["kid"]))
+
+
+def verify_jwt_with_key(
+    token: str, *, key: PublicKey, typ: str | tuple[str, ...]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Like :func:`verify_jwt` with a key known in advance (no ``kid`` needed)."""
+    header = read_header(token, require_kid=False)
+    _check_typ(header, typ)
+    return header, _verify_with(token, header, key)
+
+
+def _check_typ(header: dict[str, Any], typ: str | tuple[str, ...]) -> None:
+    typs = (typ,) if isinstance(typ, str) else typ
+    if header.get("typ") not in typs:
+        raise _bad(
+            f"The JWT typ is {header.get('typ')!r}; expected {' or '.join(typs)}.",
+            f"El typ del JWT es {header.get('typ')!r}; se esperaba {' o '.join(typs)}.",
+        )
+
+
+def _verify_with(token: str, header: dict[str, Any], key: PublicKey) -> dict[str, Any]:
+    if _ACCEPTED[header["alg"]] is not key.type:
+        raise _bad(
+            f"Algorithm {header['alg']} does not match the {key.type} key named by kid.",
+            f"El algoritmo {header['alg']} no corresponde a la clave {key.type} indicada por kid.",
+        )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            obj = jws.deserialize_compact(token, joserfc_key(key), registry=_REGISTRY)
+    except JoseError as exc:
+        raise _bad(
+            "The JWT signature does not verify: it was changed after signing or signed with another key.",
+            "La firma del JWT no es válida: se modificó después de firmarse o se firmó con otra clave.",
+        ) from exc
+    try:
+        claims = json.loads(obj.payload)
+    except (ValueError, UnicodeError) as exc:
+        raise _bad("The JWT payload is not JSON.", "La carga útil del JWT no es JSON.") from exc
+    if not isinstance(claims, dict):
+        raise _bad(
+            "The JWT payload must be a JSON object.",
+            "La carga útil del JWT debe ser un objeto JSON.",
+        )
+    return claims
+
+
+def is_compact_jws(value: object) -> bool:
+    """True when ``value`` looks like a compact JWS (three dot-separated parts, no ``~``)."""
+    return isinstance(value, str) and value.count(".") == 2 and "~" not in value
+
+
+__all__ = [
+    "ALG_FOR_KEY",
+    "MEDIA_TYPE_VC",
+    "MEDIA_TYPE_VP",
+    "VC_JWT",
+    "VP_JWT",
+    "KeyResolver",
+    "is_compact_jws",
+    "joserfc_key",
+    "read_header",
+    "sign_jwt",
+    "verify_jwt",
+    "verify_jwt_with_key",
+]

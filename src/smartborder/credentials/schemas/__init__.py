@@ -1,0 +1,1 @@
+"""JSON Schemas written by SmartBorder for credential types nobody had published (package data)."""
