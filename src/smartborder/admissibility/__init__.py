@@ -1,0 +1,81 @@
+"""Admissibility rules: who may enter which country, at which port, when — as Cedar policies.
+
+Plans are data (YAML in ``plans/``) compiled to Cedar, validated against the schema
+(``schema.cedarschema``), published as immutable versions, and evaluated to admit / deny /
+review with the deciding policy ids and an explanation in English and Spanish::
+
+    from smartborder.admissibility import Traveler, evaluate
+    r = evaluate(Traveler(nationality="MEX", age=40, purpose="tourism", fully_vaccinated=False),
+                 port="2504", at=datetime(2022, 2, 1, 20, tzinfo=UTC))
+    r.decision            # Outcome.DENY
+    r.explanation("en")   # "Denied: from 2022-01-22 non-U.S. travelers must show proof ..."
+"""
+
+from smartborder.admissibility.categories import ESSENTIAL_PURPOSES, PURPOSES
+from smartborder.admissibility.check import CheckReport, Finding, check_plan
+from smartborder.admissibility.compile import compile_plan
+from smartborder.admissibility.engine import Policies, load_policies, schema_text
+from smartborder.admissibility.errors import (
+    PlanInvalid,
+    PlanNotFound,
+    PolicyInvalid,
+    TravelerInvalid,
+    VersionImmutable,
+    VersionNotFound,
+)
+from smartborder.admissibility.impact import ImpactReport, impact
+from smartborder.admissibility.model import (
+    AdmissibilityResult,
+    Outcome,
+    Reason,
+    Traveler,
+    traveler_from_declaration,
+)
+from smartborder.admissibility.plan import BUILTIN_PLANS, DEFAULT_PLAN, Plan, load_plan, parse_plan
+from smartborder.admissibility.service import evaluate, evaluate_many, policies_for, request_for
+from smartborder.admissibility.versions import (
+    PublishedVersion,
+    get_version,
+    list_versions,
+    publish,
+    version_policies,
+)
+
+__all__ = [
+    "BUILTIN_PLANS",
+    "DEFAULT_PLAN",
+    "ESSENTIAL_PURPOSES",
+    "PURPOSES",
+    "AdmissibilityResult",
+    "CheckReport",
+    "Finding",
+    "ImpactReport",
+    "Outcome",
+    "Plan",
+    "PlanInvalid",
+    "PlanNotFound",
+    "Policies",
+    "PolicyInvalid",
+    "PublishedVersion",
+    "Reason",
+    "Traveler",
+    "TravelerInvalid",
+    "VersionImmutable",
+    "VersionNotFound",
+    "check_plan",
+    "compile_plan",
+    "evaluate",
+    "evaluate_many",
+    "get_version",
+    "impact",
+    "list_versions",
+    "load_plan",
+    "load_policies",
+    "parse_plan",
+    "policies_for",
+    "publish",
+    "request_for",
+    "schema_text",
+    "traveler_from_declaration",
+    "version_policies",
+]

@@ -1,0 +1,373 @@
+"""``check_plan``: everything that can be known about a plan before anyone is decided by it.
+
+1. syntax and schema (the plan format, each hand-written Cedar policy, the whole set against the
+   schema); 2. policies that can never apply (an empty date window, an unknown region or
+   country, or no probe at all satisfies them); 3. permits shadowed by forbids (every probe a
+   permit admits is also forbidden); 4. traveler categories no policy decides (Cedar would deny
+   them with no policy to cite).
+
+Probes are every combination of the traveler attributes the policies read (values they name,
+one value they do not name, and "missing"), at every instant where a rule changes and just
+before the first, at one port of each region the policies name and one elsewhere, in both
+directions. Between two consecutive instants the rules do not change, so these probes cover
+every regime the plan defines.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from collections import defaultdict
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import cedarpy
+from pydantic import BaseModel
+
+from smartborder import ports
+from smartborder.admissibility.categories import PURPOSES
+from smartborder.admissibility.compile import compile_plan
+from smartborder.admissibility.engine import COUNTRIES, DESTINATION, Policies, _graph, load_policies
+from smartborder.admissibility.errors import PlanInvalid, PlanNotFound, PolicyInvalid
+from smartborder.admissibility.plan import Plan, cedar_instant, instants_in, parse_plan, plan_text
+from smartborder.errors import Problem
+from smartborder.i18n import Text
+
+
+class Finding(BaseModel):
+    severity: str  # "error" | "warning"
+    code: str
+    where: str  # a JSON pointer into the plan, or a policy id
+    en: str
+    es: str
+
+
+class CheckReport(BaseModel):
+    plan: str
+    policies: int = 0
+    probes: int = 0
+    findings: list[Finding] = []
+
+    @property
+    def ok(self) -> bool:
+        return not any(f.severity == "error" for f in self.findings)
+
+
+def _from_problem(p: Problem, severity: str = "error") -> Finding:
+    return Finding(
+        severity=severity, code=p.code, where=p.pointer, en=p.message.en, es=p.message.es
+    )
+
+
+def _f(severity: str, code: str, where: str, text: Text) -> Finding:
+    return Finding(severity=severity, code=code, where=where, en=text.en, es=text.es)
+
+
+_ATTR = re.compile(r"principal(?:\.| has )(\w+)")
+_STR = re.compile(r'"([^"\\]*)"')
+_REGION = re.compile(r'Region::"([^"]+)"')
+
+
+def _probe_travelers(cedar: str) -> list[dict[str, Any]]:
+    attrs = set(_ATTR.findall(cedar))
+    literals = set(_STR.findall(cedar))
+    uses_purpose = "context.purpose" in cedar or "context has purpose" in cedar
+    named = [p for p in PURPOSES if p in literals]
+    unnamed = [p for p in PURPOSES if p not in literals][:1]
+    countries = [c for c in COUNTRIES if c in literals] or ["USA"]
+    others = [c for c in COUNTRIES if c not in countries][:1] or ["GTM"]
+    nationality: list[str | None] = (
+        [*countries, *others, None] if "nationality" in attrs else [None]
+    )
+    residence: list[tuple[str, ...]] = (
+        [(), *[(c,) for c in countries]] if "lawful_resident_of" in attrs else [()]
+    )
+    purpose: list[str | None] = [*named, *unnamed, None] if uses_purpose else [None]
+    vax: list[tuple[bool | None, bool | None]] = [(None, None)]
+    if "fully_vaccinated" in attrs:
+        vax = [(None, None), (False, None), (True, None), (True, True), (True, False)]
+        if "vaccination_proof" not in attrs:
+            vax = [(None, None), (False, None), (True, None)]
+    age: list[int | None] = [None, 10, 40] if "age" in attrs else [None]
+    programs = sorted(p for p in literals if p in {"SENTRI", "NEXUS", "GLOBAL_ENTRY", "FAST"})
+    trusted: list[tuple[str, ...]] = (
+        [(), *[(p,) for p in programs]] if "trusted_traveler" in attrs else [()]
+    )
+    out = []
+    for nat, res, pur, (fv, proof), a, tt in itertools.product(
+        nationality, residence, purpose, vax, age, trusted
+    ):
+        facts: dict[str, Any] = {"lawful_resident_of": list(res), "trusted_traveler": list(tt)}
+        for key, value in (
+            ("nationality", nat),
+            ("purpose", pur),
+            ("fully_vaccinated", fv),
+            ("vaccination_proof", proof),
+            ("age", a),
+        ):
+            if value is not None:
+                facts[key] = value
+        out.append(facts)
+    return out
+
+
+def _describe(facts: dict[str, Any]) -> str:
+    keys = (
+        "nationality",
+        "lawful_resident_of",
+        "purpose",
+        "fully_vaccinated",
+        "vaccination_proof",
+        "age",
+        "trusted_traveler",
+    )
+    parts = []
+    for k in keys:
+        v = facts.get(k)
+        if v in (None, []):
+            continue
+        parts.append(f"{k}={','.join(v) if isinstance(v, list) else v}")
+    return " ".join(parts) or "no attributes"
+
+
+def _probe_ports(cedar: str) -> list[tuple[str, str]]:
+    named = set(_REGION.findall(cedar))
+    out: list[tuple[str, str]] = []
+    others = []
+    for region in ports.regions():
+        if region.id in named:
+            out.append((region.port_codes[0], region.id))
+        else:
+            others.append((region.port_codes[0], region.id))
+    return out + others[:1]
+
+
+def _probe_instants(cedar: str) -> list[datetime]:
+    marks = instants_in(cedar)
+    if not marks:
+        return [datetime.fromisoformat("2020-01-01T00:00:00+00:00")]
+    return [marks[0] - timedelta(days=1), *marks]
+
+
+def _static(plan: Plan, policies: Policies) -> tuple[list[Finding], set[str]]:
+    findings: list[Finding] = []
+    flagged: set[str] = set()
+    known_regions = {r.id for r in ports.regions()}
+    for m in policies.by_id.values():
+        if m.effective_from and m.effective_until and m.effective_from >= m.effective_until:
+            flagged.add(m.id)
+            findings.append(
+                _f(
+                    "warning",
+                    "admissibility.never_applies.dates",
+                    m.id,
+                    Text(
+                        f"Policy {m.id} can never apply: it starts {cedar_instant(m.effective_from)} but ends {cedar_instant(m.effective_until)}.",
+                        f"La política {m.id} nunca puede aplicarse: empieza {cedar_instant(m.effective_from)} y termina {cedar_instant(m.effective_until)}.",
+                    ),
+                )
+            )
+        unknown = [r for r in (m.regions or ()) if r not in known_regions]
+        if unknown and len(unknown) == len(m.regions or ()):
+            flagged.add(m.id)
+            findings.append(
+                _f(
+                    "warning",
+                    "admissibility.never_applies.region",
+                    m.id,
+                    Text(
+                        f"Policy {m.id} can never apply: no region {', '.join(unknown)} (regions: {', '.join(sorted(known_regions))}).",
+                        f"La política {m.id} nunca puede aplicarse: no existe la región {', '.join(unknown)} (regiones: {', '.join(sorted(known_regions))}).",
+                    ),
+                )
+            )
+        if m.country and m.country not in COUNTRIES:
+            flagged.add(m.id)
+            findings.append(
+                _f(
+                    "warning",
+                    "admissibility.never_applies.country",
+                    m.id,
+                    Text(
+                        f"Policy {m.id} can never apply: destination {m.country} is not USA or MEX.",
+                        f"La política {m.id} nunca puede aplicarse: el destino {m.country} no es USA ni MEX.",
+                    ),
+                )
+            )
+    for i, raw in enumerate(plan.policies):
+        if "@id(" not in raw:
+            findings.append(
+                _f(
+                    "warning",
+                    "admissibility.policy_without_id",
+                    f"/policies/{i}",
+                    Text(
+                        "This policy has no @id; decisions citing it will show Cedar's positional id, which changes with order.",
+                        "Esta política no tiene @id; las decisiones que la citen mostrarán el id posicional de Cedar, que cambia con el orden.",
+                    ),
+                )
+            )
+    return findings, flagged
+
+
+def _probe(policies: Policies) -> tuple[int, list[Finding]]:
+    cedar = policies.cedar
+    est = json.loads(cedarpy.policies_to_json_str(cedar))
+    for p in est.get("staticPolicies", {}).values():
+        p["effect"] = "permit"  # every satisfied policy then shows among the reasons
+    probe_set = cedarpy.PolicySet.from_json_str(json.dumps(est))
+    base, _, _ = _graph()
+    travelers = _probe_travelers(cedar)
+    entities = base.with_added_json_str(
+        json.dumps(
+            [
+                {
+                    "uid": {"type": "Traveler", "id": str(i)},
+                    "attrs": {k: v for k, v in f.items() if k != "purpose"},
+                    "parents": [],
+                }
+                for i, f in enumerate(travelers)
+            ]
+        )
+    )
+    requests = []
+    keys = []
+    for at, (port, region), direction in itertools.product(
+        _probe_instants(cedar), _probe_ports(cedar), DESTINATION
+    ):
+        for i, facts in enumerate(travelers):
+            ctx: dict[str, Any] = {
+                "at": {"__extn": {"fn": "datetime", "arg": cedar_instant(at)}},
+                "destination": {"__entity": {"type": "Country", "id": DESTINATION[direction]}},
+                "direction": direction,
+            }
+            if "purpose" in facts:
+                ctx["purpose"] = facts["purpose"]
+            requests.append(
+                {
+                    "principal": {"type": "Traveler", "id": str(i)},
+                    "action": {"type": "Action", "id": "enter"},
+                    "resource": {"type": "Port", "id": port},
+                    "context": ctx,
+                }
+            )
+            keys.append((at, region, direction, i))
+    results = cedarpy.is_authorized_batch(requests, probe_set, entities)
+    satisfied: dict[str, int] = defaultdict(int)
+    shadow_ok: dict[str, bool] = {}  # permit id → some probe where no forbid fires
+    shadowers: dict[str, set[str]] = defaultdict(set)
+    undecided: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    for key, res in zip(keys, results, strict=True):
+        fired = [
+            policies.by_cedar_id[c] for c in res.diagnostics.reasons if c in policies.by_cedar_id
+        ]
+        for m in fired:
+            satisfied[m.id] += 1
+        forbids = [m.id for m in fired if m.effect == "forbid"]
+        for m in fired:
+            if m.effect == "permit":
+                if not forbids:
+                    shadow_ok[m.id] = True
+                else:
+                    shadow_ok.setdefault(m.id, False)
+                    shadowers[m.id].update(forbids)
+        if not fired:
+            at, region, direction, i = key
+            undecided[(DESTINATION[direction], cedar_instant(at), region)].append(
+                _describe(travelers[i])
+            )
+    findings: list[Finding] = []
+    for m in policies.by_id.values():
+        if satisfied.get(m.id, 0) == 0:
+            findings.append(
+                _f(
+                    "warning",
+                    "admissibility.never_applies",
+                    m.id,
+                    Text(
+                        f"Policy {m.id} applies to no probed traveler, instant, port or direction.",
+                        f"La política {m.id} no se aplica a ningún viajero, instante, puerto o sentido probado.",
+                    ),
+                )
+            )
+    for pid, ok in shadow_ok.items():
+        if not ok:
+            by = ", ".join(sorted(shadowers[pid]))
+            findings.append(
+                _f(
+                    "error",
+                    "admissibility.permit_shadowed",
+                    pid,
+                    Text(
+                        f"Permit {pid} is shadowed: every crossing it admits is also forbidden by {by}, so it never decides.",
+                        f"El permiso {pid} está sombreado: todo cruce que admite también lo prohíbe {by}, así que nunca decide.",
+                    ),
+                )
+            )
+    for (dest, since, region), who in sorted(undecided.items()):
+        examples = "; ".join(who[:3]) + (f"; … ({len(who)} in all)" if len(who) > 3 else "")
+        findings.append(
+            _f(
+                "warning",
+                "admissibility.undecided",
+                f"{dest}/{region}/{since}",
+                Text(
+                    f"No policy decides these travelers entering {dest} at {region} from {since}: {examples}. Cedar would deny them without a reason to cite.",
+                    f"Ninguna política decide a estos viajeros que entran a {dest} por {region} desde {since}: {examples}. Cedar los negaría sin razón que citar.",
+                ),
+            )
+        )
+    return len(requests), findings
+
+
+def check_plan(plan: str | Path) -> CheckReport:
+    """Check a built-in plan id or a plan YAML file; the report lists findings, never raises for
+    a faulty plan (only :class:`PlanNotFound` for a missing one)."""
+    try:
+        text, source = plan_text(plan)
+    except PlanNotFound:
+        raise
+    report = CheckReport(plan=str(plan))
+    try:
+        parsed = parse_plan(text, source=source)
+    except PlanInvalid as exc:
+        report.findings += [_from_problem(p) for p in exc.problems] or [
+            _f("error", exc.code, "/", exc.message)
+        ]
+        return report
+    report.plan = parsed.id
+    for i, raw in enumerate(parsed.policies):
+        try:
+            cedarpy.PolicySet.from_str(raw)
+        except ValueError as exc:
+            report.findings.append(
+                _f(
+                    "error",
+                    "admissibility.cedar_syntax",
+                    f"/policies/{i}",
+                    Text(
+                        f"Cedar syntax error in policies[{i}]: {exc}",
+                        f"Error de sintaxis Cedar en policies[{i}]: {exc}",
+                    ),
+                )
+            )
+    if not report.ok:
+        return report
+    try:
+        cedar = compile_plan(parsed)
+        policies = load_policies(cedar, plan_id=parsed.id, version=f"{parsed.id}@check")
+    except (PlanInvalid, PolicyInvalid) as exc:
+        report.findings += [_from_problem(p) for p in exc.problems] or [
+            _f("error", exc.code, "/", exc.message)
+        ]
+        return report
+    report.policies = len(policies)
+    static, flagged = _static(parsed, policies)
+    report.findings += static
+    report.probes, dynamic = _probe(policies)
+    report.findings += [
+        f for f in dynamic if not (f.code == "admissibility.never_applies" and f.where in flagged)
+    ]
+    return report

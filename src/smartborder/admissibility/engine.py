@@ -1,0 +1,494 @@
+"""The Cedar engine: parsed, schema-validated policy sets (cached), the port graph as Cedar
+entities, and decisions for one traveler or a batch.
+
+Cedar decides allow/deny; this module turns that into admit / deny / review: a denial by a
+restriction whose exemption could not be judged because the traveler lacks a needed attribute
+becomes ``review`` naming the attribute, and a Cedar evaluation error is never an allow.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache, lru_cache
+from importlib import resources
+from typing import Any
+
+import cedarpy
+
+from smartborder import ports
+from smartborder.admissibility.categories import ATTRIBUTE_LABELS, category
+from smartborder.admissibility.errors import PolicyInvalid
+from smartborder.admissibility.model import OPTIONAL_ATTRIBUTES
+from smartborder.admissibility.plan import cedar_instant, digest
+from smartborder.errors import Problem
+from smartborder.i18n import Text
+
+COUNTRIES: dict[str, tuple[str, str]] = {
+    "USA": ("United States", "Estados Unidos"),
+    "MEX": ("Mexico", "México"),
+}
+# Northbound traffic enters the United States; southbound enters Mexico.
+DESTINATION: dict[str, str] = {"northbound": "USA", "southbound": "MEX"}
+
+
+@cache
+def schema_text() -> str:
+    return (
+        resources.files("smartborder.admissibility")
+        .joinpath("schema.cedarschema")
+        .read_text(encoding="utf-8")
+    )
+
+
+@cache
+def schema() -> Any:
+    return cedarpy.Schema.from_str(schema_text())
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyMeta:
+    """What a policy's annotations say about it (read back from the Cedar text)."""
+
+    id: str
+    cedar_id: str
+    effect: str  # "permit" | "forbid"
+    kind: str  # "admit" | "restrict" | "" (hand-written)
+    title: Text
+    reason: Text
+    country: str | None
+    regions: tuple[str, ...] | None
+    effective_from: datetime | None
+    effective_until: datetime | None
+    categories: tuple[str, ...]
+    needs: tuple[str, ...]
+
+    def in_force(self, *, destination: str, region: str | None, at: datetime) -> bool:
+        if self.country and self.country != destination:
+            return False
+        if self.regions is not None and region not in self.regions:
+            return False
+        if self.effective_from is not None and at < self.effective_from:
+            return False
+        return not (self.effective_until is not None and at >= self.effective_until)
+
+    def unknown_needs(self, facts: dict[str, Any]) -> set[str]:
+        """Attributes this policy needs that are missing, where they could change its outcome."""
+        if self.categories and self.country:
+            out: set[str] = set()
+            for name in self.categories:
+                try:
+                    cat = category(name, self.country)
+                except KeyError:
+                    continue
+                if cat.judge(facts) is None:
+                    out |= {n for n in cat.needs if n not in facts}
+            return out
+        return {n for n in self.needs if n in OPTIONAL_ATTRIBUTES and n not in facts}
+
+
+def _instant(value: str) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
+    except ValueError:
+        return None
+
+
+def _meta(cedar_id: str, policy: dict[str, Any]) -> PolicyMeta:
+    ann: dict[str, str] = policy.get("annotations") or {}
+    pid = ann.get("id") or cedar_id
+    region = ann.get("region", "*")
+    title = Text(ann.get("title_en", pid), ann.get("title_es", ann.get("title_en", pid)))
+    effect = policy.get("effect", "permit")
+    default_reason = (
+        Text("a policy admits this crossing", "una política admite este cruce")
+        if effect == "permit"
+        else Text("a policy forbids this crossing", "una política prohíbe este cruce")
+    )
+    return PolicyMeta(
+        id=pid,
+        cedar_id=cedar_id,
+        effect=effect,
+        kind=ann.get("kind", ""),
+        title=title,
+        reason=Text(
+            ann.get("reason_en", default_reason.en), ann.get("reason_es", default_reason.es)
+        ),
+        country=ann.get("country") or None,
+        regions=None
+        if region in ("", "*")
+        else tuple(r.strip() for r in region.split(",") if r.strip()),
+        effective_from=_instant(ann.get("effective_from", "")),
+        effective_until=_instant(ann.get("effective_until", "")),
+        categories=tuple(ann.get("categories", "").split()),
+        needs=tuple(ann.get("needs", "").split()),
+    )
+
+
+def _chunks(cedar: str) -> list[tuple[int, str]]:
+    """Policies separated by blank lines, with their first line number (for error locations)."""
+    out: list[tuple[int, str]] = []
+    line = 1
+    for chunk in cedar.split("\n\n"):
+        body = "\n".join(
+            ln for ln in chunk.splitlines() if not ln.lstrip().startswith("//")
+        ).strip()
+        if body:
+            out.append((line, chunk))
+        line += chunk.count("\n") + 2
+    return out
+
+
+def _syntax_problems(cedar: str, fallback: str) -> list[Problem]:
+    problems = []
+    for line, chunk in _chunks(cedar):
+        try:
+            cedarpy.PolicySet.from_str(chunk)
+        except ValueError as exc:
+            problems.append(
+                Problem(
+                    f"/cedar/line/{line}",
+                    "admissibility.cedar_syntax",
+                    Text(
+                        f"Cedar syntax error in the policy starting at line {line}: {exc}",
+                        f"Error de sintaxis Cedar en la política que empieza en la línea {line}: {exc}",
+                    ),
+                )
+            )
+    return problems or [
+        Problem(
+            "/cedar", "admissibility.cedar_syntax", Text(f"Cedar: {fallback}", f"Cedar: {fallback}")
+        )
+    ]
+
+
+class Policies:
+    """A parsed, schema-validated policy set with its version label and policy annotations."""
+
+    def __init__(self, cedar: str, *, plan_id: str, version: str) -> None:
+        self.cedar = cedar
+        self.plan_id = plan_id
+        self.version = version
+        self.digest = digest(cedar)
+        try:
+            self.handle = cedarpy.PolicySet.from_str(cedar)
+            est = json.loads(cedarpy.policies_to_json_str(cedar))
+        except ValueError as exc:
+            raise PolicyInvalid(problems=_syntax_problems(cedar, str(exc))) from None
+        by_cedar = {cid: _meta(cid, p) for cid, p in est.get("staticPolicies", {}).items()}
+        result = cedarpy.validate_policies(cedar, schema())
+        if not result.validation_passed:
+            problems = []
+            for err in result.errors:
+                pid = by_cedar[err.policy_id].id if err.policy_id in by_cedar else err.policy_id
+                problems.append(
+                    Problem(
+                        f"/policies/{pid}" if pid else "/cedar",
+                        "admissibility.cedar_schema",
+                        Text(
+                            f"Policy {pid or '?'} does not match the schema: {err.error}",
+                            f"La política {pid or '?'} no concuerda con el esquema: {err.error}",
+                        ),
+                    )
+                )
+            raise PolicyInvalid(problems=problems)
+        ids = [m.id for m in by_cedar.values()]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise PolicyInvalid(
+                problems=[
+                    Problem(
+                        f"/policies/{d}",
+                        "admissibility.duplicate_id",
+                        Text(
+                            f"Two policies share the @id {d!r}; ids must be unique.",
+                            f"Dos políticas comparten el @id {d!r}; los ids deben ser únicos.",
+                        ),
+                    )
+                    for d in dupes
+                ]
+            )
+        self.by_cedar_id: dict[str, PolicyMeta] = by_cedar
+        self.position: dict[str, int] = {cid: i for i, cid in enumerate(by_cedar)}
+        self.by_id: dict[str, PolicyMeta] = {m.id: m for m in by_cedar.values()}
+        self.needed: frozenset[str] = frozenset(n for m in by_cedar.values() for n in m.needs)
+        self.classes = _Classes(cedar)
+        self.memo: dict[tuple[Any, ...], Verdict] = {}
+
+    def __len__(self) -> int:
+        return len(self.by_id)
+
+
+@lru_cache(maxsize=64)
+def load_policies(cedar: str, *, plan_id: str, version: str) -> Policies:
+    """Parse and validate ``cedar`` against the schema (cached); :class:`PolicyInvalid` if refused."""
+    return Policies(cedar, plan_id=plan_id, version=version)
+
+
+_AGE_CMP = re.compile(r"principal\.age\s*(?:<=|>=|==|!=|<|>)\s*(\d+)")
+_TIME_OPS = re.compile(
+    r"\.(?:toDate|toTime|toDays|toHours|toMinutes|toSeconds|toMilliseconds|offset|durationSince)\(|duration\("
+)
+
+
+class _Classes:
+    """Equivalence classes of requests under a policy set, so identical questions are decided
+    once: between two datetime literals of the text the decision cannot change, ages matter only
+    against the literals they are compared with, and ports only through their region unless a
+    policy names a port or crossing. Where the text does anything else with those values the
+    classes fall back to exact values."""
+
+    def __init__(self, cedar: str) -> None:
+        from bisect import bisect_right
+
+        from smartborder.admissibility.plan import instants_in
+
+        self._bisect = bisect_right
+        self.instants = instants_in(cedar) if not _TIME_OPS.search(cedar) else None
+        ages = _AGE_CMP.findall(cedar)
+        uses_age = "principal.age" in cedar
+        exact_age = uses_age and len(ages) != cedar.count("principal.age")
+        self.age_cuts = (
+            None if exact_age else sorted({c for a in ages for c in (int(a), int(a) + 1)})
+        )
+        self.by_port = 'Port::"' in cedar or 'Crossing::"' in cedar
+
+    def key(self, req: Request, region: str) -> tuple[Any, ...]:
+        facts = req.facts
+        items = []
+        for k in sorted(facts):
+            v = facts[k]
+            if k == "age" and self.age_cuts is not None:
+                v = ("class", self._bisect(self.age_cuts, v))
+            elif isinstance(v, list):
+                v = tuple(v)
+            items.append((k, v))
+        when: Any = req.at if self.instants is None else self._bisect(self.instants, req.at)
+        where = req.port if self.by_port else region
+        return (tuple(items), where, when, req.direction, req.lane)
+
+
+# --- entities: the port graph is parsed once; travelers are added per call --------------------
+
+
+def _uid(kind: str, ident: str) -> dict[str, str]:
+    return {"type": kind, "id": ident}
+
+
+@cache
+def _graph() -> tuple[Any, dict[str, str], dict[str, str]]:
+    """(parsed base entities, port code → region id, crossing number → port code)."""
+    entities: list[dict[str, Any]] = [
+        {"uid": _uid("Country", code), "attrs": {"name_en": en, "name_es": es}, "parents": []}
+        for code, (en, es) in COUNTRIES.items()
+    ]
+    region_of: dict[str, str] = {}
+    crossing_port: dict[str, str] = {}
+    for region in ports.regions():
+        entities.append(
+            {
+                "uid": _uid("Region", region.id),
+                "attrs": {"name_en": region.name_en, "name_es": region.name_es},
+                "parents": [],
+            }
+        )
+    for port in ports.all_ports():
+        region_of[port.code] = port.region
+        entities.append(
+            {
+                "uid": _uid("Port", port.code),
+                "attrs": {"code": port.code, "name": port.name},
+                "parents": [_uid("Region", port.region)],
+            }
+        )
+        for crossing in port.crossings:
+            crossing_port[crossing.bwt_number] = port.code
+            entities.append(
+                {
+                    "uid": _uid("Crossing", crossing.bwt_number),
+                    "attrs": {"name": crossing.name},
+                    "parents": [_uid("Port", port.code), _uid("Region", port.region)],
+                }
+            )
+    handle = cedarpy.Entities.from_json_str(json.dumps(entities), schema())
+    return handle, region_of, crossing_port
+
+
+def region_of_port(port_code: str) -> str:
+    """The region id of a port code (or of a crossing's BWT number); raises ``UnknownPort``."""
+    _, region_of, crossing_port = _graph()
+    code = crossing_port.get(port_code, port_code)
+    if code not in region_of:
+        ports.get_port(code)  # raises the ports domain's UnknownPort with its bilingual message
+    return region_of[code]
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """One question to the engine: this traveler's facts, at this port, at this instant."""
+
+    traveler_id: str
+    facts: dict[str, Any]
+    port: str  # port code or crossing BWT number
+    at: datetime
+    direction: str = "northbound"
+    lane: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The engine's answer before it becomes an :class:`AdmissibilityResult` (cheap to build)."""
+
+    decision: str  # "admit" | "deny" | "review"
+    policies: tuple[str, ...]
+    missing: tuple[str, ...]
+    reasons: tuple[tuple[str, Text], ...]  # (policy id, reason)
+
+
+def _traveler_entity(tid: str, facts: dict[str, Any]) -> dict[str, Any]:
+    attrs = {k: v for k, v in facts.items() if k != "purpose"}
+    return {"uid": _uid("Traveler", tid), "attrs": attrs, "parents": []}
+
+
+def _cedar_request(tid: str, req: Request, crossing_port: dict[str, str]) -> dict[str, Any]:
+    context: dict[str, Any] = {
+        "at": {"__extn": {"fn": "datetime", "arg": cedar_instant(req.at)}},
+        "destination": {"__entity": _uid("Country", DESTINATION[req.direction])},
+        "direction": req.direction,
+    }
+    if "purpose" in req.facts:
+        context["purpose"] = req.facts["purpose"]
+    if req.lane:
+        context["lane"] = req.lane
+    kind = "Crossing" if req.port in crossing_port else "Port"
+    return {
+        "principal": _uid("Traveler", tid),
+        "action": _uid("Action", "enter"),
+        "resource": _uid(kind, req.port),
+        "context": context,
+    }
+
+
+_NO_POLICY = Text(
+    "no policy of the plan admits this crossing (Cedar denies by default)",
+    "ninguna política del plan admite este cruce (Cedar niega por omisión)",
+)
+
+
+def _missing_text(names: Iterable[str]) -> Text:
+    labels = [ATTRIBUTE_LABELS.get(n, Text(n, n)) for n in sorted(names)]
+    return Text(
+        "missing "
+        + ", ".join(f"{lb.en} ({n})" for lb, n in zip(labels, sorted(names), strict=True)),
+        "falta " + ", ".join(f"{lb.es} ({n})" for lb, n in zip(labels, sorted(names), strict=True)),
+    )
+
+
+def _verdict(policies: Policies, req: Request, region: str, result: Any) -> Verdict:
+    facts = req.facts
+    diag = result.diagnostics
+    # Cedar's reasons are a set: cite them in the order of the policy text, so decisions are stable.
+    fired = sorted(
+        (policies.by_cedar_id[c] for c in diag.reasons if c in policies.by_cedar_id),
+        key=lambda m: policies.position[m.cedar_id],
+    )
+    if diag.errors:
+        # A rule that could not be evaluated is never an allow: an officer looks at it.
+        text = Text(
+            "a rule could not be evaluated: " + "; ".join(diag.errors),
+            "no se pudo evaluar una regla: " + "; ".join(diag.errors),
+        )
+        return Verdict("review", tuple(m.id for m in fired), (), (("cedar", text),))
+    destination = DESTINATION[req.direction]
+    if result.decision == cedarpy.Decision.Allow:
+        # A hand-written forbid that stays silent for lack of data must not turn into an allow.
+        silent = {
+            n
+            for m in policies.by_id.values()
+            if m.effect == "forbid"
+            and not m.categories
+            and m.in_force(destination=destination, region=region, at=req.at)
+            for n in m.unknown_needs(facts)
+        }
+        if silent:
+            return Verdict(
+                "review",
+                tuple(m.id for m in fired),
+                tuple(sorted(silent)),
+                (("missing", _missing_text(silent)),),
+            )
+        return Verdict(
+            "admit", tuple(m.id for m in fired), (), tuple((m.id, m.reason) for m in fired)
+        )
+    forbids = [m for m in fired if m.effect == "forbid"]
+    if forbids:
+        definitive = [m for m in forbids if not m.unknown_needs(facts)]
+        if definitive:
+            return Verdict(
+                "deny",
+                tuple(m.id for m in definitive),
+                (),
+                tuple((m.id, m.reason) for m in definitive),
+            )
+        missing = sorted({n for m in forbids for n in m.unknown_needs(facts)})
+        miss = _missing_text(missing)
+        reasons = tuple(
+            (m.id, Text(f"{miss.en}; {m.reason.en}", f"{miss.es}; {m.reason.es}")) for m in forbids
+        )
+        return Verdict("review", tuple(m.id for m in forbids), tuple(missing), reasons)
+    needed = {
+        n
+        for m in policies.by_id.values()
+        if m.effect == "permit" and m.in_force(destination=destination, region=region, at=req.at)
+        for n in m.needs
+        if n in OPTIONAL_ATTRIBUTES and n not in facts
+    }
+    if needed:
+        return Verdict("review", (), tuple(sorted(needed)), (("missing", _missing_text(needed)),))
+    return Verdict("deny", (), (), ((policies.plan_id, _NO_POLICY),))
+
+
+MEMO_MAX = 200_000  # distinct request classes kept per policy set
+
+
+def decide_batch(
+    policies: Policies, requests: Sequence[Request], *, memo: bool = True
+) -> list[Verdict]:
+    """Decide many requests: each distinct request class (see :class:`_Classes`) is asked of
+    Cedar once, in one batch call with the travelers added to the port graph once.
+    ``memo=False`` asks Cedar every request (used to measure and to cross-check the classes)."""
+    if not requests:
+        return []
+    base, region_of, crossing_port = _graph()
+    cache = policies.memo if memo else {}
+    if len(cache) > MEMO_MAX:
+        cache.clear()
+    keys: list[tuple[Any, ...]] = []
+    todo: dict[tuple[Any, ...], tuple[int, Request, str]] = {}
+    for i, req in enumerate(requests):
+        region = region_of_port(req.port)
+        key = policies.classes.key(req, region) if memo else (i,)
+        keys.append(key)
+        if key not in cache and key not in todo:
+            todo[key] = (len(todo), req, region)
+    if todo:
+        travelers = []
+        cedar_requests = []
+        for n, req, _ in todo.values():
+            tid = f"{n}:{req.traveler_id}"
+            travelers.append(_traveler_entity(tid, req.facts))
+            cedar_requests.append(_cedar_request(tid, req, crossing_port))
+        entities = base.with_added_json_str(json.dumps(travelers))
+        results = cedarpy.is_authorized_batch(cedar_requests, policies.handle, entities)
+        for (key, (_, req, region)), res in zip(todo.items(), results, strict=True):
+            cache[key] = _verdict(policies, req, region, res)
+    return [cache[k] for k in keys]
+
+
+def decide(policies: Policies, request: Request) -> Verdict:
+    return decide_batch(policies, [request])[0]
