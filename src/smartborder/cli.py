@@ -14,9 +14,11 @@ from rich.markup import escape
 from smartborder.commands import clients as clients_cmd
 from smartborder.commands import db as db_cmd
 from smartborder.commands import kpi as kpi_cmd
+from smartborder.commands import policy as policy_cmd
 from smartborder.commands import ports as ports_cmd
 from smartborder.commands import server as server_cmd
 from smartborder.commands import submit as submit_cmd
+from smartborder.commands import twin as twin_cmd
 from smartborder.errors import SmartBorderError
 
 app = typer.Typer(
@@ -35,6 +37,8 @@ app.add_typer(clients_cmd.app, name="clients")
 app.add_typer(db_cmd.app, name="db")
 app.add_typer(ports_cmd.app, name="ports")
 app.add_typer(kpi_cmd.app, name="kpi")
+app.add_typer(twin_cmd.app, name="twin")
+app.add_typer(policy_cmd.app, name="policy")
 
 def main() -> None:
     """Entry point: run the app, turning domain errors into a bilingual message and exit 1."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -128,7 +128,7 @@ def result_of(policies: Policies, request: Request, verdict: Verdict) -> Admissi
         version=policies.version,
         plan=policies.plan_id,
         port=request.port,
-        at=request.at,
+        at=request.at.astimezone(UTC),
         destination=DESTINATION[request.direction],
     )
 

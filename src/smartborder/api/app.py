@@ -10,6 +10,7 @@ from smartborder.api.deps import AppContext
 from smartborder.api.limits import BodySizeLimit
 from smartborder.api.ratelimit import TokenBucket
 from smartborder.api.routes import declarations, health, landing, oauth, schemas
+from smartborder.api.routes import admissibility as admissibility_routes
 from smartborder.api.routes import dids as dids_routes
 from smartborder.clients import TokenSigner
 from smartborder.config import Settings
@@ -48,4 +49,5 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.include_router(schemas.router)
     app.include_router(landing.router)
     app.include_router(dids_routes.router)
+    app.include_router(admissibility_routes.router)
     return app

@@ -1,0 +1,168 @@
+"""Admissibility: published policy versions, the public self-check, and impact analysis."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+import numpy as np
+from fastapi import APIRouter, Depends, status
+from pydantic import BaseModel, Field
+
+from smartborder.admissibility import BUILTIN_PLANS, get_version, list_versions, load_plan, publish
+from smartborder.admissibility.errors import PlanNotFound
+from smartborder.admissibility.impact import generate_trips, impact, trip_from_record
+from smartborder.admissibility.plan import plan_text
+from smartborder.admissibility.service import evaluate
+from smartborder.admissibility.versions import policies_in_force
+from smartborder.api.deps import DbSession, require_scopes
+from smartborder.api.ratelimit import public_rate_limit
+from smartborder.clients import Principal
+from smartborder.clients.roles import POLICY_IMPACT, POLICY_READ, POLICY_WRITE
+from smartborder.errors import InvalidInput, TooLarge
+from smartborder.i18n import Text
+
+router = APIRouter(tags=["admissibility"])
+
+MAX_IMPACT_TRIPS = 200_000
+
+
+class PublishBody(BaseModel):
+    plan_yaml: str | None = Field(default=None, description="The plan as YAML text.")
+    plan: str | None = Field(default=None, description="Or a built-in plan id to publish.")
+
+
+class EvaluateBody(BaseModel):
+    traveler: dict[str, Any] = Field(
+        description="Traveler facts (nationality, date_of_birth, purpose, ...)."
+    )
+    port: str = Field(description="Port code (e.g. 2504) or crossing number.")
+    at: datetime = Field(description="Arrival instant, ISO 8601 with offset.")
+    direction: str = "northbound"
+    plan: str = Field(
+        default="covid-us-land-2020",
+        description="Plan id (latest published version, else built-in).",
+    )
+    version: str | None = Field(
+        default=None, description="A published version, e.g. covid-us-land-2020@1."
+    )
+
+
+class GenerateSpec(BaseModel):
+    ports: list[str] = Field(min_length=1, max_length=30)
+    per_day: int = Field(ge=1, le=2000)
+    seed: int = 0
+    vaccination_share: float = Field(default=0.5, ge=0, le=1)
+
+
+class ImpactBody(BaseModel):
+    plan: str = Field(description="New plan id or version (plan@n).")
+    baseline: str = Field(description="Current plan id or version (plan@n).")
+    start: date | None = Field(default=None, alias="from")
+    end: date | None = Field(default=None, alias="to")
+    travelers: list[dict[str, Any]] | None = Field(
+        default=None, description="Pre-arrivals (declarations or trips)."
+    )
+    generate: GenerateSpec | None = None
+
+    model_config = {"populate_by_name": True}
+
+
+def _ref(session: DbSession, ref: str) -> Any:
+    if "@" in ref:
+        return policies_in_force(session, version=ref)
+    return policies_in_force(session, plan=ref)
+
+
+Reader = Annotated[Principal, Depends(require_scopes(POLICY_READ))]
+Writer = Annotated[Principal, Depends(require_scopes(POLICY_WRITE))]
+Analyst = Annotated[Principal, Depends(require_scopes(POLICY_IMPACT))]
+
+
+@router.get("/policies")
+def list_policies(session: DbSession, caller: Reader) -> dict[str, Any]:
+    """Built-in plans and every published version."""
+    plans = [
+        {"id": p, "title_en": load_plan(p).title.en, "title_es": load_plan(p).title.es}
+        for p in BUILTIN_PLANS
+    ]
+    return {"plans": plans, "versions": [v.model_dump(mode="json") for v in list_versions(session)]}
+
+
+@router.get("/policies/{version}")
+def show_version(version: str, session: DbSession, caller: Reader) -> dict[str, Any]:
+    """One published version with its Cedar text and plan YAML."""
+    return get_version(session, version).model_dump(mode="json")
+
+
+@router.post("/policies", status_code=status.HTTP_201_CREATED)
+def publish_version(body: PublishBody, session: DbSession, caller: Writer) -> dict[str, Any]:
+    """Validate and publish a plan as a new immutable version; an invalid plan or policy set is
+    refused (422, with Cedar's message and where) and nothing is stored."""
+    if body.plan_yaml:
+        text = body.plan_yaml
+    elif body.plan in BUILTIN_PLANS:
+        text, _ = plan_text(body.plan)
+    else:
+        raise PlanNotFound(
+            Text(
+                f"Send plan_yaml, or plan set to one of {', '.join(BUILTIN_PLANS)}.",
+                f"Envíe plan_yaml, o plan con uno de {', '.join(BUILTIN_PLANS)}.",
+            )
+        )
+    version = publish(session, text, published_by=f"{caller.org}/{caller.client_id}")
+    return version.model_dump(mode="json")
+
+
+@router.post("/admissibility/evaluate", dependencies=[Depends(public_rate_limit)])
+def evaluate_traveler(body: EvaluateBody, session: DbSession) -> dict[str, Any]:
+    """Public self-check: may this traveler cross at this port at this instant? Returns
+    admit / deny / review, the deciding policies, reasons in English and Spanish and the version."""
+    policies = policies_in_force(session, plan=body.plan, version=body.version)
+    result = evaluate(
+        body.traveler, port=body.port, at=body.at, plan=policies, direction=body.direction
+    )
+    return result.to_json()
+
+
+@router.post("/admissibility/impact")
+def impact_analysis(body: ImpactBody, session: DbSession, caller: Analyst) -> dict[str, Any]:
+    """Outcome changes of ``plan`` against ``baseline`` by port, category and day, on the
+    pre-arrivals sent or generated (agency and admin roles)."""
+    if body.travelers is not None:
+        trips = [trip_from_record(r) for r in body.travelers]
+    elif body.generate is not None and body.start and body.end:
+        days = (body.end - body.start).days + 1
+        size = days * len(body.generate.ports) * body.generate.per_day
+        if days < 1 or size > MAX_IMPACT_TRIPS:
+            raise TooLarge(
+                Text(
+                    f"The generated set would hold {size} pre-arrivals; at most {MAX_IMPACT_TRIPS}. Shorten the dates or lower per_day.",
+                    f"El conjunto generado tendría {size} pre-arribos; como máximo {MAX_IMPACT_TRIPS}. Acorte las fechas o reduzca per_day.",
+                ),
+                code="admissibility.impact_too_large",
+            )
+        trips = generate_trips(
+            body.generate.ports,
+            body.start,
+            body.end,
+            body.generate.per_day,
+            rng=np.random.default_rng(body.generate.seed),
+            vaccination_share=body.generate.vaccination_share,
+        )
+    else:
+        raise InvalidInput(
+            Text(
+                "Send travelers, or generate with from and to.",
+                "Envíe travelers, o generate con from y to.",
+            ),
+            code="admissibility.impact_input",
+        )
+    report = impact(
+        _ref(session, body.plan),
+        _ref(session, body.baseline),
+        trips,
+        start=body.start,
+        end=body.end,
+    )
+    return report.to_json()

@@ -1,0 +1,280 @@
+"""``smartborder policy``: admissibility plans — list, show, check, publish, eval, impact."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+
+import numpy as np
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy.orm import Session
+
+from smartborder.admissibility import (
+    BUILTIN_PLANS,
+    check_plan,
+    compile_plan,
+    evaluate,
+    get_version,
+    list_versions,
+    load_plan,
+    policies_for,
+    publish,
+    version_policies,
+)
+from smartborder.admissibility.engine import Policies
+from smartborder.admissibility.impact import ImpactReport, chart, generate_trips, impact, load_trips
+from smartborder.admissibility.plan import plan_text
+from smartborder.config import Settings
+from smartborder.store import make_engine, session_factory, transaction, upgrade
+
+app = typer.Typer(
+    help="Admissibility plans: list, show, check, publish, evaluate a traveler, analyze impact.",
+    no_args_is_help=True,
+)
+console = Console()
+
+
+@contextmanager
+def _session() -> Iterator[Session]:
+    settings = Settings()
+    settings.ensure_home()
+    engine = make_engine(settings.db_url)
+    try:
+        upgrade(engine)
+        with transaction(session_factory(engine)) as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+def _policies(ref: str) -> Policies:
+    """A published version (``plan@n``) from the store, else a built-in plan id or a YAML path."""
+    if "@" in ref:
+        with _session() as session:
+            return version_policies(session, ref)
+    return policies_for(ref)
+
+
+@app.command("list")
+def list_cmd(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Built-in plans and published versions."""
+    with _session() as session:
+        versions = list_versions(session)
+    plans = [
+        {"id": p, "title_en": load_plan(p).title.en, "title_es": load_plan(p).title.es}
+        for p in BUILTIN_PLANS
+    ]
+    if as_json:
+        print(
+            json.dumps(
+                {"plans": plans, "versions": [v.model_dump(mode="json") for v in versions]},
+                ensure_ascii=False,
+            )
+        )
+        return
+    table = Table("plan", "title")
+    for p in plans:
+        table.add_row(p["id"], p["title_en"])
+    console.print(table)
+    vt = Table("version", "policies", "published (UTC)", "by", "sha256")
+    for v in versions:
+        vt.add_row(
+            v.version,
+            str(v.policy_count),
+            f"{v.published_at:%Y-%m-%d %H:%M}",
+            v.published_by,
+            v.digest[:12],
+        )
+    console.print(
+        vt if versions else "[dim]No published versions. / No hay versiones publicadas.[/]"
+    )
+
+
+@app.command("show")
+def show(
+    ref: str = typer.Argument(
+        ..., help="Built-in plan id, plan YAML path, or published version (plan@n)."
+    ),
+    cedar: bool = typer.Option(False, "--cedar", help="Print the compiled Cedar policies."),
+) -> None:
+    """Show a plan's phases (or a version's policies); ``--cedar`` prints the Cedar text."""
+    if "@" in ref:
+        with _session() as session:
+            version = get_version(session, ref)
+        print(
+            version.cedar
+            if cedar
+            else json.dumps(
+                version.model_dump(mode="json", exclude={"cedar"}), ensure_ascii=False, indent=2
+            )
+        )
+        return
+    plan = load_plan(ref)
+    if cedar:
+        print(compile_plan(plan))
+        return
+    console.print(f"[bold]{plan.id}[/]  {plan.title.en} / {plan.title.es}")
+    if plan.base:
+        console.print(f"base: {plan.base}")
+    table = Table("country", "regions", "phase", "from (UTC)", "until (UTC)", "admits")
+    for block in plan.blocks:
+        for ph in block.phases:
+            table.add_row(
+                block.country,
+                ",".join(block.regions or ["*"]),
+                ph.id,
+                f"{ph.effective_from:%Y-%m-%d %H:%M}" if ph.effective_from else "-",
+                f"{ph.effective_until:%Y-%m-%d %H:%M}" if ph.effective_until else "-",
+                ", ".join(ph.admit),
+            )
+    console.print(table)
+    for note in plan.notes:
+        console.print(f"- {note.en}")
+    for src in plan.sources:
+        console.print(f"[dim]source: {src}[/]")
+
+
+@app.command("check")
+def check(
+    plan: str = typer.Argument(..., help="Built-in plan id or plan YAML path."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Syntax, schema, never-applicable policies, shadowed permits, undecided categories.
+    Exit 1 when there is an error (warnings alone exit 0)."""
+    report = check_plan(plan)
+    if as_json:
+        print(json.dumps({**report.model_dump(mode="json"), "ok": report.ok}, ensure_ascii=False))
+    else:
+        console.print(f"plan {report.plan}: {report.policies} policies, {report.probes} probes")
+        for f in report.findings:
+            color = "red" if f.severity == "error" else "yellow"
+            console.print(
+                f"[{color}]{f.severity}[/] {f.code} at {f.where}\n  {f.en}\n  [dim]{f.es}[/]"
+            )
+        console.print("[green]OK[/]" if report.ok else "[red]FAILED[/]")
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@app.command("publish")
+def publish_cmd(
+    plan: str = typer.Argument(..., help="Built-in plan id or plan YAML path."),
+    by: str = typer.Option("cli", "--by", help="Who publishes (recorded with the version)."),
+) -> None:
+    """Validate and publish a plan as a new immutable version (an invalid plan is refused)."""
+    text, _ = plan_text(plan)
+    with _session() as session:
+        version = publish(session, text, published_by=by)
+    state = "published" if version.created else "unchanged (same text as the latest version)"
+    print(json.dumps({**version.model_dump(mode="json"), "state": state}, ensure_ascii=False))
+
+
+@app.command("eval")
+def eval_cmd(
+    plan: str = typer.Option(
+        "covid-us-land-2020", "--plan", help="Plan id, YAML path, or version plan@n."
+    ),
+    port: str = typer.Option(..., "--port", help="Port code (e.g. 2504) or crossing number."),
+    at: datetime = typer.Option(
+        ...,
+        "--at",
+        help="Arrival instant, ISO 8601 with offset.",
+        formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M%z"],
+    ),
+    traveler: Path = typer.Option(
+        ..., "--traveler", help="JSON file: a Traveler or a traveler declaration."
+    ),
+    direction: str = typer.Option("northbound", "--direction", help="northbound or southbound."),
+) -> None:
+    """Decide one traveler; prints decision, policies, reasons (en, es), version as JSON."""
+    data = json.loads(traveler.read_text(encoding="utf-8"))
+    if isinstance(data, dict) and data.get("kind") == "traveler":
+        from smartborder.admissibility.impact import trip_from_record
+
+        trip = trip_from_record(data)
+        subject: object = trip.traveler
+    else:
+        subject = data
+    result = evaluate(subject, port=port, at=at, plan=_policies(plan), direction=direction)
+    print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+
+
+def _print_impact(report: ImpactReport) -> None:
+    console.print(
+        f"{report.plan} vs baseline {report.baseline}: {report.changed} of {report.total} outcomes change"
+    )
+    t = Table("outcome", "plan", "baseline")
+    for k in ("admit", "deny", "review"):
+        t.add_row(k, str(report.outcomes_plan.get(k, 0)), str(report.outcomes_baseline.get(k, 0)))
+    console.print(t)
+    for title, rows in (
+        ("port", report.by_port),
+        ("category", report.by_category),
+        ("day", report.by_day),
+    ):
+        kinds = sorted(report.transitions)
+        table = Table(title, *kinds)
+        for key, counts in rows.items():
+            table.add_row(key, *[str(counts.get(k, 0)) for k in kinds])
+        console.print(table)
+
+
+@app.command("impact")
+def impact_cmd(
+    plan: str = typer.Option(..., "--plan", help="New plan: id, YAML path, or version plan@n."),
+    baseline: str = typer.Option(
+        ..., "--baseline", help="Current plan: id, YAML path, or version plan@n."
+    ),
+    travelers: Path | None = typer.Option(
+        None, "--travelers", help="JSON or JSON-lines pre-arrivals (declarations or trips)."
+    ),
+    start: datetime | None = typer.Option(
+        None, "--from", help="First local arrival day (YYYY-MM-DD).", formats=["%Y-%m-%d"]
+    ),
+    end: datetime | None = typer.Option(
+        None, "--to", help="Last local arrival day (YYYY-MM-DD).", formats=["%Y-%m-%d"]
+    ),
+    generate: int = typer.Option(
+        0, "--generate", help="Instead of --travelers: generated pre-arrivals per port per day."
+    ),
+    ports_opt: str = typer.Option(
+        "2504,2506,2304,2402,2604", "--ports", help="Ports for --generate (comma-separated)."
+    ),
+    vaccination_share: float = typer.Option(
+        0.5, "--vaccination-share", help="Share declaring full vaccination (--generate)."
+    ),
+    seed: int = typer.Option(0, "--seed", help="Random seed for --generate."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    chart_path: Path | None = typer.Option(None, "--chart", help="Write a chart: .png or .html."),
+) -> None:
+    """Count outcome changes (admitted→denied and back) of NEW against BASELINE by port,
+    category and day, on recorded or generated traveler pre-arrivals."""
+    first: date | None = start.date() if start else None
+    last: date | None = end.date() if end else None
+    if travelers is not None:
+        trips = load_trips(travelers)
+    elif generate > 0 and first and last:
+        trips = generate_trips(
+            [p.strip() for p in ports_opt.split(",") if p.strip()],
+            first,
+            last,
+            generate,
+            rng=np.random.default_rng(seed),
+            vaccination_share=vaccination_share,
+        )
+    else:
+        raise typer.BadParameter("give --travelers PATH, or --generate N with --from and --to")
+    report = impact(_policies(plan), _policies(baseline), trips, start=first, end=last)
+    if chart_path is not None:
+        chart(report, chart_path)
+    if as_json:
+        print(json.dumps(report.to_json(), ensure_ascii=False))
+    else:
+        _print_impact(report)
+        if chart_path is not None:
+            console.print(f"chart: {chart_path}")
