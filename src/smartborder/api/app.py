@@ -9,8 +9,8 @@ from smartborder.api import problems
 from smartborder.api.deps import AppContext
 from smartborder.api.limits import BodySizeLimit
 from smartborder.api.ratelimit import TokenBucket
-from smartborder.api.routes import declarations, health, landing, oauth, schemas
 from smartborder.api.routes import admissibility as admissibility_routes
+from smartborder.api.routes import declarations, health, landing, oauth, schemas
 from smartborder.api.routes import dids as dids_routes
 from smartborder.clients import TokenSigner
 from smartborder.config import Settings
