@@ -15,7 +15,7 @@ P50, P90, P95, SOJOURN_P95 = range(4)
 N_QUANTILES = 4
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _spread(acc: np.ndarray, g: int, col: int, a: float, b: float, n_h: int) -> None:
     """Add the overlap of [a, b) with each hour to ``acc[g, hour, col]`` (seconds)."""
     h = int(a // 3600.0)
@@ -26,7 +26,7 @@ def _spread(acc: np.ndarray, g: int, col: int, a: float, b: float, n_h: int) -> 
         h += 1
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def hourly_sums(
     t: np.ndarray,
     lane: np.ndarray,
@@ -118,7 +118,7 @@ def hourly_sums(
     return acc
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _quantile(sorted_x: np.ndarray, lo: int, n: int, q: float) -> float:
     """Quantile with linear interpolation (numpy's default) of sorted_x[lo:lo + n]."""
     pos = q * (n - 1)
@@ -129,7 +129,7 @@ def _quantile(sorted_x: np.ndarray, lo: int, n: int, q: float) -> float:
     return float(sorted_x[lo + k])
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def profile_quantiles(
     t: np.ndarray,
     lane: np.ndarray,

@@ -21,7 +21,7 @@ from numba import njit
 INF = np.inf
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def next_open_table(booths: np.ndarray, max_booths: np.ndarray) -> np.ndarray:
     """``table[g, k, h]``: the first hour >= h in which booth k of lane g is open (H if never)."""
     n_g, n_h = booths.shape
@@ -39,7 +39,7 @@ def next_open_table(booths: np.ndarray, max_booths: np.ndarray) -> np.ndarray:
     return table
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def arrival_times(counts: np.ndarray, spacings: np.ndarray) -> np.ndarray:
     """Sorted arrival times of a piecewise-constant Poisson process.
 
@@ -68,7 +68,7 @@ def arrival_times(counts: np.ndarray, spacings: np.ndarray) -> np.ndarray:
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def pick_classes(t: np.ndarray, u: np.ndarray, cum_prob: np.ndarray) -> np.ndarray:
     """Class of each arrival: ``cum_prob[h, c]`` is the cumulative share of classes in hour h."""
     n = t.shape[0]
@@ -83,7 +83,7 @@ def pick_classes(t: np.ndarray, u: np.ndarray, cum_prob: np.ndarray) -> np.ndarr
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _earliest(
     g: int, x: float, free: np.ndarray, booths: np.ndarray, nxt: np.ndarray, max_booths: np.ndarray
 ) -> tuple[float, int]:
@@ -140,7 +140,7 @@ def _earliest(
     return best, best_k
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def assign(
     t: np.ndarray,
     cls: np.ndarray,
@@ -194,7 +194,7 @@ def assign(
     return lane, start, service
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def priority_pass(
     t: np.ndarray,
     service: np.ndarray,
@@ -264,7 +264,7 @@ def priority_pass(
     return start
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fifo_constant(t: np.ndarray, service: np.ndarray, servers: int) -> np.ndarray:
     """Start times of a FIFO queue with a constant number of servers; ``t`` sorted."""
     n = t.shape[0]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -167,9 +168,9 @@ def summarize(
     busy = by_profile(col(st.BUSY_S)).sum(0)
     referred = by_profile(col(st.REFERRED)).sum(0)
     open_h = by_profile(booths)  # booth-hours per lane and profile hour, one replication
-    quant = (
-        np.nanmean(np.stack([r.quantiles for r in reps]), axis=0) if n_r > 1 else reps[0].quantiles
-    )
+    with warnings.catch_warnings():  # an hour nobody crossed in any replication stays NaN
+        warnings.simplefilter("ignore", RuntimeWarning)
+        quant = np.nanmean(np.stack([r.quantiles for r in reps]), axis=0)
     denom = days_in * n_r
     rows: list[HourLaneStats] = []
     summary: list[LaneSummary] = []

@@ -128,6 +128,7 @@ class Scenario(_Model):
                     problems.append(
                         _p(f"/classes/{j}/lanes/{k}", "twin.mode_mismatch", _MODE.format(id=lid))
                     )
+        problems += _check_crossing(self)
         lengths = {len(v) for v in _profiles(self) if isinstance(v, list) and len(v) > 1}
         if len(lengths) > 1:
             problems.append(_p("", "twin.profile_lengths", _MIXED))
@@ -160,6 +161,30 @@ class Scenario(_Model):
         return Scenario.model_validate({**self.model_dump(mode="json"), **changes})
 
 
+def _check_crossing(s: Scenario) -> list[Problem]:
+    """Lane types of a mode share the crossing's booths: open booths per hour <= its max lanes."""
+    if not s.crossing:
+        return []
+    from smartborder.ports import UnknownCrossing, get_crossing
+
+    try:
+        crossing = get_crossing(s.crossing)
+    except UnknownCrossing:
+        return [_p("/crossing", "twin.unknown_crossing", _CROSSING.format(n=s.crossing))]
+    out = []
+    for mode in {g.mode for g in s.lanes}:
+        limit = crossing.max_lanes(mode)
+        lanes = [g for g in s.lanes if g.mode == mode]
+        period = max(len(_as_list(g.booths)) for g in lanes)
+        for h in range(period):
+            used = sum(_as_list(g.booths)[h % len(_as_list(g.booths))] for g in lanes)
+            if used > limit:
+                text = _SHARED.format(mode=mode.value, h=h, n=int(used), m=limit, c=s.crossing)
+                out.append(_p("/lanes", "twin.over_crossing_lanes", text))
+                break
+    return out
+
+
 def _profiles(s: Scenario) -> list[Profile]:
     return [g.booths for g in s.lanes] + [c.rate_per_h for c in s.classes]
 
@@ -182,6 +207,14 @@ def _p(pointer: str, code: str, text: Text) -> Problem:
     return Problem(pointer, code, text)
 
 
+_CROSSING = Text(
+    "Unknown crossing {n!r}; use a 6-digit BWT number (smartborder ports).",
+    "Cruce desconocido {n!r}; use un número BWT de 6 dígitos (smartborder ports).",
+)
+_SHARED = Text(
+    "{mode}: {n} booths open in hour {h} but crossing {c} has {m} lanes for this mode (shared by its lane types).",
+    "{mode}: {n} casetas abiertas en la hora {h} pero el cruce {c} tiene {m} carriles para este modo (compartidos por sus tipos de carril).",
+)
 _DUP = Text(
     "Lane id {id!r} is used twice; give each lane group its own id.",
     "El id de carril {id!r} se usa dos veces; dé a cada grupo su propio id.",
