@@ -18,6 +18,10 @@ from smartborder.i18n import Text
 _MAX_MULTIBASE_CHARS = 4096
 
 
+_B58_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+_B58_INDEX = {ch: i for i, ch in enumerate(_B58_ALPHABET)}
+
+
 def encode_base58btc(data: bytes) -> str:
     """``z`` + base58btc(data)."""
     return "z" + base58.b58encode(data).decode("ascii")
@@ -31,10 +35,15 @@ def decode_base58btc(value: str) -> bytes:
         raise MultibaseInvalid(
             Text("The multibase value is too long.", "El valor multibase es demasiado largo.")
         )
+    body = value[1:]
+    n = 0
     try:
-        return base58.b58decode(value[1:])
-    except ValueError as exc:
+        for ch in body:
+            n = n * 58 + _B58_INDEX[ch]
+    except KeyError as exc:
         raise MultibaseInvalid() from exc
+    zeros = len(body) - len(body.lstrip("1"))  # each leading '1' is a leading zero byte
+    return b"\0" * zeros + n.to_bytes((n.bit_length() + 7) // 8, "big")
 
 
 def encode_base64url(data: bytes) -> str:

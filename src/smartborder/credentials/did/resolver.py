@@ -16,6 +16,8 @@ from smartborder.credentials.did.documents import VerificationMethod, find_verif
 from smartborder.credentials.errors import DidInvalid, DidMethodUnsupported
 from smartborder.i18n import Text
 
+_MAX_CACHED_METHODS = 4096
+
 
 class DidResolver:
     """Resolves DIDs to DID documents.
@@ -48,12 +50,16 @@ class DidResolver:
         self._clock = clock
         self._pinned: dict[str, dict[str, Any]] = {k: dict(v) for k, v in (documents or {}).items()}
         self._cache: dict[str, tuple[float, dict[str, Any]]] = {}
+        # Parsed verification methods by (DID URL, purpose): did:key and did:jwk never change,
+        # did:web entries expire with their document.
+        self._methods: dict[tuple[str, str | None], tuple[float, VerificationMethod]] = {}
         self._lock = threading.Lock()
 
     def pin(self, did: str, document: Mapping[str, Any]) -> None:
         """Serve ``document`` for ``did`` from memory (e.g. this node's own DID)."""
         with self._lock:
             self._pinned[did] = dict(document)
+            self._methods.clear()
 
     def _http(self) -> httpx.Client:
         if self._client is None:
@@ -111,7 +117,18 @@ class DidResolver:
                     f"Un método de verificación debe ser una URL DID con fragmento: {method_id!r}.",
                 )
             )
-        return find_verification_method(self.resolve(method_id), method_id, purpose=purpose)
+        key = (method_id, purpose)
+        now = self._clock()
+        hit = self._methods.get(key)
+        if hit is not None and hit[0] > now:
+            return hit[1]
+        method = find_verification_method(self.resolve(method_id), method_id, purpose=purpose)
+        expires = now + self.cache_ttl_s if method_id.startswith("did:web:") else float("inf")
+        with self._lock:
+            if len(self._methods) >= _MAX_CACHED_METHODS:
+                self._methods.clear()
+            self._methods[key] = (expires, method)
+        return method
 
     def close(self) -> None:
         if self._owns_client and self._client is not None:

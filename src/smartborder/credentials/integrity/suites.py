@@ -9,15 +9,22 @@ Hash: SHA-256, except ECDSA on P-384 which uses SHA-384 (vc-di-ecdsa §3). The d
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+import orjson
 import rfc8785
 
 from smartborder.credentials.contexts import ContextStore
-from smartborder.credentials.errors import CryptosuiteUnsupported, JsonLdInvalid, KeyUnsupported
+from smartborder.credentials.errors import (
+    CryptosuiteUnsupported,
+    DocumentTooLarge,
+    JsonLdInvalid,
+    KeyUnsupported,
+)
 from smartborder.credentials.jsonld import check_limits, to_quads
 from smartborder.credentials.keys import KeyType
 from smartborder.credentials.rdfc import DEFAULT_MAX_WORK, canonicalize
@@ -73,8 +80,35 @@ def get_suite(name: object) -> Cryptosuite:
     return suite
 
 
-def jcs(value: Any) -> bytes:
-    """RFC 8785 JSON Canonicalization Scheme bytes."""
+#: Largest JCS output accepted, bytes: bounds the work of hashing and signing.
+MAX_JCS_BYTES = 4 * 1024 * 1024
+# orjson with sorted keys writes exactly the RFC 8785 bytes for strings, integers, booleans,
+# null, arrays and objects (same escapes, raw UTF-8), measured equal in the tests. It differs
+# only for floats (number formatting) and for keys above U+E000 (RFC 8785 sorts by UTF-16
+# code units), so output that could hold either falls back to the reference implementation.
+# Any float orjson writes has a digit followed by '.' or 'e'; strings (base58, hex) often do
+# too, so each hit is checked for being a number token (after ':', '[' or ',').
+_FLOAT_TOKEN = re.compile(rb"[0-9][.eE]")
+_DIGITS = frozenset(b"0123456789")
+_NUMBER_START = frozenset(b":[,")
+
+
+def _may_hold_float(out: bytes) -> bool:
+    for match in _FLOAT_TOKEN.finditer(out):
+        j = match.start()
+        while j > 0 and out[j - 1] in _DIGITS:
+            j -= 1
+        if j > 0 and out[j - 1] == 0x2D:  # '-'
+            j -= 1
+        if j == 0 or out[j - 1] in _NUMBER_START:
+            return True  # a float, or a string that looks like one: the slow path decides
+    return False
+
+
+_HIGH_CHARS = re.compile(rb"[\xee-\xff]")
+
+
+def _jcs_reference(value: Any) -> bytes:
     check_limits(value)
     try:
         return rfc8785.dumps(value)
@@ -85,6 +119,26 @@ def jcs(value: Any) -> bytes:
                 f"El documento no puede canonicalizarse con JCS: {exc}.",
             )
         ) from exc
+
+
+def jcs(value: Any) -> bytes:
+    """RFC 8785 JSON Canonicalization Scheme bytes (orjson fast path, rfc8785 otherwise)."""
+    try:
+        out = orjson.dumps(value, option=orjson.OPT_SORT_KEYS | orjson.OPT_STRICT_INTEGER)
+    except (orjson.JSONEncodeError, TypeError):
+        return _jcs_reference(
+            value
+        )  # too deep, a big integer, or not JSON: the slow path says which
+    if len(out) > MAX_JCS_BYTES:
+        raise DocumentTooLarge(
+            Text(
+                f"The document is larger than {MAX_JCS_BYTES} bytes.",
+                f"El documento excede {MAX_JCS_BYTES} bytes.",
+            )
+        )
+    if _may_hold_float(out) or (not out.isascii() and _HIGH_CHARS.search(out)):
+        return _jcs_reference(value)
+    return out
 
 
 def canonical_form(
