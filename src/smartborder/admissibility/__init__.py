@@ -33,6 +33,7 @@ from smartborder.admissibility.model import (
 )
 from smartborder.admissibility.plan import BUILTIN_PLANS, DEFAULT_PLAN, Plan, load_plan, parse_plan
 from smartborder.admissibility.service import evaluate, evaluate_many, policies_for, request_for
+from smartborder.admissibility.stage import AdmissibilityStage
 from smartborder.admissibility.versions import (
     PublishedVersion,
     get_version,
@@ -47,6 +48,7 @@ __all__ = [
     "ESSENTIAL_PURPOSES",
     "PURPOSES",
     "AdmissibilityResult",
+    "AdmissibilityStage",
     "CheckReport",
     "Finding",
     "ImpactReport",

@@ -74,7 +74,13 @@ def _probe_travelers(cedar: str) -> list[dict[str, Any]]:
     attrs = set(_ATTR.findall(cedar))
     literals = set(_STR.findall(cedar))
     uses_purpose = "context.purpose" in cedar or "context has purpose" in cedar
-    named = [p for p in PURPOSES if p in literals]
+    # Purposes named by exactly the same policies are interchangeable: probe one of each group.
+    chunks = cedar.split("\n\n")
+    groups: dict[tuple[int, ...], str] = {}
+    for p in PURPOSES:
+        if p in literals:
+            groups.setdefault(tuple(i for i, c in enumerate(chunks) if f'"{p}"' in c), p)
+    named = list(groups.values())
     unnamed = [p for p in PURPOSES if p not in literals][:1]
     countries = [c for c in COUNTRIES if c in literals] or ["USA"]
     others = [c for c in COUNTRIES if c not in countries][:1] or ["GTM"]

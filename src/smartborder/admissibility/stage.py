@@ -1,0 +1,98 @@
+"""The pre-clearance pipeline's ``admissibility`` stage: every traveler, and every truck's
+driver, is decided under the plan in force; the decision's reasons cite the policy version
+and the deciding policies in English and Spanish."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from smartborder.admissibility.errors import TravelerInvalid
+from smartborder.admissibility.model import AdmissibilityResult, Traveler, traveler_from_declaration
+from smartborder.admissibility.plan import DEFAULT_PLAN
+from smartborder.admissibility.service import PlanRef, evaluate, policies_for
+from smartborder.declarations import Declaration, TravelerDeclaration, TruckShipment
+from smartborder.i18n import Text
+from smartborder.preclearance.decision import Outcome as PipelineOutcome
+from smartborder.preclearance.decision import StageName
+from smartborder.preclearance.stages import DecisionDraft
+
+_OUTCOMES = {
+    "admit": PipelineOutcome.RELEASE,
+    "review": PipelineOutcome.DOCUMENTARY_REVIEW,
+    "deny": PipelineOutcome.DENY,
+}
+
+Claims = Callable[[Declaration], Mapping[str, Any] | None]
+
+
+def driver_traveler(shipment: TruckShipment) -> Traveler:
+    """A truck's driver as a traveler on a lawful-trade trip (FAST card = FAST membership)."""
+    d = shipment.driver
+    doc = d.travel_document
+    return Traveler(
+        id=f"driver:{getattr(shipment, 'idempotency_key', None) or id(shipment)}",
+        nationality=d.nationality,
+        lawful_resident_of=(doc.issuing_country,) if doc and doc.type == "permanent_resident_card" else (),
+        date_of_birth=d.date_of_birth,
+        purpose="lawful_trade",
+        trusted_traveler=("FAST",) if d.fast_card else (),
+        document_expires_on=doc.expires_on if doc else None,
+    )
+
+
+class AdmissibilityStage:
+    """Implements ``preclearance.Stage``: evaluates ``plan`` (a built-in id, a YAML path, a
+    ``Plan`` or a published version's ``Policies``). ``claims`` may supply verified credential
+    claims per declaration (vaccination, trusted-traveler membership)."""
+
+    name: StageName = "admissibility"
+
+    def __init__(self, plan: PlanRef = DEFAULT_PLAN, *, claims: Claims | None = None) -> None:
+        self.policies = policies_for(plan)
+        self.claims = claims
+
+    def decide(self, declaration: Declaration) -> AdmissibilityResult:
+        extra = self.claims(declaration) if self.claims else None
+        if isinstance(declaration, TravelerDeclaration):
+            subject = traveler_from_declaration(declaration, claims=extra)
+        else:
+            subject = driver_traveler(declaration)
+            subject = subject.with_claims(extra) if extra else subject
+        return evaluate(
+            subject,
+            port=declaration.port_code,
+            at=declaration.expected_arrival,
+            plan=self.policies,
+            direction=declaration.direction,
+        )
+
+    def run(self, declaration: Declaration, draft: DecisionDraft) -> None:
+        draft.rule_versions["admissibility"] = self.policies.version
+        try:
+            result = self.decide(declaration)
+        except TravelerInvalid as exc:
+            # Impossible values (e.g. an expired document) are for an officer, not a silent pass.
+            problems = "; ".join(p.message.en for p in exc.problems)
+            problems_es = "; ".join(p.message.es for p in exc.problems)
+            draft.add(
+                "admissibility.traveler_invalid",
+                self.policies.plan_id,
+                PipelineOutcome.DOCUMENTARY_REVIEW,
+                Text(f"Admissibility not decided: {problems}", f"Admisibilidad no decidida: {problems_es}"),
+            )
+            return
+        outcome = _OUTCOMES[result.decision.value]
+        label = result.decision.label
+        who = "" if isinstance(declaration, TravelerDeclaration) else "driver: "
+        quien = "" if isinstance(declaration, TravelerDeclaration) else "conductor: "
+        for reason in result.reasons:
+            draft.add(
+                f"admissibility.{result.decision.value}",
+                reason.policy,
+                outcome,
+                Text(
+                    f"{who}{label.en}: {reason.en} (policy {reason.policy}, {result.version})",
+                    f"{quien}{label.es}: {reason.es} (política {reason.policy}, {result.version})",
+                ),
+            )
