@@ -8,9 +8,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import shared_path
 from sqlalchemy import select
 
+from conftest import shared_path
 from smartborder.kpi import ImportSourceInvalid, import_bts, parse_bts
 from smartborder.store import make_engine, session_factory, upgrade
 from smartborder.store.tables.kpi import BtsCountRow
