@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 # --- VIN: ISO 3779 structure; check digit (position 9) per 49 CFR 565.15 (North America) -----
 _VIN_RE = re.compile(r"^[A-HJ-NPR-Z0-9]{17}$")
@@ -113,6 +114,7 @@ def rfc_check_digit(rfc: str) -> str:
     return "A" if r == 1 else str(11 - r)
 
 
+@lru_cache(maxsize=65536)  # trading partners repeat: most RFCs seen in a day are seen again
 def rfc_problem(rfc: str) -> tuple[str, dict[str, str]] | None:
     if rfc in GENERIC_RFCS:
         return None

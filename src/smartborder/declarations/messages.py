@@ -152,12 +152,12 @@ CATALOG: dict[str, Text] = {
         "La fecha de nacimiento {value} está en el futuro o hace más de 130 años.",
     ),
     "declaration.vaccination.inconsistent": Text(
-        "Vaccination status '{value}' needs a vaccine and the date of the last dose; status 'none' takes neither.",
-        "El estado de vacunación '{value}' requiere vacuna y fecha de la última dosis; el estado 'none' no lleva ninguno.",
+        "Vaccination status '{value}' does not match the details: 'full' and 'partial' need the vaccine and the date of the last dose; 'none' takes neither.",
+        "El estado de vacunación '{value}' no coincide con los datos: 'full' y 'partial' requieren la vacuna y la fecha de la última dosis; 'none' no lleva ninguno.",
     ),
     "declaration.vaccination.future_dose": Text(
-        "The last dose is dated {value}, after the expected arrival.",
-        "La última dosis tiene fecha {value}, posterior a la llegada prevista.",
+        "The last dose is dated {value}, in the future; give the date it was received.",
+        "La última dosis tiene fecha {value}, en el futuro; indique la fecha en que se aplicó.",
     ),
     "declaration.kind.unknown": Text(
         "'kind' must be 'truck' or 'traveler'.",

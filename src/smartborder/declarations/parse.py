@@ -40,10 +40,22 @@ _TYPE_NAMES: dict[str, tuple[str, str]] = {
 }
 
 _RANGE = {
-    "greater_than": ("must be greater than {gt}", "debe ser mayor que {gt}"),
-    "greater_than_equal": ("must be at least {ge}", "debe ser al menos {ge}"),
-    "less_than": ("must be less than {lt}", "debe ser menor que {lt}"),
-    "less_than_equal": ("must be at most {le}", "debe ser como máximo {le}"),
+    "greater_than": (
+        "Out of range: must be greater than {gt}.",
+        "Fuera de rango: debe ser mayor que {gt}.",
+    ),
+    "greater_than_equal": (
+        "Out of range: must be at least {ge}.",
+        "Fuera de rango: debe ser al menos {ge}.",
+    ),
+    "less_than": (
+        "Out of range: must be less than {lt}.",
+        "Fuera de rango: debe ser menor que {lt}.",
+    ),
+    "less_than_equal": (
+        "Out of range: must be at most {le}.",
+        "Fuera de rango: debe ser como máximo {le}.",
+    ),
 }
 
 
@@ -68,10 +80,11 @@ def _problem(err: Any) -> Problem:
         return Problem(ptr, "declaration.field.unknown", CATALOG["declaration.field.unknown"])
     if kind in ("literal_error", "enum"):
         expected = str(ctx.get("expected", ""))
+        text = render("declaration.field.invalid_choice", {"expected": expected})
         return Problem(
             ptr,
             "declaration.field.invalid_choice",
-            render("declaration.field.invalid_choice", {"expected": expected}),
+            Text(text.en, text.es.replace("' or '", "' o '")),
         )
     if kind == "timezone_aware":
         return Problem(ptr, "declaration.arrival.naive", CATALOG["declaration.arrival.naive"])

@@ -12,6 +12,7 @@ many per day) are the caller's choice (e.g. BTS: Laredo ≈ 2.4 M trucks a year)
 
 from __future__ import annotations
 
+import copy
 import string
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
@@ -219,14 +220,16 @@ def generate_trucks(
     n: int,
     *,
     rng: np.random.Generator,
-    direction: Direction = Direction.NORTHBOUND,
+    direction: Direction | str = Direction.NORTHBOUND,
     fast_share: float = 0.3,
     ctpat_share: float = 0.55,
     container_share: float = 0.15,
     missing_seal_share: float = 0.02,
     carriers: int = 40,
+    parties: int = 80,
 ) -> list[dict[str, Any]]:
     """``n`` valid truck shipments arriving at ``port_code`` on local ``day``, as dicts."""
+    direction = Direction(direction)
     port = get_port(port_code)
     tz = ZoneInfo(port.time_zone)
     aduana = port.aduanas[0].code if port.aduanas else "40"
@@ -240,22 +243,41 @@ def generate_trucks(
         )
         for _ in range(carriers)
     ]
-    shippers = [
-        f"{_pick(rng, ('MAQUILADORA', 'MANUFACTURAS', 'INDUSTRIAS', 'AGRICOLA'))} {_pick(rng, _FAMILY)} SA DE CV"
-        for _ in range(60)
+    mx_names = ("MAQUILADORA", "MANUFACTURAS", "INDUSTRIAS", "AGRICOLA", "COMERCIALIZADORA")
+    us_names = ("LOGISTICS", "DISTRIBUTION", "IMPORTS", "MANUFACTURING", "SUPPLY")
+    # Trading partners repeat: a pool per side, drawn with a skew so big shippers dominate.
+    mx_pool = [
+        _party(
+            rng,
+            f"{_pick(rng, mx_names)} {_pick(rng, _FAMILY)} SA DE CV",
+            _pick(rng, mx_cities),
+            "MEX",
+            rfc=True,
+        )
+        for _ in range(parties)
     ]
-    consignees = [
-        f"{_pick(rng, _FAMILY)} {_pick(rng, ('LOGISTICS', 'DISTRIBUTION', 'IMPORTS', 'MANUFACTURING'))} INC"
-        for _ in range(60)
+    us_pool = [
+        _party(
+            rng,
+            f"{_pick(rng, _FAMILY)} {_pick(rng, us_names)} INC",
+            _pick(rng, us_cities),
+            "USA",
+            rfc=False,
+        )
+        for _ in range(parties)
     ]
+    skew = 1.0 / np.arange(1, parties + 1)
+    skew /= skew.sum()
+
+    def party(pool: list[dict[str, Any]]) -> dict[str, Any]:
+        return copy.deepcopy(pool[int(rng.choice(parties, p=skew))])
+
     north = direction is Direction.NORTHBOUND
     out: list[dict[str, Any]] = []
     for i in range(n):
         scac, carrier_name, ctpat = fleet[int(rng.integers(carriers))]
         fast = ctpat and rng.random() < fast_share / max(ctpat_share, 1e-9)
         trip = f"{scac}{day:%y%m%d}{i:06d}"
-        origin_city = _pick(rng, mx_cities if north else us_cities)
-        dest_city = _pick(rng, us_cities if north else mx_cities)
         shipments = []
         for s in range(int(rng.choice([1, 1, 1, 2, 3]))):
             lines = []
@@ -273,26 +295,15 @@ def generate_trucks(
                     }
                 )
             gross = round(sum(ln["weight_kg"] for ln in lines) * float(rng.uniform(1.01, 1.06)), 1)
+            shipper = party(mx_pool if north else us_pool)
             shipment: dict[str, Any] = {
                 "shipment_control_number": f"{scac}{trip[-10:]}{s}",
-                "shipper": _party(
-                    rng,
-                    _pick(rng, shippers if north else consignees),
-                    origin_city,
-                    "MEX" if north else "USA",
-                    rfc=north,
-                ),
-                "consignee": _party(
-                    rng,
-                    _pick(rng, consignees if north else shippers),
-                    dest_city,
-                    "USA" if north else "MEX",
-                    rfc=not north,
-                ),
+                "shipper": shipper,
+                "consignee": party(us_pool if north else mx_pool),
                 "foreign_place_of_lading": {
-                    "city": origin_city[0],
-                    "region": origin_city[1],
-                    "country": "MEX" if north else "USA",
+                    "city": shipper["address"]["city"],
+                    "region": shipper["address"]["region"],
+                    "country": shipper["address"]["country"],
                 },
                 "piece_count": sum(ln["piece_count"] for ln in lines),
                 "weight_kg": gross,
@@ -412,12 +423,13 @@ def generate_travelers(
     n: int,
     *,
     rng: np.random.Generator,
-    direction: Direction = Direction.NORTHBOUND,
+    direction: Direction | str = Direction.NORTHBOUND,
     sentri_share: float = 0.3,
     pedestrian_share: float = 0.25,
     vaccination_share: float = 0.0,
 ) -> list[dict[str, Any]]:
     """``n`` valid traveler declarations for ``port_code`` on local ``day``, as dicts."""
+    direction = Direction(direction)
     port = get_port(port_code)
     tz = ZoneInfo(port.time_zone)
     region = _state_of(port_code)

@@ -111,7 +111,7 @@ def _conclude(declaration: Declaration, draft: DecisionDraft) -> Decision:
         lane: str | None = _release_lane(declaration)
     else:
         lane = _LANE_OF.get(outcome)
-    return Decision.model_construct(
+    return Decision(
         outcome=outcome,
         reasons=draft.reasons,
         rule_versions=draft.rule_versions,

@@ -41,7 +41,7 @@ class DecisionDraft:
 
     def add(self, code: str, rule_id: str, outcome: Outcome, message: Text) -> Reason:
         """Add a reason from the current stage, binding the declaration's agency."""
-        reason = Reason.model_construct(
+        reason = Reason(
             code=code,
             stage=self.stage,
             rule_id=rule_id,
@@ -112,38 +112,56 @@ class FilingStage:
                 )
 
 
+def _notice(stage: StageName, code: str, rule_id: str, message: Text) -> dict[Agency, Reason]:
+    # The same immutable reason for every decision of an agency: built once.
+    return {
+        agency: Reason(
+            code=code,
+            stage=stage,
+            rule_id=rule_id,
+            outcome=Outcome.RELEASE,
+            message_en=message.en,
+            message_es=message.es,
+            agency=agency,
+        )
+        for agency in ("cbp", "anam")
+    }
+
+
 class CredentialsNotConfigured:
     """Default ``credentials`` stage: verifies nothing, and says so in every decision."""
 
     name: StageName = "credentials"
+    _reasons = _notice(
+        "credentials",
+        "credentials.not_verified",
+        "credentials.not_configured",
+        Text(
+            "Credentials stage not configured: attached credentials were not verified.",
+            "Etapa de credenciales no configurada: las credenciales adjuntas no se verificaron.",
+        ),
+    )
 
     def run(self, declaration: Declaration, draft: DecisionDraft) -> None:
-        draft.add(
-            "credentials.not_verified",
-            "credentials.not_configured",
-            Outcome.RELEASE,
-            Text(
-                "Credentials stage not configured: attached credentials were not verified.",
-                "Etapa de credenciales no configurada: las credenciales adjuntas no se verificaron.",
-            ),
-        )
+        draft.reasons.append(self._reasons[draft.agency])
 
 
 class AdmissibilityNotConfigured:
     """Default ``admissibility`` stage: evaluates no policy, and says so in every decision."""
 
     name: StageName = "admissibility"
+    _reasons = _notice(
+        "admissibility",
+        "admissibility.not_evaluated",
+        "admissibility.not_configured",
+        Text(
+            "Admissibility stage not configured: no admissibility policy was evaluated.",
+            "Etapa de admisibilidad no configurada: no se evaluó ninguna política de admisibilidad.",
+        ),
+    )
 
     def run(self, declaration: Declaration, draft: DecisionDraft) -> None:
-        draft.add(
-            "admissibility.not_evaluated",
-            "admissibility.not_configured",
-            Outcome.RELEASE,
-            Text(
-                "Admissibility stage not configured: no admissibility policy was evaluated.",
-                "Etapa de admisibilidad no configurada: no se evaluó ninguna política de admisibilidad.",
-            ),
-        )
+        draft.reasons.append(self._reasons[draft.agency])
 
 
 class RiskStage:

@@ -1,0 +1,39 @@
+"""The public names of declarations, preclearance and risk (others build on exactly these)."""
+
+from __future__ import annotations
+
+import smartborder.declarations
+import smartborder.preclearance
+import smartborder.risk
+
+
+def test_declarations_public_names() -> None:
+    assert set(smartborder.declarations.__all__) == {
+        "CommodityLine", "Declaration", "DeclarationInvalid", "Driver", "Equipment",
+        "HSFileInvalid", "HSNomenclature", "MexicanElements", "Purpose", "Shipment",
+        "TravelerDeclaration", "TruckShipment", "TrustedTraveler", "TrustedTravelerProgram",
+        "UsmcaCertification", "Vaccination", "json_schemas", "load_hs", "parse_declaration",
+        "parse_traveler", "parse_truck", "problems_of",
+    }  # fmt: skip
+
+
+def test_preclearance_public_names() -> None:
+    assert set(smartborder.preclearance.__all__) == {
+        "FAST_DEADLINE_MIN", "TRUCK_DEADLINE_MIN", "AdmissibilityNotConfigured", "Agency",
+        "CredentialsNotConfigured", "Decision", "DecisionDraft", "FilingStage", "Outcome",
+        "Pipeline", "Reason", "RiskStage", "Stage", "StageName",
+    }  # fmt: skip
+
+
+def test_risk_public_names() -> None:
+    assert set(smartborder.risk.__all__) == {
+        "FACTS", "LANES", "OPERATORS", "InMemoryPartyHistory", "PartyHistory", "RiskResult",
+        "Rule", "RuleHit", "RuleSet", "RulesInvalid", "Thresholds", "load_rules", "parse_rules",
+        "party_key", "remember_parties", "traveler_facts", "truck_facts",
+    }  # fmt: skip
+
+
+def test_every_public_name_exists() -> None:
+    for module in (smartborder.declarations, smartborder.preclearance, smartborder.risk):
+        for name in module.__all__:
+            assert hasattr(module, name), f"{module.__name__}.{name}"
