@@ -118,23 +118,33 @@ def _read_file(path: Path) -> SnapshotSource:
 
 
 def _iter_tar(path: Path) -> Iterator[SnapshotSource]:
+    """Members in name order; a truncated archive yields the members before the break, then
+    one source carrying the error."""
     try:
-        with tarfile.open(path) as tf:
-            members = sorted(
-                (m for m in tf.getmembers() if m.isfile() and m.name.endswith(SNAPSHOT_SUFFIXES)),
-                key=lambda m: m.name,
-            )
-            for m in members:
-                name = f"{path}!{m.name}"
-                try:
-                    fh = tf.extractfile(m)
-                    yield SnapshotSource(
-                        name, fh.read() if fh else None, None if fh else "not a file"
-                    )
-                except (OSError, tarfile.TarError, EOFError) as exc:
-                    yield SnapshotSource(name, None, f"cannot read from the archive: {exc}")
+        tf = tarfile.open(path)  # noqa: SIM115  # closed by the with-block below
     except (OSError, tarfile.TarError, EOFError) as exc:
-        yield SnapshotSource(str(path), None, f"archive cannot be read (truncated?): {exc}")
+        yield SnapshotSource(str(path), None, f"archive cannot be read: {exc}")
+        return
+    with tf:
+        members: list[tarfile.TarInfo] = []
+        broken: str | None = None
+        try:
+            for m in tf:  # streams the index, so what precedes damage is still listed
+                if m.isfile() and m.name.endswith(SNAPSHOT_SUFFIXES):
+                    members.append(m)
+        except (OSError, tarfile.TarError, EOFError) as exc:
+            broken = f"archive truncated or damaged after {len(members)} snapshots: {exc}"
+        for m in sorted(members, key=lambda m: m.name):
+            name = f"{path}!{m.name}"
+            try:
+                fh = tf.extractfile(m)
+                data = fh.read() if fh else None
+            except (OSError, tarfile.TarError, EOFError) as exc:
+                yield SnapshotSource(name, None, f"cannot read from the archive: {exc}")
+                continue
+            yield SnapshotSource(name, data, None if data is not None else "not a file")
+        if broken:
+            yield SnapshotSource(str(path), None, broken)
 
 
 def _reading_rows(snap: BwtSnapshot) -> list[dict[str, Any]]:

@@ -21,7 +21,7 @@ class CrossingEventRow(Base):
     occurred_at: Mapped[datetime] = mapped_column(UtcDateTime())
     port_code: Mapped[str] = mapped_column(String(4))
     crossing: Mapped[str | None] = mapped_column(String(8), nullable=True)
-    mode: Mapped[str] = mapped_column(String(16))
+    mode: Mapped[str] = mapped_column(String(24))
     lane_type: Mapped[str] = mapped_column(String(16))
     direction: Mapped[str] = mapped_column(String(16))
     traveler_class: Mapped[str] = mapped_column(String(24))
@@ -43,7 +43,7 @@ class BwtReadingRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     port_number: Mapped[str] = mapped_column(String(8))
-    mode: Mapped[str] = mapped_column(String(16))
+    mode: Mapped[str] = mapped_column(String(24))
     lane_type: Mapped[str] = mapped_column(String(16))
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
     border: Mapped[str] = mapped_column(String(8))
