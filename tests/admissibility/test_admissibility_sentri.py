@@ -9,16 +9,28 @@ import pytest
 from smartborder.admissibility import Outcome, Traveler, evaluate
 
 PLAN = "sentri-first-sd-tj"
-SENTRI = Traveler(nationality="MEX", age=40, purpose="tourism", fully_vaccinated=False, trusted_traveler=["SENTRI"])
-TOURIST = Traveler(nationality="MEX", age=40, purpose="tourism", fully_vaccinated=False, vaccination_proof=False)
-VACCINATED = Traveler(nationality="MEX", age=40, purpose="tourism", fully_vaccinated=True, vaccination_proof=True)
+SENTRI = Traveler(
+    nationality="MEX",
+    age=40,
+    purpose="tourism",
+    fully_vaccinated=False,
+    trusted_traveler=["SENTRI"],
+)
+TOURIST = Traveler(
+    nationality="MEX", age=40, purpose="tourism", fully_vaccinated=False, vaccination_proof=False
+)
+VACCINATED = Traveler(
+    nationality="MEX", age=40, purpose="tourism", fully_vaccinated=True, vaccination_proof=True
+)
 
 
 def at(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
-def test_sentri_member_in_san_ysidro_admitted_in_phase_1_while_tourist_in_laredo_follows_baseline() -> None:
+def test_sentri_member_in_san_ysidro_admitted_in_phase_1_while_tourist_in_laredo_follows_baseline() -> (
+    None
+):
     when = at("2021-04-01T09:00:00-07:00")
     member = evaluate(SENTRI, port="2504", at=when, plan=PLAN)
     assert member.decision is Outcome.ADMIT
@@ -41,9 +53,21 @@ def test_sentri_member_outside_the_region_is_not_favored() -> None:
         (SENTRI, "2504", "2021-02-28T12:00:00-08:00", "deny", "covid-us-land-2020/phase-1"),
         (TOURIST, "2504", "2021-04-01T09:00:00-07:00", "deny", "sentri-first-sd-tj/phase-1"),
         (VACCINATED, "2506", "2021-05-31T09:00:00-07:00", "deny", "sentri-first-sd-tj/phase-1"),
-        (VACCINATED, "2506", "2021-06-01T09:00:00-07:00", "admit", "sentri-first-sd-tj/phase-2/fully-vaccinated"),
+        (
+            VACCINATED,
+            "2506",
+            "2021-06-01T09:00:00-07:00",
+            "admit",
+            "sentri-first-sd-tj/phase-2/fully-vaccinated",
+        ),
         (TOURIST, "2505", "2021-07-01T09:00:00-07:00", "deny", "sentri-first-sd-tj/phase-2"),
-        (SENTRI, "2505", "2021-07-01T09:00:00-07:00", "admit", "sentri-first-sd-tj/phase-2/trusted-traveler:SENTRI"),
+        (
+            SENTRI,
+            "2505",
+            "2021-07-01T09:00:00-07:00",
+            "admit",
+            "sentri-first-sd-tj/phase-2/trusted-traveler:SENTRI",
+        ),
         (TOURIST, "2582", "2021-09-01T09:00:00-07:00", "admit", "sentri-first-sd-tj/phase-3"),
         (TOURIST, "2604", "2021-09-01T09:00:00-07:00", "deny", "covid-us-land-2020/phase-1"),
         # after the proposal's last phase, the base plan's end of restrictions applies
@@ -52,7 +76,9 @@ def test_sentri_member_outside_the_region_is_not_favored() -> None:
         (TOURIST, "2402", "2022-02-01T09:00:00-07:00", "deny", "covid-us-land-2020/phase-3"),
     ],
 )
-def test_sentri_first_by_region_and_phase(traveler: Traveler, port: str, instant: str, outcome: str, policy: str) -> None:
+def test_sentri_first_by_region_and_phase(
+    traveler: Traveler, port: str, instant: str, outcome: str, policy: str
+) -> None:
     result = evaluate(traveler, port=port, at=at(instant), plan=PLAN)
     assert result.decision == Outcome(outcome)
     assert policy in result.policies

@@ -21,14 +21,34 @@ def at(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
-TOURIST = Traveler(nationality="MEX", age=40, purpose="tourism", fully_vaccinated=False, vaccination_proof=False)
-VACCINATED_TOURIST = Traveler(nationality="MEX", age=40, purpose="tourism", fully_vaccinated=True, vaccination_proof=True)
-WORKER = Traveler(nationality="MEX", age=35, purpose="work", fully_vaccinated=False, vaccination_proof=False)
-VACCINATED_WORKER = Traveler(nationality="MEX", age=35, purpose="work", fully_vaccinated=True, vaccination_proof=True)
-US_CITIZEN = Traveler(nationality="USA", age=50, purpose="tourism", fully_vaccinated=False, vaccination_proof=False)
-LPR = Traveler(nationality="MEX", lawful_resident_of=["USA"], age=50, purpose="shopping", fully_vaccinated=False)
-CHILD = Traveler(nationality="MEX", age=10, purpose="tourism", fully_vaccinated=False, vaccination_proof=False)
-VAX_NO_PROOF = Traveler(nationality="MEX", age=40, purpose="tourism", fully_vaccinated=True, vaccination_proof=False)
+TOURIST = Traveler(
+    nationality="MEX", age=40, purpose="tourism", fully_vaccinated=False, vaccination_proof=False
+)
+VACCINATED_TOURIST = Traveler(
+    nationality="MEX", age=40, purpose="tourism", fully_vaccinated=True, vaccination_proof=True
+)
+WORKER = Traveler(
+    nationality="MEX", age=35, purpose="work", fully_vaccinated=False, vaccination_proof=False
+)
+VACCINATED_WORKER = Traveler(
+    nationality="MEX", age=35, purpose="work", fully_vaccinated=True, vaccination_proof=True
+)
+US_CITIZEN = Traveler(
+    nationality="USA", age=50, purpose="tourism", fully_vaccinated=False, vaccination_proof=False
+)
+LPR = Traveler(
+    nationality="MEX",
+    lawful_resident_of=["USA"],
+    age=50,
+    purpose="shopping",
+    fully_vaccinated=False,
+)
+CHILD = Traveler(
+    nationality="MEX", age=10, purpose="tourism", fully_vaccinated=False, vaccination_proof=False
+)
+VAX_NO_PROOF = Traveler(
+    nationality="MEX", age=40, purpose="tourism", fully_vaccinated=True, vaccination_proof=False
+)
 
 CASES = [
     # (traveler, instant, outcome, deciding policy)
@@ -37,16 +57,36 @@ CASES = [
     (TOURIST, "2020-03-21T03:59:00+00:00", "deny", "covid-us-land-2020/phase-1"),
     (TOURIST, "2020-04-15T10:00:00-07:00", "deny", "covid-us-land-2020/phase-1"),
     (WORKER, "2020-04-15T10:00:00-07:00", "admit", "covid-us-land-2020/phase-1/essential-purpose"),
-    (US_CITIZEN, "2020-04-15T10:00:00-07:00", "admit", "covid-us-land-2020/phase-1/citizen-or-national"),
+    (
+        US_CITIZEN,
+        "2020-04-15T10:00:00-07:00",
+        "admit",
+        "covid-us-land-2020/phase-1/citizen-or-national",
+    ),
     (LPR, "2020-04-15T10:00:00-07:00", "admit", "covid-us-land-2020/phase-1/permanent-resident"),
     (VACCINATED_TOURIST, "2021-11-07T10:00:00-08:00", "deny", "covid-us-land-2020/phase-1"),
-    (VACCINATED_TOURIST, "2021-11-10T10:00:00-08:00", "admit", "covid-us-land-2020/phase-2/fully-vaccinated"),
+    (
+        VACCINATED_TOURIST,
+        "2021-11-10T10:00:00-08:00",
+        "admit",
+        "covid-us-land-2020/phase-2/fully-vaccinated",
+    ),
     (TOURIST, "2021-11-10T10:00:00-08:00", "deny", "covid-us-land-2020/phase-2"),
     (WORKER, "2021-11-10T10:00:00-08:00", "admit", "covid-us-land-2020/phase-2/essential-purpose"),
     (WORKER, "2022-01-21T10:00:00-08:00", "admit", "covid-us-land-2020/phase-2/essential-purpose"),
     (WORKER, "2022-01-23T10:00:00-08:00", "deny", "covid-us-land-2020/phase-3"),
-    (VACCINATED_WORKER, "2022-01-23T10:00:00-08:00", "admit", "covid-us-land-2020/phase-3/fully-vaccinated-with-proof"),
-    (US_CITIZEN, "2022-02-01T10:00:00-08:00", "admit", "covid-us-land-2020/phase-3/citizen-or-national"),
+    (
+        VACCINATED_WORKER,
+        "2022-01-23T10:00:00-08:00",
+        "admit",
+        "covid-us-land-2020/phase-3/fully-vaccinated-with-proof",
+    ),
+    (
+        US_CITIZEN,
+        "2022-02-01T10:00:00-08:00",
+        "admit",
+        "covid-us-land-2020/phase-3/citizen-or-national",
+    ),
     (LPR, "2022-02-01T10:00:00-08:00", "admit", "covid-us-land-2020/phase-3/permanent-resident"),
     (CHILD, "2022-02-01T10:00:00-08:00", "admit", "covid-us-land-2020/phase-3/minor"),
     (VAX_NO_PROOF, "2022-02-01T10:00:00-08:00", "deny", "covid-us-land-2020/phase-3"),
@@ -96,14 +136,20 @@ def test_missing_vaccination_gives_review_naming_the_attribute() -> None:
 
 
 def test_missing_purpose_in_2020_gives_review_not_deny() -> None:
-    result = evaluate(Traveler(nationality="MEX", age=40), port="2504", at=at("2020-06-01T10:00:00-07:00"))
+    result = evaluate(
+        Traveler(nationality="MEX", age=40), port="2504", at=at("2020-06-01T10:00:00-07:00")
+    )
     assert result.decision is Outcome.REVIEW
     assert result.missing == ["purpose"]
 
 
 def test_missing_data_never_allows_silently() -> None:
     # Nothing known at all: never admitted while a restriction is in force.
-    for instant in ("2020-06-01T10:00:00-07:00", "2021-12-01T10:00:00-08:00", "2022-06-01T10:00:00-07:00"):
+    for instant in (
+        "2020-06-01T10:00:00-07:00",
+        "2021-12-01T10:00:00-08:00",
+        "2022-06-01T10:00:00-07:00",
+    ):
         result = evaluate(Traveler(), port="2504", at=at(instant))
         assert result.decision is Outcome.REVIEW, instant
         assert result.missing
@@ -112,11 +158,15 @@ def test_missing_data_never_allows_silently() -> None:
 def test_missing_data_irrelevant_to_the_deciding_rule_is_not_review() -> None:
     # A U.S. citizen needs no vaccination data in 2022.
     citizen = Traveler(nationality="USA")
-    assert evaluate(citizen, port="2504", at=at("2022-02-01T10:00:00-08:00")).decision is Outcome.ADMIT
+    assert (
+        evaluate(citizen, port="2504", at=at("2022-02-01T10:00:00-08:00")).decision is Outcome.ADMIT
+    )
 
 
 def test_entering_mexico_is_not_restricted() -> None:
-    result = evaluate(TOURIST, port="2504", at=at("2020-04-15T10:00:00-07:00"), direction="southbound")
+    result = evaluate(
+        TOURIST, port="2504", at=at("2020-04-15T10:00:00-07:00"), direction="southbound"
+    )
     assert result.decision is Outcome.ADMIT
     assert result.destination == "MEX"
     assert result.policies == ["covid-us-land-2020/mexico-open"]
@@ -129,7 +179,11 @@ def test_crossing_number_resolves_to_its_port() -> None:
 
 def test_born_in_the_future_is_a_validation_error() -> None:
     with pytest.raises(TravelerInvalid) as info:
-        evaluate(Traveler(nationality="MEX", date_of_birth="2030-01-01"), port="2504", at=at("2022-02-01T10:00:00-08:00"))
+        evaluate(
+            Traveler(nationality="MEX", date_of_birth="2030-01-01"),
+            port="2504",
+            at=at("2022-02-01T10:00:00-08:00"),
+        )
     assert info.value.problems[0].pointer == "/date_of_birth"
 
 
@@ -145,9 +199,20 @@ def test_expired_document_is_a_validation_error() -> None:
 
 
 def test_age_comes_from_date_of_birth_at_arrival() -> None:
-    turns_18 = Traveler(nationality="MEX", date_of_birth="2004-02-02", purpose="tourism", fully_vaccinated=False, vaccination_proof=False)
-    assert evaluate(turns_18, port="2504", at=at("2022-02-01T10:00:00-08:00")).decision is Outcome.ADMIT
-    assert evaluate(turns_18, port="2504", at=at("2022-02-03T10:00:00-08:00")).decision is Outcome.DENY
+    turns_18 = Traveler(
+        nationality="MEX",
+        date_of_birth="2004-02-02",
+        purpose="tourism",
+        fully_vaccinated=False,
+        vaccination_proof=False,
+    )
+    assert (
+        evaluate(turns_18, port="2504", at=at("2022-02-01T10:00:00-08:00")).decision
+        is Outcome.ADMIT
+    )
+    assert (
+        evaluate(turns_18, port="2504", at=at("2022-02-03T10:00:00-08:00")).decision is Outcome.DENY
+    )
 
 
 def test_unknown_port_and_naive_instant_are_refused() -> None:

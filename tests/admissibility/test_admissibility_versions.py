@@ -26,7 +26,9 @@ from smartborder.store.tables.admissibility import PolicyVersionRow
 COVID, _ = plan_text("covid-us-land-2020")
 # The same plan with phase 3 moved a week later: a different, publishable policy set.
 LATER = COVID.replace("2022-01-22T05:00:00Z", "2022-01-29T05:00:00Z")
-TOURIST = Traveler(nationality="MEX", age=40, purpose="work", fully_vaccinated=False, vaccination_proof=False)
+TOURIST = Traveler(
+    nationality="MEX", age=40, purpose="work", fully_vaccinated=False, vaccination_proof=False
+)
 WHEN = datetime.fromisoformat("2022-01-25T10:00:00-08:00")
 
 
@@ -41,7 +43,10 @@ def test_publish_creates_versions_and_decisions_cite_them(sessions: sessionmaker
         v2 = publish(s, LATER, published_by="cbp/test")
     assert v2.version == "covid-us-land-2020@2"
     with transaction(sessions) as s:
-        assert [v.version for v in list_versions(s)] == ["covid-us-land-2020@1", "covid-us-land-2020@2"]
+        assert [v.version for v in list_versions(s)] == [
+            "covid-us-land-2020@1",
+            "covid-us-land-2020@2",
+        ]
         old = version_policies(s, v1.version)
         new = version_policies(s, v2.version)
         assert get_version(s, v1.version).cedar == old.cedar
@@ -65,8 +70,13 @@ def test_published_versions_are_immutable(sessions: sessionmaker[Session]) -> No
         assert get_version(s, v1.version).digest == v1.digest
 
 
-def test_invalid_policy_set_is_refused_and_nothing_is_published(sessions: sessionmaker[Session]) -> None:
-    broken = COVID + '\npolicies:\n  - |\n    @id("bad")\n    permit(principal, action, resource) when { principal.shoe_size > 3 };\n'
+def test_invalid_policy_set_is_refused_and_nothing_is_published(
+    sessions: sessionmaker[Session],
+) -> None:
+    broken = (
+        COVID
+        + '\npolicies:\n  - |\n    @id("bad")\n    permit(principal, action, resource) when { principal.shoe_size > 3 };\n'
+    )
     with pytest.raises(PolicyInvalid) as info, transaction(sessions) as s:
         publish(s, broken, published_by="cbp/test")
     assert info.value.problems[0].pointer == "/policies/bad"

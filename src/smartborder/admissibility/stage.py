@@ -33,7 +33,9 @@ def driver_traveler(shipment: TruckShipment) -> Traveler:
     return Traveler(
         id=f"driver:{getattr(shipment, 'idempotency_key', None) or id(shipment)}",
         nationality=d.nationality,
-        lawful_resident_of=(doc.issuing_country,) if doc and doc.type == "permanent_resident_card" else (),
+        lawful_resident_of=(doc.issuing_country,)
+        if doc and doc.type == "permanent_resident_card"
+        else (),
         date_of_birth=d.date_of_birth,
         purpose="lawful_trade",
         trusted_traveler=("FAST",) if d.fast_card else (),
@@ -79,7 +81,10 @@ class AdmissibilityStage:
                 "admissibility.traveler_invalid",
                 self.policies.plan_id,
                 PipelineOutcome.DOCUMENTARY_REVIEW,
-                Text(f"Admissibility not decided: {problems}", f"Admisibilidad no decidida: {problems_es}"),
+                Text(
+                    f"Admissibility not decided: {problems}",
+                    f"Admisibilidad no decidida: {problems_es}",
+                ),
             )
             return
         outcome = _OUTCOMES[result.decision.value]

@@ -1,0 +1,183 @@
+"""Impact analysis on generated pre-arrivals, checked against counts made independently of
+Cedar: the timeline of both plans written out by hand below."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from smartborder import ports
+from smartborder.admissibility import Traveler, impact, policies_for, request_for
+from smartborder.admissibility.engine import decide_batch
+from smartborder.admissibility.impact import Trip, category_of, chart, generate_trips, load_trips
+
+# covid-us-land-2020 (Federal Register instants, UTC) and the sentri-first proposal's dates.
+P1 = datetime(2020, 3, 21, 3, 59, tzinfo=UTC)
+P2 = datetime(2021, 11, 8, 5, tzinfo=UTC)
+P3 = datetime(2022, 1, 22, 5, tzinfo=UTC)
+END = datetime(2023, 5, 12, 4, tzinfo=UTC)
+S1 = datetime(2021, 3, 1, 8, tzinfo=UTC)
+S2 = datetime(2021, 6, 1, 7, tzinfo=UTC)
+S3 = datetime(2021, 9, 1, 7, tzinfo=UTC)
+ESSENTIAL = {
+    "work",
+    "study",
+    "medical",
+    "lawful_trade",
+    "emergency_response_public_health",
+    "official_diplomatic",
+    "armed_forces_and_families",
+    "military_operations",
+}
+
+
+def _any(*values: bool | None) -> str:
+    """admit if one category holds, review if none holds but one is unknown, else deny."""
+    if any(v is True for v in values):
+        return "admit"
+    return "review" if any(v is None for v in values) else "deny"
+
+
+def covid(t: Traveler, at: datetime) -> str:
+    if at < P1 or at >= END:
+        return "admit"
+    citizen = None if t.nationality is None else t.nationality == "USA"
+    resident = "USA" in t.lawful_resident_of
+    essential = None if t.purpose is None else t.purpose in ESSENTIAL
+    if at < P2:
+        return _any(citizen, resident, essential)
+    vax = t.fully_vaccinated
+    if at < P3:
+        return _any(citizen, resident, essential, vax)
+    age = t.age_at(at)
+    minor = None if age is None else age < 18
+    proof = t.vaccination_proof
+    with_proof = (
+        False
+        if (vax is False or proof is False)
+        else (None if vax is None or proof is None else True)
+    )
+    return _any(citizen, resident, minor, with_proof)
+
+
+def sentri_first(t: Traveler, at: datetime, region: str) -> str:
+    if region != "san-diego-tijuana" or not (S1 <= at < END):
+        return covid(t, at)
+    if at >= S3:
+        return "admit"
+    citizen = None if t.nationality is None else t.nationality == "USA"
+    resident = "USA" in t.lawful_resident_of
+    essential = None if t.purpose is None else t.purpose in ESSENTIAL
+    sentri = "SENTRI" in t.trusted_traveler
+    if at < S2:
+        return _any(citizen, resident, essential, sentri)
+    return _any(citizen, resident, essential, sentri, t.fully_vaccinated)
+
+
+@pytest.fixture(scope="module")
+def trips() -> list[Trip]:
+    rng = np.random.default_rng(20210301)
+    out: list[Trip] = []
+    for first, last in [
+        (date(2021, 2, 27), date(2021, 3, 2)),
+        (date(2021, 5, 31), date(2021, 6, 1)),
+        (date(2021, 8, 31), date(2021, 9, 1)),
+        (date(2022, 1, 21), date(2022, 1, 23)),
+    ]:
+        out += generate_trips(
+            ["2504", "2506", "2304"], first, last, 40, rng=rng, vaccination_share=0.5
+        )
+    return out
+
+
+def test_impact_counts_match_independent_counting(trips: list[Trip]) -> None:
+    report = impact("sentri-first-sd-tj", "covid-us-land-2020", trips)
+    expected: Counter[str] = Counter()
+    by_port: dict[str, Counter[str]] = defaultdict(Counter)
+    by_cat: dict[str, Counter[str]] = defaultdict(Counter)
+    by_day: dict[str, Counter[str]] = defaultdict(Counter)
+    outcomes: Counter[str] = Counter()
+    for trip in trips:
+        region = ports.get_port(trip.port).region
+        old, new = covid(trip.traveler, trip.at), sentri_first(trip.traveler, trip.at, region)
+        outcomes[new] += 1
+        if old == new:
+            continue
+        key = f"{old}→{new}"
+        expected[key] += 1
+        by_port[trip.port][key] += 1
+        by_cat[category_of(trip.traveler, "USA")][key] += 1
+        by_day[ports.to_local(trip.at, trip.port).date().isoformat()][key] += 1
+    assert report.total == len(trips)
+    assert report.transitions == dict(expected)
+    assert report.changed == sum(expected.values()) > 0
+    assert report.by_port == {k: dict(v) for k, v in by_port.items()}
+    assert report.by_category == {k: dict(v) for k, v in by_cat.items()}
+    assert report.by_day == {k: dict(v) for k, v in by_day.items()}
+    assert report.outcomes_plan == dict(outcomes)
+    # Laredo is outside the region: no outcome changes there
+    assert "2304" not in report.by_port
+    assert report.transitions.get("deny→admit", 0) > 0
+
+
+def test_date_window_selects_local_arrival_days(trips: list[Trip]) -> None:
+    report = impact(
+        "sentri-first-sd-tj",
+        "covid-us-land-2020",
+        trips,
+        start=date(2021, 3, 1),
+        end=date(2021, 3, 2),
+    )
+    in_window = [
+        t
+        for t in trips
+        if date(2021, 3, 1) <= ports.to_local(t.at, t.port).date() <= date(2021, 3, 2)
+    ]
+    assert report.total == len(in_window)
+    assert set(report.by_day) <= {"2021-03-01", "2021-03-02"}
+
+
+def test_request_classes_decide_like_cedar_asked_one_by_one(trips: list[Trip]) -> None:
+    policies = policies_for("sentri-first-sd-tj")
+    requests = [request_for(t.traveler, port=t.port, at=t.at) for t in trips]
+    policies.memo.clear()
+    assert decide_batch(policies, requests) == decide_batch(policies, requests, memo=False)
+
+
+def test_impact_from_a_recorded_file_and_chart(tmp_path: Path) -> None:
+    records = [
+        {
+            "traveler": {
+                "nationality": "MEX",
+                "age": 30,
+                "purpose": "tourism",
+                "trusted_traveler": ["SENTRI"],
+            },
+            "port": "2504",
+            "at": "2021-04-01T10:00:00-07:00",
+        },
+        {
+            "traveler": {"nationality": "MEX", "age": 30, "purpose": "tourism"},
+            "port": "2504",
+            "at": "2021-04-01T10:00:00-07:00",
+        },
+        {
+            "traveler": {"nationality": "USA", "age": 30, "purpose": "tourism"},
+            "port": "2304",
+            "at": "2021-04-01T10:00:00-05:00",
+        },
+    ]
+    path = tmp_path / "trips.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
+    report = impact("sentri-first-sd-tj", "covid-us-land-2020", load_trips(path))
+    assert report.transitions == {"deny→admit": 1}
+    assert report.by_category == {"visitor/tourism": {"deny→admit": 1}}
+    png = chart(report, tmp_path / "impact.png")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    html = chart(report, tmp_path / "impact.html").read_text(encoding="utf-8")
+    assert "data:image/png;base64," in html and "2504" in html

@@ -1,0 +1,109 @@
+"""The domain's public surface is exactly the intended names."""
+
+from __future__ import annotations
+
+import smartborder.admissibility as adm
+
+
+def test_public_names_are_pinned() -> None:
+    assert sorted(adm.__all__) == sorted(
+        [
+            "BUILTIN_PLANS",
+            "DEFAULT_PLAN",
+            "ESSENTIAL_PURPOSES",
+            "PURPOSES",
+            "AdmissibilityResult",
+            "AdmissibilityStage",
+            "CheckReport",
+            "Finding",
+            "ImpactReport",
+            "Outcome",
+            "Plan",
+            "PlanInvalid",
+            "PlanNotFound",
+            "Policies",
+            "PolicyInvalid",
+            "PublishedVersion",
+            "Reason",
+            "Traveler",
+            "TravelerInvalid",
+            "VersionImmutable",
+            "VersionNotFound",
+            "check_plan",
+            "compile_plan",
+            "evaluate",
+            "evaluate_many",
+            "get_version",
+            "impact",
+            "list_versions",
+            "load_plan",
+            "load_policies",
+            "parse_plan",
+            "policies_for",
+            "publish",
+            "request_for",
+            "schema_text",
+            "traveler_from_declaration",
+            "version_policies",
+        ]
+    )
+    for name in adm.__all__:
+        assert hasattr(adm, name), name
+
+
+def test_every_compiled_policy_carries_the_required_annotations() -> None:
+    import json
+
+    import cedarpy
+
+    for plan in adm.BUILTIN_PLANS:
+        est = json.loads(cedarpy.policies_to_json_str(adm.policies_for(plan).cedar))
+        for policy in est["staticPolicies"].values():
+            ann = policy["annotations"]
+            for key in (
+                "id",
+                "title_en",
+                "title_es",
+                "country",
+                "region",
+                "effective_from",
+                "effective_until",
+            ):
+                assert key in ann, (plan, ann.get("id"), key)
+
+
+def test_stage_decides_a_declaration_in_the_pipeline() -> None:
+    from datetime import UTC, datetime
+
+    from smartborder.declarations import parse_traveler
+    from smartborder.preclearance.stages import DecisionDraft, Stage
+
+    stage = adm.AdmissibilityStage("covid-us-land-2020")
+    assert isinstance(stage, Stage)
+    now = datetime(2022, 1, 30, tzinfo=UTC)
+    declaration = parse_traveler(
+        {
+            "kind": "traveler",
+            "port_code": "2504",
+            "direction": "northbound",
+            "expected_arrival": "2022-02-01T10:00:00-08:00",
+            "family_name": "Pérez",
+            "given_names": "Ana",
+            "date_of_birth": "1985-03-03",
+            "nationality": "MEX",
+            "document": {
+                "type": "passport",
+                "number": "G12345678",
+                "issuing_country": "MEX",
+                "expires_on": "2027-01-01",
+            },
+            "purpose": "tourism",
+            "vaccination": {"status": "none"},
+        },
+        now=now,
+    )
+    draft = DecisionDraft(now=now, agency="cbp", stage="admissibility")
+    stage.run(declaration, draft)
+    assert [r.outcome.value for r in draft.reasons] == ["deny"]
+    assert draft.reasons[0].rule_id == "covid-us-land-2020/phase-3"
+    assert draft.rule_versions["admissibility"] == stage.policies.version
