@@ -182,6 +182,15 @@ def _verify_with(token: str, header: dict[str, Any], key: PublicKey) -> dict[str
     return claims
 
 
+def unverified_claims(token: str) -> dict[str, Any]:
+    """The payload of a compact JWS *without* verifying it (for routing only; empty if unreadable)."""
+    try:
+        claims = json.loads(jws.extract_compact(token.encode("ascii")).payload)
+    except (JoseError, ValueError, UnicodeError):
+        return {}
+    return claims if isinstance(claims, dict) else {}
+
+
 def is_compact_jws(value: object) -> bool:
     """True when ``value`` looks like a compact JWS (three dot-separated parts, no ``~``)."""
     return isinstance(value, str) and value.count(".") == 2 and "~" not in value
@@ -198,6 +207,7 @@ __all__ = [
     "joserfc_key",
     "read_header",
     "sign_jwt",
+    "unverified_claims",
     "verify_jwt",
     "verify_jwt_with_key",
 ]

@@ -1,0 +1,255 @@
+"""The VC-API of the W3C CCG Traceability Interoperability spec, with its OAuth2 scopes.
+
+Thin HTTP over :class:`smartborder.credentials.vcapi.CredentialService`; errors are domain
+errors mapped to problem+json by :mod:`smartborder.api.problems`.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+from urllib.parse import unquote
+
+from fastapi import APIRouter, Body, Depends, Request
+from fastapi.responses import Response
+
+from smartborder.api.deps import Ctx, DbSession, require_scopes
+from smartborder.api.ratelimit import public_rate_limit
+from smartborder.clients import Principal
+from smartborder.credentials.errors import CredentialNonConforming
+from smartborder.credentials.holder import PresentationResult
+from smartborder.credentials.recipes import VerificationResult
+from smartborder.credentials.vcapi import CredentialService
+from smartborder.i18n import Text
+
+router = APIRouter(tags=["credentials"])
+
+JsonBody = Annotated[dict[str, Any], Body()]
+
+
+def service(request: Request, ctx: Ctx) -> CredentialService:
+    """One service per app (its schema validators and resolver caches are reused)."""
+    svc: CredentialService | None = getattr(request.app.state, "credential_service", None)
+    if svc is None:
+        svc = CredentialService.from_settings(ctx.settings)
+        request.app.state.credential_service = svc
+    return svc
+
+
+Service = Annotated[CredentialService, Depends(service)]
+
+
+def _scope(name: str) -> Any:
+    return Depends(require_scopes(name))
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _field(body: dict[str, Any], name: str) -> Any:
+    if name not in body:
+        raise CredentialNonConforming(
+            Text(
+                f"The request body needs {name!r}.", f"El cuerpo de la solicitud necesita {name!r}."
+            )
+        )
+    return body[name]
+
+
+def _options(body: dict[str, Any]) -> dict[str, Any]:
+    options = body.get("options") or {}
+    if not isinstance(options, dict):
+        raise CredentialNonConforming(
+            Text("options must be an object.", "options debe ser un objeto.")
+        )
+    return options
+
+
+# --- credentials ------------------------------------------------------------------------------
+
+
+@router.post("/credentials/issue", status_code=201, summary="Issue a credential (issueCredential)")
+def issue_credential(
+    body: JsonBody,
+    svc: Service,
+    session: DbSession,
+    caller: Annotated[Principal, _scope("issue:credentials")],
+) -> dict[str, Any]:
+    """Body ``{"credential": {...}, "options": {"format": "vc+jwt"|"dc+sd-jwt", "cryptosuite":
+    "eddsa-rdfc-2022"|…, "disclosable": [...], "holderJwk": {...}, "credentialStatus": true}}``.
+    A credential that breaks VC Data Model 2.0 or its type's schema is refused with 400."""
+    vc = svc.issue(
+        session,
+        org=caller.org,
+        credential=_field(body, "credential"),
+        options=_options(body),
+        now=_now(),
+    )
+    return {"verifiableCredential": vc}
+
+
+@router.post("/credentials/verify", summary="Verify a credential (verifyCredential)")
+def verify_credential(
+    body: JsonBody,
+    svc: Service,
+    session: DbSession,
+    _: Annotated[Principal, _scope("verify:credentials")],
+) -> VerificationResult:
+    """Body ``{"verifiableCredential": <object, JWT or enveloped>, "options": {"challenge",
+    "domain"}}``; answers which checks ran, warnings and errors (``verified`` false on failure)."""
+    return svc.verify(
+        session, _field(body, "verifiableCredential"), options=_options(body), now=_now()
+    )
+
+
+@router.post("/credentials/status", summary="Update a credential's status (updateCredentialStatus)")
+def update_status(
+    body: JsonBody,
+    svc: Service,
+    session: DbSession,
+    caller: Annotated[Principal, _scope("update:credentials")],
+) -> dict[str, Any]:
+    """Body ``{"credentialId": "...", "credentialStatus": [{"statusPurpose": "revocation",
+    "status": "1"}]}``; only the issuing organization may change it."""
+    return svc.update_status(
+        session,
+        org=caller.org,
+        credential_id=str(_field(body, "credentialId")),
+        updates=_field(body, "credentialStatus"),
+        now=_now(),
+    )
+
+
+@router.get(
+    "/credentials/status-lists/{list_id}",
+    summary="A published status list credential (application/vc+jwt)",
+    dependencies=[Depends(public_rate_limit)],
+    response_class=Response,
+)
+def status_list(list_id: str, svc: Service, session: DbSession) -> Response:
+    """Public: the signed Bitstring Status List credential, as verifiers fetch it."""
+    token = svc.status_list(session, list_id, now=_now())
+    return Response(token, media_type="application/vc+jwt", headers={"Cache-Control": "max-age=60"})
+
+
+@router.get(
+    "/credentials/types",
+    summary="Credential types this node knows a schema for",
+    dependencies=[Depends(public_rate_limit)],
+)
+def credential_types(svc: Service) -> dict[str, Any]:
+    return {"types": svc.types.names()}
+
+
+@router.get("/credentials/{credential_id:path}", summary="A credential your organization issued")
+def get_credential(
+    credential_id: str,
+    svc: Service,
+    session: DbSession,
+    caller: Annotated[Principal, _scope("read:credentials")],
+) -> dict[str, Any]:
+    """404 for a credential issued by another organization, as for one that does not exist."""
+    return {"verifiableCredential": svc.get(session, org=caller.org, credential_id=credential_id)}
+
+
+# --- presentations ----------------------------------------------------------------------------
+
+
+@router.post(
+    "/presentations/prove", status_code=201, summary="Sign a presentation (provePresentation)"
+)
+def prove_presentation(
+    body: JsonBody,
+    svc: Service,
+    caller: Annotated[Principal, _scope("prove:presentations")],
+) -> dict[str, Any]:
+    """Body ``{"presentation": {...}, "options": {"challenge", "domain", "cryptosuite"}}``; the
+    holder is your organization's did:web."""
+    vp = svc.prove(
+        org=caller.org,
+        presentation=_field(body, "presentation"),
+        options=_options(body),
+        now=_now(),
+    )
+    return {"verifiablePresentation": vp}
+
+
+@router.post("/presentations/verify", summary="Verify a presentation (verifyPresentation)")
+def verify_presentation(
+    body: JsonBody,
+    svc: Service,
+    session: DbSession,
+    _: Annotated[Principal, _scope("verify:presentations")],
+) -> PresentationResult:
+    return svc.verify_presentation(
+        session, _field(body, "verifiablePresentation"), options=_options(body), now=_now()
+    )
+
+
+@router.post("/presentations", summary="Send a presentation (submitPresentationWithOAuth2Security)")
+def submit_presentation(
+    body: JsonBody,
+    svc: Service,
+    session: DbSession,
+    caller: Annotated[Principal, _scope("submit:presentations")],
+) -> PresentationResult:
+    """Body: a TraceablePresentation (``{"verifiablePresentation": {...}}`` or the presentation
+    itself). Stored with its verification result; an id already received is a 409 Conflict."""
+    vp = body.get("verifiablePresentation", body)
+    return svc.receive(session, org=caller.org, presentation=vp, channel="oauth2", now=_now())
+
+
+@router.post(
+    "/presentations/available",
+    summary="Start a presentation exchange (notifyPresentationAvailable)",
+)
+def presentation_available(
+    body: JsonBody,
+    svc: Service,
+    session: DbSession,
+    caller: Annotated[Principal, _scope("submit:presentations")],
+) -> dict[str, Any]:
+    """Answers the query with a ``challenge`` and ``domain`` the presentation's proof must carry."""
+    return svc.open_exchange(session, org=caller.org, query=body.get("query"), now=_now())
+
+
+@router.post(
+    "/presentations/submissions", summary="End a presentation exchange (storePresentation)"
+)
+def presentation_submission(
+    body: JsonBody,
+    svc: Service,
+    session: DbSession,
+    caller: Annotated[Principal, _scope("submit:presentations")],
+) -> PresentationResult:
+    """Body: a signed presentation answering a challenge from ``/presentations/available``."""
+    vp = body.get("verifiablePresentation", body)
+    return svc.receive(session, org=caller.org, presentation=vp, channel="submission", now=_now())
+
+
+# --- identifiers ------------------------------------------------------------------------------
+
+
+@router.get("/identifiers/{did}", summary="Resolve a DID (resolveDid)")
+def resolve_did(
+    did: str,
+    request: Request,
+    svc: Service,
+    _: Annotated[Principal, _scope("resolve:dids")],
+) -> dict[str, Any]:
+    """A did:web with a port carries ``%3A`` (``did:web:host%3A8443``): send it as is, or
+    percent-encoded once more (``%253A``); the decoded path would lose it."""
+    raw = request.scope.get("raw_path", b"").decode("ascii", "replace").rsplit("/", 1)[-1]
+    if raw.startswith("did:"):
+        did = unquote(raw) if "%25" in raw else raw
+    return {"didDocument": svc.resolver.resolve(did)}
+
+
+@router.get(
+    "/orgs/{slug}/did.json",
+    summary="An organization's DID document (did:web:<node>:orgs:<slug>)",
+    dependencies=[Depends(public_rate_limit)],
+)
+def org_did_document(slug: str, svc: Service) -> dict[str, Any]:
+    return svc.identities.document(slug)

@@ -1,0 +1,225 @@
+"""Presentations: a holder proves possession of credentials; a verifier checks all of it.
+
+:func:`prove` signs a VC DM 2.0 presentation as ``application/vp+jwt`` (the challenge and
+domain go in the JWT's ``nonce`` and ``aud`` claims) or with a Data Integrity proof whose
+purpose is ``authentication``. :func:`verify_presentation` checks the presentation's proof,
+that its signer is its ``holder``, the challenge and domain, and then every credential in it
+with :func:`~smartborder.credentials.recipes.verify`.
+"""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from pydantic import Field
+
+from smartborder.credentials import integrity, jose
+from smartborder.credentials.contexts import ContextStore, default_store
+from smartborder.credentials.datamodel import (
+    VC_V2_CONTEXT,
+    problems_of_presentation,
+    require_presentation,
+)
+from smartborder.credentials.errors import CredentialNonConforming
+from smartborder.credentials.keys import PrivateKey
+from smartborder.credentials.recipes import (
+    Resolver,
+    VerificationResult,
+    did_of,
+    envelope,
+    key_resolver,
+    verify,
+)
+from smartborder.credentials.status import StatusChecker
+from smartborder.credentials.types import CredentialTypes, ensure_own_context
+from smartborder.errors import SmartBorderError
+from smartborder.i18n import Text
+
+MAX_CREDENTIALS = 64  # per presentation: bounds the verification work one request can ask for
+
+
+class PresentationResult(VerificationResult):
+    """The presentation's own checks, plus one :class:`VerificationResult` per credential."""
+
+    holder: str | None = None
+    presentation_id: str | None = None
+    credentials: list[VerificationResult] = Field(default_factory=list)
+
+
+def holder_of(presentation: Mapping[str, Any]) -> str | None:
+    holder = presentation.get("holder")
+    value = holder.get("id") if isinstance(holder, dict) else holder
+    return value if isinstance(value, str) else None
+
+
+def _wrap(credential: Any) -> Any:
+    # A compact credential travels inside the presentation as an EnvelopedVerifiableCredential.
+    if isinstance(credential, str):
+        return envelope(credential, "dc+sd-jwt" if "~" in credential else "vc+jwt")
+    return credential
+
+
+def prove(
+    presentation: Mapping[str, Any],
+    *,
+    key: PrivateKey,
+    verification_method: str,
+    now: datetime,
+    challenge: str | None = None,
+    domain: str | None = None,
+    suite: str | None = None,
+    contexts: ContextStore | None = None,
+) -> dict[str, Any] | str:
+    """Sign ``presentation``; the holder (filled in when absent) must control the key."""
+    doc = copy.deepcopy(dict(presentation))
+    did = did_of(verification_method)
+    doc.setdefault("@context", [VC_V2_CONTEXT])
+    doc.setdefault("type", ["VerifiablePresentation"])
+    doc.setdefault("id", f"urn:uuid:{uuid.uuid4()}")
+    doc.setdefault("holder", did)
+    creds = doc.get("verifiableCredential", [])
+    doc["verifiableCredential"] = [
+        _wrap(c) for c in (creds if isinstance(creds, list) else [creds])
+    ]
+    require_presentation(doc)
+    if holder_of(doc) != did:
+        raise CredentialNonConforming(
+            Text(
+                f"The holder {holder_of(doc)!r} is not the controller of the signing key ({did}).",
+                f"El titular {holder_of(doc)!r} no es el controlador de la clave de firma ({did}).",
+            )
+        )
+    if suite is not None:
+        return integrity.add_proof(
+            doc,
+            key=key,
+            suite=suite,
+            verification_method=verification_method,
+            created=now,
+            proof_purpose="authentication",
+            challenge=challenge,
+            domain=domain,
+            contexts=ensure_own_context(contexts or default_store()),
+        )
+    claims = dict(doc)
+    claims["iat"] = int(now.timestamp())
+    if challenge is not None:
+        claims["nonce"] = challenge
+    if domain is not None:
+        claims["aud"] = domain
+    return jose.sign_jwt(claims, key=key, kid=verification_method, typ=jose.VP_JWT)
+
+
+def challenge_of(presentation: Any) -> str | None:
+    """The challenge a signed presentation answers (JWT ``nonce`` or the proof's ``challenge``),
+    read without verifying; for routing a submission to its exchange."""
+    if isinstance(presentation, str):
+        value = jose.unverified_claims(presentation).get("nonce")
+        return value if isinstance(value, str) else None
+    if isinstance(presentation, dict):
+        proof = presentation.get("proof")
+        for p in proof if isinstance(proof, list) else [proof]:
+            if isinstance(p, dict) and isinstance(p.get("challenge"), str):
+                return str(p["challenge"])
+    return None
+
+
+def verify_presentation(
+    presentation: Any,
+    *,
+    now: datetime,
+    resolver: Resolver,
+    types: CredentialTypes,
+    status: StatusChecker | None = None,
+    challenge: str | None = None,
+    domain: str | None = None,
+    require_proof: bool = True,
+    contexts: ContextStore | None = None,
+) -> PresentationResult:
+    """Verify a presentation (``vp+jwt`` or Data Integrity) and each credential in it."""
+    result = PresentationResult(
+        verified=True, format="vp+jwt" if isinstance(presentation, str) else "data-integrity"
+    )
+    doc: dict[str, Any] | None = None
+    signer: str | None = None
+    result.ran("proof")
+    try:
+        if isinstance(presentation, str):
+            header, doc = jose.verify_jwt(
+                presentation, resolve_key=key_resolver(resolver, "authentication"), typ=jose.VP_JWT
+            )
+            signer = did_of(header["kid"])
+            if challenge is not None and doc.get("nonce") != challenge:
+                result.fail(
+                    "challenge", "the presentation does not answer the expected challenge (nonce)"
+                )
+            if domain is not None and doc.get("aud") != domain:
+                result.fail("domain", f"the presentation is for {doc.get('aud')!r}, not {domain!r}")
+            doc = {k: v for k, v in doc.items() if k not in ("nonce", "aud", "iat")}
+        elif isinstance(presentation, dict):
+            doc = presentation
+            if "proof" in doc:
+                store = ensure_own_context(contexts or default_store())
+                proof = integrity.verify_proof(
+                    doc,
+                    resolver=resolver,
+                    now=now,
+                    contexts=store,
+                    expected_purpose="authentication",
+                    challenge=challenge,
+                    domain=domain,
+                )
+                if not proof.verified:
+                    raise proof.errors[0]
+                signer = did_of(str(proof.proofs[0].verification_method))
+            elif require_proof:
+                result.fail("proof", "the presentation is not signed by its holder")
+            else:
+                result.warnings.append(
+                    "proof: the presentation is not signed; only its credentials were checked"
+                )
+        else:
+            raise CredentialNonConforming()
+    except SmartBorderError as exc:
+        result.fail("proof", exc.message.en)
+    if doc is None:
+        return result
+    result.presentation_id = doc.get("id") if isinstance(doc.get("id"), str) else None
+    result.holder = holder_of(doc)
+    if signer is not None:
+        result.ran("holder")
+        if result.holder is not None and result.holder != signer:
+            result.fail(
+                "holder", f"signed by {signer}, but the presentation names holder {result.holder!r}"
+            )
+    result.ran("datamodel")
+    for p in problems_of_presentation(doc):
+        result.fail("datamodel", f"{p.message.en} (at {p.pointer or '/'})")
+    creds = doc.get("verifiableCredential", [])
+    creds = creds if isinstance(creds, list) else [creds]
+    if len(creds) > MAX_CREDENTIALS:
+        result.fail("credentials", f"more than {MAX_CREDENTIALS} credentials in one presentation")
+        return result
+    result.ran("credentials")
+    for i, cred in enumerate(creds):
+        one = verify(
+            cred,
+            now=now,
+            resolver=resolver,
+            types=types,
+            status=status,
+            audience=domain,
+            nonce=challenge,
+            contexts=contexts,
+        )
+        result.credentials.append(one)
+        if not one.verified:
+            result.fail("credentials", f"credential {i} failed: {'; '.join(one.errors)}")
+    return result
+
+
+__all__ = ["PresentationResult", "challenge_of", "holder_of", "prove", "verify_presentation"]
