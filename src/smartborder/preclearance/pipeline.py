@@ -11,6 +11,7 @@ from smartborder.declarations import (
     HSNomenclature,
     TravelerDeclaration,
     TruckShipment,
+    TrustedTravelerProgram,
     parse_declaration,
 )
 from smartborder.i18n import Text
@@ -32,6 +33,14 @@ _LANE_OF = {
     Outcome.DOCUMENTARY_REVIEW: "secondary_documents",
     Outcome.INSPECT: "secondary_inspection",
 }
+_SEVERITY = {o: o.severity for o in Outcome}
+# Plain strings of the release lanes (an enum's .value is a slow descriptor in a hot loop).
+_GENERAL, _READY, _SENTRI, _FAST = (
+    LaneType.GENERAL.value,
+    LaneType.READY.value,
+    LaneType.SENTRI.value,
+    LaneType.FAST.value,
+)
 
 
 class Pipeline:
@@ -91,9 +100,11 @@ class Pipeline:
 
 def _conclude(declaration: Declaration, draft: DecisionDraft) -> Decision:
     outcome = Outcome.RELEASE
+    worst = 0
     for reason in draft.reasons:
-        if reason.outcome.severity > outcome.severity:
-            outcome = reason.outcome
+        severity = _SEVERITY[reason.outcome]
+        if severity > worst:
+            worst, outcome = severity, reason.outcome
     truck = isinstance(declaration, TruckShipment)
     if outcome is Outcome.DENY and truck:
         outcome = Outcome.HOLD
@@ -125,12 +136,16 @@ def _conclude(declaration: Declaration, draft: DecisionDraft) -> Decision:
 
 def _release_lane(declaration: Declaration) -> str:
     if declaration.direction is Direction.SOUTHBOUND:
-        return LaneType.GENERAL.value
+        return _GENERAL
     if isinstance(declaration, TruckShipment):
-        return (LaneType.FAST if declaration.fast else LaneType.GENERAL).value
+        return _FAST if declaration.fast else _GENERAL
     tt = declaration.trusted_traveler
-    if tt is not None and tt.program == "sentri" and declaration.vehicle_plate is not None:
-        return LaneType.SENTRI.value
-    if declaration.rfid_document or tt is not None:
-        return LaneType.READY.value
-    return LaneType.GENERAL.value
+    if (
+        tt is not None
+        and tt.program is TrustedTravelerProgram.SENTRI
+        and declaration.vehicle_plate is not None
+    ):
+        return _SENTRI
+    if tt is not None or declaration.rfid_document:
+        return _READY
+    return _GENERAL

@@ -80,8 +80,8 @@ class FilingStage:
     name: StageName = "validate"
 
     def run(self, declaration: Declaration, draft: DecisionDraft) -> None:
-        lead_min = (declaration.expected_arrival - draft.now).total_seconds() / 60.0
         if isinstance(declaration, TruckShipment):
+            lead_min = (declaration.expected_arrival - draft.now).total_seconds() / 60.0
             fast = declaration.fast
             required = FAST_DEADLINE_MIN if fast else TRUCK_DEADLINE_MIN
             if lead_min < required:
@@ -164,6 +164,9 @@ class AdmissibilityNotConfigured:
         draft.reasons.append(self._reasons[draft.agency])
 
 
+_LANE_OUTCOME = {o.value: o for o in Outcome}
+
+
 class RiskStage:
     """The ``risk`` stage: scores the declaration with a weight set and maps it to a lane.
 
@@ -180,6 +183,23 @@ class RiskStage:
     ) -> None:
         self.rules = rules or load_rules()
         self.history = history
+        # A rule's reason depends only on the rule, the lane and the agency: built once each.
+        self._reasons: dict[tuple[str, Outcome, Agency], Reason] = {}
+
+    def _reason(self, rule_id: str, outcome: Outcome, agency: Agency, message: Text) -> Reason:
+        key = (rule_id, outcome, agency)
+        reason = self._reasons.get(key)
+        if reason is None:
+            reason = self._reasons[key] = Reason(
+                code=f"risk.{rule_id}",
+                stage="risk",
+                rule_id=rule_id,
+                outcome=outcome,
+                message_en=message.en,
+                message_es=message.es,
+                agency=agency,
+            )
+        return reason
 
     def run(self, declaration: Declaration, draft: DecisionDraft) -> None:
         kind = declaration.kind
@@ -187,9 +207,10 @@ class RiskStage:
         result = self.rules.score(kind, facts)
         draft.risk_score = result.score
         draft.rule_versions["risk"] = self.rules.version
-        outcome = Outcome(result.lane)
+        outcome = _LANE_OUTCOME[result.lane]
+        reasons = draft.reasons
         for hit in result.hits:
-            draft.add(f"risk.{hit.rule_id}", hit.rule_id, outcome, hit.message)
+            reasons.append(self._reason(hit.rule_id, outcome, draft.agency, hit.message))
         if result.threshold is not None:
             draft.notes.append(
                 f"risk score {result.score:g} ≥ {result.lane} threshold {result.threshold:g} ({self.rules.name} {self.rules.version})"

@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -56,6 +56,23 @@ OPERATORS = (
 LANES = ("release", "documentary_review", "inspect")
 
 
+class RuleHit(NamedTuple):
+    """A rule that matched, with the points it added."""
+
+    rule_id: str
+    weight: float
+    message: Text
+
+
+class RiskResult(NamedTuple):
+    """The score, its lane (one of ``LANES``), the rules that matched, the threshold crossed."""
+
+    score: float
+    lane: str
+    hits: tuple[RuleHit, ...]
+    threshold: float | None
+
+
 @dataclass(frozen=True, slots=True)
 class Rule:
     id: str
@@ -64,6 +81,11 @@ class Rule:
     message: Text
     when: Predicate
     source: Mapping[str, Any]
+
+    hit: RuleHit = field(init=False, compare=False)  # what a match reports, built once
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "hit", RuleHit(self.id, self.weight, self.message))
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,21 +101,6 @@ class Thresholds:
         if score >= self.documentary_review:
             return "documentary_review"
         return "release"
-
-
-@dataclass(frozen=True, slots=True)
-class RuleHit:
-    rule_id: str
-    weight: float
-    message: Text
-
-
-@dataclass(frozen=True, slots=True)
-class RiskResult:
-    score: float
-    lane: str  # one of LANES
-    hits: tuple[RuleHit, ...]
-    threshold: float | None  # the threshold crossed, if any
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +120,7 @@ class RuleSet:
         for rule in self.rules.get(kind, ()):
             if rule.when(facts):
                 total += rule.weight
-                hits.append(RuleHit(rule.id, rule.weight, rule.message))
+                hits.append(rule.hit)
         th = self.thresholds[kind]
         lane = th.lane(total)
         crossed = (

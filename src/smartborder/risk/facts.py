@@ -150,7 +150,7 @@ def truck_facts(
                 first_consignee = True
     seal_missing = any(not e.empty and not e.seals for e in t.equipment)
     return {
-        "direction": t.direction.value,
+        "direction": t.direction,  # a StrEnum: equal to and hashed as its value
         "port_code": t.port_code,
         "fast": t.fast,
         "ctpat": t.carrier.ctpat,
@@ -190,12 +190,12 @@ def traveler_facts(
     tt = t.trusted_traveler
     plate = t.vehicle_plate
     return {
-        "direction": t.direction.value,
+        "direction": t.direction,  # a StrEnum: equal to and hashed as its value
         "port_code": t.port_code,
-        "purpose": t.purpose.value,
+        "purpose": t.purpose,
         "essential": t.purpose.essential,
         "trusted_traveler": tt is not None,
-        "program": tt.program.value if tt is not None else "none",
+        "program": tt.program if tt is not None else "none",
         "pedestrian": plate is None,
         "nationality": t.nationality,
         "document_type": t.document.type,
