@@ -168,9 +168,6 @@ def submit(
     declaration = decider.parse(payload, now=now)
     raw, digest = canonical(declaration)
     key = dedupe_key(declaration, idempotency_key)
-    existing = repo.find_by_key(session, principal.org, key)
-    if existing is not None:
-        return _replay(session, existing, digest)
     decision = decider.decide(declaration, now=now)
     record_id = str(uuid.uuid4())
     kind = str(declaration.kind)
@@ -188,29 +185,48 @@ def submit(
         created_at=now,
         updated_at=now,
     )
-    version = DeclarationVersionRow(
-        declaration_id=record_id,
-        version=1,
-        content_sha256=digest,
-        payload=raw.decode(),
-        submitted_by=principal.client_id,
-        created_at=now,
-    )
-    states = [
-        StateChangeRow(
-            declaration_id=record_id, state=State.SUBMITTED, at=now, actor=principal.client_id
-        ),
-        StateChangeRow(
-            declaration_id=record_id, state=State.DECIDED, at=decision.decided_at, actor="pipeline"
-        ),
-    ]
     row = _decision_row(record_id, 1, kind, declaration, decision)
-    if not repo.insert_new(session, record, version, row, states):
-        winner = repo.find_by_key(session, principal.org, key)
-        if winner is None:  # pragma: no cover - the unique index said it exists
+    inserted = repo.insert_new(
+        session,
+        _as_dict(record),
+        {
+            "declaration_id": record_id,
+            "version": 1,
+            "content_sha256": digest,
+            "payload": raw.decode(),
+            "submitted_by": principal.client_id,
+            "created_at": now,
+        },
+        _as_dict(row),
+        _first_states(record_id, principal, now, decision.decided_at),
+    )
+    if not inserted:
+        existing = repo.find_by_key(session, principal.org, key)
+        if existing is None:  # pragma: no cover - the unique index said it exists
             raise KeyReused()
-        return _replay(session, winner, digest)
+        return _replay(session, existing, digest)
     return SubmissionResult(record=summary(record), decision=row_body(row), created=True)
+
+
+def _first_states(
+    record_id: str, principal: Principal, now: datetime, decided_at: datetime
+) -> list[dict[str, Any]]:
+    return [
+        {
+            "declaration_id": record_id,
+            "state": State.SUBMITTED.value,
+            "at": now,
+            "actor": principal.client_id,
+            "note": None,
+        },
+        {
+            "declaration_id": record_id,
+            "state": State.DECIDED.value,
+            "at": decided_at,
+            "actor": "pipeline",
+            "note": None,
+        },
+    ]
 
 
 def _replay(session: Session, existing: DeclarationRow, digest: str) -> SubmissionResult:
@@ -450,24 +466,7 @@ def submit_many(
             }
         )
         rows[DecisionRow].append(_as_dict(drow))
-        rows[StateChangeRow].extend(
-            [
-                {
-                    "declaration_id": record_id,
-                    "state": State.SUBMITTED.value,
-                    "at": now,
-                    "actor": principal.client_id,
-                    "note": None,
-                },
-                {
-                    "declaration_id": record_id,
-                    "state": State.DECIDED.value,
-                    "at": decision.decided_at,
-                    "actor": "pipeline",
-                    "note": None,
-                },
-            ]
-        )
+        rows[StateChangeRow].extend(_first_states(record_id, principal, now, decision.decided_at))
         results.append(
             BatchItem(index=i, record=summary(record), decision=row_body(drow), created=True)
         )
