@@ -39,6 +39,7 @@ app.add_typer(ports_cmd.app, name="ports")
 app.add_typer(kpi_cmd.app, name="kpi")
 app.add_typer(twin_cmd.app, name="twin")
 app.add_typer(policy_cmd.app, name="policy")
+from smartborder.commands import credentials as credentials_cmd; app.add_typer(credentials_cmd.app, name="credentials")  # noqa: E402, E702, I001
 
 def main() -> None:
     """Entry point: run the app, turning domain errors into a bilingual message and exit 1."""
