@@ -52,4 +52,5 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.include_router(admissibility_routes.router)
     from smartborder.api.routes import kpi as kpi_routes; app.include_router(kpi_routes.router)  # noqa: E702, I001
     from smartborder.api.routes import credentials as credentials_routes; app.include_router(credentials_routes.router)  # noqa: E702, I001
+    from smartborder.api.routes import twin as twin_routes; app.include_router(twin_routes.router)  # noqa: E702, I001
     return app

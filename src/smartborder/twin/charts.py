@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 
@@ -40,6 +42,24 @@ def plot_run(res: RunResult, path: str | Path) -> Path:
 
 def plot_compare(results: Sequence[RunResult], path: str | Path) -> Path:
     """Mean wait per lane (bars, one colour per scenario) and booth-hours per day."""
+    fig = _compare_figure(results)
+    out = Path(path)
+    fig.savefig(out)
+    plt.close(fig)
+    return out
+
+
+def compare_svg(results: Sequence[RunResult]) -> str:
+    """The comparison chart as an SVG document (for inline use in a page)."""
+    fig = _compare_figure(results)
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg")
+    plt.close(fig)
+    text = buf.getvalue()
+    return text[text.index("<svg") :]
+
+
+def _compare_figure(results: Sequence[RunResult]) -> Any:
     lanes = sorted({s.lane for r in results for s in r.summary})
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(13, 5), gridspec_kw={"width_ratios": [3, 1]})
     width = 0.8 / max(len(results), 1)
@@ -55,10 +75,7 @@ def plot_compare(results: Sequence[RunResult], path: str | Path) -> Path:
     ax2.set_xticks(range(len(results)), [f"#{k + 1}" for k in range(len(results))])
     ax2.set_ylabel("booth-hours per day")
     fig.tight_layout()
-    out = Path(path)
-    fig.savefig(out)
-    plt.close(fig)
-    return out
+    return fig
 
 
-__all__ = ["plot_compare", "plot_run"]
+__all__ = ["compare_svg", "plot_compare", "plot_run"]

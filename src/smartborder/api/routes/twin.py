@@ -1,0 +1,276 @@
+"""Twin runs as jobs (``POST /twin/runs``, ``GET /twin/runs/{id}``) and the comparison page."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request
+from fastapi.responses import HTMLResponse
+from pydantic import BaseModel, Field
+
+from smartborder.api.deps import Ctx, DbSession, require_scopes
+from smartborder.api.ratelimit import public_rate_limit
+from smartborder.clients import Principal
+from smartborder.clients.roles import TWIN_RUN
+from smartborder.errors import Problem
+from smartborder.i18n import Lang, Text, negotiate
+from smartborder.store import transaction
+from smartborder.store import twin as twin_store
+from smartborder.store.tables.twin import TwinRunRow
+from smartborder.twin import RunResult, Scenario, load_scenario, shipped_scenarios, simulate
+from smartborder.twin.errors import RunNotFound, ScenarioInvalid
+
+router = APIRouter(prefix="/twin", tags=["twin"])
+TwinCaller = Annotated[Principal, Depends(require_scopes(TWIN_RUN))]
+
+MAX_REPLICATIONS = 50
+MAX_DAYS = 60  # keeps one API job within minutes; longer studies belong to the CLI or a sweep
+_LOCK = threading.Lock()  # one simulation at a time per API node: the engine uses a whole core
+
+
+class RunRequest(BaseModel):
+    """A scenario (inline, or a shipped one by name) and how to run it."""
+
+    shipped: str | None = Field(
+        default=None, description="Name of a shipped scenario (see `smartborder twin scenarios`)."
+    )
+    scenario: dict[str, Any] | None = Field(
+        default=None, description="An inline scenario, as in the YAML files."
+    )
+    replications: int = Field(default=5, ge=1, le=MAX_REPLICATIONS)
+    seed: int | None = Field(default=None, ge=0, le=2**31 - 1)
+
+
+class RunState(BaseModel):
+    id: str
+    status: Literal["queued", "running", "done", "failed"]
+    scenario: str
+    replications: int
+    seed: int | None
+    created_at: datetime
+    finished_at: datetime | None
+    error: str | None = None
+    result: RunResult | None = None
+
+
+def _scenario_of(req: RunRequest) -> Scenario:
+    if (req.shipped is None) == (req.scenario is None):
+        raise ScenarioInvalid(
+            problems=[
+                Problem(
+                    "",
+                    "twin.one_scenario",
+                    Text(
+                        "Give exactly one of 'shipped' (a shipped scenario name) or 'scenario' (inline).",
+                        "Indique exactamente uno de 'shipped' (un escenario incluido) o 'scenario' (en línea).",
+                    ),
+                )
+            ]
+        )
+    if req.shipped is not None:
+        shipped = shipped_scenarios()
+        if req.shipped not in shipped:
+            raise ScenarioInvalid(
+                problems=[
+                    Problem(
+                        "/shipped",
+                        "twin.no_scenario",
+                        Text(
+                            f"No shipped scenario {req.shipped!r}; use one of {', '.join(shipped)}.",
+                            f"No hay un escenario incluido {req.shipped!r}; use uno de {', '.join(shipped)}.",
+                        ),
+                    )
+                ]
+            )
+        s = load_scenario(shipped[req.shipped])
+    else:
+        try:
+            s = load_scenario(req.scenario or {})
+        except ScenarioInvalid as exc:  # point into the request body
+            exc.problems = [
+                Problem("/scenario" + p.pointer, p.code, p.message) for p in exc.problems
+            ]
+            raise
+    if s.days + s.warmup_days > MAX_DAYS:
+        raise ScenarioInvalid(
+            problems=[
+                Problem(
+                    "/scenario/days",
+                    "twin.too_long",
+                    Text(
+                        f"The API runs at most {MAX_DAYS} days (warm-up included); use the CLI for longer runs.",
+                        f"La API simula a lo sumo {MAX_DAYS} días (con calentamiento); use la CLI para corridas más largas.",
+                    ),
+                )
+            ]
+        )
+    return s
+
+
+def _state(row: TwinRunRow) -> RunState:
+    return RunState(
+        id=row.run_id,
+        status=row.status,
+        scenario=row.scenario_name,
+        replications=row.replications,
+        seed=row.seed,
+        created_at=row.created_at,
+        finished_at=row.finished_at,
+        error=row.error,
+        result=RunResult.model_validate_json(row.result) if row.result else None,
+    )
+
+
+def execute_run(ctx: Any, run_id: str) -> None:
+    """Run a stored job and store its result (called in the background)."""
+    with transaction(ctx.sessions) as session:
+        row = session.get(TwinRunRow, run_id)
+        if row is None:
+            return
+        scenario = Scenario.model_validate_json(row.scenario)
+        reps, seed = row.replications, row.seed
+        twin_store.set_state(session, run_id, status="running")
+    try:
+        with _LOCK:
+            res = simulate(scenario, replications=reps, seed=seed)
+        state: dict[str, Any] = {"status": "done", "result": res.model_dump_json()}
+    except Exception as exc:  # a failed job is recorded, never lost
+        state = {"status": "failed", "error": f"{type(exc).__name__}: {exc}"}
+    with transaction(ctx.sessions) as session:
+        twin_store.set_state(session, run_id, finished_at=datetime.now(UTC), **state)
+
+
+@router.post("/runs", status_code=202, response_model=RunState)
+def start_run(
+    req: RunRequest, caller: TwinCaller, ctx: Ctx, session: DbSession, background: BackgroundTasks
+) -> RunState:
+    """Validate the scenario and queue a run; poll ``GET /twin/runs/{id}`` for the result."""
+    s = _scenario_of(req)
+    row = TwinRunRow(
+        run_id=str(uuid.uuid4()),
+        org=caller.org,
+        client_id=caller.client_id,
+        scenario_name=s.name[:200],
+        replications=req.replications,
+        seed=req.seed,
+        status="queued",
+        scenario=s.model_dump_json(),
+        created_at=datetime.now(UTC),
+    )
+    twin_store.add_run(session, row)
+    state = _state(row)
+    session.commit()
+    background.add_task(execute_run, ctx, row.run_id)
+    return state
+
+
+@router.get("/runs/{run_id}", response_model=RunState)
+def get_run(run_id: str, caller: TwinCaller, session: DbSession) -> RunState:
+    """A run's state, and its results (per lane and hour, and per lane) once done."""
+    row = twin_store.get_run(session, run_id, org=caller.org)
+    if row is None:
+        raise RunNotFound(extra={"id": run_id})
+    return _state(row)
+
+
+@lru_cache(maxsize=32)
+def _cached(name: str, replications: int, seed: int) -> RunResult:
+    with _LOCK:
+        return simulate(
+            load_scenario(shipped_scenarios()[name]), replications=replications, seed=seed
+        )
+
+
+DEFAULT_COMPARE = (
+    "san_ysidro",
+    "san_ysidro_more_sentri",
+    "san_ysidro_peak_booths",
+    "san_ysidro_new_port",
+)
+
+
+@router.get(
+    "/compare",
+    response_class=HTMLResponse,
+    dependencies=[Depends(public_rate_limit)],
+    summary="Page comparing shipped scenarios (HTML, inline SVG chart)",
+)
+def compare_page(
+    request: Request,
+    scenario: Annotated[
+        list[str] | None, Query(description="Shipped scenario names (up to 4).")
+    ] = None,
+    replications: Annotated[int, Query(ge=1, le=5)] = 2,
+    seed: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
+    lang: Annotated[str | None, Query(pattern="^(en|es)$")] = None,
+) -> HTMLResponse:
+    from smartborder.twin.charts import compare_svg
+    from smartborder.web.twin import LABELS, templates
+
+    chosen_lang = Lang(lang) if lang else negotiate(request.headers.get("accept-language"))
+    shipped = shipped_scenarios()
+    names = list(dict.fromkeys(scenario or DEFAULT_COMPARE))[:4]
+    unknown = [n for n in names if n not in shipped]
+    if unknown:
+        raise ScenarioInvalid(
+            problems=[
+                Problem(
+                    "/scenario",
+                    "twin.no_scenario",
+                    Text(
+                        f"No shipped scenario {unknown[0]!r}; use one of {', '.join(shipped)}.",
+                        f"No hay un escenario incluido {unknown[0]!r}; use uno de {', '.join(shipped)}.",
+                    ),
+                )
+            ]
+        )
+    results = [_cached(n, replications, seed) for n in names]
+    rows = [_row(r) for r in results]
+    html = templates.get_template("compare.html").render(
+        lang=chosen_lang.value,
+        t=LABELS[chosen_lang],
+        rows=rows,
+        svg=compare_svg(results),
+        replications=replications,
+        seed=seed,
+        shipped=list(shipped),
+        chosen=names,
+    )
+    return HTMLResponse(html, headers={"Content-Language": chosen_lang.value})
+
+
+def _f(x: float | None) -> str:
+    return "-" if x is None else f"{x:,.1f}"
+
+
+def _row(r: RunResult) -> dict[str, Any]:
+    served = sum(s.served_per_day for s in r.summary)
+    waited = sum((s.wait_mean_min or 0.0) * s.served_per_day for s in r.summary)
+    p95s = [s.wait_p95_min for s in r.summary if s.wait_p95_min is not None]
+    return {
+        "scenario": r.scenario,
+        "served_per_day": served,
+        "wait_fmt": _f(waited / served if served else None),
+        "p95_fmt": _f(max(p95s) if p95s else None),
+        "booth_hours_per_day": r.booth_hours_per_day,
+        "co2_kg_per_day": sum(s.co2_kg_per_day for s in r.summary),
+        "nox_g_per_day": sum(s.nox_g_per_day for s in r.summary),
+        "lanes": [
+            {
+                **s.model_dump(),
+                "wait_fmt": _f(s.wait_mean_min),
+                "p95_fmt": _f(s.wait_p95_min),
+                "ci_fmt": f"{s.wait_mean_ci_min[0]:.1f}-{s.wait_mean_ci_min[1]:.1f}"
+                if s.wait_mean_ci_min
+                else "-",
+            }
+            for s in r.summary
+        ],
+    }
+
+
+__all__ = ["execute_run", "router"]
