@@ -118,7 +118,8 @@ def test_arms_are_inspected_with_the_rule_named(pipeline: Pipeline) -> None:
     assert decision.lane == "secondary_inspection"
     hit = next(r for r in decision.reasons if r.rule_id == "truck.hs.arms_ammunition")
     assert hit.stage == "risk" and hit.code == "risk.truck.hs.arms_ammunition"
-    assert any("threshold" in n for n in decision.notes)
+    (note,) = decision.notes
+    assert note.stage == "risk" and "threshold" in note.message_en and "umbral" in note.message_es
 
 
 def test_missing_seal_and_first_time_shipper_add_up() -> None:

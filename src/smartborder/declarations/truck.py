@@ -132,7 +132,7 @@ class BlanketPeriod(Record):
 
     @model_validator(mode="after")
     def _at_most_twelve_months(self) -> BlanketPeriod:
-        # USMCA Art. 5.2.4(b): a blanket certification covers a period of up to 12 months.
+        # USMCA Art. 5.2: a certification may cover multiple shipments over up to 12 months.
         if self.end <= self.start or self.end - self.start > timedelta(days=366):
             raise fail(
                 "declaration.usmca.blanket_period",

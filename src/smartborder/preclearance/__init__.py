@@ -8,7 +8,7 @@ southbound ANAM), the lane and the risk score. Other domains plug in by supplyin
 lifecycle over the store is in ``preclearance.records`` / ``preclearance.lifecycle``.
 """
 
-from smartborder.preclearance.decision import Agency, Decision, Outcome, Reason, StageName
+from smartborder.preclearance.decision import Agency, Decision, Note, Outcome, Reason, StageName
 from smartborder.preclearance.pipeline import Pipeline
 from smartborder.preclearance.stages import (
     FAST_DEADLINE_MIN,
@@ -30,6 +30,7 @@ __all__ = [
     "Decision",
     "DecisionDraft",
     "FilingStage",
+    "Note",
     "Outcome",
     "Pipeline",
     "Reason",

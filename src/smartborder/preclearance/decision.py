@@ -52,6 +52,20 @@ class Reason(BaseModel):
         return self.message.get(lang)
 
 
+class Note(BaseModel):
+    """Something a stage wants a reader of the decision to know that is not a reason."""
+
+    model_config = ConfigDict(frozen=True)
+
+    stage: StageName
+    message_en: str
+    message_es: str
+
+    @property
+    def message(self) -> Text:
+        return Text(self.message_en, self.message_es)
+
+
 class Decision(BaseModel):
     """The decision on one declaration version.
 
@@ -70,7 +84,7 @@ class Decision(BaseModel):
     lane: str | None
     risk_score: float | None
     decided_at: datetime
-    notes: list[str]
+    notes: list[Note]
 
     @property
     def codes(self) -> list[str]:

@@ -14,7 +14,7 @@ from typing import Protocol, runtime_checkable
 
 from smartborder.declarations import Declaration, TravelerDeclaration, TruckShipment
 from smartborder.i18n import Text
-from smartborder.preclearance.decision import Agency, Outcome, Reason, StageName
+from smartborder.preclearance.decision import Agency, Note, Outcome, Reason, StageName
 from smartborder.risk import (
     FACTS,
     PartyHistory,
@@ -35,7 +35,7 @@ class DecisionDraft:
     agency: Agency
     reasons: list[Reason] = field(default_factory=list)
     rule_versions: dict[str, str] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
     risk_score: float | None = None
     stage: StageName = "validate"
 
@@ -52,6 +52,10 @@ class DecisionDraft:
         )
         self.reasons.append(reason)
         return reason
+
+    def note(self, message: Text) -> None:
+        """Add a note (not a reason: it does not change the outcome) from the current stage."""
+        self.notes.append(Note(stage=self.stage, message_en=message.en, message_es=message.es))
 
 
 @runtime_checkable
@@ -165,6 +169,7 @@ class AdmissibilityNotConfigured:
 
 
 _LANE_OUTCOME = {o.value: o for o in Outcome}
+_LANE_ES = {"documentary_review": "revisión documental", "inspect": "inspección"}
 
 
 class RiskStage:
@@ -212,8 +217,11 @@ class RiskStage:
         for hit in result.hits:
             reasons.append(self._reason(hit.rule_id, outcome, draft.agency, hit.message))
         if result.threshold is not None:
-            draft.notes.append(
-                f"risk score {result.score:g} ≥ {result.lane} threshold {result.threshold:g} ({self.rules.name} {self.rules.version})"
+            draft.note(
+                Text(
+                    f"Risk score {result.score:g} reached the {result.lane} threshold {result.threshold:g} (weight set {self.rules.name} {self.rules.version}).",
+                    f"La puntuación de riesgo {result.score:g} alcanzó el umbral {result.threshold:g} de {_LANE_ES[result.lane]} (conjunto de pesos {self.rules.name} {self.rules.version}).",
+                )
             )
         if self.history is not None and isinstance(declaration, TruckShipment):
             remember_parties(declaration, self.history)
