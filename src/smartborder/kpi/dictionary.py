@@ -367,6 +367,9 @@ DATASETS: tuple[Dataset, ...] = (
         ),
         "U.S. CBP Border Wait Times feed",
         (
+            *(c for c in _KEYS if c.name != "period"),
+            _c("port_name", "string", "", "Port name.", "Nombre del puerto."),
+            _c("crossing_name", "string", "", "Crossing name.", "Nombre del cruce."),
             _c(
                 "updated_at",
                 "timestamp",
