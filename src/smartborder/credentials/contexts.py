@@ -19,10 +19,13 @@ import os
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from smartborder.credentials.errors import ContextTampered, ContextUnknown, JsonLdInvalid
 from smartborder.i18n import Text
+
+if TYPE_CHECKING:
+    from smartborder.credentials.ldtemplates import TemplateCache
 
 CREDENTIALS_V1 = "https://www.w3.org/2018/credentials/v1"
 CREDENTIALS_V2 = "https://www.w3.org/ns/credentials/v2"
@@ -109,6 +112,7 @@ class ContextStore:
         self._lock = threading.Lock()
         #: pyld's resolved contexts for this store (see :mod:`.jsonld`); cleared on register.
         self.resolved_cache: dict[str, Any] = {}
+        self._templates: TemplateCache | None = None
         self._index(dirs)
         for url, doc in (extra or {}).items():
             self.register(url, doc)
@@ -155,6 +159,18 @@ class ContextStore:
         with self._lock:
             self._docs[url] = document
             self.resolved_cache.clear()
+            if self._templates is not None:
+                self._templates.clear()
+
+    @property
+    def templates(self) -> TemplateCache:
+        """Compiled JSON-LD templates for documents over this store's contexts."""
+        cache = self._templates
+        if cache is None:
+            from smartborder.credentials.ldtemplates import TemplateCache
+
+            cache = self._templates = TemplateCache(self)
+        return cache
 
     @property
     def urls(self) -> list[str]:

@@ -94,9 +94,13 @@ def _term(node: dict[str, Any]) -> str:
     return literal(node["value"], datatype=datatype if datatype != _RDF_LANGSTRING else None)
 
 
-def to_quads(document: dict[str, Any], *, contexts: ContextStore, safe: bool = True) -> list[Quad]:
+def to_quads(
+    document: dict[str, Any], *, contexts: ContextStore, safe: bool = True, compiled: bool = True
+) -> list[Quad]:
     """The RDF dataset of a JSON-LD document, as canonical-form quads (see :mod:`.rdfc`).
 
+    With ``compiled`` (and ``safe``), documents of a shape seen before take their quads from
+    a template checked against pyld (:mod:`.ldtemplates`); otherwise pyld processes them.
     Raises :class:`ContextUnknown` for a context not in ``contexts``, :class:`JsonLdInvalid`
     for invalid JSON-LD or (with ``safe``) a property no context defines, and
     :class:`DocumentTooLarge` before any work for oversize input."""
@@ -104,6 +108,17 @@ def to_quads(document: dict[str, Any], *, contexts: ContextStore, safe: bool = T
         raise JsonLdInvalid(
             Text("The document must be a JSON object.", "El documento debe ser un objeto JSON.")
         )
+    if compiled and safe:
+        return contexts.templates.quads(
+            document,
+            run=lambda doc: _pyld_quads(doc, contexts=contexts, safe=True),
+            max_depth=MAX_DEPTH,
+            max_nodes=MAX_NODES,
+        )
+    return _pyld_quads(document, contexts=contexts, safe=safe)
+
+
+def _pyld_quads(document: dict[str, Any], *, contexts: ContextStore, safe: bool) -> list[Quad]:
     check_limits(document)
     dropped: list[str] = []
 

@@ -246,14 +246,18 @@ class _State:
         self.max_work = max_work
         self.work = 0
         self.canonical = _Issuer("c14n")
+        # Terms are canonical strings: a blank node starts with "_", an IRI with "<", a
+        # literal with '"', and the default graph is "" (first-character tests are cheapest).
         self.bnode_quads: dict[str, list[Quad]] = {}
+        bq = self.bnode_quads
         for quad in quads:
             s, _, o, g = quad
-            for term in (s, o, g):
-                if term.startswith("_:"):
-                    bucket = self.bnode_quads.setdefault(term[2:], [])
-                    if not bucket or bucket[-1] is not quad:
-                        bucket.append(quad)
+            if s[0] == "_":
+                bq.setdefault(s[2:], []).append(quad)
+            if o[0] == "_" and o != s:
+                bq.setdefault(o[2:], []).append(quad)
+            if g and g[0] == "_" and g != s and g != o:
+                bq.setdefault(g[2:], []).append(quad)
         self.first_degree: dict[str, str] = {}
 
     def hash(self, data: str) -> str:
@@ -270,15 +274,19 @@ class _State:
         if cached is not None:
             return cached
         ref_term = "_:" + ref
-
-        def sub(term: str) -> str:
-            if term.startswith("_:"):
-                return "_:a" if term == ref_term else "_:z"
-            return term
-
-        lines = sorted(
-            serialize_quad((sub(s), p, sub(o), sub(g))) for s, p, o, g in self.bnode_quads[ref]
-        )
+        lines: list[str] = []
+        for s, p, o, g in self.bnode_quads[ref]:
+            if s[0] == "_":
+                s = "_:a" if s == ref_term else "_:z"
+            if o[0] == "_":
+                o = "_:a" if o == ref_term else "_:z"
+            if g:
+                if g[0] == "_":
+                    g = "_:a" if g == ref_term else "_:z"
+                lines.append(f"{s} {p} {o} {g} .\n")
+            else:
+                lines.append(f"{s} {p} {o} .\n")
+        lines.sort()
         result = self.hash("".join(lines))
         self.first_degree[ref] = result
         return result
@@ -385,11 +393,23 @@ def canonicalize(
     state = _State(unique, hash_algorithm, max_work)
     issued = state.run()
 
-    def relabel(term: str) -> str:
-        return "_:" + issued[term[2:]] if term.startswith("_:") else term
-
-    out = [(relabel(s), p, relabel(o), relabel(g)) for s, p, o, g in unique]
-    return CanonicalResult(nquads=serialize(out), quads=out, issued=issued)
+    labels = {"_:" + k: "_:" + v for k, v in issued.items()}
+    out: list[Quad] = []
+    lines: list[str] = []
+    for s, p, o, g in unique:
+        if s[0] == "_":
+            s = labels[s]
+        if o[0] == "_":
+            o = labels[o]
+        if g:
+            if g[0] == "_":
+                g = labels[g]
+            lines.append(f"{s} {p} {o} {g} .\n")
+        else:
+            lines.append(f"{s} {p} {o} .\n")
+        out.append((s, p, o, g))
+    lines.sort()
+    return CanonicalResult(nquads="".join(lines), quads=out, issued=issued)
 
 
 def canonicalize_nquads(
