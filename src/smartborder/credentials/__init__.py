@@ -7,6 +7,12 @@ types) add their names below.
 
 # --- core: keys, DIDs, contexts, canonicalization, Data Integrity ---------------------------
 from smartborder.credentials.contexts import ContextStore, default_store
+from smartborder.credentials.datamodel import (
+    problems_of_credential,
+    problems_of_presentation,
+    require_credential,
+    require_presentation,
+)
 from smartborder.credentials.did import (
     DidResolver,
     VerificationMethod,
@@ -20,6 +26,7 @@ from smartborder.credentials.did import (
     find_verification_method,
 )
 from smartborder.credentials.errors import CredentialsError
+from smartborder.credentials.holder import PresentationResult, prove, verify_presentation
 from smartborder.credentials.integrity import (
     SUITES,
     ProofCheck,
@@ -28,6 +35,7 @@ from smartborder.credentials.integrity import (
     jcs,
     verify_proof,
 )
+from smartborder.credentials.issuers import NodeResolver, OrgIdentities
 from smartborder.credentials.jsonld import check_limits, to_quads
 from smartborder.credentials.keys import KeyType, PrivateKey, PublicKey
 from smartborder.credentials.keystore import NodeKeys
@@ -37,6 +45,21 @@ from smartborder.credentials.rdfc import (
     canonicalize_nquads,
     parse_nquads,
 )
+from smartborder.credentials.recipes import (
+    Format,
+    VerificationResult,
+    issue,
+    verify,
+)
+from smartborder.credentials.status import (
+    Bitstring,
+    StatusChecker,
+    StatusPurpose,
+    status_entry,
+    status_list_credential,
+)
+from smartborder.credentials.types import SMARTBORDER_CONTEXT, CredentialTypes
+from smartborder.credentials.vcapi import CredentialService
 
 __all__ = [
     # core
@@ -69,4 +92,26 @@ __all__ = [
     "parse_nquads",
     "to_quads",
     "verify_proof",
+    # securing, status, types, recipes, VC-API
+    "Bitstring",
+    "CredentialService",
+    "CredentialTypes",
+    "Format",
+    "NodeResolver",
+    "OrgIdentities",
+    "PresentationResult",
+    "SMARTBORDER_CONTEXT",
+    "StatusChecker",
+    "StatusPurpose",
+    "VerificationResult",
+    "issue",
+    "problems_of_credential",
+    "problems_of_presentation",
+    "prove",
+    "require_credential",
+    "require_presentation",
+    "status_entry",
+    "status_list_credential",
+    "verify",
+    "verify_presentation",
 ]
