@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+import io
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
+import orjson
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
 import typer
 from rich.console import Console
+from rich.table import Table
 from sqlalchemy.orm import Session, sessionmaker
 
 from smartborder.config import Settings
+from smartborder.i18n import Text
+from smartborder.kpi.engine import Filters, KpiEngine
+from smartborder.kpi.errors import QueryInvalid
 from smartborder.kpi.events import ingest_events, parse_events
 from smartborder.kpi.importers import ImportReport, import_bts, import_bwt
+from smartborder.store import kpi as kpi_store
 from smartborder.store import make_engine, session_factory, upgrade
 
 app = typer.Typer(
@@ -115,3 +126,119 @@ def ingest_cmd(
     )
     if report.duplicate_ids:
         console.print("  duplicates: " + ", ".join(report.duplicate_ids[:20]), markup=False)
+
+
+# Wait-time forecasts (forecast-eval, forecast-train) live in their own module.
+from smartborder.commands.kpi_forecast import register as _register_forecast  # noqa: E402
+
+_register_forecast(app)
+
+
+def _table_bytes(table: pa.Table, fmt: str) -> bytes:
+    buf = io.BytesIO()
+    if fmt == "csv":
+        pacsv.write_csv(table, buf)
+    elif fmt == "parquet":
+        pq.write_table(table, buf)
+    else:
+        rows = table.to_pylist()
+        return orjson.dumps(rows, default=str, option=orjson.OPT_INDENT_2) + b"\n"
+    return buf.getvalue()
+
+
+@app.command("query")
+def query_cmd(
+    dataset: str = typer.Argument(..., help="waits, events, volumes, latest or heatmap."),
+    by: str | None = typer.Option(
+        None, "--by", help="Comma-separated groupings (see docs/kpi.md)."
+    ),
+    grain: str | None = typer.Option(
+        None, "--grain", help="hour, day, week, month, hour_of_day, weekday, year, none."
+    ),
+    start: str | None = typer.Option(None, "--start", help="First local date (YYYY-MM-DD)."),
+    end: str | None = typer.Option(None, "--end", help="Last local date (YYYY-MM-DD)."),
+    border: str | None = typer.Option(None, "--border", help="mexico or canada."),
+    port: str | None = typer.Option(None, "--port", help="4-digit port code."),
+    crossing: str | None = typer.Option(None, "--crossing", help="BWT crossing number."),
+    mode: str | None = typer.Option(
+        None, "--mode", help="passenger_vehicle, commercial, pedestrian."
+    ),
+    lane_type: str | None = typer.Option(None, "--lane-type", help="general, ready, sentri, fast."),
+    fmt: str = typer.Option("table", "--format", help="table, json, csv or parquet."),
+    out: Path | None = typer.Option(None, "--out", help="Write to this file instead of stdout."),
+) -> None:
+    """Compute a KPI dataset (the same as GET /kpi/DATASET) on the local store with DuckDB."""
+    try:
+        f = Filters(
+            date.fromisoformat(start) if start else None,
+            date.fromisoformat(end) if end else None,
+            border, port, crossing, mode, lane_type,
+        )  # fmt: skip
+    except ValueError as exc:
+        raise QueryInvalid(Text(f"Bad date: {exc}.", f"Fecha no válida: {exc}.")) from None
+    groups = tuple(g for g in (by or "").split(",") if g) if by is not None else None
+    g = None if grain in ("none", "") else grain
+    with store_sessions() as sessions:
+        kpi = KpiEngine(sessions.kw["bind"])
+        try:
+            if dataset == "waits":
+                table = kpi.waits(
+                    by=groups if groups is not None else ("crossing", "mode", "lane_type"),
+                    grain=g if grain else "day",
+                    filters=f if border else _mexico(f),
+                )
+            elif dataset == "events":
+                table = kpi.events(
+                    by=groups if groups is not None else ("port", "mode", "lane_type"),
+                    grain=g if grain else "day",
+                    filters=f,
+                )
+            elif dataset == "volumes":
+                table = kpi.volumes(
+                    by=groups if groups is not None else ("port", "measure"),
+                    grain=g if grain else "year",
+                    filters=f,
+                )
+            elif dataset == "latest":
+                table = kpi.latest(border=border or "mexico", crossing=crossing)
+            elif dataset == "heatmap" and crossing and mode and lane_type:
+                table = kpi.heatmap(crossing=crossing, mode=mode, lane_type=lane_type, filters=f)
+            else:
+                raise QueryInvalid(
+                    Text(
+                        f"Unknown dataset {dataset!r} (or heatmap without --crossing, --mode, --lane-type).",
+                        f"Conjunto desconocido {dataset!r} (o heatmap sin --crossing, --mode, --lane-type).",
+                    )
+                )
+        finally:
+            kpi.close()
+    if fmt == "table":
+        shown = Table(*table.column_names)
+        for row in table.to_pylist()[:200]:
+            shown.add_row(*(f"{v:.2f}" if isinstance(v, float) else str(v) for v in row.values()))
+        console.print(shown)
+        if table.num_rows > 200:
+            console.print(f"... {table.num_rows - 200} more rows (use --format csv)")
+        return
+    if fmt not in ("json", "csv", "parquet"):
+        raise QueryInvalid(Text(f"Unknown format {fmt!r}.", f"Formato desconocido {fmt!r}."))
+    data = _table_bytes(table, fmt)
+    if out is not None:
+        out.write_bytes(data)
+    else:
+        sys.stdout.buffer.write(data)
+
+
+def _mexico(f: Filters) -> Filters:
+    return Filters(f.start, f.end, "mexico", f.port, f.crossing, f.mode, f.lane_type)
+
+
+@app.command("show")
+def show_cmd() -> None:
+    """What the store holds for KPIs: events, BWT readings and snapshots, BTS counts."""
+    with store_sessions() as sessions, sessions() as s:
+        lo, hi = kpi_store.bts_months(s)
+        console.print(f"crossing events:   {kpi_store.count_events(s)}")
+        console.print(f"BWT readings:      {kpi_store.count_readings(s)}")
+        console.print(f"BWT crossings:     {len(kpi_store.list_bwt_crossings(s))}")
+        console.print(f"BTS counts:        {kpi_store.count_bts(s)}  ({lo} .. {hi})")

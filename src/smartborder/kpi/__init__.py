@@ -2,11 +2,16 @@
 
 Parsers (no store): :func:`parse_bwt` (CBP Border Wait Times, XML or JSON, one snapshot) and
 :func:`parse_bts` (BTS Border Crossing Entry Data). Importers into the store: :func:`import_bwt`
-(files, folders, tars; resumable) and :func:`import_bts`.
+(files, folders, tars; resumable) and :func:`import_bts`. Crossing events: :class:`CrossingEvent`,
+:func:`parse_events`, :func:`ingest_events`. KPIs: :class:`KpiEngine` (DuckDB; ``engine_for``
+shares one per store). Open data: :func:`dictionary`, :func:`bwt_ports` with :func:`bwt_xml` /
+:func:`bwt_json` (SmartBorder's figures in CBP's BWT schema).
 """
 
 from smartborder.kpi.bts import MEASURES, BtsParse, BtsProblem, BtsRecord, parse_bts
 from smartborder.kpi.bwt import (
+    PLATFORM_LANE,
+    PLATFORM_MODE,
     BwtPort,
     BwtProblem,
     BwtReading,
@@ -14,6 +19,8 @@ from smartborder.kpi.bwt import (
     parse_bwt,
     parse_update_time,
 )
+from smartborder.kpi.dictionary import DATASETS, dictionary
+from smartborder.kpi.engine import Filters, KpiEngine, engine_for
 from smartborder.kpi.errors import EventsInvalid, ImportSourceInvalid, NoKpiData, QueryInvalid
 from smartborder.kpi.events import (
     TRUSTED_CLASSES,
@@ -25,6 +32,7 @@ from smartborder.kpi.events import (
     ingest_events,
     parse_events,
 )
+from smartborder.kpi.feed import bwt_json, bwt_ports, bwt_xml, format_update_time
 from smartborder.kpi.importers import (
     ImportReport,
     SkippedItem,
@@ -34,7 +42,18 @@ from smartborder.kpi.importers import (
 )
 
 __all__ = [
+    "DATASETS",
     "MEASURES",
+    "PLATFORM_LANE",
+    "PLATFORM_MODE",
+    "Filters",
+    "KpiEngine",
+    "bwt_json",
+    "bwt_ports",
+    "bwt_xml",
+    "dictionary",
+    "engine_for",
+    "format_update_time",
     "TRUSTED_CLASSES",
     "CrossingEvent",
     "EventKind",
