@@ -64,26 +64,28 @@ class _Ineligible(Exception):
 
 
 def _collect(
-    node: Any,
+    context: Any,
     terms: set[str],
     types: set[str],
     keywords: set[str],
-    seen: set[str],
     store: ContextStore,
 ) -> None:
-    stack = [node]
+    """Every term (and alias of @type or another keyword) defined anywhere in ``context``,
+    following context URLs (from the store) and scoped contexts."""
+    seen: set[str] = set()
+    stack: list[tuple[Any, bool]] = [(context, True)]
     while stack:
-        cur = stack.pop()
+        cur, is_context = stack.pop()
         if isinstance(cur, str):
-            if cur not in seen:
+            if is_context and cur not in seen:
                 seen.add(cur)
-                stack.append(store.get(cur).get("@context"))
+                stack.append((store.get(cur).get("@context"), True))
         elif isinstance(cur, list):
-            stack.extend(cur)
+            stack.extend((item, is_context) for item in cur)
         elif isinstance(cur, dict):
             for key, value in cur.items():
                 if key == "@context":
-                    stack.append(value)
+                    stack.append((value, True))
                     continue
                 if not key.startswith("@"):
                     terms.add(key)
@@ -92,8 +94,8 @@ def _collect(
                         types.add(key)
                     elif isinstance(target, str) and target.startswith("@") and target != "@id":
                         keywords.add(key)
-                if isinstance(value, dict | list):
-                    stack.append(value)
+                if isinstance(value, dict):
+                    stack.append((value, False))
 
 
 class TemplateCache:
@@ -119,7 +121,7 @@ class TemplateCache:
             terms: set[str] = set()
             types: set[str] = set()
             keywords: set[str] = set()
-            _collect(context, terms, types, keywords, set(), self.store)
+            _collect(context, terms, types, keywords, self.store)
             vocab = _Vocab(frozenset(terms), frozenset(types | {"@type"}), frozenset(keywords))
             self._vocab[key] = vocab
         return vocab

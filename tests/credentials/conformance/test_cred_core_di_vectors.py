@@ -5,6 +5,7 @@ ours are checked to verify."""
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 from datetime import UTC, datetime
@@ -160,3 +161,49 @@ def test_tampered_vector_fails(
     result = verify_proof(tampered, resolver=resolver, contexts=contexts, now=NOW)
     assert not result.verified
     assert result.errors[0].code == "credentials.proof.invalid"
+
+
+def test_proof_sets_and_chains_reproduced_and_verified(
+    contexts: ContextStore, resolver: DidResolver
+) -> None:
+    folder = shared_path("conformance", "vc-di-eddsa", "TestVectors", "proof-set-chain")
+
+    def load(name: str) -> Any:
+        return json.loads((folder / name).read_text(encoding="utf-8"))
+
+    pairs = load("multiKeyPairs.json")
+    keys = {
+        p["publicKeyMultibase"]: PrivateKey.from_multikey(p["privateKeyMultibase"])
+        for p in pairs.values()
+    }
+    doc = load("unsigned.json")
+    steps = [
+        ("proofSetConfig1.json", "signedProofSet1.json"),
+        ("proofSetConfig2.json", "signedProofSet2.json"),
+        ("proofChainConfig1.json", "signedProofChain1.json"),
+        ("proofChainConfig2.json", "signedProofChain2.json"),
+    ]
+    for config_name, expected_name in steps:
+        config = load(config_name)
+        key = keys[config["verificationMethod"].split("#")[1]]
+        doc = add_proof(
+            doc,
+            key=key,
+            suite=config["cryptosuite"],
+            verification_method=config["verificationMethod"],
+            created=datetime.fromisoformat(config["created"].replace("Z", "+00:00")),
+            proof_id=config.get("id"),
+            previous_proof=config.get("previousProof"),
+            contexts=contexts,
+        )
+        expected = load(expected_name)
+        assert doc == expected, expected_name
+        result = verify_proof(expected, resolver=resolver, contexts=contexts, now=NOW)
+        assert result.verified, [str(e) for e in result.errors]
+    # Removing a proof that a chained proof names breaks the chain.
+    broken = copy.deepcopy(doc)
+    broken["proof"] = broken["proof"][1:]
+    codes = [
+        e.code for e in verify_proof(broken, resolver=resolver, contexts=contexts, now=NOW).errors
+    ]
+    assert "credentials.proof.previous_missing" in codes

@@ -89,6 +89,35 @@ def _hash_data(
     return bytes(hash_fn(canonical_config).digest() + hash_fn(canonical_doc).digest())
 
 
+def _with_previous(
+    unsecured: dict[str, Any], proof: dict[str, Any], all_proofs: list[Any]
+) -> dict[str, Any]:
+    """The document a chained proof signs: with ``proof`` set to the proofs it names in
+    ``previousProof`` (VC Data Integrity 1.0, proof chains); ``unsecured`` otherwise."""
+    previous = proof.get("previousProof")
+    if previous is None:
+        return unsecured
+    ids = [previous] if isinstance(previous, str) else previous
+    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+        raise ProofMalformed(
+            Text(
+                "proof.previousProof must be a proof id or a list of proof ids.",
+                "proof.previousProof debe ser un id de prueba o una lista de ids.",
+            )
+        )
+    by_id = {p.get("id"): p for p in all_proofs if isinstance(p, dict) and p.get("id")}
+    missing = [i for i in ids if i not in by_id]
+    if missing:
+        raise ProofMalformed(
+            Text(
+                f"proof.previousProof names proofs that are not in the document: {', '.join(missing)}.",
+                f"proof.previousProof nombra pruebas que no están en el documento: {', '.join(missing)}.",
+            ),
+            code="credentials.proof.previous_missing",
+        )
+    return {**unsecured, "proof": [by_id[i] for i in ids]}
+
+
 def add_proof(
     document: dict[str, Any],
     *,
@@ -101,12 +130,15 @@ def add_proof(
     challenge: str | None = None,
     domain: str | None = None,
     proof_id: str | None = None,
+    previous_proof: str | list[str] | None = None,
     contexts: ContextStore | None = None,
     max_work: int = DEFAULT_MAX_WORK,
 ) -> dict[str, Any]:
     """A copy of ``document`` with a ``DataIntegrityProof`` added (to any existing proofs,
-    forming a proof set). ``created`` defaults to now (UTC). For the RDFC suites a document
-    whose contexts do not define Data Integrity terms gets the data-integrity/v2 context."""
+    forming a proof set). ``created`` defaults to now (UTC). With ``previous_proof`` (the id
+    or ids of existing proofs) the new proof also signs those proofs: a proof chain. For the
+    RDFC suites a document whose contexts do not define Data Integrity terms gets the
+    data-integrity/v2 context."""
     cs = get_suite(suite)
     cs.check_key(key.type)
     contexts = contexts or default_store()
@@ -129,6 +161,8 @@ def add_proof(
         proof["expires"] = format_datetime(expires)
     proof["verificationMethod"] = verification_method
     proof["proofPurpose"] = proof_purpose
+    if previous_proof is not None:
+        proof["previousProof"] = previous_proof
     if challenge is not None:
         proof["challenge"] = challenge
     if domain is not None:
@@ -139,7 +173,11 @@ def add_proof(
     config = dict(proof)
     if "@context" in unsecured:
         config["@context"] = unsecured["@context"]
-    data = _hash_data(cs, key.type, unsecured, config, contexts, max_work)
+    existing_list = (
+        [] if existing is None else existing if isinstance(existing, list) else [existing]
+    )
+    signed_doc = _with_previous(unsecured, proof, existing_list)
+    data = _hash_data(cs, key.type, signed_doc, config, contexts, max_work)
     proof["proofValue"] = encode_base58btc(key.sign(data))
     secured = dict(unsecured)
     if existing is None:
@@ -192,6 +230,7 @@ def _verify_one(
     max_clock_skew: timedelta,
     max_work: int,
     checks: list[str],
+    all_proofs: list[Any],
 ) -> ProofCheck:
     if not isinstance(proof, dict):
         raise ProofMalformed(
@@ -271,7 +310,9 @@ def _verify_one(
                 "proof.proofValue no es multibase base58btc.",
             )
         ) from exc
-    data = _hash_data(cs, public.type, unsecured, config, contexts, max_work)
+    data = _hash_data(
+        cs, public.type, _with_previous(unsecured, proof, all_proofs), config, contexts, max_work
+    )
     checks.append("proof.signature")
     if not public.verify(signature, data):
         raise ProofInvalid(extra={"verificationMethod": proof["verificationMethod"]})
@@ -317,7 +358,8 @@ def verify_proof(
     unsecured = {k: v for k, v in document.items() if k != "proof"}
     results: list[ProofCheck] = []
     errors: list[SmartBorderError] = []
-    for proof in proofs if isinstance(proofs, list) else [proofs]:
+    all_proofs = proofs if isinstance(proofs, list) else [proofs]
+    for proof in all_proofs:
         try:
             results.append(
                 _verify_one(
@@ -332,6 +374,7 @@ def verify_proof(
                     max_clock_skew=max_clock_skew,
                     max_work=max_work,
                     checks=checks,
+                    all_proofs=all_proofs,
                 )
             )
         except SmartBorderError as exc:
