@@ -8,6 +8,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import shared_path
 from smartborder.declarations import (
@@ -285,3 +287,68 @@ def test_synthetic_is_reproducible_and_follows_shares() -> None:
     hours = [datetime.fromisoformat(r["expected_arrival"]).hour for r in a]
     assert all(datetime.fromisoformat(r["expected_arrival"]).date() == DAY for r in a)
     assert hours.count(6) > hours.count(2)  # commuter peak over the small hours
+
+
+# Independent faults, each in its own field: (pointer, how to break it, the code it must give).
+_FAULTS: list[tuple[str, Any, str]] = [
+    ("/port_code", lambda d: d.update(port_code="0901"), "ports.unknown_port"),
+    ("/scac", lambda d: d.update(scac="A1"), "declaration.scac.format"),
+    (
+        "/conveyance/vin",
+        lambda d: d["conveyance"].update(vin="1M8GDM9AXKP04278I"),
+        "declaration.vin.format",
+    ),
+    (
+        "/conveyance/plate/country",
+        lambda d: d["conveyance"]["plate"].update(country="ZZZ"),
+        "declaration.country.unknown",
+    ),
+    ("/driver/given_names", lambda d: d["driver"].pop("given_names"), "declaration.field.missing"),
+    (
+        "/driver/date_of_birth",
+        lambda d: d["driver"].update(date_of_birth="1900-13-01"),
+        "declaration.field.wrong_type",
+    ),
+    (
+        "/shipments/0/lines/0/hs_code",
+        lambda d: d["shipments"][0]["lines"][0].update(hs_code="980100"),
+        "declaration.hs_code.unknown_chapter",
+    ),
+    (
+        "/shipments/0/pedimento",
+        lambda d: d["shipments"][0].update(pedimento="26  40  3456  1001234"),
+        "declaration.pedimento.year_digit",
+    ),
+    (
+        "/shipments/0/shipper/rfc",
+        lambda d: d["shipments"][0]["shipper"].update(rfc="EKU900317"),
+        "declaration.rfc.format",
+    ),
+    (
+        "/mexico/id_ccp",
+        lambda d: d["mexico"].update(id_ccp="not-an-idccp"),
+        "declaration.id_ccp.format",
+    ),
+    (
+        "/expected_arrival",
+        lambda d: d.update(expected_arrival="2026-11-29T08:00:00-06:00"),
+        "declaration.arrival.past",
+    ),
+    (
+        "/carrier/ctpat",
+        lambda d: d["carrier"].update(ctpat="perhaps"),
+        "declaration.field.wrong_type",
+    ),
+    ("/extra_field", lambda d: d.update(extra_field=1), "declaration.field.unknown"),
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sets(st.sampled_from(range(len(_FAULTS))), min_size=1))
+def test_property_every_fault_is_reported_once_with_its_pointer(chosen: set[int]) -> None:
+    base = generate_trucks("2304", DAY, 1, rng=np.random.default_rng(7))[0]
+    data = copy.deepcopy(base)
+    for i in chosen:
+        _FAULTS[i][1](data)
+    expected = {_FAULTS[i][0]: _FAULTS[i][2] for i in chosen}
+    assert problems(data) == expected

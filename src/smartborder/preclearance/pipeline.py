@@ -34,6 +34,7 @@ _LANE_OF = {
     Outcome.INSPECT: "secondary_inspection",
 }
 _SEVERITY = {o: o.severity for o in Outcome}
+_PARSED = (TruckShipment, TravelerDeclaration)
 # Plain strings of the release lanes (an enum's .value is a slow descriptor in a hot loop).
 _GENERAL, _READY, _SENTRI, _FAST = (
     LaneType.GENERAL.value,
@@ -87,7 +88,7 @@ class Pipeline:
 
     def decide(self, declaration: Declaration | Mapping[str, Any], *, now: datetime) -> Decision:
         """Decide a declaration (or a JSON object, validated first) as of ``now``."""
-        if not isinstance(declaration, TruckShipment | TravelerDeclaration):
+        if not isinstance(declaration, _PARSED):
             declaration = self.parse(declaration, now=now)
         now = now.astimezone(UTC)
         agency = _AGENCY[declaration.direction]

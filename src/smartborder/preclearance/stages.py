@@ -16,15 +16,11 @@ from smartborder.declarations import Declaration, TravelerDeclaration, TruckShip
 from smartborder.i18n import Text
 from smartborder.preclearance.decision import Agency, Note, Outcome, Reason, StageName
 from smartborder.risk import (
-    FACTS,
     PartyHistory,
     RuleSet,
     load_rules,
-    remember_parties,
-    traveler_facts,
-    truck_facts,
 )
-from smartborder.risk.facts import FACT_FUNCTIONS
+from smartborder.risk.facts import FACT_FUNCTIONS, PARTY_KEYS
 
 
 @dataclass(slots=True)
@@ -223,12 +219,12 @@ class RiskStage:
                     f"La puntuación de riesgo {result.score:g} alcanzó el umbral {result.threshold:g} de {_LANE_ES[result.lane]} (conjunto de pesos {self.rules.name} {self.rules.version}).",
                 )
             )
-        if self.history is not None and isinstance(declaration, TruckShipment):
-            remember_parties(declaration, self.history)
+        if self.history is not None:
+            for key in facts.get(PARTY_KEYS, ()):
+                self.history.remember(key)
 
 
 __all__ = [
-    "FACTS",
     "FAST_DEADLINE_MIN",
     "TRUCK_DEADLINE_MIN",
     "AdmissibilityNotConfigured",
@@ -237,6 +233,4 @@ __all__ = [
     "FilingStage",
     "RiskStage",
     "Stage",
-    "traveler_facts",
-    "truck_facts",
 ]

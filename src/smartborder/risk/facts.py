@@ -114,6 +114,7 @@ def truck_facts(
     min_ratio = 1.0
     usmca = mismatch = pedimento_missing = in_bond = False
     first_shipper = first_consignee = False
+    parties: list[str] = []
     for s in t.shipments:
         lines_kg = 0.0
         line_codes: set[str] = set()
@@ -144,6 +145,8 @@ def truck_facts(
                 mismatch = True
         if history is not None:
             shipper, consignee = party_key(s.shipper), party_key(s.consignee)
+            parties.append(shipper)
+            parties.append(consignee)
             if not history.seen(shipper):
                 first_shipper = True
             if not history.seen(consignee):
@@ -174,6 +177,7 @@ def truck_facts(
         "lading_countries": lading,
         "first_time_shipper": first_shipper,
         "first_time_consignee": first_consignee,
+        PARTY_KEYS: parties,
     }
 
 
@@ -221,3 +225,7 @@ def remember_parties(t: TruckShipment, history: PartyHistory) -> None:
     for s in t.shipments:
         history.remember(party_key(s.shipper))
         history.remember(party_key(s.consignee))
+
+
+# Not a fact rules can name: the party keys truck_facts computed, for the risk stage to remember.
+PARTY_KEYS = "_party_keys"
