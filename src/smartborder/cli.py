@@ -16,6 +16,7 @@ from smartborder.commands import db as db_cmd
 from smartborder.commands import kpi as kpi_cmd
 from smartborder.commands import policy as policy_cmd
 from smartborder.commands import ports as ports_cmd
+from smartborder.commands import reference as reference_cmd
 from smartborder.commands import server as server_cmd
 from smartborder.commands import submit as submit_cmd
 from smartborder.commands import twin as twin_cmd
@@ -35,6 +36,7 @@ app.command("demo")(server_cmd.demo)
 app.command("submit")(submit_cmd.submit)
 app.add_typer(clients_cmd.app, name="clients")
 app.add_typer(db_cmd.app, name="db")
+app.add_typer(reference_cmd.app, name="reference")
 app.add_typer(ports_cmd.app, name="ports")
 app.add_typer(kpi_cmd.app, name="kpi")
 app.add_typer(twin_cmd.app, name="twin")
