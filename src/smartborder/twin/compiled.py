@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
-from smartborder.twin.distributions import Distribution, parse_distribution
+from smartborder.twin.distributions import (
+    Deterministic,
+    Distribution,
+    Exponential,
+    LogNormal,
+    parse_distribution,
+)
 from smartborder.twin.engine import next_open_table
 from smartborder.twin.scenario import Scenario
 
@@ -40,6 +47,9 @@ class CompiledScenario:
     prefer_first: np.ndarray  # [C] bool
     priority: np.ndarray  # [C] int64
     service: tuple[tuple[Distribution, ...], ...]  # [C][E]
+    svc_kind: np.ndarray  # [C, E] int64: 0 deterministic, 1 exponential, 2 log-normal, 3 other
+    svc_p1: np.ndarray  # [C, E]
+    svc_p2: np.ndarray  # [C, E]
     referral: np.ndarray  # [G]
     priority_lanes: tuple[int, ...]
     secondary: tuple[SecondaryPlan, ...]
@@ -83,6 +93,22 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
     service = tuple(
         tuple(s.service_for(s.lanes[lane_ix[x]], c.name) for x in c.lanes) for c in s.classes
     )
+    kind = np.full(elig.shape, 3, dtype=np.int64)
+    p1 = np.zeros(elig.shape)
+    p2 = np.zeros(elig.shape)
+    for j, dists in enumerate(service):
+        for e, d in enumerate(dists):
+            if isinstance(d, Deterministic):
+                kind[j, e], p1[j, e] = 0, d.mean_s
+            elif isinstance(d, Exponential):
+                kind[j, e], p1[j, e] = 1, d.mean_s
+            elif isinstance(d, LogNormal):
+                sigma2 = math.log1p(d.cv**2)
+                kind[j, e], p1[j, e], p2[j, e] = (
+                    2,
+                    math.log(d.mean_s) - sigma2 / 2,
+                    math.sqrt(sigma2),
+                )
     plans = []
     for m, sec in enumerate(s.secondary):
         lanes = np.asarray([i for i, g in enumerate(s.lanes) if g.mode == sec.mode], dtype=np.int64)
@@ -116,6 +142,9 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
         prefer_first=np.asarray([c.prefer_first for c in s.classes], dtype=np.bool_),
         priority=np.asarray([c.priority for c in s.classes], dtype=np.int64),
         service=service,
+        svc_kind=kind,
+        svc_p1=p1,
+        svc_p2=p2,
         referral=np.asarray([g.referral for g in s.lanes], dtype=np.float64),
         priority_lanes=tuple(i for i, g in enumerate(s.lanes) if g.discipline == "priority"),
         secondary=tuple(plans),

@@ -144,7 +144,12 @@ def _earliest(
 def assign(
     t: np.ndarray,
     cls: np.ndarray,
-    svc: np.ndarray,
+    svc_kind: np.ndarray,
+    svc_p1: np.ndarray,
+    svc_p2: np.ndarray,
+    z: np.ndarray,
+    ex: np.ndarray,
+    svc_other: np.ndarray,
     elig: np.ndarray,
     n_elig: np.ndarray,
     prefer_first: np.ndarray,
@@ -156,7 +161,11 @@ def assign(
 
     Each vehicle joins the eligible lane where it would start soonest (its expected wait given
     the vehicles already queued); a class with ``prefer_first`` takes its first lane whenever a
-    booth is open there (SENTRI members use SENTRI lanes). Returns (lane, start, service) per
+    booth is open there (SENTRI members use SENTRI lanes). The primary time is drawn for the
+    chosen lane only, from the vehicle's own standard variates (``z`` normal, ``ex`` exponential)
+    by the (class, lane) parameters: kind 0 deterministic (p1 seconds), 1 exponential (mean
+    p1), 2 log-normal (exp(p1 + p2 z)), 3 pre-sampled in ``svc_other``. Lane choice does not
+    depend on the vehicle's own time, so each time has its distribution. Returns (lane, start, service) per
     vehicle; start is inf (and lane the class's first) when no eligible booth opens again.
     """
     n = t.shape[0]
@@ -186,7 +195,15 @@ def assign(
         if best_g < 0:
             lane[i] = elig[c, 0]  # queues at its first lane, never served
             continue
-        d = svc[i, best_e]
+        kind = svc_kind[c, best_e]
+        if kind == 0:
+            d = svc_p1[c, best_e]
+        elif kind == 1:
+            d = svc_p1[c, best_e] * ex[i]
+        elif kind == 2:
+            d = np.exp(svc_p1[c, best_e] + svc_p2[c, best_e] * z[i])
+        else:
+            d = svc_other[i, best_e]
         lane[i] = best_g
         start[i] = best
         service[i] = d

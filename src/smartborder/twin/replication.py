@@ -55,16 +55,28 @@ def run_trace(comp: CompiledScenario, rng: np.random.Generator) -> Trace:
     n = int(counts.sum())
     t = arrival_times(counts, rng.standard_exponential(n + comp.run_h))
     cls = pick_classes(t, rng.random(n), comp.cum_prob)
-    svc = np.zeros((n, comp.elig.shape[1]), dtype=np.float64)
+    n_e = comp.elig.shape[1]
+    kinds = comp.svc_kind
+    z = rng.standard_normal(n) if (kinds == 2).any() else np.zeros(0)
+    ex = rng.standard_exponential(n) if (kinds == 1).any() else np.zeros(0)
+    other = np.zeros((n if (kinds == 3).any() else 0, n_e), dtype=np.float64)
     for c, dists in enumerate(comp.service):
+        if not (kinds[c] == 3).any():
+            continue
         idx = np.flatnonzero(cls == c)
         for e, dist in enumerate(dists):
-            svc[idx, e] = dist.sample(rng, idx.size)
+            if kinds[c, e] == 3:
+                other[idx, e] = dist.sample(rng, idx.size)
     ref_u = rng.random(n)
     lane, start, service = assign(
         t,
         cls,
-        svc,
+        kinds,
+        comp.svc_p1,
+        comp.svc_p2,
+        z,
+        ex,
+        other,
         comp.elig,
         comp.n_elig,
         comp.prefer_first,
