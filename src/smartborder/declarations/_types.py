@@ -39,7 +39,9 @@ def fail(code: str, ctx: dict[str, Any]) -> PydanticCustomError:
 class Record(BaseModel):
     """Base of every declaration record: unknown fields are refused, strings stripped."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+    model_config = ConfigDict(
+        extra="forbid", str_strip_whitespace=True, frozen=True, allow_inf_nan=False
+    )
 
 
 _Upper = StringConstraints(strip_whitespace=True, to_upper=True)
@@ -104,9 +106,12 @@ def _pedimento(value: str) -> str:
 
 
 def now_of(info: ValidationInfo) -> datetime:
+    """The reference time of this validation (UTC; a naive ``now`` is taken as UTC)."""
     ctx = info.context
     now = ctx.get("now") if ctx else None
-    return now if isinstance(now, datetime) else datetime.now(UTC)
+    if not isinstance(now, datetime):
+        return datetime.now(UTC)
+    return now.replace(tzinfo=UTC) if now.tzinfo is None else now
 
 
 def _arrival(value: datetime, info: ValidationInfo) -> datetime:

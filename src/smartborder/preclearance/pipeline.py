@@ -87,10 +87,10 @@ class Pipeline:
         return parse_declaration(payload, now=now, hs=self.hs)
 
     def decide(self, declaration: Declaration | Mapping[str, Any], *, now: datetime) -> Decision:
-        """Decide a declaration (or a JSON object, validated first) as of ``now``."""
+        """Decide a declaration (or a JSON object, validated first) as of ``now`` (naive = UTC)."""
         if not isinstance(declaration, _PARSED):
             declaration = self.parse(declaration, now=now)
-        now = now.astimezone(UTC)
+        now = now.replace(tzinfo=UTC) if now.tzinfo is None else now.astimezone(UTC)
         agency = _AGENCY[declaration.direction]
         draft = DecisionDraft(now=now, agency=agency)
         for stage in self.stages:
