@@ -17,7 +17,7 @@ from typing import Any
 from smartborder.credentials.did import DidResolver, did_web_for
 from smartborder.credentials.errors import DidInvalid, DidNotFound
 from smartborder.credentials.keys import KeyType, PrivateKey
-from smartborder.credentials.keystore import NodeKeys
+from smartborder.credentials.keystore import INDEX, NodeKeys
 from smartborder.i18n import Text
 
 _SLUG = re.compile(r"[^a-z0-9-]+")
@@ -43,6 +43,9 @@ class OrgIdentities:
         self.root = Path(home) / "keys" / "orgs"
         self.base_url = base_url
         self._prefix = did_web_for(base_url, "orgs") + ":"
+        # slug -> (mtime of its key index, document): reading PEM files on every verification
+        # would cost more than the signature check; the index changes on every new key.
+        self._docs: dict[str, tuple[int, dict[str, Any]]] = {}
 
     def did(self, org: str) -> str:
         return did_web_for(self.base_url, "orgs", org_slug(org))
@@ -70,6 +73,11 @@ class OrgIdentities:
     def document(self, slug: str) -> dict[str, Any]:
         """The DID document of the org ``slug``; :class:`DidNotFound` when it has no keys."""
         keys = NodeKeys(self.root / org_slug(slug))
+        index = keys.directory / INDEX
+        mtime = index.stat().st_mtime_ns if index.exists() else -1
+        hit = self._docs.get(slug)
+        if hit is not None and hit[0] == mtime:
+            return hit[1]
         if not keys.records():
             raise DidNotFound(
                 Text(
@@ -77,7 +85,9 @@ class OrgIdentities:
                     f"Ninguna organización {slug!r} emite credenciales en este nodo.",
                 )
             )
-        return keys.did_document(did_web_for(self.base_url, "orgs", slug))
+        doc = keys.did_document(did_web_for(self.base_url, "orgs", slug))
+        self._docs[slug] = (mtime, doc)
+        return doc
 
 
 class NodeResolver(DidResolver):

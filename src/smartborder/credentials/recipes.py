@@ -272,11 +272,26 @@ def detect_format(value: Any) -> Format:
     return Format.DATA_INTEGRITY
 
 
+# did:key and did:jwk are self-certifying: the key is the identifier, so a resolved key can be
+# kept for good (bounded); it saves the point decompression on every verification.
+_SELF_CERTIFYING: dict[tuple[str, str], PublicKey] = {}
+_SELF_CERTIFYING_MAX = 4096
+
+
 def key_resolver(resolver: Resolver, purpose: str = "assertionMethod") -> jose.KeyResolver:
     """A ``kid → PublicKey`` function over a DID resolver, requiring the proof purpose."""
 
     def resolve(kid: str) -> PublicKey:
+        cacheable = kid.startswith(("did:key:", "did:jwk:"))
+        if cacheable:
+            hit = _SELF_CERTIFYING.get((kid, purpose))
+            if hit is not None:
+                return hit
         key: PublicKey = resolver.verification_method(kid, purpose=purpose).public_key
+        if cacheable:
+            if len(_SELF_CERTIFYING) >= _SELF_CERTIFYING_MAX:
+                _SELF_CERTIFYING.clear()
+            _SELF_CERTIFYING[(kid, purpose)] = key
         return key
 
     return resolve
