@@ -266,6 +266,21 @@ def test_json_schemas() -> None:
     assert schemas["traveler"]["properties"]["direction"]
 
 
+def test_synthetic_records_conform_to_the_served_json_schemas() -> None:
+    import jsonschema
+
+    schemas = json_schemas()
+    rng = np.random.default_rng(3)
+    for name, records in (
+        ("truck-shipment", generate_trucks("2506", DAY, 20, rng=rng)),
+        ("traveler", generate_travelers("2506", DAY, 20, rng=rng)),
+    ):
+        jsonschema.Draft202012Validator.check_schema(schemas[name])
+        validator = jsonschema.Draft202012Validator(schemas[name])
+        for record in records:
+            validator.validate(record)
+
+
 @pytest.mark.parametrize("port", ["2504", "2506", "2304", "2402"])
 @pytest.mark.parametrize("direction", list(Direction))
 def test_synthetic_traffic_is_valid(port: str, direction: Direction) -> None:
