@@ -5,11 +5,12 @@ Exit codes: 0 success, 1 rejected input (a :class:`SmartBorderError`), 2 usage e
 
 from __future__ import annotations
 
-import sys
+from typing import Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
+from typer.core import TyperGroup
 
 from smartborder.commands import clients as clients_cmd
 from smartborder.commands import db as db_cmd
@@ -22,8 +23,21 @@ from smartborder.commands import submit as submit_cmd
 from smartborder.commands import twin as twin_cmd
 from smartborder.errors import SmartBorderError
 
+
+class _RootGroup(TyperGroup):
+    """The root group: a domain error becomes a bilingual message on stderr and exit code 1."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SmartBorderError as exc:
+            report_error(exc)
+            ctx.exit(1)
+
+
 app = typer.Typer(
     name="smartborder",
+    cls=_RootGroup,
     help="SmartBorder: pre-clearance, credentials, admissibility, KPIs and the port twin.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -41,15 +55,14 @@ app.add_typer(ports_cmd.app, name="ports")
 app.add_typer(kpi_cmd.app, name="kpi")
 app.add_typer(twin_cmd.app, name="twin")
 app.add_typer(policy_cmd.app, name="policy")
-from smartborder.commands import credentials as credentials_cmd; app.add_typer(credentials_cmd.app, name="credentials")  # noqa: E402, E702, I001
+from smartborder.commands import credentials as credentials_cmd
+
+app.add_typer(credentials_cmd.app, name="credentials")  # noqa: E402, E702, I001
+
 
 def main() -> None:
     """Entry point: run the app, turning domain errors into a bilingual message and exit 1."""
-    try:
-        app(standalone_mode=True)
-    except SmartBorderError as exc:
-        report_error(exc)
-        sys.exit(1)
+    app(standalone_mode=True)
 
 
 def report_error(exc: SmartBorderError) -> None:
