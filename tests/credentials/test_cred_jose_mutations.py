@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import base64
+import json
 from functools import cache
+from typing import Any
 
 import pytest
 from cred_fixtures import NOW, Issuer, carta_porte, make_issuer, own_types, resolver, sentri
@@ -97,3 +99,25 @@ def test_public_names_of_the_securing_layer() -> None:
         "require_credential",
     ):
         assert name in creds.__all__ and hasattr(creds, name)
+
+
+def test_deeply_nested_payloads_are_refused_with_a_clear_error() -> None:
+    issuer = make_issuer()
+    for depth, reason in ((200, "nested deeper"), (30_000, "not JSON")):
+        body = '{"x":' * depth + "1" + "}" * depth
+        head = _enc(json.dumps({"alg": "ES384", "typ": "vc+jwt", "kid": issuer.vm}).encode())
+        payload = _enc(body.encode())
+        sig = _enc(issuer.key.sign(f"{head}.{payload}".encode()))
+        result = recipes.verify(
+            f"{head}.{payload}.{sig}", now=NOW, resolver=resolver(), types=own_types()
+        )
+        assert not result.verified and reason in result.errors[0]
+
+
+def test_deep_request_body_is_a_client_error(client_for: Any) -> None:
+    cbp = client_for("cbp", org="CBP")
+    body = '{"verifiableCredential":' + '{"x":' * 5000 + "1" + "}" * 5000 + "}"
+    resp = cbp.post(
+        "/credentials/verify", content=body, headers={"content-type": "application/json"}
+    )
+    assert 400 <= resp.status_code < 500

@@ -22,6 +22,7 @@ from joserfc.jwk import ECKey, OKPKey
 from joserfc.jws import JWSRegistry
 
 from smartborder.credentials.errors import JoseInvalid
+from smartborder.credentials.jsonld import check_limits
 from smartborder.credentials.keys import KeyType, PrivateKey, PublicKey
 from smartborder.i18n import Text
 
@@ -111,7 +112,7 @@ def read_header(token: str, *, require_kid: bool = True) -> dict[str, Any]:
         )
     try:
         header = json.loads(_b64decode(token.split(".", 1)[0]))
-    except (ValueError, UnicodeError) as exc:
+    except (ValueError, UnicodeError, RecursionError) as exc:
         raise _bad(
             f"The JWT header cannot be decoded: {exc}.",
             f"No se puede decodificar el encabezado del JWT: {exc}.",
@@ -194,8 +195,9 @@ def _verify_with(token: str, header: dict[str, Any], key: PublicKey) -> dict[str
         )
     try:
         claims = json.loads(body)
-    except (ValueError, UnicodeError) as exc:
+    except (ValueError, UnicodeError, RecursionError) as exc:
         raise _bad("The JWT payload is not JSON.", "La carga útil del JWT no es JSON.") from exc
+    check_limits(claims)  # nesting and size bounded before any further work
     if not isinstance(claims, dict):
         raise _bad(
             "The JWT payload must be a JSON object.",

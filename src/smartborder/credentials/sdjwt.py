@@ -24,6 +24,7 @@ from typing import Any
 
 from smartborder.credentials import jose
 from smartborder.credentials.errors import JoseInvalid, SdJwtInvalid
+from smartborder.credentials.jsonld import check_limits
 from smartborder.credentials.keys import PrivateKey, PublicKey
 from smartborder.i18n import Text
 
@@ -159,7 +160,8 @@ def parse(sd_jwt: str) -> Parsed:
 def _decode_disclosure(encoded: str) -> tuple[str | None, Any]:
     try:
         arr = json.loads(_unb64(encoded))
-    except (ValueError, UnicodeError) as exc:
+        check_limits(arr)
+    except (ValueError, UnicodeError, RecursionError) as exc:
         raise _bad(
             "A disclosure is not base64url JSON.", "Una divulgación no es JSON base64url."
         ) from exc
