@@ -55,7 +55,8 @@ class _Vocab:
 
 @dataclass(frozen=True)
 class _Template:
-    quads: tuple[tuple[_Term, _Term, _Term, _Term], ...]
+    quads: tuple[tuple[str | int, str | int, str | int, str | int], ...]  # int: index in refs
+    refs: tuple[_Ref, ...]
     pinned: tuple[tuple[int, Any], ...]
 
 
@@ -237,8 +238,18 @@ class TemplateCache:
                 keep |= bad
                 continue
             pinned_idx = keep | (set(range(len(leaves))) - seen)
+            ref_index: dict[_Ref, int] = {}
+            packed: list[tuple[str | int, str | int, str | int, str | int]] = []
+            for quad_terms in compiled:
+                slots = [
+                    t if isinstance(t, str) else ref_index.setdefault(t, len(ref_index))
+                    for t in quad_terms
+                ]
+                packed.append((slots[0], slots[1], slots[2], slots[3]))
             template = _Template(
-                tuple(compiled), tuple((i, leaves[i][1]) for i in sorted(pinned_idx))
+                tuple(packed),
+                tuple(ref_index),
+                tuple((i, leaves[i][1]) for i in sorted(pinned_idx)),
             )
             values = [v for _, v in leaves]
             if sorted(set(_instantiate(template, values))) != sorted(set(real)):
@@ -348,17 +359,28 @@ def _as_ref(term: str, n: int) -> _Ref | None:
 
 
 def _instantiate(template: _Template, values: list[Any]) -> list[Quad]:
-    def fill(term: _Term) -> str:
-        if isinstance(term, str):
-            return term
-        kind, i, suffix = term
+    # Render each distinct value reference once, then assemble the quads; a term is either
+    # a constant string or the index of a rendered reference.
+    rendered: list[str] = []
+    for kind, i, suffix in template.refs:
         if kind == "I":
-            return "<" + str(values[i]) + ">"
-        if kind == "L":
-            return '"' + escape_literal(str(values[i])) + '"' + suffix
-        return '"' + str(values[i]) + '"' + suffix
-
-    return [(fill(s), fill(p), fill(o), fill(g)) for s, p, o, g in template.quads]
+            rendered.append("<" + str(values[i]) + ">")
+        elif kind == "L":
+            rendered.append('"' + escape_literal(str(values[i])) + '"' + suffix)
+        else:
+            rendered.append('"' + str(values[i]) + '"' + suffix)
+    out: list[Quad] = []
+    append = out.append
+    for s, p, o, g in template.quads:
+        append(
+            (
+                s if s.__class__ is str else rendered[s],  # type: ignore[index]
+                p if p.__class__ is str else rendered[p],  # type: ignore[index]
+                o if o.__class__ is str else rendered[o],  # type: ignore[index]
+                g if g.__class__ is str else rendered[g],  # type: ignore[index]
+            )
+        )
+    return out
 
 
 __all__ = ["TemplateCache"]
