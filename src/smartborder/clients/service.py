@@ -29,6 +29,7 @@ from smartborder.store.tables.clients import ApiClientRow
 # scrypt cost: N=2**14, r=8, p=1 is the interactive-login setting recommended in RFC 7914 §2.
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
 TOKEN_ISSUER = "smartborder"
+_TOKEN_CACHE_SIZE = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +140,7 @@ class TokenSigner:
     def __init__(self, key: bytes, *, ttl_s: int) -> None:
         self._key = OctKey.import_key(key)
         self.ttl_s = ttl_s
+        self._seen: dict[str, tuple[Principal, int]] = {}
 
     @classmethod
     def from_home(cls, home: Path, *, ttl_s: int) -> TokenSigner:
@@ -174,25 +176,40 @@ class TokenSigner:
         return jwt.encode({"alg": "HS256"}, claims, self._key), self.ttl_s
 
     def verify(self, token: str, *, now: float | None = None) -> Principal:
+        """The caller a token names; raises :class:`InvalidToken` (expired: ``auth.token_expired``).
+
+        A token whose signature was checked once is remembered until it expires (bounded
+        cache), so a client's every request does not pay the HMAC and JSON parsing again.
+        """
+        t = now if now is not None else time.time()
+        hit = self._seen.get(token)
+        if hit is None:
+            hit = self._decode(token)
+            if len(self._seen) >= _TOKEN_CACHE_SIZE:
+                self._seen.clear()
+            self._seen[token] = hit
+        principal, exp = hit
+        if t >= exp:
+            raise InvalidToken(
+                Text(
+                    "The access token has expired; request a new one at POST /oauth/token.",
+                    "El token de acceso expiró; solicite uno nuevo en POST /oauth/token.",
+                ),
+                code="auth.token_expired",
+            )
+        return principal
+
+    def _decode(self, token: str) -> tuple[Principal, int]:
         try:
-            tok = jwt.decode(token, self._key, algorithms=["HS256"])
-            claims = tok.claims
-            exp = int(claims["exp"])
+            claims = jwt.decode(token, self._key, algorithms=["HS256"]).claims
             if claims.get("iss") != TOKEN_ISSUER:
                 raise InvalidToken()
-            if (now if now is not None else time.time()) >= exp:
-                raise InvalidToken(
-                    Text(
-                        "The access token has expired; request a new one at POST /oauth/token.",
-                        "El token de acceso expiró; solicite uno nuevo en POST /oauth/token.",
-                    ),
-                    code="auth.token_expired",
-                )
-            return Principal(
+            principal = Principal(
                 str(claims["sub"]),
                 str(claims["org"]),
                 Role(str(claims["role"])),
                 frozenset(str(claims.get("scope", "")).split()),
             )
+            return principal, int(claims["exp"])
         except (JoseError, KeyError, ValueError, TypeError) as exc:
             raise InvalidToken() from exc

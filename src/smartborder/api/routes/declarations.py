@@ -66,8 +66,7 @@ def _submit(
     payload: dict[str, Any],
     kind: str,
     key: str | None,
-    response: Response,
-) -> records.SubmissionResult:
+) -> Response:
     result = records.submit(
         session,
         caller,
@@ -76,9 +75,13 @@ def _submit(
         now=datetime.now(UTC),
         idempotency_key=key,
     )
-    response.status_code = 201 if result.created else 200
-    response.headers["Location"] = f"/declarations/{result.record.id}"
-    return result
+    # Serialised once here: FastAPI would validate the model again against response_model.
+    return Response(
+        result.model_dump_json(),
+        status_code=201 if result.created else 200,
+        media_type="application/json",
+        headers={"Location": f"/declarations/{result.record.id}"},
+    )
 
 
 @router.post(
@@ -92,12 +95,11 @@ def submit_truck(
     ctx: Ctx,
     session: DbSession,
     caller: Writer,
-    response: Response,
     payload: Annotated[dict[str, Any], Body()],
     idempotency_key: IdempotencyKey = None,
-) -> records.SubmissionResult:
+) -> Response:
     """Submit a truck shipment's pre-arrival data (ACE e-Manifest and Mexican elements)."""
-    return _submit(ctx, session, caller, payload, "truck", idempotency_key, response)
+    return _submit(ctx, session, caller, payload, "truck", idempotency_key)
 
 
 @router.post(
@@ -111,12 +113,11 @@ def submit_traveler(
     ctx: Ctx,
     session: DbSession,
     caller: Writer,
-    response: Response,
     payload: Annotated[dict[str, Any], Body()],
     idempotency_key: IdempotencyKey = None,
-) -> records.SubmissionResult:
+) -> Response:
     """Submit a traveler's pre-arrival data."""
-    return _submit(ctx, session, caller, payload, "traveler", idempotency_key, response)
+    return _submit(ctx, session, caller, payload, "traveler", idempotency_key)
 
 
 class BatchResult(BaseModel):
