@@ -108,6 +108,9 @@ class NodeKeys:
         self, key_types: Sequence[KeyType] = (KeyType.ED25519, KeyType.P384)
     ) -> list[KeyRecord]:
         """Create an active key for each type that has none; return all records."""
+        records = self.records()
+        if all(any(r.type is kt and r.retired is None for r in records) for kt in key_types):
+            return records  # the common case: nothing to create, no lock, no write
         with self._locked():
             records = self.records()
             for kt in key_types:
