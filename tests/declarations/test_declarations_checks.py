@@ -189,3 +189,8 @@ def test_generated_identifiers_are_valid(seed: int) -> None:
     rng = np.random.default_rng(seed)
     assert checks.vin_problem(make_vin(rng)) is None
     assert checks.container_problem(make_container(rng)) is None
+
+
+def test_country_codes_are_the_249_of_iso_3166() -> None:
+    assert len(checks.ALPHA3) == 249  # ISO 3166-1 officially assigned alpha-3 codes
+    assert {"USA", "MEX", "CAN", "GTM"} <= checks.ALPHA3 and "XXX" not in checks.ALPHA3
