@@ -146,7 +146,9 @@ def test_request_classes_decide_like_cedar_asked_one_by_one(trips: list[Trip]) -
     policies = policies_for("sentri-first-sd-tj")
     requests = [request_for(t.traveler, port=t.port, at=t.at) for t in trips]
     policies.memo.clear()
-    assert decide_batch(policies, requests) == decide_batch(policies, requests, memo=False)
+    fast = decide_batch(policies, requests)
+    assert fast == decide_batch(policies, requests, memo=False, whole=True)
+    assert fast == decide_batch(policies, requests, memo=False)
 
 
 def test_impact_from_a_recorded_file_and_chart(tmp_path: Path) -> None:

@@ -89,12 +89,14 @@ def _phase_policies(
                     ),
                 )
             )
+    # Cheap tests first: Cedar's && short-circuits, and each datetime literal is an extension
+    # call evaluated per request, so the date window and the exclusions come last.
     conds = [f"context.destination == Country::{_s(country)}"]
-    conds += _window_expr(phase.effective_from, phase.effective_until)
     region = _region_expr(block.regions)
     if region:
         conds.append(region)
-    conds += [x.expr for x in exclusions if x.country == country]
+    late = _window_expr(phase.effective_from, phase.effective_until)
+    late += [x.expr for x in exclusions if x.country == country]
     scope = 'principal, action == Action::"enter", resource'
     common = {
         "country": country,
@@ -119,7 +121,7 @@ def _phase_policies(
             )
         else:
             reason = Text(f"{cat.label.en} are admitted", f"se admite a {cat.label.es}")
-        body = " && ".join([*conds, cat.cedar] if cat.cedar != "true" else conds)
+        body = " && ".join([*conds, *([cat.cedar] if cat.cedar != "true" else []), *late])
         out.append(
             _annotations(
                 id=pid,
@@ -162,7 +164,7 @@ def _phase_policies(
             categories=" ".join(c.name for c in cats),
             needs=" ".join(needs),
         )
-        + f"\nforbid({scope})\nwhen {{ {' && '.join(conds)} }}\nunless {{ {unless} }};"
+        + f"\nforbid({scope})\nwhen {{ {' && '.join([*conds, *late])} }}\nunless {{ {unless} }};"
     )
     return out
 

@@ -12,7 +12,7 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
@@ -219,6 +219,55 @@ class Policies:
         self.needed: frozenset[str] = frozenset(n for m in by_cedar.values() for n in m.needs)
         self.classes = _Classes(cedar)
         self.memo: dict[tuple[Any, ...], Verdict] = {}
+        self._est: dict[str, Any] = est.get("staticPolicies", {})
+        self._slices: dict[tuple[Any, ...], Any] = {}
+
+    def warm(self) -> Policies:
+        """Parse every policy subset now (a long-running service calls this once at start, so
+        no decision pays for a first parse)."""
+        instants = self.classes.instants
+        if instants is not None:
+            probes = [instants[0] - timedelta(seconds=1), *instants]
+            for destination in DESTINATION.values():
+                for region in ports.regions():
+                    for at in probes:
+                        self.slice_for(destination, region.id, at)
+        return self
+
+    def slice_for(self, destination: str, region: str, at: datetime) -> tuple[tuple[Any, ...], Any]:
+        """The parsed subset of policies that can apply to this destination, region and regime.
+
+        A compiled policy (one with ``@kind``) applies only where its ``@country``, ``@region``
+        and effective window say — the compiler writes both from the same phase — so Cedar
+        need not evaluate the others; hand-written policies are always kept. Subsets are parsed
+        once and cached; Cedar's decision is the same as over the whole set.
+        """
+        instants = self.classes.instants
+        if instants is None:
+            return ("all",), self.handle
+        from bisect import bisect_right
+
+        k = bisect_right(instants, at)
+        key = (destination, region, k)
+        handle = self._slices.get(key)
+        if handle is None:
+            lo = instants[k - 1] if k > 0 else None
+            hi = instants[k] if k < len(instants) else None
+            chosen = {
+                cid: self._est[cid]
+                for cid, m in self.by_cedar_id.items()
+                if not m.kind
+                or (
+                    (m.country is None or m.country == destination)
+                    and (m.regions is None or region in m.regions)
+                    and (hi is None or m.effective_from is None or m.effective_from < hi)
+                    and (lo is None or m.effective_until is None or m.effective_until > lo)
+                )
+            }
+            doc = {"staticPolicies": chosen, "templates": {}, "templateLinks": []}
+            handle = cedarpy.PolicySet.from_json_str(json.dumps(doc))
+            self._slices[key] = handle
+        return key, handle
 
     def __len__(self) -> int:
         return len(self.by_id)
@@ -317,6 +366,45 @@ def _graph() -> tuple[Any, dict[str, str], dict[str, str]]:
             )
     handle = cedarpy.Entities.from_json_str(json.dumps(entities), schema())
     return handle, region_of, crossing_port
+
+
+@cache
+def _lineage() -> dict[str, list[dict[str, Any]]]:
+    """Port code or crossing number → its entity and its ancestors (a request's whole graph),
+    so a small batch sends Cedar a few entities instead of cloning the port graph."""
+    countries = [
+        {"uid": _uid("Country", code), "attrs": {"name_en": en, "name_es": es}, "parents": []}
+        for code, (en, es) in COUNTRIES.items()
+    ]
+    regions = {
+        r.id: {
+            "uid": _uid("Region", r.id),
+            "attrs": {"name_en": r.name_en, "name_es": r.name_es},
+            "parents": [],
+        }
+        for r in ports.regions()
+    }
+    out: dict[str, list[dict[str, Any]]] = {}
+    for port in ports.all_ports():
+        port_entity = {
+            "uid": _uid("Port", port.code),
+            "attrs": {"code": port.code, "name": port.name},
+            "parents": [_uid("Region", port.region)],
+        }
+        out[port.code] = [port_entity, regions[port.region], *countries]
+        for crossing in port.crossings:
+            out[crossing.bwt_number] = [
+                {
+                    "uid": _uid("Crossing", crossing.bwt_number),
+                    "attrs": {"name": crossing.name},
+                    "parents": [_uid("Port", port.code), _uid("Region", port.region)],
+                },
+                *out[port.code],
+            ]
+    return out
+
+
+SMALL_BATCH = 4  # up to this many distinct requests, send only their own entities
 
 
 def region_of_port(port_code: str) -> str:
@@ -457,11 +545,12 @@ MEMO_MAX = 200_000  # distinct request classes kept per policy set
 
 
 def decide_batch(
-    policies: Policies, requests: Sequence[Request], *, memo: bool = True
+    policies: Policies, requests: Sequence[Request], *, memo: bool = True, whole: bool = False
 ) -> list[Verdict]:
     """Decide many requests: each distinct request class (see :class:`_Classes`) is asked of
-    Cedar once, in one batch call with the travelers added to the port graph once.
-    ``memo=False`` asks Cedar every request (used to measure and to cross-check the classes)."""
+    Cedar once, in batch calls with the travelers added to the port graph once, over the subset
+    of policies that can apply (:meth:`Policies.slice_for`). ``memo=False`` asks Cedar every
+    request and ``whole=True`` uses the whole set (to measure, and to cross-check both)."""
     if not requests:
         return []
     base, region_of, crossing_port = _graph()
@@ -483,10 +572,32 @@ def decide_batch(
             tid = f"{n}:{req.traveler_id}"
             travelers.append(_traveler_entity(tid, req.facts))
             cedar_requests.append(_cedar_request(tid, req, crossing_port))
-        entities = base.with_added_json_str(json.dumps(travelers))
-        results = cedarpy.is_authorized_batch(cedar_requests, policies.handle, entities)
-        for (key, (_, req, region)), res in zip(todo.items(), results, strict=True):
-            cache[key] = _verdict(policies, req, region, res)
+        entities: Any
+        if len(todo) <= SMALL_BATCH:
+            lineage = _lineage()
+            graph: dict[str, dict[str, Any]] = {}
+            for _, req, _ in todo.values():
+                for ent in lineage[req.port]:
+                    graph.setdefault(f"{ent['uid']['type']}:{ent['uid']['id']}", ent)
+            entities = json.dumps(travelers + list(graph.values()))
+        else:
+            entities = base.with_added_json_str(json.dumps(travelers))
+        # One Cedar batch per policy subset (destination, region, regime).
+        groups: dict[tuple[Any, ...], tuple[Any, list[int]]] = {}
+        items = list(todo.items())
+        for j, (_, (_, req, region)) in enumerate(items):
+            if whole:
+                skey, handle = ("all",), policies.handle
+            else:
+                skey, handle = policies.slice_for(DESTINATION[req.direction], region, req.at)
+            groups.setdefault(skey, (handle, []))[1].append(j)
+        for handle, members in groups.values():
+            batch = [cedar_requests[j] for j in members]
+            for j, res in zip(
+                members, cedarpy.is_authorized_batch(batch, handle, entities), strict=True
+            ):
+                key, (_, req, region) = items[j]
+                cache[key] = _verdict(policies, req, region, res)
     return [cache[k] for k in keys]
 
 

@@ -51,7 +51,7 @@ class AdmissibilityStage:
     name: StageName = "admissibility"
 
     def __init__(self, plan: PlanRef = DEFAULT_PLAN, *, claims: Claims | None = None) -> None:
-        self.policies = policies_for(plan)
+        self.policies = policies_for(plan).warm()
         self.claims = claims
 
     def decide(self, declaration: Declaration) -> AdmissibilityResult:
