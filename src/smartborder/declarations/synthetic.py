@@ -427,6 +427,7 @@ def generate_travelers(
     sentri_share: float = 0.3,
     pedestrian_share: float = 0.25,
     vaccination_share: float = 0.0,
+    minor_share: float = 0.08,
 ) -> list[dict[str, Any]]:
     """``n`` valid traveler declarations for ``port_code`` on local ``day``, as dicts."""
     direction = Direction(direction)
@@ -474,9 +475,7 @@ def generate_travelers(
             "idempotency_key": f"T{day:%y%m%d}{port_code}{i:07d}{int(rng.integers(1 << 20)):05x}",
             "family_name": _pick(rng, _FAMILY),
             "given_names": _pick(rng, _GIVEN),
-            "date_of_birth": (
-                date(1945, 1, 1) + timedelta(days=int(rng.integers(0, 365 * 60)))
-            ).isoformat(),
+            "date_of_birth": _birth_date(rng, day, minor=rng.random() < minor_share),
             "nationality": nationality,
             "document": {
                 "type": doc_type,
@@ -505,6 +504,12 @@ def generate_travelers(
             }
         out.append(record)
     return out
+
+
+def _birth_date(rng: np.random.Generator, day: date, *, minor: bool) -> str:
+    # Adults 18–80, minors 3–17 years old on the day of travel.
+    years = float(rng.uniform(3, 17.9)) if minor else float(rng.uniform(18, 80))
+    return (day - timedelta(days=int(years * 365.25))).isoformat()
 
 
 def filed_at(
