@@ -123,6 +123,12 @@ def optimize_staffing(
             math.ceil(row.arrivals_per_h * mean_s / 3600.0 / 0.95) if row.arrivals_per_h > 0 else 0
         )
         sched[g, row.hour] = min(max(need, 1 if row.arrivals_per_h > 0 else 0), max_b[g])
+    for mode, lim in limits.items():  # the lane types of a mode share the crossing's lanes
+        rows = [j for j in range(len(modes)) if modes[j] == mode]
+        for h in range(period):
+            while rows and sum(int(sched[j, h]) for j in rows) > lim:
+                top = max(rows, key=lambda j: int(sched[j, h]))
+                sched[top, h] -= 1
     iterations = 0
     res = simulate(_with(s, sched), replications=replications, seed=seed)
     viol = _violations(res, target_p95_min)

@@ -129,7 +129,8 @@ class Scenario(_Model):
                         _p(f"/classes/{j}/lanes/{k}", "twin.mode_mismatch", _MODE.format(id=lid))
                     )
         problems += _check_crossing(self)
-        lengths = {len(v) for v in _profiles(self) if isinstance(v, list) and len(v) > 1}
+        problems += _check_distributions(self)
+        lengths = {len(v) for v in _profiles(self) if isinstance(v, list) and len(v) in (24, 168)}
         if len(lengths) > 1:
             problems.append(_p("", "twin.profile_lengths", _MIXED))
         if problems:
@@ -159,6 +160,25 @@ class Scenario(_Model):
     def with_changes(self, **changes: Any) -> Scenario:
         """A validated copy with top-level fields replaced."""
         return Scenario.model_validate({**self.model_dump(mode="json"), **changes})
+
+
+def _check_distributions(s: Scenario) -> list[Problem]:
+    specs: list[tuple[str, Any]] = []
+    for i, g in enumerate(s.lanes):
+        if g.service not in ({}, None):
+            specs.append((f"/lanes/{i}/service", g.service))
+        specs += [(f"/lanes/{i}/service_by_class/{k}", v) for k, v in g.service_by_class.items()]
+    for m, sec in enumerate(s.secondary):
+        specs += [
+            (f"/secondary/{m}/kinds/{k}/duration", x.duration) for k, x in enumerate(sec.kinds)
+        ]
+    out: list[Problem] = []
+    for pointer, spec in specs:
+        try:
+            parse_distribution(spec, pointer=pointer)
+        except ScenarioInvalid as exc:
+            out += exc.problems
+    return out
 
 
 def _check_crossing(s: Scenario) -> list[Problem]:
