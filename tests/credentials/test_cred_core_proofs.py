@@ -276,3 +276,24 @@ def test_any_mutation_of_a_signed_field_fails(
     assert not result.verified
     assert result.errors and all(e.code.startswith("credentials.") for e in result.errors)
     assert all(e.message.en and e.message.es for e in result.errors)
+
+
+def test_verification_never_touches_the_network(
+    contexts: ContextStore, resolver: DidResolver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import socket
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("network access during verification")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    for suite, key_type in SUITES:
+        signed = _sign(suite, PrivateKey.generate(key_type), contexts)
+        assert verify_proof(signed, resolver=resolver, contexts=contexts, now=NOW).verified
+    unknown = _sign("eddsa-jcs-2022", PrivateKey.generate(), contexts)
+    unknown["@context"] = [*unknown["@context"], "https://contexts.example/unknown/v1"]
+    unknown["proof"]["cryptosuite"] = "eddsa-rdfc-2022"
+    result = verify_proof(unknown, resolver=resolver, contexts=contexts, now=NOW)
+    assert [e.code for e in result.errors] == ["credentials.context.unknown"]
