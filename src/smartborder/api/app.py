@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 
 from smartborder import __version__
@@ -16,6 +19,15 @@ from smartborder.clients import TokenSigner
 from smartborder.config import Settings
 from smartborder.preclearance.configured import pipeline_for
 from smartborder.store import make_engine, session_factory, upgrade
+from smartborder.store.group_commit import GroupCommitter
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    ctx: AppContext = app.state.ctx
+    ctx.writer.close()
+    ctx.engine.dispose()
 
 
 def create_app(settings: Settings | None = None, *, migrate: bool = True) -> FastAPI:
@@ -31,11 +43,14 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         summary="Binational U.S.-Mexico smart border: one window for pre-arrival data.",
         openapi_url="/openapi.json",
         docs_url="/docs",
+        lifespan=_lifespan,
     )
+    sessions = session_factory(engine)
     app.state.ctx = AppContext(
         settings=settings,
         engine=engine,
-        sessions=session_factory(engine),
+        sessions=sessions,
+        writer=GroupCommitter(sessions),
         signer=TokenSigner.from_home(settings.home, ttl_s=settings.token_ttl_s),
         decider=pipeline_for(settings),
     )
@@ -50,7 +65,19 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.include_router(landing.router)
     app.include_router(dids_routes.router)
     app.include_router(admissibility_routes.router)
-    from smartborder.api.routes import kpi as kpi_routes; app.include_router(kpi_routes.router)  # noqa: E702, I001
-    from smartborder.api.routes import credentials as credentials_routes; app.include_router(credentials_routes.router)  # noqa: E702, I001
-    from smartborder.api.routes import twin as twin_routes; app.include_router(twin_routes.router)  # noqa: E702, I001
+    from smartborder.api.routes import kpi as kpi_routes
+
+    app.include_router(kpi_routes.router)
+    from smartborder.api.routes import forecast as forecast_routes
+
+    app.include_router(forecast_routes.router)
+    from smartborder.api.routes import dashboard as dashboard_routes
+
+    app.include_router(dashboard_routes.router)
+    from smartborder.api.routes import credentials as credentials_routes
+
+    app.include_router(credentials_routes.router)
+    from smartborder.api.routes import twin as twin_routes
+
+    app.include_router(twin_routes.router)
     return app

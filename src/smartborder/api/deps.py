@@ -15,6 +15,7 @@ from smartborder.config import Settings
 from smartborder.errors import Unauthenticated
 from smartborder.preclearance.records import Decider
 from smartborder.store import transaction
+from smartborder.store.group_commit import GroupCommitter
 
 
 @dataclass
@@ -26,6 +27,7 @@ class AppContext:
     sessions: sessionmaker[Session]
     signer: TokenSigner
     decider: Decider
+    writer: GroupCommitter
 
 
 def get_context(request: Request) -> AppContext:

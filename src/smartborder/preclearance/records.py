@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -154,16 +155,28 @@ def _decision_row(
     )
 
 
-def submit(
-    session: Session,
+@dataclass(frozen=True, slots=True)
+class PreparedSubmission:
+    """A validated, decided declaration with the rows to store (no database touched yet)."""
+
+    org: str
+    key: str
+    digest: str
+    record: DeclarationRow
+    version: dict[str, Any]
+    decision: DecisionRow
+    states: list[dict[str, Any]]
+
+
+def prepare(
     principal: Principal,
     payload: Mapping[str, Any],
     *,
     decider: Decider,
     now: datetime,
     idempotency_key: str | None = None,
-) -> SubmissionResult:
-    """Validate, decide and store a new declaration; a retried submission returns the original."""
+) -> PreparedSubmission:
+    """Validate and decide a declaration and build its rows: the CPU part of a submission."""
     _check_submitter(principal)
     declaration = decider.parse(payload, now=now)
     raw, digest = canonical(declaration)
@@ -185,27 +198,52 @@ def submit(
         created_at=now,
         updated_at=now,
     )
+    version = {
+        "declaration_id": record_id,
+        "version": 1,
+        "content_sha256": digest,
+        "payload": raw.decode(),
+        "submitted_by": principal.client_id,
+        "created_at": now,
+    }
     row = _decision_row(record_id, 1, kind, declaration, decision)
+    states = _first_states(record_id, principal, now, decision.decided_at)
+    return PreparedSubmission(principal.org, key, digest, record, version, row, states)
+
+
+def store(session: Session, prepared: PreparedSubmission) -> SubmissionResult:
+    """Store a prepared submission in ``session``'s transaction, or replay the stored one."""
     inserted = repo.insert_new(
         session,
-        _as_dict(record),
-        {
-            "declaration_id": record_id,
-            "version": 1,
-            "content_sha256": digest,
-            "payload": raw.decode(),
-            "submitted_by": principal.client_id,
-            "created_at": now,
-        },
-        _as_dict(row),
-        _first_states(record_id, principal, now, decision.decided_at),
+        _as_dict(prepared.record),
+        prepared.version,
+        _as_dict(prepared.decision),
+        prepared.states,
     )
     if not inserted:
-        existing = repo.find_by_key(session, principal.org, key)
+        existing = repo.find_by_key(session, prepared.org, prepared.key)
         if existing is None:  # pragma: no cover - the unique index said it exists
             raise KeyReused()
-        return _replay(session, existing, digest)
-    return SubmissionResult(record=summary(record), decision=row_body(row), created=True)
+        return _replay(session, existing, prepared.digest)
+    return SubmissionResult(
+        record=summary(prepared.record), decision=row_body(prepared.decision), created=True
+    )
+
+
+def submit(
+    session: Session,
+    principal: Principal,
+    payload: Mapping[str, Any],
+    *,
+    decider: Decider,
+    now: datetime,
+    idempotency_key: str | None = None,
+) -> SubmissionResult:
+    """Validate, decide and store a new declaration; a retried submission returns the original."""
+    prepared = prepare(
+        principal, payload, decider=decider, now=now, idempotency_key=idempotency_key
+    )
+    return store(session, prepared)
 
 
 def _first_states(

@@ -61,20 +61,21 @@ def _with_kind(payload: dict[str, Any], kind: str) -> dict[str, Any]:
 
 def _submit(
     ctx: Ctx,
-    session: DbSession,
     caller: Principal,
     payload: dict[str, Any],
     kind: str,
     key: str | None,
 ) -> Response:
-    result = records.submit(
-        session,
+    # Validation and the decision run in this request's thread; the write joins the next
+    # group commit and this returns once it is committed (see store.group_commit).
+    prepared = records.prepare(
         caller,
         _with_kind(payload, kind),
         decider=ctx.decider,
         now=datetime.now(UTC),
         idempotency_key=key,
     )
+    result = ctx.writer.run(lambda session: records.store(session, prepared))
     # Serialised once here: FastAPI would validate the model again against response_model.
     return Response(
         result.model_dump_json(),
@@ -93,13 +94,12 @@ def _submit(
 )
 def submit_truck(
     ctx: Ctx,
-    session: DbSession,
     caller: Writer,
     payload: Annotated[dict[str, Any], Body()],
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
     """Submit a truck shipment's pre-arrival data (ACE e-Manifest and Mexican elements)."""
-    return _submit(ctx, session, caller, payload, "truck", idempotency_key)
+    return _submit(ctx, caller, payload, "truck", idempotency_key)
 
 
 @router.post(
@@ -111,13 +111,12 @@ def submit_truck(
 )
 def submit_traveler(
     ctx: Ctx,
-    session: DbSession,
     caller: Writer,
     payload: Annotated[dict[str, Any], Body()],
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
     """Submit a traveler's pre-arrival data."""
-    return _submit(ctx, session, caller, payload, "traveler", idempotency_key)
+    return _submit(ctx, caller, payload, "traveler", idempotency_key)
 
 
 class BatchResult(BaseModel):

@@ -1,0 +1,89 @@
+"""Group commit: every acknowledged write is committed; a failing write fails alone."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from smartborder.errors import Unavailable
+from smartborder.store import make_engine, session_factory
+from smartborder.store.group_commit import GroupCommitter
+
+meta = MetaData()
+items = Table("gc_items", meta, Column("id", Integer, primary_key=True), Column("name", String(20)))
+
+
+@pytest.fixture
+def committer(database_url: str):  # type: ignore[no-untyped-def]
+    engine = make_engine(database_url)
+    meta.create_all(engine)
+    gc = GroupCommitter(session_factory(engine), max_batch=64)
+    yield gc, engine
+    gc.close()
+    meta.drop_all(engine)
+    engine.dispose()
+
+
+def _count(engine) -> int:  # type: ignore[no-untyped-def]
+    with engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(items)).scalar_one())
+
+
+def test_concurrent_writes_are_all_committed_in_fewer_transactions(committer) -> None:  # type: ignore[no-untyped-def]
+    gc, engine = committer
+
+    def write(i: int) -> int:
+        def job(s: Session) -> int:
+            s.execute(insert(items).values(id=i, name=f"n{i}"))
+            return i
+
+        return gc.run(job)
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        results = list(pool.map(write, range(400)))
+    assert results == list(range(400))
+    assert _count(engine) == 400
+    assert gc.jobs == 400 and gc.batches < 400
+
+
+def test_a_failing_write_fails_alone(committer) -> None:  # type: ignore[no-untyped-def]
+    gc, engine = committer
+    gc.run(lambda s: s.execute(insert(items).values(id=1, name="first")))
+
+    def duplicate(s: Session) -> None:
+        s.execute(insert(items).values(id=1, name="again"))  # primary key taken
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        futures = [pool.submit(gc.run, duplicate)] + [
+            pool.submit(gc.run, lambda s, i=i: s.execute(insert(items).values(id=i, name="ok")))
+            for i in range(2, 30)
+        ]
+    errors = [f.exception() for f in futures]
+    assert errors[0] is not None
+    assert all(e is None for e in errors[1:])
+    assert _count(engine) == 29
+
+
+def test_commit_failure_fails_every_write_of_the_batch_and_stores_nothing(committer) -> None:  # type: ignore[no-untyped-def]
+    gc, engine = committer
+    real_begin = gc._sessions.begin
+
+    class Boom:
+        def __enter__(self) -> Session:
+            self.cm = real_begin()
+            return self.cm.__enter__()
+
+        def __exit__(self, *exc: object) -> None:
+            self.cm.__exit__(RuntimeError, RuntimeError("rollback"), None)
+            raise OperationalError("COMMIT", {}, Exception("disk full"))
+
+    gc._sessions.begin = lambda: Boom()  # type: ignore[method-assign]
+    with pytest.raises(Unavailable) as info:
+        gc.run(lambda s: s.execute(insert(items).values(id=7, name="lost?")))
+    assert info.value.code == "store.commit_failed"
+    gc._sessions.begin = real_begin  # type: ignore[method-assign]
+    assert _count(engine) == 0
