@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -51,13 +52,23 @@ KeyResolver = Callable[[str], PublicKey]
 """Maps a ``kid`` (a DID URL) to the public key of that verification method."""
 
 
+_B64URL = re.compile(r"[A-Za-z0-9_-]*")
+_B64_VALUE = {
+    c: i for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+}
+
+
 def _b64decode(part: str) -> bytes:
     """Strict base64url without padding (RFC 7515 §2); ``ValueError`` otherwise."""
-    if "=" in part or not part.isascii():
-        raise ValueError("padding or non-ASCII in base64url")
+    if not _B64URL.fullmatch(part):
+        raise ValueError("not base64url (padding or a character outside A-Z a-z 0-9 - _)")
     raw = base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
-    # Refuse non-canonical encodings (stray low bits), so one JWS has exactly one spelling.
-    if base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii") != part:
+    # Refuse non-canonical encodings (stray low bits in the last character), so one JWS has
+    # exactly one spelling: 2 or 3 trailing characters leave 4 or 2 unused bits that must be 0.
+    rest = len(part) % 4
+    if rest == 1:
+        raise ValueError("truncated base64url")
+    if rest and _B64_VALUE[part[-1]] & (0x0F if rest == 2 else 0x03):
         raise ValueError("non-canonical base64url")
     return raw
 
@@ -194,10 +205,10 @@ def _verify_with(token: str, header: dict[str, Any], key: PublicKey) -> dict[str
             "La firma del JWT no es válida: se modificó después de firmarse o se firmó con otra clave.",
         )
     try:
-        claims = json.loads(body)
+        claims = json.loads(body)  # size is bounded by MAX_JWT_BYTES; nesting just below
     except (ValueError, UnicodeError, RecursionError) as exc:
         raise _bad("The JWT payload is not JSON.", "La carga útil del JWT no es JSON.") from exc
-    check_limits(claims)  # nesting and size bounded before any further work
+    check_limits(claims)  # before any recursive processing (schemas, data model)
     if not isinstance(claims, dict):
         raise _bad(
             "The JWT payload must be a JSON object.",
