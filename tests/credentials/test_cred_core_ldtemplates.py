@@ -137,3 +137,37 @@ def test_templates_serve_documents_of_a_known_shape(contexts: ContextStore) -> N
         )
     assert store.templates.hits >= 5
     assert store.templates.misses == 1
+
+
+def test_values_json_ld_would_expand_never_reuse_a_template(tmp_path: Path) -> None:
+    ctx_url = "https://contexts.example/test/v1"
+    context = {
+        "@context": {
+            "@vocab": "https://ex.example/#",
+            "id": "@id",
+            "rel": {"@id": "https://ex.example/#rel", "@type": "@vocab"},
+            "link": {"@id": "https://ex.example/#link", "@type": "@id"},
+            "dc": "http://purl.org/dc/terms/",
+            "ex2": "https://ex2.example/",
+            "Thing": "https://ex.example/#Thing",
+        }
+    }
+    store = ContextStore([tmp_path], extra={ctx_url: context})
+    base = {
+        "@context": ctx_url,
+        "id": "urn:x:1",
+        "rel": "https://a.example/x",
+        "link": "https://b.example/y",
+        "name": "n",
+    }
+    to_quads(base, contexts=store)
+    for rel, link in [
+        ("dc:title", "https://b.example/z"),  # a compact IRI under @vocab
+        ("Thing", "ex2:foo"),  # a term, and a compact IRI under @id
+        ("ex2:bar", "urn:x:2"),
+        ("urn:other:1", "relative"),
+    ]:
+        doc = {**base, "rel": rel, "link": link}
+        assert sorted(set(to_quads(doc, contexts=store))) == sorted(
+            set(to_quads(doc, contexts=store, compiled=False))
+        ), (rel, link)

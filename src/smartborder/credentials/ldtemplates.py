@@ -161,7 +161,11 @@ class TemplateCache:
                         add("L")
                         add_leaf(("L", value))
                 elif (
-                    value[:colon] in terms or value[:2] == "_:" or value[:1] == "@" or unsafe(value)
+                    value[:colon] in terms
+                    or value in terms  # a term may itself contain a colon
+                    or value[:2] == "_:"
+                    or value[:1] == "@"
+                    or unsafe(value)
                 ):
                     add("E" + dumps(value).decode())
                 else:
@@ -310,6 +314,7 @@ class _Placeholders:
                 return value[:1] != "@"
             return not (
                 value[:colon] in self.vocab.terms
+                or value in self.vocab.terms
                 or value[:2] == "_:"
                 or value[:1] == "@"
                 or _IRI_UNSAFE.search(value)
