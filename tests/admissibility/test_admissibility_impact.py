@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -183,3 +183,37 @@ def test_impact_from_a_recorded_file_and_chart(tmp_path: Path) -> None:
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     html = chart(report, tmp_path / "impact.html").read_text(encoding="utf-8")
     assert "data:image/png;base64," in html and "2504" in html
+
+
+_INSTANTS = [P1, P2, P3, END, S1, S2, S3]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_random_travelers_at_random_instants_match_the_written_timeline(seed: int) -> None:
+    """Cedar's decisions equal the hand-written timelines for random travelers and instants,
+    with instants concentrated around every change (one second either side)."""
+    rng = np.random.default_rng(seed)
+    purposes = [*sorted(ESSENTIAL), "tourism", "shopping", None]
+    codes = ["2504", "2506", "2582", "2304", "2402", "2604"]
+    trips = []
+    for _ in range(400):
+        base = _INSTANTS[int(rng.integers(len(_INSTANTS)))]
+        at = base + timedelta(seconds=int(rng.choice([-86400, -1, 0, 1, 86400])))
+        maybe = [None, True, False]
+        traveler = Traveler(
+            nationality=[None, "USA", "MEX", "GTM"][int(rng.integers(4))],
+            lawful_resident_of=["USA"] if rng.random() < 0.15 else [],
+            age=None if rng.random() < 0.1 else int(rng.integers(1, 90)),
+            purpose=purposes[int(rng.integers(len(purposes)))],
+            fully_vaccinated=maybe[int(rng.integers(3))],
+            vaccination_proof=maybe[int(rng.integers(3))],
+            trusted_traveler=["SENTRI"] if rng.random() < 0.3 else [],
+        )
+        trips.append(Trip(traveler, codes[int(rng.integers(len(codes)))], at))
+    requests = [request_for(t.traveler, port=t.port, at=t.at) for t in trips]
+    covid_v = decide_batch(policies_for("covid-us-land-2020"), requests)
+    sentri_v = decide_batch(policies_for("sentri-first-sd-tj"), requests)
+    for trip, c, s in zip(trips, covid_v, sentri_v, strict=True):
+        region = ports.get_port(trip.port).region
+        assert c.decision == covid(trip.traveler, trip.at), (trip, c)
+        assert s.decision == sentri_first(trip.traveler, trip.at, region), (trip, s)

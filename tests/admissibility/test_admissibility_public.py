@@ -107,3 +107,29 @@ def test_stage_decides_a_declaration_in_the_pipeline() -> None:
     assert [r.outcome.value for r in draft.reasons] == ["deny"]
     assert draft.reasons[0].rule_id == "covid-us-land-2020/phase-3"
     assert draft.rule_versions["admissibility"] == stage.policies.version
+
+
+def test_stage_decides_a_truck_driver_as_a_lawful_trade_traveler() -> None:
+    from datetime import UTC, date, datetime
+
+    import numpy as np
+
+    from smartborder.declarations import parse_truck
+    from smartborder.declarations.synthetic import generate_trucks
+    from smartborder.preclearance.stages import DecisionDraft
+
+    stage = adm.AdmissibilityStage("covid-us-land-2020")
+    records = generate_trucks("2304", date(2022, 2, 1), 5, rng=np.random.default_rng(3))
+    now = datetime(2022, 1, 31, tzinfo=UTC)
+    assert {r["driver"]["nationality"] for r in records} == {"USA", "MEX"}
+    for record in records:
+        truck = parse_truck(record, now=now)
+        draft = DecisionDraft(now=now, agency="cbp", stage="admissibility")
+        stage.run(truck, draft)
+        (reason,) = draft.reasons
+        if truck.driver.nationality == "USA":
+            assert reason.outcome.value == "release"
+        else:
+            # 2022: drivers are no longer exempt as essential travel; no vaccination data → review
+            assert reason.outcome.value == "documentary_review", reason
+            assert reason.message_en.startswith("driver: Review: missing")
