@@ -41,6 +41,13 @@ domain at once, and from one kind of the root tree, which decides the HTTP statu
         ├── ContextTampered            credentials.context.tampered
         └── StatusListUnavailable      credentials.status.unavailable
 
+Some raises refine the class's code for a more specific case (the kind stays the same):
+``credentials.jsonld.undefined_term`` (JsonLdInvalid: a property no context defines),
+``credentials.proof.purpose_mismatch`` (ProofMalformed: not the expected proof purpose),
+``credentials.proof.challenge_mismatch`` and ``credentials.proof.domain_mismatch``
+(ProofInvalid), ``credentials.proof.previous_missing`` (ProofMalformed: a chained proof
+names a proof that is not there).
+
 Raise with a specific message built from the class's template where one helps, e.g.
 ``ContextUnknown.for_url(url)``.
 """
