@@ -28,7 +28,7 @@ DAY = date(2026, 12, 1)
 def _truck(*, fast: bool, seed: int = 3, **overrides: Any) -> dict[str, Any]:
     """A low-risk truck: produce-free, sealed, C-TPAT; FAST or not."""
     rng = np.random.default_rng(seed)
-    for record in generate_trucks("2506", DAY, 200, rng=rng, fast_share=0.5, missing_seal_share=0):
+    for record in generate_trucks("2506", DAY, 300, rng=rng, fast_share=0.3, missing_seal_share=0):
         if (record["carrier"]["ctpat"] and ("fast_card" in record["driver"]) == fast) and all(
             ln["hs_code"][:2] not in ("07", "08", "22")
             for s in record["shipments"]

@@ -279,12 +279,17 @@ def generate_trucks(
         fast = ctpat and rng.random() < fast_share / max(ctpat_share, 1e-9)
         trip = f"{scac}{day:%y%m%d}{i:06d}"
         shipments = []
-        for s in range(int(rng.choice([1, 1, 1, 2, 3]))):
+        # A trip's cargo: 2–22 t (a tractor-trailer stays under the 80,000 lb gross limit),
+        # shared out among its shipments and their lines.
+        n_shipments = int(rng.choice([1, 1, 1, 2, 3]))
+        line_counts = [int(rng.choice([1, 1, 2, 3])) for _ in range(n_shipments)]
+        shares = iter(rng.dirichlet(np.ones(sum(line_counts))) * float(rng.uniform(2000, 22000)))
+        for s in range(n_shipments):
             lines = []
-            for _ in range(int(rng.choice([1, 1, 2, 3]))):
+            for _ in range(line_counts[s]):
                 code, desc, kg_piece = _pick(rng, COMMODITIES)
-                pieces = int(rng.integers(5, 400))
-                kg = round(pieces * kg_piece * float(rng.uniform(0.9, 1.1)), 1)
+                pieces = max(1, round(float(next(shares)) / kg_piece))
+                kg = round(pieces * kg_piece * float(rng.uniform(0.95, 1.05)), 1)
                 lines.append(
                     {
                         "description": desc,
@@ -379,10 +384,10 @@ def _usmca(rng: np.random.Generator, shipment: Mapping[str, Any], day: date) -> 
     start = date(day.year, 1, 1)
     return {
         "certifier_role": "exporter",
-        "certifier": shipment["shipper"],
-        "exporter": shipment["shipper"],
+        "certifier": copy.deepcopy(shipment["shipper"]),
+        "exporter": copy.deepcopy(shipment["shipper"]),
         "producer_note": "available_upon_request",
-        "importer": shipment["consignee"],
+        "importer": copy.deepcopy(shipment["consignee"]),
         "goods": [
             {
                 "description": ln["description"],
