@@ -22,8 +22,8 @@ from smartborder.config import Settings
 from smartborder.i18n import Text
 from smartborder.kpi.engine import Filters, KpiEngine
 from smartborder.kpi.errors import QueryInvalid
-from smartborder.kpi.events import ingest_events, parse_events
 from smartborder.kpi.importers import ImportReport, import_bts, import_bwt
+from smartborder.kpi.ingest import ingest_batch
 from smartborder.store import kpi as kpi_store
 from smartborder.store import make_engine, session_factory, upgrade
 
@@ -114,9 +114,9 @@ def ingest_cmd(
 ) -> None:
     """Ingest crossing events (idempotent by event_id; the whole file in one transaction)."""
     body = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()
-    events = parse_events(body, ndjson=None if str(file) == "-" else file.suffix != ".json")
+    ndjson = None if str(file) == "-" else file.suffix != ".json"
     with store_sessions() as sessions:
-        report = ingest_events(sessions, events)
+        report = ingest_batch(sessions, body, ndjson=ndjson)
     if as_json:
         print(report.model_dump_json(indent=2))
         return

@@ -29,7 +29,6 @@ from smartborder.kpi.events import (
     EventSource,
     IngestReport,
     TravelerClass,
-    ingest_events,
     parse_events,
 )
 from smartborder.kpi.feed import bwt_json, bwt_ports, bwt_xml, format_update_time
@@ -40,6 +39,7 @@ from smartborder.kpi.importers import (
     import_bwt,
     iter_snapshot_sources,
 )
+from smartborder.kpi.ingest import ingest_batch, ingest_events
 
 __all__ = [
     "DATASETS",
@@ -60,6 +60,7 @@ __all__ = [
     "EventSource",
     "IngestReport",
     "TravelerClass",
+    "ingest_batch",
     "ingest_events",
     "parse_events",
     "BtsParse",

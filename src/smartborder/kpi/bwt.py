@@ -244,9 +244,20 @@ def _int_or_none(text: str | None) -> int | None:
 
 
 def _element_to_dict(elem: ET.Element) -> dict[str, Any]:
+    """A ``<port>`` as nested dicts (port -> lane group -> lane -> field); flat loops because
+    this runs for every port of every snapshot."""
     out: dict[str, Any] = {}
     for child in elem:
-        out[child.tag] = _element_to_dict(child) if len(child) else (child.text or "")
+        if len(child) == 0:
+            out[child.tag] = child.text or ""
+            continue
+        group: dict[str, Any] = {}
+        for sub in child:
+            if len(sub) == 0:
+                group[sub.tag] = sub.text or ""
+            else:
+                group[sub.tag] = {f.tag: f.text or "" for f in sub}
+        out[child.tag] = group
     return out
 
 
@@ -256,6 +267,8 @@ class _Builder:
     def __init__(self, snap: BwtSnapshot, zone_for: ZoneLookup) -> None:
         self.snap = snap
         self.zone_for = zone_for
+        # Most lanes of a snapshot share a handful of update times: parse each once.
+        self._times: dict[tuple[str, date, tzinfo | None, datetime | None], datetime] = {}
 
     def problem(
         self, reason: str, detail: str, *, line: int | None = None, port: str | None = None
@@ -333,7 +346,7 @@ class _Builder:
         )
         for group, mode in MODE_GROUPS.items():
             lanes = rec.get(group)
-            if not isinstance(lanes, Mapping):
+            if not isinstance(lanes, dict):
                 continue
             for key in ("cv_automation_type", "pv_automation_type", "ped_automation_type"):
                 if lanes.get(key) and not automation[mode]:
@@ -351,7 +364,7 @@ class _Builder:
             port.max_lanes[mode] = max_lanes
             for element, lane_type in LANE_ELEMENTS.items():
                 lane = lanes.get(element)
-                if not isinstance(lane, Mapping):
+                if not isinstance(lane, dict):
                     continue
                 self._add_lane(
                     port, mode, lane_type, lane, local_date, zone, anchor, max_lanes, line
@@ -378,11 +391,17 @@ class _Builder:
             self.snap.statuses[status] += 1
             return
         where = f"{mode}/{lane_type}"
-        try:
-            updated_at = parse_update_time(when, local_date=local_date, zone=zone, not_after=anchor)
-        except ValueError as exc:
-            self.problem("bad_time", f"{where}: {exc}", line=line, port=port.port_number)
-            return
+        key = (when, local_date, zone, anchor)
+        updated_at = self._times.get(key)
+        if updated_at is None:
+            try:
+                updated_at = parse_update_time(
+                    when, local_date=local_date, zone=zone, not_after=anchor
+                )
+            except ValueError as exc:
+                self.problem("bad_time", f"{where}: {exc}", line=line, port=port.port_number)
+                return
+            self._times[key] = updated_at
         try:
             delay = _int_or_none(lane.get("delay_minutes"))
             lanes_open = _int_or_none(lane.get("lanes_open"))

@@ -7,28 +7,24 @@ pre-clearance records, from the twin, or from readers at the port (RFID or Bluet
 TTI's Border Crossing Information System). Each carries its port, crossing, mode, lane type,
 traveler class and whether the traveler was pre-cleared.
 
-Ingest is idempotent by ``event_id``: an id already stored (or repeated in the batch) is
-counted as a duplicate and skipped, never overwritten. A batch is validated first and written
-in one transaction.
+Ingest (:mod:`smartborder.kpi.ingest`) is idempotent by ``event_id``: an id already stored (or
+repeated in the batch) is counted as a duplicate and skipped, never overwritten. A batch is
+validated first and written in one transaction.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
 import orjson
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
-from sqlalchemy.orm import Session, sessionmaker
 
 from smartborder import ports
 from smartborder.errors import Problem
 from smartborder.i18n import Text
 from smartborder.kpi.errors import EventsInvalid
-from smartborder.store import kpi as kpi_store
-from smartborder.store import transaction
 
 
 class EventKind(StrEnum):
@@ -152,105 +148,6 @@ def parse_events(body: bytes, *, ndjson: bool | None = None) -> list[CrossingEve
     return events
 
 
-def check_references(events: Sequence[CrossingEvent]) -> list[Problem]:
-    """Problems with ports and crossings the registry does not know, or that do not match."""
-    problems: list[Problem] = []
-    known_ports: dict[str, bool] = {}
-    known_crossings: dict[str, str | None] = {}
-    for i, ev in enumerate(events):
-        if ev.port_code not in known_ports:
-            try:
-                ports.get_port(ev.port_code)
-                known_ports[ev.port_code] = True
-            except ports.UnknownPort:
-                known_ports[ev.port_code] = False
-        if not known_ports[ev.port_code]:
-            problems.append(
-                Problem(
-                    f"/{i}/port_code",
-                    "kpi.event.unknown_port",
-                    Text(
-                        f"Port {ev.port_code} is not a U.S.-Mexico port of entry; see GET /ports.",
-                        f"El puerto {ev.port_code} no es un puerto de entrada México-EE. UU.; consulte GET /ports.",
-                    ),
-                )
-            )
-            continue
-        if ev.crossing is None:
-            continue
-        if ev.crossing not in known_crossings:
-            try:
-                known_crossings[ev.crossing] = ports.get_crossing(ev.crossing).port_code
-            except ports.UnknownCrossing:
-                known_crossings[ev.crossing] = None
-        owner = known_crossings[ev.crossing]
-        if owner != ev.port_code:
-            problems.append(
-                Problem(
-                    f"/{i}/crossing",
-                    "kpi.event.unknown_crossing",
-                    Text(
-                        f"Crossing {ev.crossing} is not a crossing of port {ev.port_code}.",
-                        f"El cruce {ev.crossing} no pertenece al puerto {ev.port_code}.",
-                    ),
-                )
-            )
-    return problems
-
-
-def ingest_events(
-    sessions: sessionmaker[Session],
-    events: Sequence[CrossingEvent],
-    *,
-    now: datetime | None = None,
-) -> IngestReport:
-    """Store ``events`` in one transaction, skipping ids already stored or repeated.
-
-    Raises :class:`EventsInvalid` (nothing stored) if any event names an unknown port or a
-    crossing of another port.
-    """
-    problems = check_references(events)
-    if problems:
-        raise EventsInvalid(problems=problems)
-    received_at = now or datetime.now(UTC)
-    unique: dict[str, CrossingEvent] = {}
-    dup_ids: list[str] = []
-    for ev in events:
-        if ev.event_id in unique:
-            dup_ids.append(ev.event_id)
-        else:
-            unique[ev.event_id] = ev
-    with transaction(sessions) as session:
-        existing = kpi_store.existing_event_ids(session, list(unique))
-        rows = [
-            {
-                "event_id": ev.event_id,
-                "kind": ev.kind.value,
-                "occurred_at": ev.occurred_at.astimezone(UTC),
-                "port_code": ev.port_code,
-                "crossing": ev.crossing,
-                "mode": ev.mode.value,
-                "lane_type": ev.lane_type.value,
-                "direction": ev.direction.value,
-                "traveler_class": ev.traveler_class.value,
-                "precleared": ev.precleared,
-                "subject_ref": ev.subject_ref,
-                "source": ev.source.value,
-                "received_at": received_at,
-            }
-            for eid, ev in unique.items()
-            if eid not in existing
-        ]
-        kpi_store.insert_events(session, rows)
-    dup_ids.extend(eid for eid in unique if eid in existing)
-    return IngestReport(
-        received=len(events),
-        stored=len(rows),
-        duplicates=len(dup_ids),
-        duplicate_ids=dup_ids[:100],
-    )
-
-
 def events_to_ndjson(events: Sequence[CrossingEvent]) -> bytes:
     """NDJSON of ``events`` (the form ``POST /events`` and ``kpi ingest`` accept)."""
     return b"\n".join(orjson.dumps(ev.model_dump(mode="json")) for ev in events) + b"\n"
@@ -263,8 +160,6 @@ __all__ = [
     "EventSource",
     "IngestReport",
     "TravelerClass",
-    "check_references",
     "events_to_ndjson",
-    "ingest_events",
     "parse_events",
 ]

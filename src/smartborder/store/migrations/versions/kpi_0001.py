@@ -35,7 +35,6 @@ def upgrade() -> None:
         sa.Column("received_at", TS, nullable=False),
         sa.PrimaryKeyConstraint("event_id", name=op.f("pk_kpi_events")),
     )
-    op.create_index("ix_kpi_events_port_time", "kpi_events", ["port_code", "occurred_at"])
     op.create_table(
         "kpi_bwt_readings",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -96,5 +95,4 @@ def downgrade() -> None:
     op.drop_table("kpi_bwt_snapshots")
     op.drop_table("kpi_bwt_crossings")
     op.drop_table("kpi_bwt_readings")
-    op.drop_index("ix_kpi_events_port_time", table_name="kpi_events")
     op.drop_table("kpi_events")
