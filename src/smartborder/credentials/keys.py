@@ -7,6 +7,7 @@ hashed with SHA-256 on P-256 and SHA-384 on P-384.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -286,8 +287,6 @@ class PrivateKey:
 
     def save(self, path: Path) -> None:
         """Write the key as PKCS#8 PEM, readable only by its owner (mode 0600 from creation)."""
-        import os
-
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         # Create with 0600 so there is no moment when the secret is readable by others.

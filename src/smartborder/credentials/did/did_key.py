@@ -11,6 +11,8 @@ from __future__ import annotations
 import base64
 from typing import Any
 
+import base58
+
 from smartborder.credentials.did.documents import DID_V1, JWS_2020_V1, MULTIKEY_V1
 from smartborder.credentials.errors import DidInvalid
 from smartborder.credentials.keys import KeyType, PublicKey
@@ -87,8 +89,6 @@ def did_key_document(did: str, *, form: str = "Multikey") -> dict[str, Any]:
             {"id": vm_id, "type": "JsonWebKey2020", "controller": did, "publicKeyJwk": _jwk(key)}
         ]
     elif form == "Ed25519VerificationKey2018" and key.type is KeyType.ED25519:
-        import base58
-
         context = [DID_V1, ED25519_2018_V1, X25519_2019_V1]
         methods = [
             {
@@ -120,8 +120,6 @@ def did_key_document(did: str, *, form: str = "Multikey") -> dict[str, Any]:
                 }
             )
         else:
-            import base58
-
             methods.append(
                 {
                     "id": agreement_id,
