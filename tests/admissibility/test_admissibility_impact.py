@@ -217,3 +217,19 @@ def test_random_travelers_at_random_instants_match_the_written_timeline(seed: in
         region = ports.get_port(trip.port).region
         assert c.decision == covid(trip.traveler, trip.at), (trip, c)
         assert s.decision == sentri_first(trip.traveler, trip.at, region), (trip, s)
+
+
+def test_concurrent_decisions_survive_memo_clearing(
+    trips: list[Trip], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from smartborder.admissibility import engine
+
+    policies = policies_for("covid-us-land-2020")
+    requests = [request_for(t.traveler, port=t.port, at=t.at) for t in trips[:400]]
+    expected = decide_batch(policies, requests, memo=False)
+    monkeypatch.setattr(engine, "MEMO_MAX", 3)  # force the shared memo to be cleared constantly
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        got = list(pool.map(lambda r: decide_batch(policies, [r])[0], requests))
+    assert got == expected

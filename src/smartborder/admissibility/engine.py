@@ -558,12 +558,19 @@ def decide_batch(
     if len(cache) > MEMO_MAX:
         cache.clear()
     keys: list[tuple[Any, ...]] = []
+    # Verdicts of this call, kept apart from the shared memo (another thread may clear it).
+    known: dict[tuple[Any, ...], Verdict] = {}
     todo: dict[tuple[Any, ...], tuple[int, Request, str]] = {}
     for i, req in enumerate(requests):
         region = region_of_port(req.port)
         key = policies.classes.key(req, region) if memo else (i,)
         keys.append(key)
-        if key not in cache and key not in todo:
+        if key in known or key in todo:
+            continue
+        hit = cache.get(key)
+        if hit is not None:
+            known[key] = hit
+        else:
             todo[key] = (len(todo), req, region)
     if todo:
         travelers = []
@@ -597,8 +604,8 @@ def decide_batch(
                 members, cedarpy.is_authorized_batch(batch, handle, entities), strict=True
             ):
                 key, (_, req, region) = items[j]
-                cache[key] = _verdict(policies, req, region, res)
-    return [cache[k] for k in keys]
+                known[key] = cache[key] = _verdict(policies, req, region, res)
+    return [known[k] for k in keys]
 
 
 def decide(policies: Policies, request: Request) -> Verdict:
