@@ -94,6 +94,12 @@ def test_every_problem_of_a_rules_file_at_once() -> None:
         ({"fact": "ctpat", "op": "is_true", "value": True}, "/rules/0/when/value"),
         ({"fact": "port_code", "op": "intersects", "value": ["2304"]}, "/rules/0/when/value"),
         ({"fact": "port_code", "op": "in", "value": []}, "/rules/0/when/value"),
+        ({"fact": "port_code", "op": "in", "value": [2304]}, "/rules/0/when/value"),
+        ({"fact": "total_weight_kg", "op": "eq", "value": "heavy"}, "/rules/0/when/value"),
+        ({"fact": "direction", "op": "ne", "value": True}, "/rules/0/when/value"),
+        ({"fact": "ctpat", "op": "eq", "value": 1}, "/rules/0/when/value"),
+        ({"fact": "hs_chapters", "op": "intersects", "value": [93]}, "/rules/0/when/value"),
+        ({"fact": "hs_codes", "op": "contains", "value": 930200}, "/rules/0/when/value"),
         ({"not": {"fact": "ctpat", "op": "is_true"}, "x": 1}, "/rules/0/when"),
         (
             {"any": [{"fact": "ctpat", "op": "is_true"}, {"fact": "nope", "op": "is_true"}]},

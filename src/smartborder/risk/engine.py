@@ -266,20 +266,45 @@ class _Compiler:
                     "needs a non-empty list and a string or number fact",
                     "requiere una lista no vacía y un hecho de texto o número",
                 )
+            if not all(_scalar_of(ftype, v) for v in value):
+                return (
+                    f"every listed value must be a {ftype}",
+                    f"cada valor de la lista debe ser {_ES[ftype]}",
+                )
             return None
         if op in ("intersects", "subset_of", "contains"):
             if ftype != "set":
                 return ("only set facts take it", "solo lo aceptan hechos de conjunto")
             if op != "contains" and (not isinstance(value, list) or not value):
                 return ("needs a non-empty list", "requiere una lista no vacía")
+            items = [value] if op == "contains" else value
+            if not all(isinstance(v, str) for v in items):
+                return (
+                    "set facts hold text: give text values",
+                    "los hechos de conjunto contienen texto: use valores de texto",
+                )
             return None
         # eq / ne
-        if ftype == "set" or isinstance(value, list | dict):
+        if ftype == "set" or not _scalar_of(ftype, value):
             return (
-                "eq/ne compare one string, number or bool",
-                "eq/ne comparan un texto, número o bool",
+                f"eq/ne compare a {ftype} fact with one {ftype} value",
+                f"eq/ne comparan un hecho {_ES[ftype]} con un valor {_ES[ftype]}",
             )
         return None
+
+
+_ES = {"bool": "bool", "number": "numérico", "string": "de texto", "set": "de conjunto"}
+
+
+def _scalar_of(ftype: FactType, value: Any) -> bool:
+    """Whether ``value`` is a single value of the fact's type (for eq, ne, in, not_in)."""
+    if ftype == "bool":
+        return isinstance(value, bool)
+    if ftype == "number":
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if ftype == "string":
+        return isinstance(value, str)
+    return isinstance(value, str)  # a set fact's elements are strings (for contains)
 
 
 def parse_rules(document: Any, *, source: str) -> RuleSet:
