@@ -251,3 +251,13 @@ def test_packaged_rules_use_only_known_facts_and_operators() -> None:
     for rule in raw["rules"]:
         for leaf in leaves(rule["when"]):
             assert leaf["fact"] in FACTS[rule["kind"]] and leaf["op"] in OPERATORS
+
+
+def test_docs_list_every_rule_and_fact() -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "preclearance.md").read_text()
+    for kind in load_rules().rules.values():
+        for rule in kind:
+            assert f"`{rule.id}`" in doc, rule.id
+    for catalog in FACTS.values():
+        for fact in catalog:
+            assert f"`{fact}`" in doc, fact
