@@ -133,6 +133,26 @@ class RuleSet:
         return RiskResult(total, lane, tuple(hits), crossed)
 
 
+def _all_of(parts: tuple[Predicate, ...]) -> Predicate:
+    def check(f: Mapping[str, Any]) -> bool:
+        for p in parts:  # a plain loop: no generator per evaluation
+            if not p(f):
+                return False
+        return True
+
+    return check
+
+
+def _any_of(parts: tuple[Predicate, ...]) -> Predicate:
+    def check(f: Mapping[str, Any]) -> bool:
+        for p in parts:
+            if p(f):
+                return True
+        return False
+
+    return check
+
+
 class _Compiler:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
@@ -164,9 +184,7 @@ class _Compiler:
                 )
                 return never
             parts = tuple(self.condition(c, f"{ptr}/{key}/{i}", facts) for i, c in enumerate(items))
-            if key == "all":
-                return lambda f: all(p(f) for p in parts)
-            return lambda f: any(p(f) for p in parts)
+            return _all_of(parts) if key == "all" else _any_of(parts)
         if "not" in node:
             if len(node) != 1:
                 self.problem(
