@@ -1,0 +1,50 @@
+"""Organizations' did:web identities: key rotation keeps old credentials verifiable."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cred_fixtures import carta_porte
+
+from smartborder.credentials.keys import KeyType
+
+
+def test_old_credentials_verify_after_key_rotation(app: Any, client_for: Any) -> None:
+    carrier = client_for("carrier", org="acme")
+    old = carrier.post("/credentials/issue", json={"credential": carta_porte()}).json()[
+        "verifiableCredential"
+    ]
+    svc = app.state.credential_service
+    new_vm = svc.identities.rotate("acme", KeyType.P384)
+    new = carrier.post("/credentials/issue", json={"credential": carta_porte()}).json()[
+        "verifiableCredential"
+    ]
+    for vc in (old, new):
+        result = carrier.post("/credentials/verify", json={"verifiableCredential": vc}).json()
+        assert result["verified"], result["errors"]
+    doc = carrier.get("/orgs/acme/did.json").json()
+    assert new_vm in doc["assertionMethod"] and len(doc["assertionMethod"]) == 2
+
+
+def test_types_are_public_and_unknown_orgs_are_404(api: Any) -> None:
+    types = api.get("/credentials/types").json()["types"]
+    assert {"CartaPorteCredential", "TrustedTravelerCredential"} <= set(types)
+    assert api.get("/orgs/nobody/did.json").status_code == 404
+
+
+def test_issue_without_status_entry(client_for: Any) -> None:
+    carrier = client_for("carrier", org="acme")
+    vc = carrier.post(
+        "/credentials/issue",
+        json={
+            "credential": carta_porte(),
+            "options": {"cryptosuite": "eddsa-jcs-2022", "credentialStatus": False},
+        },
+    ).json()["verifiableCredential"]
+    assert "credentialStatus" not in vc
+    body = {
+        "credentialId": vc["id"],
+        "credentialStatus": [{"statusPurpose": "revocation", "status": "1"}],
+    }
+    resp = carrier.post("/credentials/status", json=body)
+    assert resp.status_code == 400 and resp.json()["code"] == "credentials.status.invalid"
