@@ -135,7 +135,7 @@ class RuleSet:
 
 def _all_of(parts: tuple[Predicate, ...]) -> Predicate:
     def check(f: Mapping[str, Any]) -> bool:
-        for p in parts:  # a plain loop: no generator per evaluation
+        for p in parts:  # noqa: SIM110 - a plain loop: no generator object per evaluation
             if not p(f):
                 return False
         return True
@@ -145,7 +145,7 @@ def _all_of(parts: tuple[Predicate, ...]) -> Predicate:
 
 def _any_of(parts: tuple[Predicate, ...]) -> Predicate:
     def check(f: Mapping[str, Any]) -> bool:
-        for p in parts:
+        for p in parts:  # noqa: SIM110 - as above
             if p(f):
                 return True
         return False
