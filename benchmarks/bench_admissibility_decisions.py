@@ -31,7 +31,8 @@ import numpy as np
 
 from smartborder import ports
 from smartborder.admissibility import impact, policies_for, request_for
-from smartborder.admissibility.engine import _cedar_request, _graph, _traveler_entity, decide_batch
+from smartborder.admissibility.engine import _cedar_request, _traveler_entity, decide_batch
+from smartborder.admissibility.graph import port_graph
 from smartborder.admissibility.impact import generate_trips
 from smartborder.admissibility.plan import parse_plan
 from smartborder.admissibility.service import evaluate
@@ -132,7 +133,7 @@ def main() -> None:
         t0 = time.process_time()
         evaluate(trip.traveler, port=trip.port, at=trip.at, plan=policies)
         single.append((time.process_time() - t0) * 1000)
-    base, _, crossing_port = _graph()
+    base, _, crossing_port = port_graph()
     base_json = str(base)
     for req in requests[:300]:
         t0 = time.process_time()

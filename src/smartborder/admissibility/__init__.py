@@ -14,7 +14,7 @@ review with the deciding policy ids and an explanation in English and Spanish::
 from smartborder.admissibility.categories import ESSENTIAL_PURPOSES, PURPOSES
 from smartborder.admissibility.check import CheckReport, Finding, check_plan
 from smartborder.admissibility.compile import compile_plan
-from smartborder.admissibility.engine import Policies, load_policies, schema_text
+from smartborder.admissibility.engine import Policies, load_policies
 from smartborder.admissibility.errors import (
     PlanInvalid,
     PlanNotFound,
@@ -23,6 +23,7 @@ from smartborder.admissibility.errors import (
     VersionImmutable,
     VersionNotFound,
 )
+from smartborder.admissibility.graph import schema_text
 from smartborder.admissibility.impact import ImpactReport, impact
 from smartborder.admissibility.model import (
     AdmissibilityResult,

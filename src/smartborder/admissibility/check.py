@@ -29,8 +29,10 @@ from pydantic import BaseModel
 from smartborder import ports
 from smartborder.admissibility.categories import PURPOSES
 from smartborder.admissibility.compile import compile_plan
-from smartborder.admissibility.engine import COUNTRIES, DESTINATION, Policies, _graph, load_policies
+from smartborder.admissibility.engine import Policies, load_policies
 from smartborder.admissibility.errors import PlanInvalid, PlanNotFound, PolicyInvalid
+from smartborder.admissibility.graph import COUNTRIES, DESTINATION
+from smartborder.admissibility.graph import port_graph as _graph
 from smartborder.admissibility.plan import Plan, cedar_instant, instants_in, parse_plan, plan_text
 from smartborder.errors import Problem
 from smartborder.i18n import Text

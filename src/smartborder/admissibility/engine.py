@@ -13,8 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import cache, lru_cache
-from importlib import resources
+from functools import lru_cache
 from typing import Any
 
 import cedarpy
@@ -22,31 +21,14 @@ import cedarpy
 from smartborder import ports
 from smartborder.admissibility.categories import ATTRIBUTE_LABELS, category
 from smartborder.admissibility.errors import PolicyInvalid
+from smartborder.admissibility.graph import DESTINATION, region_of_port, schema
+from smartborder.admissibility.graph import lineage as _lineage
+from smartborder.admissibility.graph import port_graph as _graph
+from smartborder.admissibility.graph import uid as _uid
 from smartborder.admissibility.model import OPTIONAL_ATTRIBUTES
 from smartborder.admissibility.plan import cedar_instant, digest
 from smartborder.errors import Problem
 from smartborder.i18n import Text
-
-COUNTRIES: dict[str, tuple[str, str]] = {
-    "USA": ("United States", "Estados Unidos"),
-    "MEX": ("Mexico", "México"),
-}
-# Northbound traffic enters the United States; southbound enters Mexico.
-DESTINATION: dict[str, str] = {"northbound": "USA", "southbound": "MEX"}
-
-
-@cache
-def schema_text() -> str:
-    return (
-        resources.files("smartborder.admissibility")
-        .joinpath("schema.cedarschema")
-        .read_text(encoding="utf-8")
-    )
-
-
-@cache
-def schema() -> Any:
-    return cedarpy.Schema.from_str(schema_text())
 
 
 @dataclass(frozen=True, slots=True)
@@ -322,98 +304,7 @@ class _Classes:
         return (tuple(items), where, when, req.direction, req.lane)
 
 
-# --- entities: the port graph is parsed once; travelers are added per call --------------------
-
-
-def _uid(kind: str, ident: str) -> dict[str, str]:
-    return {"type": kind, "id": ident}
-
-
-@cache
-def _graph() -> tuple[Any, dict[str, str], dict[str, str]]:
-    """(parsed base entities, port code → region id, crossing number → port code)."""
-    entities: list[dict[str, Any]] = [
-        {"uid": _uid("Country", code), "attrs": {"name_en": en, "name_es": es}, "parents": []}
-        for code, (en, es) in COUNTRIES.items()
-    ]
-    region_of: dict[str, str] = {}
-    crossing_port: dict[str, str] = {}
-    for region in ports.regions():
-        entities.append(
-            {
-                "uid": _uid("Region", region.id),
-                "attrs": {"name_en": region.name_en, "name_es": region.name_es},
-                "parents": [],
-            }
-        )
-    for port in ports.all_ports():
-        region_of[port.code] = port.region
-        entities.append(
-            {
-                "uid": _uid("Port", port.code),
-                "attrs": {"code": port.code, "name": port.name},
-                "parents": [_uid("Region", port.region)],
-            }
-        )
-        for crossing in port.crossings:
-            crossing_port[crossing.bwt_number] = port.code
-            entities.append(
-                {
-                    "uid": _uid("Crossing", crossing.bwt_number),
-                    "attrs": {"name": crossing.name},
-                    "parents": [_uid("Port", port.code), _uid("Region", port.region)],
-                }
-            )
-    handle = cedarpy.Entities.from_json_str(json.dumps(entities), schema())
-    return handle, region_of, crossing_port
-
-
-@cache
-def _lineage() -> dict[str, list[dict[str, Any]]]:
-    """Port code or crossing number → its entity and its ancestors (a request's whole graph),
-    so a small batch sends Cedar a few entities instead of cloning the port graph."""
-    countries = [
-        {"uid": _uid("Country", code), "attrs": {"name_en": en, "name_es": es}, "parents": []}
-        for code, (en, es) in COUNTRIES.items()
-    ]
-    regions = {
-        r.id: {
-            "uid": _uid("Region", r.id),
-            "attrs": {"name_en": r.name_en, "name_es": r.name_es},
-            "parents": [],
-        }
-        for r in ports.regions()
-    }
-    out: dict[str, list[dict[str, Any]]] = {}
-    for port in ports.all_ports():
-        port_entity = {
-            "uid": _uid("Port", port.code),
-            "attrs": {"code": port.code, "name": port.name},
-            "parents": [_uid("Region", port.region)],
-        }
-        out[port.code] = [port_entity, regions[port.region], *countries]
-        for crossing in port.crossings:
-            out[crossing.bwt_number] = [
-                {
-                    "uid": _uid("Crossing", crossing.bwt_number),
-                    "attrs": {"name": crossing.name},
-                    "parents": [_uid("Port", port.code), _uid("Region", port.region)],
-                },
-                *out[port.code],
-            ]
-    return out
-
-
 SMALL_BATCH = 4  # up to this many distinct requests, send only their own entities
-
-
-def region_of_port(port_code: str) -> str:
-    """The region id of a port code (or of a crossing's BWT number); raises ``UnknownPort``."""
-    _, region_of, crossing_port = _graph()
-    code = crossing_port.get(port_code, port_code)
-    if code not in region_of:
-        ports.get_port(code)  # raises the ports domain's UnknownPort with its bilingual message
-    return region_of[code]
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,8 +19,9 @@ import numpy as np
 from pydantic import BaseModel
 
 from smartborder import ports
-from smartborder.admissibility.engine import DESTINATION, Request, decide_batch, region_of_port
+from smartborder.admissibility.engine import Request, decide_batch
 from smartborder.admissibility.errors import TravelerInvalid
+from smartborder.admissibility.graph import DESTINATION, region_of_port
 from smartborder.admissibility.model import Traveler
 from smartborder.admissibility.service import PlanRef, as_traveler, policies_for, request_for
 from smartborder.errors import Problem

@@ -7,9 +7,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from smartborder.admissibility.compile import compile_plan
 from smartborder.admissibility.engine import (
-    DESTINATION,
     Policies,
     Request,
     Verdict,
@@ -17,6 +18,7 @@ from smartborder.admissibility.engine import (
     load_policies,
 )
 from smartborder.admissibility.errors import TravelerInvalid
+from smartborder.admissibility.graph import DESTINATION, region_of_port
 from smartborder.admissibility.model import (
     AdmissibilityResult,
     Outcome,
@@ -24,7 +26,7 @@ from smartborder.admissibility.model import (
     Traveler,
     traveler_from_declaration,
 )
-from smartborder.admissibility.plan import DEFAULT_PLAN, Plan, load_plan
+from smartborder.admissibility.plan import DEFAULT_PLAN, Plan, digest, load_plan
 from smartborder.errors import Problem
 from smartborder.i18n import Text
 
@@ -43,8 +45,6 @@ def policies_for(plan: PlanRef = DEFAULT_PLAN) -> Policies:
         return plan
     parsed = plan if isinstance(plan, Plan) else load_plan(plan)
     cedar = compile_plan(parsed)
-    from smartborder.admissibility.plan import digest
-
     return load_policies(cedar, plan_id=parsed.id, version=draft_version(parsed.id, digest(cedar)))
 
 
@@ -53,8 +53,6 @@ def as_traveler(traveler: Any, claims: Mapping[str, Any] | None = None) -> Trave
     if isinstance(traveler, Traveler):
         return traveler.with_claims(claims) if claims else traveler
     if isinstance(traveler, Mapping):
-        from pydantic import ValidationError
-
         try:
             t = Traveler.model_validate(dict(traveler))
         except ValidationError as exc:
@@ -113,8 +111,6 @@ def request_for(
             ]
         )
     traveler.check_at(at)
-    from smartborder.admissibility.engine import region_of_port
-
     region_of_port(port)  # unknown port → the ports domain's error, before Cedar sees it
     return Request(traveler.id, traveler.facts(at), port, at, _direction(direction), lane)
 
