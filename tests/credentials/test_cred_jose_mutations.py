@@ -121,3 +121,18 @@ def test_deep_request_body_is_a_client_error(client_for: Any) -> None:
         "/credentials/verify", content=body, headers={"content-type": "application/json"}
     )
     assert 400 <= resp.status_code < 500
+
+
+def test_deep_data_integrity_documents_are_refused_before_any_work() -> None:
+    from smartborder.credentials import holder
+
+    deep: dict[str, Any] = {"a": 1}
+    for _ in range(2000):
+        deep = {"x": deep}
+    deep["proof"] = {"type": "DataIntegrityProof"}
+    for result in (
+        recipes.verify(deep, now=NOW, resolver=resolver(), types=own_types()),
+        holder.verify_presentation(deep, now=NOW, resolver=resolver(), types=own_types()),
+    ):
+        assert not result.verified and result.failed_checks == ["proof"]
+        assert "nested deeper" in result.errors[0]

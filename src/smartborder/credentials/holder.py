@@ -25,6 +25,7 @@ from smartborder.credentials.datamodel import (
     require_presentation,
 )
 from smartborder.credentials.errors import CredentialNonConforming
+from smartborder.credentials.jsonld import check_limits
 from smartborder.credentials.keys import PrivateKey
 from smartborder.credentials.recipes import (
     Resolver,
@@ -161,6 +162,7 @@ def verify_presentation(
                 result.fail("domain", f"the presentation is for {doc.get('aud')!r}, not {domain!r}")
             doc = {k: v for k, v in doc.items() if k not in ("nonce", "aud", "iat")}
         elif isinstance(presentation, dict):
+            check_limits(presentation)  # bounded before any proof or credential work
             doc = presentation
             if "proof" in doc:
                 store = ensure_own_context(contexts or default_store())

@@ -37,6 +37,7 @@ from smartborder.credentials.datamodel import (
 )
 from smartborder.credentials.did import DidResolver
 from smartborder.credentials.errors import CredentialNonConforming
+from smartborder.credentials.jsonld import check_limits
 from smartborder.credentials.keys import PrivateKey, PublicKey
 from smartborder.credentials.status import StatusChecker
 from smartborder.credentials.types import CredentialTypes, ensure_own_context
@@ -341,6 +342,7 @@ def verify(
         else:
             if not isinstance(value, dict):
                 raise CredentialNonConforming()
+            check_limits(value)  # bounded before any proof or schema work
             doc = value
             store = ensure_own_context(contexts or default_store())
             proof = integrity.verify_proof(doc, resolver=resolver, now=now, contexts=store)

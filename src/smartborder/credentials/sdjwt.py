@@ -362,7 +362,14 @@ def present(
     """Keep only the disclosures for the dotted paths in ``disclose`` (with their parents) and,
     when ``holder_key`` is given, append a key-binding JWT for ``audience`` and ``nonce``."""
     parts = parse(sd_jwt)
-    payload = json.loads(_unb64(parts.issuer_jwt.split(".")[1]))
+    try:
+        payload = json.loads(_unb64(parts.issuer_jwt.split(".")[1]))
+        check_limits(payload)
+    except (ValueError, UnicodeError, IndexError, RecursionError) as exc:
+        raise _bad(
+            "The SD-JWT's issuer-signed part is not a JWT.",
+            "La parte firmada por el emisor del SD-JWT no es un JWT.",
+        ) from exc
     table = {_digest(e): (e, *_decode_disclosure(e)) for e in parts.disclosures}
     wanted = set(disclose)
     chosen: list[str] = []
