@@ -370,10 +370,11 @@ def generate_trucks(
             "equipment": [equipment],
             "driver": driver,
             "shipments": shipments,
+            # Carta Porte: the Mexican party's RFC; SAT's generic RFC for the foreign one.
             "mexico": {
                 "id_ccp": make_id_ccp(rng),
-                "rfc_sender": make_rfc(rng),
-                "rfc_recipient": make_rfc(rng),
+                "rfc_sender": shipments[0]["shipper"]["rfc"] if north else "XEXX010101000",
+                "rfc_recipient": "XEXX010101000" if north else shipments[0]["consignee"]["rfc"],
             },
         }
         out.append(record)
