@@ -270,3 +270,16 @@ def test_decided_at_is_now_in_utc() -> None:
     now = (_arrival(record) - timedelta(hours=2)).astimezone()
     decision = Pipeline.default().decide(record, now=now)
     assert decision.decided_at == now and decision.decided_at.tzinfo is UTC
+
+
+def test_carta_porte_rfc_of_another_party_is_a_risk_reason() -> None:
+    from smartborder.declarations.synthetic import make_rfc
+
+    record = _truck(fast=True)
+    now = _arrival(record) - timedelta(hours=3)
+    assert "risk.truck.carta_porte_party_mismatch" not in _codes(
+        Pipeline.default().decide(record, now=now)
+    )
+    record["mexico"]["rfc_sender"] = make_rfc(np.random.default_rng(99))
+    decision = Pipeline.default().decide(record, now=now)
+    assert "risk.truck.carta_porte_party_mismatch" in _codes(decision)

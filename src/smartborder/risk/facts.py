@@ -13,6 +13,8 @@ from datetime import datetime
 from typing import Any, Literal, Protocol
 
 from smartborder.declarations import TravelerDeclaration, TruckShipment
+from smartborder.declarations.checks import GENERIC_RFCS
+from smartborder.ports import Direction
 
 FactType = Literal["bool", "number", "string", "set"]
 
@@ -45,6 +47,10 @@ TRUCK_FACTS: dict[str, tuple[FactType, str]] = {
     "lading_countries": ("set", "countries of the foreign places of lading"),
     "first_time_shipper": ("bool", "a shipper not seen before (needs a party history)"),
     "first_time_consignee": ("bool", "a consignee not seen before (needs a party history)"),
+    "carta_porte_party_mismatch": (
+        "bool",
+        "the Carta Porte's Mexican RFC (sender northbound, recipient southbound) is none of the shipments' parties",
+    ),
 }
 
 TRAVELER_FACTS: dict[str, tuple[FactType, str]] = {
@@ -114,7 +120,7 @@ def truck_facts(
     min_ratio = 1.0
     usmca = mismatch = pedimento_missing = in_bond = False
     first_shipper = first_consignee = False
-    parties: list[str] = []
+    party_keys: list[str] = []
     for s in t.shipments:
         lines_kg = 0.0
         line_codes: set[str] = set()
@@ -145,13 +151,20 @@ def truck_facts(
                 mismatch = True
         if history is not None:
             shipper, consignee = party_key(s.shipper), party_key(s.consignee)
-            parties.append(shipper)
-            parties.append(consignee)
+            party_keys.append(shipper)
+            party_keys.append(consignee)
             if not history.seen(shipper):
                 first_shipper = True
             if not history.seen(consignee):
                 first_consignee = True
     seal_missing = any(not e.empty and not e.seals for e in t.equipment)
+    cp_mismatch = False
+    if t.mexico is not None:
+        north = t.direction is Direction.NORTHBOUND
+        rfc = t.mexico.rfc_sender if north else t.mexico.rfc_recipient
+        if rfc not in GENERIC_RFCS:
+            parties = [s.shipper if north else s.consignee for s in t.shipments]
+            cp_mismatch = all(p.rfc != rfc for p in parties)
     return {
         "direction": t.direction,  # a StrEnum: equal to and hashed as its value
         "port_code": t.port_code,
@@ -177,7 +190,8 @@ def truck_facts(
         "lading_countries": lading,
         "first_time_shipper": first_shipper,
         "first_time_consignee": first_consignee,
-        PARTY_KEYS: parties,
+        "carta_porte_party_mismatch": cp_mismatch,
+        PARTY_KEYS: party_keys,
     }
 
 
