@@ -40,7 +40,7 @@ def ci_text(values: list[float]) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--simpy-reps", type=int, default=4)
+    ap.add_argument("--simpy-reps", type=int, default=3)
     ap.add_argument("--engine-reps", type=int, default=20)
     ap.add_argument("--days", type=int, default=28, help="days per replication in the speed run")
     args = ap.parse_args()

@@ -126,6 +126,13 @@ def _summary_table(res: RunResult) -> Table:
     return t
 
 
+def _scheduler(given: str | None) -> str | None:
+    """The scheduler to use: the option, else SMARTBORDER_DASK_SCHEDULER, else a local cluster."""
+    from smartborder.config import Settings
+
+    return given or Settings().dask_scheduler
+
+
 def _run(
     scenario: Scenario,
     replications: int,
@@ -134,6 +141,7 @@ def _run(
     dask: bool,
     show: bool,
 ) -> RunResult:
+    scheduler = _scheduler(scheduler)
     with progress_bar(f"simulating {scenario.name}", enabled=show) as update:
         if scheduler or dask:
             from smartborder.twin.sweep import simulate_on_dask
@@ -336,7 +344,12 @@ def sweep(
         ]
     with progress_bar("sweeping", enabled=not as_json) as update:
         results = run_sweep(
-            s, parsed, replications=replications, seed=seed, scheduler=scheduler, progress=update
+            s,
+            parsed,
+            replications=replications,
+            seed=seed,
+            scheduler=_scheduler(scheduler),
+            progress=update,
         )
     if as_json:
         typer.echo(json.dumps([{"point": p, **_compare_row(r)} for p, r in results], indent=1))
