@@ -42,7 +42,7 @@ def test_publish_list_show_and_eval(runner: CliRunner, tmp_path: Path) -> None:
             "--port",
             "2504",
             "--at",
-            "2021-04-01T09:00:00-0700",
+            "2021-04-01T09:00:00-07:00",
             "--traveler",
             str(traveler),
         ],

@@ -180,11 +180,8 @@ def eval_cmd(
         "covid-us-land-2020", "--plan", help="Plan id, YAML path, or version plan@n."
     ),
     port: str = typer.Option(..., "--port", help="Port code (e.g. 2504) or crossing number."),
-    at: datetime = typer.Option(
-        ...,
-        "--at",
-        help="Arrival instant, ISO 8601 with offset.",
-        formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M%z"],
+    at: str = typer.Option(
+        ..., "--at", help="Arrival instant, ISO 8601 with offset (e.g. 2022-02-01T10:00-08:00)."
     ),
     traveler: Path = typer.Option(
         ..., "--traveler", help="JSON file: a Traveler or a traveler declaration."
@@ -200,7 +197,11 @@ def eval_cmd(
         subject: object = trip.traveler
     else:
         subject = data
-    result = evaluate(subject, port=port, at=at, plan=_policies(plan), direction=direction)
+    try:
+        instant = datetime.fromisoformat(at)
+    except ValueError:
+        raise typer.BadParameter(f"not an ISO 8601 instant: {at!r}", param_hint="--at") from None
+    result = evaluate(subject, port=port, at=instant, plan=_policies(plan), direction=direction)
     print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
 
 
