@@ -87,8 +87,25 @@ def _clients(settings: Settings, sessions: Any) -> dict[Role, Principal]:
     return {m.role: Principal(m.client_id, m.org, m.role, m.scopes) for m in made}
 
 
+def ensure_demo_clients(settings: Settings) -> list[dict[str, str]]:
+    """Create the store and one client per role (reused across runs); return them as saved."""
+    settings.ensure_home()
+    engine = make_engine(settings.db_url)
+    try:
+        upgrade(engine)
+        _clients(settings, session_factory(engine))
+    finally:
+        engine.dispose()
+    saved: list[dict[str, str]] = json.loads((settings.home / "demo-clients.json").read_text())
+    return saved
+
+
 def run_demo(
-    settings: Settings, *, scale: float = 1.0, console: Console | None = None
+    settings: Settings,
+    *,
+    scale: float = 1.0,
+    console: Console | None = None,
+    progress: bool = True,
 ) -> DemoReport:
     """Create the store, the demo clients and tomorrow's pre-arrival traffic (idempotent)."""
     console = console or Console()
@@ -102,23 +119,19 @@ def run_demo(
         decider = pipeline_for(settings)
         now = datetime.now(UTC)
         total = created = rejected = 0
-        with Progress(console=console, transient=True) as progress:
-            task = progress.add_task(
-                "demo traffic", total=sum(int(n * scale) for *_, n, _ in DAY_PLAN)
-            )
+        with Progress(console=console, transient=True, disable=not progress) as bar:
+            task = bar.add_task("demo traffic", total=sum(int(n * scale) for *_, n, _ in DAY_PLAN))
             for i, (port_code, kind, direction, n, role) in enumerate(DAY_PLAN):
                 count = max(1, int(n * scale))
                 # Arrivals tomorrow in the port's local time, so every filing is pre-arrival.
-                day = (
-                    now.astimezone(ZoneInfo(get_port(port_code).time_zone)) + timedelta(days=1)
-                ).date()
+                zone = ZoneInfo(get_port(port_code).time_zone)
+                day = (now.astimezone(zone) + timedelta(days=1)).date()
                 rng = np.random.default_rng([day.toordinal(), i])
                 make = generate_trucks if kind == "truck" else generate_travelers
                 payloads = make(port_code, day, count, rng=rng, direction=direction)
                 for j, payload in enumerate(payloads):
-                    payload.setdefault(
-                        "idempotency_key", f"demo-{day}-{port_code}-{kind}-{direction}-{j}"
-                    )
+                    key = f"demo-{day}-{port_code}-{kind}-{direction}-{j}"
+                    payload.setdefault("idempotency_key", key)
                 for start in range(0, count, BATCH):
                     chunk = payloads[start : start + BATCH]
                     with transaction(sessions) as session:
@@ -128,7 +141,7 @@ def run_demo(
                     total += len(items)
                     created += sum(1 for it in items if it.created)
                     rejected += sum(1 for it in items if it.error)
-                    progress.advance(task, len(chunk))
+                    bar.advance(task, len(chunk))
     finally:
         engine.dispose()
     return DemoReport(
