@@ -29,7 +29,13 @@ from pydantic import BaseModel
 from smartborder import ports
 from smartborder.admissibility.categories import PURPOSES
 from smartborder.admissibility.compile import compile_plan
-from smartborder.admissibility.engine import Policies, load_policies
+from smartborder.admissibility.engine import (
+    Policies,
+    Request,
+    _cedar_request,
+    _traveler_entity,
+    load_policies,
+)
 from smartborder.admissibility.errors import PlanInvalid, PlanNotFound, PolicyInvalid
 from smartborder.admissibility.graph import COUNTRIES, DESTINATION
 from smartborder.admissibility.graph import port_graph as _graph
@@ -226,19 +232,10 @@ def _probe(policies: Policies) -> tuple[int, list[Finding]]:
     for p in est.get("staticPolicies", {}).values():
         p["effect"] = "permit"  # every satisfied policy then shows among the reasons
     probe_set = cedarpy.PolicySet.from_json_str(json.dumps(est))
-    base, _, _ = _graph()
+    base, _, crossing_port = _graph()
     travelers = _probe_travelers(cedar)
     entities = base.with_added_json_str(
-        json.dumps(
-            [
-                {
-                    "uid": {"type": "Traveler", "id": str(i)},
-                    "attrs": {k: v for k, v in f.items() if k != "purpose"},
-                    "parents": [],
-                }
-                for i, f in enumerate(travelers)
-            ]
-        )
+        json.dumps([_traveler_entity(str(i), f) for i, f in enumerate(travelers)])
     )
     requests = []
     keys = []
@@ -246,21 +243,8 @@ def _probe(policies: Policies) -> tuple[int, list[Finding]]:
         _probe_instants(cedar), _probe_ports(cedar), DESTINATION
     ):
         for i, facts in enumerate(travelers):
-            ctx: dict[str, Any] = {
-                "at": {"__extn": {"fn": "datetime", "arg": cedar_instant(at)}},
-                "destination": {"__entity": {"type": "Country", "id": DESTINATION[direction]}},
-                "direction": direction,
-            }
-            if "purpose" in facts:
-                ctx["purpose"] = facts["purpose"]
-            requests.append(
-                {
-                    "principal": {"type": "Traveler", "id": str(i)},
-                    "action": {"type": "Action", "id": "enter"},
-                    "resource": {"type": "Port", "id": port},
-                    "context": ctx,
-                }
-            )
+            probe = Request(str(i), facts, port, at, direction)
+            requests.append(_cedar_request(str(i), probe, crossing_port))
             keys.append((at, region, direction, i))
     results = cedarpy.is_authorized_batch(requests, probe_set, entities)
     satisfied: dict[str, int] = defaultdict(int)

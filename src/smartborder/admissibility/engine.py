@@ -198,7 +198,6 @@ class Policies:
         self.by_cedar_id: dict[str, PolicyMeta] = by_cedar
         self.position: dict[str, int] = {cid: i for i, cid in enumerate(by_cedar)}
         self.by_id: dict[str, PolicyMeta] = {m.id: m for m in by_cedar.values()}
-        self.needed: frozenset[str] = frozenset(n for m in by_cedar.values() for n in m.needs)
         self.classes = _Classes(cedar)
         self.memo: dict[tuple[Any, ...], Verdict] = {}
         self._est: dict[str, Any] = est.get("staticPolicies", {})
