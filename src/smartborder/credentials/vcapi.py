@@ -354,6 +354,7 @@ class CredentialService:
             status=self.status_checker(session),
             audience=options.get("domain"),
             nonce=options.get("challenge"),
+            require_key_binding=options.get("requireKeyBinding", True) is not False,
             contexts=self.contexts,
         )
 
