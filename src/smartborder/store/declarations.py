@@ -192,20 +192,27 @@ def list_decisions(
 
 def decision_counts(
     session: Session, *, since: datetime, until: datetime
-) -> list[tuple[str, str, str, str | None, int]]:
-    """(port, kind, outcome, lane, count) of decisions in [since, until): the landing page's table."""
+) -> list[tuple[str, str, str, str, str | None, int]]:
+    """(port, direction, kind, outcome, lane, count) of decisions in [since, until)."""
     stmt = (
         select(
             DecisionRow.port_code,
+            DecisionRow.direction,
             DecisionRow.kind,
             DecisionRow.outcome,
             DecisionRow.lane,
             func.count(),
         )
         .where(DecisionRow.decided_at >= since, DecisionRow.decided_at < until)
-        .group_by(DecisionRow.port_code, DecisionRow.kind, DecisionRow.outcome, DecisionRow.lane)
+        .group_by(
+            DecisionRow.port_code,
+            DecisionRow.direction,
+            DecisionRow.kind,
+            DecisionRow.outcome,
+            DecisionRow.lane,
+        )
     )
-    return [(p, k, o, lane, int(n)) for p, k, o, lane, n in session.execute(stmt)]
+    return [(p, d, k, o, lane, int(n)) for p, d, k, o, lane, n in session.execute(stmt)]
 
 
 def bulk_insert(session: Session, rows: dict[type, list[dict[str, object]]]) -> None:

@@ -36,6 +36,17 @@ _T: dict[Lang, dict[str, Any]] = {
         "aduana": "Mexican customs (SAT c_Aduana)",
         "tz": "Time zone",
         "kinds": {"truck": "Truck shipment", "traveler": "Traveler"},
+        "direction": "Direction",
+        "directions": {"northbound": "Northbound (CBP)", "southbound": "Southbound (ANAM)"},
+        "lanes": {
+            "general": "General",
+            "ready": "Ready Lane",
+            "sentri": "SENTRI",
+            "fast": "FAST",
+            "precleared": "Pre-cleared",
+            "secondary_documents": "Secondary: documents",
+            "secondary_inspection": "Secondary: inspection",
+        },
         "outcomes": {
             "release": "Release",
             "documentary_review": "Documentary review",
@@ -62,6 +73,17 @@ _T: dict[Lang, dict[str, Any]] = {
         "aduana": "Aduana mexicana (SAT c_Aduana)",
         "tz": "Zona horaria",
         "kinds": {"truck": "Embarque en camión", "traveler": "Viajero"},
+        "direction": "Sentido",
+        "directions": {"northbound": "Hacia EE. UU. (CBP)", "southbound": "Hacia México (ANAM)"},
+        "lanes": {
+            "general": "General",
+            "ready": "Ready Lane",
+            "sentri": "SENTRI",
+            "fast": "FAST",
+            "precleared": "Prevalidado",
+            "secondary_documents": "Secundaria: documentos",
+            "secondary_inspection": "Secundaria: inspección",
+        },
         "outcomes": {
             "release": "Liberación",
             "documentary_review": "Revisión documental",
@@ -93,12 +115,22 @@ def landing(
     start = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     counts = decision_counts(session, since=start, until=start + timedelta(days=1))
     names = {p.code: p.name for p in all_ports()}
+    t = _T[chosen]
     rows = [
-        {"port": f"{names.get(p, p)} ({p})", "kind": k, "outcome": o, "lane": lane, "count": n}
-        for p, k, o, lane, n in sorted(counts, key=lambda r: (r[0], r[1], r[2], r[3] or ""))
+        {
+            "port": f"{names.get(p, p)} ({p})",
+            "direction": t["directions"].get(d, d),
+            "kind": k,
+            "outcome": o,
+            "lane": t["lanes"].get(lane or "", lane),
+            "count": n,
+        }
+        for p, d, k, o, lane, n in sorted(
+            counts, key=lambda r: (r[0], r[1], r[2], r[3], r[4] or "")
+        )
     ]
     totals: Counter[str] = Counter()
-    for _, _, outcome, _, n in counts:
+    for *_, outcome, _, n in counts:
         totals[outcome] += n
     order = ["release", "documentary_review", "inspect", "hold", "deny"]
     mounted = {getattr(r, "path", "") for r in request.app.routes}
@@ -120,7 +152,7 @@ def landing(
     ]
     html = templates.get_template("landing.html").render(
         lang=chosen.value,
-        t=_T[chosen],
+        t=t,
         day=start.date().isoformat(),
         outcome_totals=[(o, totals[o]) for o in order if totals[o]],
         rows=rows,
