@@ -12,7 +12,7 @@ def test_declarations_public_names() -> None:
         "CommodityLine", "Declaration", "DeclarationInvalid", "Driver", "Equipment",
         "HSFileInvalid", "HSNomenclature", "MexicanElements", "Purpose", "Shipment",
         "TravelerDeclaration", "TruckShipment", "TrustedTraveler", "TrustedTravelerProgram",
-        "UsmcaCertification", "Vaccination", "json_schemas", "load_hs", "parse_declaration",
+        "UsmcaCertification", "Vaccination", "json_schemas", "load_hs", "parse_declaration", "parse_declaration_json",
         "parse_traveler", "parse_truck", "problems_of",
     }  # fmt: skip
 

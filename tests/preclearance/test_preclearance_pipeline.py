@@ -283,3 +283,12 @@ def test_carta_porte_rfc_of_another_party_is_a_risk_reason() -> None:
     record["mexico"]["rfc_sender"] = make_rfc(np.random.default_rng(99))
     decision = Pipeline.default().decide(record, now=now)
     assert "risk.truck.carta_porte_party_mismatch" in _codes(decision)
+
+
+def test_decide_from_json_text_equals_decide_from_dict() -> None:
+    import json
+
+    record = _truck(fast=True)
+    now = _arrival(record) - timedelta(hours=2)
+    pipeline = Pipeline.default()
+    assert pipeline.decide(json.dumps(record).encode(), now=now) == pipeline.decide(record, now=now)

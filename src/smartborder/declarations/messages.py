@@ -159,6 +159,10 @@ CATALOG: dict[str, Text] = {
         "The last dose is dated {value}, in the future; give the date it was received.",
         "La última dosis tiene fecha {value}, en el futuro; indique la fecha en que se aplicó.",
     ),
+    "declaration.json.malformed": Text(
+        "The body is not valid JSON ({detail}); send one JSON object.",
+        "El cuerpo no es JSON válido ({detail}); envíe un objeto JSON.",
+    ),
     "declaration.kind.unknown": Text(
         "'kind' must be 'truck' or 'traveler'.",
         "'kind' debe ser 'truck' o 'traveler'.",

@@ -13,6 +13,7 @@ from smartborder.declarations import (
     TruckShipment,
     TrustedTravelerProgram,
     parse_declaration,
+    parse_declaration_json,
 )
 from smartborder.i18n import Text
 from smartborder.ports import Direction, LaneType
@@ -82,12 +83,23 @@ class Pipeline:
             hs=hs,
         )
 
-    def parse(self, payload: Mapping[str, Any], *, now: datetime) -> Declaration:
-        """Validate a JSON object into a declaration (raises ``DeclarationInvalid``)."""
+    def parse(self, payload: Mapping[str, Any] | bytes | str, *, now: datetime) -> Declaration:
+        """Validate a JSON object (a mapping, or its JSON text) into a declaration.
+
+        Raises ``DeclarationInvalid`` with every problem. JSON text is validated without an
+        intermediate dict, which is faster for large truck manifests.
+        """
+        if isinstance(payload, bytes | str):
+            return parse_declaration_json(payload, now=now, hs=self.hs)
         return parse_declaration(payload, now=now, hs=self.hs)
 
-    def decide(self, declaration: Declaration | Mapping[str, Any], *, now: datetime) -> Decision:
-        """Decide a declaration (or a JSON object, validated first) as of ``now`` (naive = UTC)."""
+    def decide(
+        self, declaration: Declaration | Mapping[str, Any] | bytes | str, *, now: datetime
+    ) -> Decision:
+        """Decide a declaration (or a JSON object or text, validated first) as of ``now``.
+
+        A naive ``now`` is taken as UTC.
+        """
         if not isinstance(declaration, _PARSED):
             declaration = self.parse(declaration, now=now)
         now = now.replace(tzinfo=UTC) if now.tzinfo is None else now.astimezone(UTC)
