@@ -126,3 +126,32 @@ def test_check_reports_plan_format_problems(tmp_path: Path) -> None:
 def test_unknown_plan_is_not_found() -> None:
     with pytest.raises(PlanNotFound):
         check_plan("no-such-plan")
+
+
+def test_policies_naming_a_port_or_crossing_are_probed_there(tmp_path: Path) -> None:
+    text = (
+        HEAD
+        + """blocks:
+  - country: USA
+    phases:
+      - id: open
+        title: {en: Open, es: Abierto}
+        admit: [everyone]
+  - country: MEX
+    phases:
+      - id: open-mx
+        title: {en: Open, es: Abierto}
+        admit: [everyone]
+policies:
+  - |
+    @id("broken/laredo-closed")
+    forbid(principal, action == Action::"enter", resource == Port::"2304");
+  - |
+    @id("broken/chaparral-closed")
+    forbid(principal, action == Action::"enter", resource == Crossing::"250401");
+"""
+    )
+    report = check_plan(write(tmp_path, text))
+    assert report.ok
+    never = {f.where for f in report.findings if f.code.startswith("admissibility.never_applies")}
+    assert never == set()

@@ -40,7 +40,7 @@ from smartborder.admissibility.errors import PlanInvalid, PlanNotFound, PolicyIn
 from smartborder.admissibility.graph import COUNTRIES, DESTINATION
 from smartborder.admissibility.graph import port_graph as _graph
 from smartborder.admissibility.plan import Plan, cedar_instant, instants_in, parse_plan, plan_text
-from smartborder.errors import Problem
+from smartborder.errors import InvalidInput, Problem
 from smartborder.i18n import Text
 
 
@@ -76,6 +76,7 @@ def _f(severity: str, code: str, where: str, text: Text) -> Finding:
 _ATTR = re.compile(r"principal(?:\.| has )(\w+)")
 _STR = re.compile(r'"([^"\\]*)"')
 _REGION = re.compile(r'Region::"([^"]+)"')
+_NAMED = re.compile(r'(Port|Crossing)::"([^"]+)"')
 
 
 def _probe_travelers(cedar: str) -> list[dict[str, Any]]:
@@ -155,7 +156,20 @@ def _probe_ports(cedar: str) -> list[tuple[str, str]]:
             out.append((region.port_codes[0], region.id))
         else:
             others.append((region.port_codes[0], region.id))
-    return out + others[:1]
+    # A port or crossing a policy names is probed itself, beside its region's representative.
+    for kind, ident in _NAMED.findall(cedar):
+        code = ident if kind == "Port" else None
+        if kind == "Crossing":
+            try:
+                code = ports.port_of_crossing(ident).code
+            except InvalidInput:
+                continue
+        try:
+            region = ports.get_port(code or ident).region
+        except InvalidInput:
+            continue
+        out.append((ident, region))
+    return list(dict.fromkeys(out + others[:1]))
 
 
 def _probe_instants(cedar: str) -> list[datetime]:
