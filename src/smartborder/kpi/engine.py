@@ -157,7 +157,7 @@ class KpiEngine:
         con.execute(
             "CREATE TABLE readings (id BIGINT, port_number VARCHAR, mode VARCHAR, lane_type VARCHAR,"
             " updated_at TIMESTAMP, border VARCHAR, status VARCHAR, delay_min INTEGER,"
-            " lanes_open INTEGER, max_lanes INTEGER)"
+            " lanes_open INTEGER, max_lanes INTEGER, local_ts TIMESTAMP)"
         )
         con.execute(
             "CREATE TABLE events (event_id VARCHAR, kind VARCHAR, occurred_at TIMESTAMP,"
@@ -214,25 +214,30 @@ class KpiEngine:
                 return {}
             self._checked = now
             added: dict[str, int] = {}
-            with self.engine.connect() as conn:
-                rows = kpi_store.scan_readings(conn, after_id=self._last_id)
-            if rows:
-                cols = list(zip(*rows, strict=True))
+            table = kpi_store.scan_readings_arrow(self.engine, after_id=self._last_id)
+            if table is None:
+                with self.engine.connect() as conn:
+                    rows = kpi_store.scan_readings(conn, after_id=self._last_id)
+                cols = list(zip(*rows, strict=True)) if rows else []
                 table = pa.table(
                     {
                         name: pa.array(col)
                         for name, col in zip(kpi_store.READING_COLUMNS, cols, strict=True)
                     }
-                )
+                ) if rows else None  # fmt: skip
+            if table is not None and table.num_rows:
                 self._con.register("new_readings", table)
+                # Local time is computed once here (ICU per row), not in every query.
                 self._con.execute(
-                    "INSERT INTO readings SELECT id, port_number, mode, lane_type,"
-                    " CAST(updated_at AS TIMESTAMP), border, status, delay_min, lanes_open,"
-                    " max_lanes FROM new_readings"
+                    "INSERT INTO readings SELECT n.id, n.port_number, n.mode, n.lane_type,"
+                    " CAST(n.updated_at AS TIMESTAMP), n.border, n.status, n.delay_min,"
+                    " n.lanes_open, n.max_lanes,"
+                    " timezone(coalesce(c.tz, 'UTC'), CAST(n.updated_at AS TIMESTAMP)::TIMESTAMPTZ)"
+                    " FROM new_readings n LEFT JOIN crossings c USING (port_number)"
                 )
                 self._con.unregister("new_readings")
-                self._last_id = int(cols[0][-1])
-                added["readings"] = len(rows)
+                self._last_id = int(table.column("id")[-1].as_py())
+                added["readings"] = table.num_rows
             with self.sessions() as session:
                 n_events = kpi_store.count_events(session)
                 if n_events != self._events_n:
@@ -309,7 +314,7 @@ class KpiEngine:
         select_keys = ", ".join(keys)
         query = f"""
             WITH r AS (
-                SELECT r.*, c.port_code, timezone(c.tz, r.updated_at::TIMESTAMPTZ) AS local_ts,
+                SELECT r.*, c.port_code,
                        m.primary_min, m.co2_g_per_min, m.nox_g_per_min, m.pm25_g_per_min,
                        r.delay_min + m.primary_min AS travel_min,
                        coalesce(r.lanes_open, 0) * (60.0 / m.primary_min) * r.delay_min AS veh_min
@@ -525,7 +530,7 @@ class KpiEngine:
         )
         query = f"""
             WITH r AS (
-                SELECT r.*, c.port_code, timezone(c.tz, r.updated_at::TIMESTAMPTZ) AS local_ts
+                SELECT r.*, c.port_code
                 FROM readings r JOIN crossings c USING (port_number)
                 WHERE r.delay_min IS NOT NULL
             )

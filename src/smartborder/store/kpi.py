@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, func, select
+from sqlalchemy import Connection, Engine, Table, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -51,43 +51,7 @@ def _chunks(
         yield rows[i : i + size]
 
 
-def insert_new(
-    session: Session, table: Table, rows: Sequence[dict[str, Any]], key: Sequence[str]
-) -> int:
-    """Insert ``rows``, skipping any whose ``key`` already exists; return how many were new."""
-    if not rows:
-        return 0
-    stmt = _insert(session, table).on_conflict_do_nothing(index_elements=list(key))
-    before = session.scalar(select(func.count()).select_from(table)) or 0
-    for chunk in _chunks(rows):
-        session.execute(stmt, list(chunk))
-    after = session.scalar(select(func.count()).select_from(table)) or 0
-    return int(after - before)
-
-
 # --- crossing events ---------------------------------------------------------------------
-
-
-def existing_event_ids(session: Session, ids: Sequence[str]) -> set[str]:
-    """Which of ``ids`` are already stored."""
-    found: set[str] = set()
-    col = CrossingEventRow.event_id
-    for i in range(0, len(ids), 900):  # SQLite's default limit on bound parameters
-        found.update(session.scalars(select(col).where(col.in_(ids[i : i + 900]))))
-    return found
-
-
-def insert_events(session: Session, rows: Sequence[dict[str, Any]]) -> int:
-    """Insert events (dicts of :data:`EVENT_COLUMNS` plus ``received_at``); duplicates skipped."""
-    if not rows:
-        return 0
-    table = CrossingEventRow.__table__
-    stmt = _insert(session, table).on_conflict_do_nothing(  # type: ignore[arg-type]
-        index_elements=["event_id"]
-    )
-    for chunk in _chunks(rows):
-        session.execute(stmt, list(chunk))
-    return len(rows)
 
 
 _EVENT_INSERT_COLS = (*EVENT_COLUMNS, "received_at")
@@ -149,14 +113,35 @@ def count_events(session: Session) -> int:
 # --- BWT feed ----------------------------------------------------------------------------
 
 
+_READING_INSERT_COLS = READING_COLUMNS[1:]
+
+
 def insert_bwt_readings(session: Session, rows: Sequence[dict[str, Any]]) -> int:
-    """Insert readings; one already stored (same crossing, mode, lane, time) is skipped."""
-    return insert_new(
-        session,
-        BwtReadingRow.__table__,  # type: ignore[arg-type]
-        rows,
-        ("port_number", "mode", "lane_type", "updated_at"),
+    """Insert readings (dicts of :data:`READING_COLUMNS` but ``id``, times aware); one already
+    stored (same crossing, mode, lane, time) is skipped. Returns how many were stored.
+
+    Goes through the driver's ``executemany`` (one statement, no per-row ORM work).
+    """
+    if not rows:
+        return 0
+    conn = session.connection()
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sql = (
+        f"INSERT INTO kpi_bwt_readings ({', '.join(_READING_INSERT_COLS)}) "
+        f"VALUES ({', '.join([mark] * len(_READING_INSERT_COLS))}) "
+        "ON CONFLICT (port_number, mode, lane_type, updated_at) DO NOTHING"
     )
+    ts = _sqlite_ts if conn.dialect.name == "sqlite" else (lambda dt: dt)
+    params = [
+        (r["port_number"], r["mode"], r["lane_type"], ts(r["updated_at"]), r["border"],
+         r["status"], r["delay_min"], r["lanes_open"], r["max_lanes"])
+        for r in rows
+    ]  # fmt: skip
+    stored = 0
+    for i in range(0, len(params), 20_000):
+        result = conn.exec_driver_sql(sql, params[i : i + 20_000])
+        stored += max(result.rowcount, 0)
+    return stored
 
 
 def upsert_bwt_crossings(session: Session, rows: Sequence[dict[str, Any]]) -> None:
@@ -225,15 +210,6 @@ def count_bts(session: Session) -> int:
 # --- scans for the analytics engine ------------------------------------------------------
 
 
-def _utc(value: Any) -> Any:
-    """SQLite hands timestamps back as text in UTC; PostgreSQL as aware datetimes."""
-    if isinstance(value, str):
-        return datetime.fromisoformat(value).replace(tzinfo=UTC)
-    if isinstance(value, datetime) and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value
-
-
 def scan_readings(conn: Connection, *, after_id: int = 0) -> list[tuple[Any, ...]]:
     """Readings with ``id > after_id`` as tuples in :data:`READING_COLUMNS` order.
 
@@ -252,6 +228,42 @@ def scan_readings(conn: Connection, *, after_id: int = 0) -> list[tuple[Any, ...
         return list(cursor.fetchall())
     finally:
         cursor.close()
+
+
+def scan_readings_arrow(engine: Engine, *, after_id: int = 0) -> Any | None:
+    """Readings with ``id > after_id`` as an Arrow table straight from the database through
+    ADBC (``adbc-driver-sqlite`` / ``adbc-driver-postgresql``: columnar, no Python rows), or
+    ``None`` where no ADBC driver serves this store (callers then use :func:`scan_readings`).
+    ``updated_at`` is ISO text in UTC on SQLite and ``timestamp[us, UTC]`` on PostgreSQL."""
+    cols = ", ".join(READING_COLUMNS)
+    url = engine.url
+    try:
+        if url.get_backend_name() == "sqlite" and url.database:
+            import adbc_driver_sqlite.dbapi as adbc_sqlite
+
+            conn = adbc_sqlite.connect(url.database)
+            query = f"SELECT {cols} FROM kpi_bwt_readings WHERE id > ? ORDER BY id"
+        elif url.get_backend_name() == "postgresql":
+            import adbc_driver_postgresql.dbapi as adbc_pg  # type: ignore[import-untyped]
+
+            uri = url.set(drivername="postgresql").render_as_string(hide_password=False)
+            conn = adbc_pg.connect(uri)
+            query = f"SELECT {cols} FROM kpi_bwt_readings WHERE id > $1 ORDER BY id"
+        else:
+            return None
+    except Exception:  # driver missing or the URL not understood: the portable path serves
+        return None
+    try:
+        cur = conn.cursor()
+        try:
+            cur.execute(query, parameters=(after_id,))
+            return cur.fetch_arrow_table()
+        finally:
+            cur.close()
+    except Exception:
+        return None
+    finally:
+        conn.close()
 
 
 def scan_events(session: Session) -> list[tuple[Any, ...]]:
@@ -281,16 +293,14 @@ __all__ = [
     "count_events",
     "count_readings",
     "event_ids_received_before",
-    "existing_event_ids",
     "imported_snapshots",
     "insert_bwt_readings",
     "insert_event_rows",
-    "insert_events",
-    "insert_new",
     "list_bwt_crossings",
     "scan_bts",
     "scan_events",
     "scan_readings",
+    "scan_readings_arrow",
     "upsert_bts",
     "upsert_bwt_crossings",
 ]
