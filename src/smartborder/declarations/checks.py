@@ -8,6 +8,7 @@ report it with a stable code and a bilingual message (see :mod:`.messages`).
 
 from __future__ import annotations
 
+import operator
 import re
 from datetime import date
 from functools import lru_cache
@@ -28,7 +29,7 @@ _VIN_WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
 
 def vin_check_digit(vin: str) -> str:
     """The check digit (``0``–``9`` or ``X``) a 17-character VIN must carry at position 9."""
-    total = sum(_VIN_VALUE[c] * w for c, w in zip(vin, _VIN_WEIGHTS, strict=True))
+    total = sum(map(operator.mul, map(_VIN_VALUE.__getitem__, vin), _VIN_WEIGHTS))
     r = total % 11
     return "X" if r == 10 else str(r)
 
@@ -59,11 +60,12 @@ def _iso6346_letter_values() -> dict[str, int]:
 
 
 _ISO6346 = {**_iso6346_letter_values(), **{str(d): d for d in range(10)}}
+_POWERS_OF_2 = tuple(1 << i for i in range(10))
 
 
 def container_check_digit(number: str) -> str:
     """ISO 6346 check digit of the first 10 characters of a container number."""
-    total = sum(_ISO6346[c] << i for i, c in enumerate(number[:10]))
+    total = sum(map(operator.mul, map(_ISO6346.__getitem__, number[:10]), _POWERS_OF_2))
     return str(total % 11 % 10)
 
 
@@ -99,6 +101,11 @@ RFC_FISICA_RE = re.compile(
 GENERIC_RFCS = frozenset({"XAXX010101000", "XEXX010101000"})
 _RFC_ALPHABET = "0123456789ABCDEFGHIJKLMN&OPQRSTUVWXYZ Ñ"
 _RFC_VALUE = {c: i for i, c in enumerate(_RFC_ALPHABET)}
+_RFC_WEIGHTS = tuple(range(13, 1, -1))
+
+
+def _rfc_value(c: str) -> int:
+    return _RFC_VALUE.get(c, 0)
 
 
 def rfc_check_digit(rfc: str) -> str:
@@ -107,7 +114,7 @@ def rfc_check_digit(rfc: str) -> str:
     A persona moral's 12-character RFC is left-padded with a space to 13 first.
     """
     body = rfc.rjust(13)[:12]
-    total = sum(_RFC_VALUE.get(c, 0) * (13 - i) for i, c in enumerate(body))
+    total = sum(map(operator.mul, map(_rfc_value, body), _RFC_WEIGHTS))
     r = total % 11
     if r == 0:
         return "0"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
@@ -73,6 +73,23 @@ _ESSENTIAL = frozenset(
         Purpose.MILITARY_OPERATIONS,
     }
 )
+
+
+# A verifiable presentation or credential attached to a declaration: a JSON-LD object secured
+# with a Data Integrity proof, or a compact VC-JOSE / SD-JWT VC / vp+jwt string. Verified by
+# the pipeline's credentials stage, not here (see docs/credentials-preclearance.md).
+Presentation = Annotated[str, Field(min_length=10, max_length=65_536)] | dict[str, Any]
+Presentations = Annotated[
+    list[Presentation],
+    Field(
+        default_factory=list,
+        max_length=8,
+        description=(
+            "Verifiable presentations or credentials about this declaration (JSON-LD with a "
+            "Data Integrity proof, or VC-JOSE / SD-JWT VC compact strings)."
+        ),
+    ),
+]
 
 
 class TrustedTravelerProgram(StrEnum):
@@ -145,6 +162,7 @@ class TravelerDeclaration(Record):
     purpose: Purpose
     vehicle_plate: Plate | None = Field(default=None, description="Absent for pedestrians.")
     vaccination: Vaccination | None = None
+    presentations: Presentations
 
     @property
     def pedestrian(self) -> bool:

@@ -39,6 +39,7 @@ from smartborder.declarations._types import (
     now_of,
 )
 from smartborder.declarations.checks import container_problem, is_container_number
+from smartborder.declarations.traveler import Presentations
 from smartborder.ports import Direction
 
 Positive = Annotated[int, Field(gt=0, le=1_000_000)]
@@ -241,6 +242,7 @@ class TruckShipment(Record):
         validate_default=True,
         description="Carta Porte elements; required southbound.",
     )
+    presentations: Presentations
 
     @field_validator("trip_number", mode="after")
     @classmethod
