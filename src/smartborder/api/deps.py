@@ -1,8 +1,12 @@
-"""Dependencies of the routes, as ``Annotated`` aliases: the app context, sessions, callers."""
+"""Dependencies of the routes, as ``Annotated`` aliases: the app context, sessions, callers.
+
+Dependencies that do no I/O are ``async def``: FastAPI runs a plain ``def`` dependency in its
+thread pool, and that hop cost more than the work itself on every request.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -30,7 +34,7 @@ class AppContext:
     writer: GroupCommitter
 
 
-def get_context(request: Request) -> AppContext:
+async def get_context(request: Request) -> AppContext:
     ctx: AppContext = request.app.state.ctx
     return ctx
 
@@ -55,11 +59,11 @@ def _bearer(request: Request) -> str:
     return token.strip()
 
 
-def current_principal(request: Request, ctx: Ctx) -> Principal:
+async def current_principal(request: Request, ctx: Ctx) -> Principal:
     return ctx.signer.verify(_bearer(request))
 
 
-def optional_principal(request: Request, ctx: Ctx) -> Principal | None:
+async def optional_principal(request: Request, ctx: Ctx) -> Principal | None:
     """The caller if a valid token was sent, else ``None`` (for public endpoints)."""
     if not request.headers.get("authorization"):
         return None
@@ -69,13 +73,13 @@ def optional_principal(request: Request, ctx: Ctx) -> Principal | None:
         return None
 
 
-def require_scopes(*scopes: str) -> Callable[..., Principal]:
+def require_scopes(*scopes: str) -> Callable[..., Awaitable[Principal]]:
     """A dependency that authenticates the caller and checks it holds every scope given.
 
     Use: ``caller: Annotated[Principal, Depends(require_scopes("declarations:write"))]``.
     """
 
-    def dependency(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+    async def dependency(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
         principal.require(*scopes)
         return principal
 

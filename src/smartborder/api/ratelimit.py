@@ -35,7 +35,7 @@ class TokenBucket:
             return (1.0 - tokens) / self.rate_per_s
 
 
-def public_rate_limit(request: Request) -> None:
+async def public_rate_limit(request: Request) -> None:
     """Dependency for public routes: 429 problem with ``retry_after_s`` when over the limit."""
     bucket: TokenBucket = request.app.state.public_bucket
     key = request.client.host if request.client else "unknown"

@@ -41,12 +41,16 @@ class GroupCommitter:
         self.batches = 0
         self.jobs = 0
 
-    def run(self, job: Callable[[Session], T], *, timeout_s: float = 30.0) -> T:
-        """Run ``job`` in the next batch; return its result once the batch is committed."""
+    def submit(self, job: Callable[[Session], T]) -> Future[T]:
+        """Queue ``job`` for the next batch; the future resolves once the batch is committed."""
         self._ensure_started()
         fut: Future[T] = Future()
         self._queue.put((job, fut))
-        return fut.result(timeout=timeout_s)
+        return fut
+
+    def run(self, job: Callable[[Session], T], *, timeout_s: float = 30.0) -> T:
+        """Run ``job`` in the next batch; return its result once the batch is committed."""
+        return self.submit(job).result(timeout=timeout_s)
 
     def close(self) -> None:
         with self._lock:

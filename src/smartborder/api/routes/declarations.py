@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -59,7 +60,7 @@ def _with_kind(payload: dict[str, Any], kind: str) -> dict[str, Any]:
     return {**payload, "kind": kind}
 
 
-def _submit(
+async def _submit(
     ctx: Ctx,
     caller: Principal,
     payload: dict[str, Any],
@@ -75,7 +76,10 @@ def _submit(
         now=datetime.now(UTC),
         idempotency_key=key,
     )
-    result = ctx.writer.run(lambda session: records.store(session, prepared))
+    # async: no thread-pool hop; the event loop waits on the commit, not a thread.
+    result = await asyncio.wrap_future(
+        ctx.writer.submit(lambda session: records.store(session, prepared))
+    )
     # Serialised once here: FastAPI would validate the model again against response_model.
     return Response(
         result.model_dump_json(),
@@ -92,14 +96,14 @@ def _submit(
     openapi_extra=_body_doc("truck-shipment"),
     responses={200: {"description": "A retried submission: the original record and decision."}},
 )
-def submit_truck(
+async def submit_truck(
     ctx: Ctx,
     caller: Writer,
     payload: Annotated[dict[str, Any], Body()],
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
     """Submit a truck shipment's pre-arrival data (ACE e-Manifest and Mexican elements)."""
-    return _submit(ctx, caller, payload, "truck", idempotency_key)
+    return await _submit(ctx, caller, payload, "truck", idempotency_key)
 
 
 @router.post(
@@ -109,14 +113,14 @@ def submit_truck(
     openapi_extra=_body_doc("traveler"),
     responses={200: {"description": "A retried submission: the original record and decision."}},
 )
-def submit_traveler(
+async def submit_traveler(
     ctx: Ctx,
     caller: Writer,
     payload: Annotated[dict[str, Any], Body()],
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
     """Submit a traveler's pre-arrival data."""
-    return _submit(ctx, caller, payload, "traveler", idempotency_key)
+    return await _submit(ctx, caller, payload, "traveler", idempotency_key)
 
 
 class BatchResult(BaseModel):
