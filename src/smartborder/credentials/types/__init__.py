@@ -23,6 +23,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import jsonschema_rs
 import yaml
 from jsonschema import Draft7Validator, Draft202012Validator
 from jsonschema.exceptions import ValidationError
@@ -78,6 +79,8 @@ class CredentialTypes:
         self._root = _schemas_root(Path(vocab_dir)) if vocab_dir is not None else None
         self._validators: dict[str, Validator] = {}
         self._whole: dict[str, Validator] = {}
+        self._fast: dict[str, Any] = {}
+        self._files: dict[str, Any] = {}
 
     # --- discovery ------------------------------------------------------------------------
 
@@ -113,15 +116,44 @@ class CredentialTypes:
 
     # --- loading --------------------------------------------------------------------------
 
-    def _retrieve(self, uri: str) -> Resource[Any]:
-        # Only files inside the vocabulary directory; never the network.
+    def _load_vocab_file(self, uri: str) -> Any:
+        """A vocabulary schema file by ``file://`` URI: only inside the directory, never the
+        network; parsed once."""
+        hit = self._files.get(uri)
+        if hit is not None:
+            return hit
         if self._root is None or not uri.startswith("file://"):
             raise NoSuchResource(ref=uri)  # type: ignore[call-arg]
-        path = Path(uri.removeprefix("file://")).resolve()
+        path = Path(uri.removeprefix("file://").split("#", 1)[0]).resolve()
         if self._root not in path.parents or path.suffix not in (".yml", ".yaml", ".json"):
             raise NoSuchResource(ref=uri)  # type: ignore[call-arg]
         contents = yaml.safe_load(path.read_text(encoding="utf-8"))
-        return Resource.from_contents(contents, default_specification=DRAFT7)
+        self._files[uri] = contents
+        return contents
+
+    def _retrieve(self, uri: str) -> Resource[Any]:
+        return Resource.from_contents(self._load_vocab_file(uri), default_specification=DRAFT7)
+
+    def _fast_validator(self, name: str) -> Any:
+        """A compiled (Rust) validator of the subject schema, for the common valid case; the
+        problems of an invalid subject are then listed by :mod:`jsonschema`."""
+        hit = self._fast.get(name)
+        if hit is not None:
+            return hit
+        if name in self._own:
+            schema = self._own[name]
+            target = {**schema["properties"]["credentialSubject"], "$defs": schema.get("$defs", {})}
+            fast: Any = jsonschema_rs.Draft202012Validator(target, validate_formats=False)
+        else:
+            uri = self._uri(name)
+            # Draft 7: a "$ref" overrides its siblings, so the document keeps its definitions
+            # (addressable by pointer) while the validator checks only the subject.
+            wrapper = {**self.schema(name), "$ref": "#/properties/credentialSubject"}
+            fast = jsonschema_rs.Draft7Validator(
+                wrapper, retriever=self._load_vocab_file, base_uri=uri, validate_formats=False
+            )
+        self._fast[name] = fast
+        return fast
 
     @cached_property
     def _registry(self) -> Registry[Any]:
@@ -187,15 +219,24 @@ class CredentialTypes:
 
     def subject_problems(self, name: str, subject: Any) -> list[Problem]:
         """Each way ``subject`` (an object or a list of them) breaks the schema of ``name``."""
-        validator = self._validator(name, whole=False)
+        fast = self._fast_validator(name)
         subjects = subject if isinstance(subject, list) else [subject]
         out: list[Problem] = []
         for i, one in enumerate(subjects):
+            if fast.is_valid(one):
+                continue
             base = f"/credentialSubject/{i}" if isinstance(subject, list) else "/credentialSubject"
-            for err in sorted(validator.iter_errors(one), key=lambda e: list(e.absolute_path)):
-                out.append(_problem(base, err))
-                if len(out) >= MAX_PROBLEMS:
-                    return out
+            validator = self._validator(name, whole=False)
+            found = sorted(validator.iter_errors(one), key=lambda e: list(e.absolute_path))
+            if not found:  # the two validators disagree: report the compiled one's reasons
+                for err in fast.iter_errors(one):
+                    where = base + "".join(f"/{p}" for p in err.instance_path)
+                    out.append(
+                        Problem(where, "credentials.schema.invalid", Text(err.message, err.message))
+                    )
+            out += [_problem(base, err) for err in found]
+            if len(out) >= MAX_PROBLEMS:
+                return out[:MAX_PROBLEMS]
         return out
 
     def credential_problems(self, name: str, credential: Any) -> list[Problem]:
