@@ -165,10 +165,10 @@ def _probe_ports(cedar: str) -> list[tuple[str, str]]:
             except InvalidInput:
                 continue
         try:
-            region = ports.get_port(code or ident).region
+            region_id = ports.get_port(code or ident).region
         except InvalidInput:
             continue
-        out.append((ident, region))
+        out.append((ident, region_id))
     return list(dict.fromkeys(out + others[:1]))
 
 
