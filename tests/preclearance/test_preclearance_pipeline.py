@@ -292,3 +292,17 @@ def test_decide_from_json_text_equals_decide_from_dict() -> None:
     now = _arrival(record) - timedelta(hours=2)
     pipeline = Pipeline.default()
     assert pipeline.decide(json.dumps(record).encode(), now=now) == pipeline.decide(record, now=now)
+
+
+def test_realistic_filing_times_make_a_few_late_trucks() -> None:
+    from smartborder.declarations.synthetic import filed_at
+
+    rng = np.random.default_rng(12)
+    records = generate_trucks("2304", DAY, 600, rng=rng)
+    pipeline = Pipeline.default()
+    late = sum(
+        "validate.filing.late" in _codes(pipeline.decide(r, now=filed_at(r, rng=rng)))
+        for r in records
+    )
+    # filed_at makes ~4 % of trucks file 5-55 min ahead; FAST trucks are late only under 30 min.
+    assert 0.01 < late / len(records) < 0.08
