@@ -306,3 +306,11 @@ def test_realistic_filing_times_make_a_few_late_trucks() -> None:
     )
     # filed_at makes ~4 % of trucks file 5-55 min ahead; FAST trucks are late only under 30 min.
     assert 0.01 < late / len(records) < 0.08
+
+
+def test_the_cbp_deadline_does_not_apply_southbound() -> None:
+    record = _truck(fast=False)
+    record["direction"] = "southbound"
+    decision = Pipeline.default().decide(record, now=_arrival(record) - timedelta(minutes=10))
+    assert "validate.filing.late" not in _codes(decision)
+    assert decision.agencies == ["anam"]

@@ -14,6 +14,7 @@ from typing import Protocol, runtime_checkable
 
 from smartborder.declarations import Declaration, TravelerDeclaration, TruckShipment
 from smartborder.i18n import Text
+from smartborder.ports import Direction
 from smartborder.preclearance.decision import Agency, Note, Outcome, Reason, StageName
 from smartborder.risk import (
     PartyHistory,
@@ -80,7 +81,8 @@ class FilingStage:
     name: StageName = "validate"
 
     def run(self, declaration: Declaration, draft: DecisionDraft) -> None:
-        if isinstance(declaration, TruckShipment):
+        # 19 CFR 123.92 binds trucks entering the U.S.; ANAM sets no such lead time southbound.
+        if isinstance(declaration, TruckShipment) and declaration.direction is Direction.NORTHBOUND:
             lead_min = (declaration.expected_arrival - draft.now).total_seconds() / 60.0
             fast = declaration.fast
             required = FAST_DEADLINE_MIN if fast else TRUCK_DEADLINE_MIN
