@@ -172,6 +172,7 @@ def build_scenario(
     daily_volume: float,
     profile: FeedProfile,
     factors: dict[str, float],
+    shape: Sequence[float] | np.ndarray | None = None,
     days: int = 7,
 ) -> Scenario:
     """The scenario for given service factors (one per lane type)."""
@@ -197,7 +198,8 @@ def build_scenario(
     total_open = np.asarray(
         [sum(booths[lt][h] for lt in types) for h in range(24)], dtype=np.float64
     )
-    shape = total_open / total_open.sum() if total_open.sum() else np.full(24, 1 / 24)
+    day = lanes_open_shape(profile, booths_total=total_open) if shape is None else np.asarray(shape)
+    day = day / float(np.sum(day))
     lane_weight = {lt: float(sum(booths[lt])) for lt in types}
     weight_sum = sum(lane_weight.values())
     base = FAST_TRUCK_PRIMARY_S if mode is Mode.COMMERCIAL else DEFAULT_PRIMARY_S[mode.value]
@@ -219,7 +221,7 @@ def build_scenario(
     classes = []
     for lt in types:
         share = lane_weight[lt] / weight_sum
-        rates = [round(float(daily_volume * share * s), 2) for s in shape]
+        rates = [round(float(daily_volume * share * x), 2) for x in day]
         eligible = [x.value for x in _ELIGIBLE.get(lt, [lt, LaneType.GENERAL]) if x in types]
         classes.append(
             {
@@ -242,6 +244,14 @@ def build_scenario(
             "classes": classes,
         }
     )
+
+
+def lanes_open_shape(profile: FeedProfile, *, booths_total: np.ndarray | None = None) -> np.ndarray:
+    """Share of the day's arrivals per hour, proportional to the lanes open in all lane types."""
+    if booths_total is None:
+        booths_total = np.sum([np.asarray(v) for v in profile.lanes_open.values()], axis=0)
+    total = np.asarray(booths_total, dtype=np.float64)
+    return total / total.sum() if total.sum() else np.full(24, 1 / 24)
 
 
 def _hourly_mean(res: RunResult, lane: str) -> list[float | None]:
@@ -282,11 +292,22 @@ def calibrate(
     steps = rounds * len(types) * 8
     done = 0
 
+    shape = lanes_open_shape(profile)
+
     def run(f: dict[str, float]) -> RunResult:
         s = build_scenario(
-            port=port, crossing=crossing, mode=m, daily_volume=volume, profile=profile, factors=f
+            port=port,
+            crossing=crossing,
+            mode=m,
+            daily_volume=volume,
+            profile=profile,
+            factors=f,
+            shape=shape,
         )
         return simulate(s, replications=replications, seed=seed)
+
+    def total_mae(res: RunResult) -> float:
+        return sum(_mae(_hourly_mean(res, lt), profile.delay_min[lt]) or 0.0 for lt in types)
 
     def loss(lt: str, x: float) -> float:
         nonlocal done
@@ -298,7 +319,8 @@ def calibrate(
         return math.inf if err is None else err
 
     phi = (math.sqrt(5) - 1) / 2
-    for _ in range(rounds):
+
+    def fit_factors() -> None:
         for lt in types:
             if all(v is None for v in profile.delay_min[lt]):
                 continue
@@ -315,24 +337,58 @@ def calibrate(
                     b = lo + phi * (hi - lo)
                     fb = loss(lt, math.exp(b))
             factors[lt] = math.exp(a if fa <= fb else b)
+
+    for _ in range(rounds):
+        fit_factors()
+        # Then reshape demand over the day: more arrivals in hours simulated too short, fewer
+        # where too long (damped, the day's total kept), while the fit improves.
+        res = run(factors)
+        best = total_mae(res)
+        for _ in range(4):
+            sim = np.zeros(24)
+            rep = np.zeros(24)
+            for lt in types:
+                for h, (x, y) in enumerate(
+                    zip(_hourly_mean(res, lt), profile.delay_min[lt], strict=True)
+                ):
+                    if x is not None and y is not None:
+                        sim[h] += x
+                        rep[h] += y
+            trial = shape * ((rep + 5.0) / (sim + 5.0)) ** 0.3
+            trial /= trial.sum()
+            old_shape, shape = shape, trial
+            res2 = run(factors)
+            score = total_mae(res2)
+            if score >= best:
+                shape = old_shape
+                break
+            best, res = score, res2
     final = build_scenario(
-        port=port, crossing=crossing, mode=m, daily_volume=volume, profile=profile, factors=factors
+        port=port,
+        crossing=crossing,
+        mode=m,
+        daily_volume=volume,
+        profile=profile,
+        factors=factors,
+        shape=shape,
     )
     res = simulate(final, replications=replications, seed=seed)
     fit = []
     for lane in final.lanes:
         lt = lane.lane_type.value
-        sim = _hourly_mean(res, lt)
-        rep = profile.delay_min.get(lt, [None] * 24)
-        reported = [r for r in rep if r is not None]
-        simulated = [s for s, r in zip(sim, rep, strict=True) if s is not None and r is not None]
+        sim_h = _hourly_mean(res, lt)
+        rep_h = profile.delay_min.get(lt, [None] * 24)
+        reported = [r for r in rep_h if r is not None]
+        simulated = [
+            x for x, r in zip(sim_h, rep_h, strict=True) if x is not None and r is not None
+        ]
         fit.append(
             LaneFit(
                 lane_type=lt,
                 snapshots=profile.snapshots.get(lt, 0),
                 service_factor=factors.get(lt, 1.0),
                 service_mean_s=final.service_for(lane, "other").mean,
-                mae_min=_mae(sim, rep),
+                mae_min=_mae(sim_h, rep_h),
                 reported_mean_min=float(np.mean(reported)) if reported else None,
                 simulated_mean_min=float(np.mean(simulated)) if simulated else None,
             )
