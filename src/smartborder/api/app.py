@@ -80,4 +80,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     from smartborder.api.routes import twin as twin_routes
 
     app.include_router(twin_routes.router)
+    from smartborder.api.routes import trust as trust_routes
+
+    app.include_router(trust_routes.router)
     return app

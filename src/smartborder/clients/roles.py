@@ -48,6 +48,8 @@ POLICY_WRITE = "policy:write"
 POLICY_IMPACT = "policy:impact"
 TWIN_RUN = "twin:run"
 CLIENTS_ADMIN = "clients:admin"
+TRUST_READ = "trust:read"  # read the trust registry of credential issuers
+TRUST_ADMIN = "trust:admin"  # accredit and withdraw credential issuers
 
 ALL_SCOPES: frozenset[str] = frozenset(
     (
@@ -62,6 +64,8 @@ ALL_SCOPES: frozenset[str] = frozenset(
         POLICY_IMPACT,
         TWIN_RUN,
         CLIENTS_ADMIN,
+        TRUST_READ,
+        TRUST_ADMIN,
     )
 )
 
@@ -93,6 +97,7 @@ _AGENCY = frozenset(
         POLICY_IMPACT,
         TWIN_RUN,
         *VC_SCOPES,
+        TRUST_READ,
     }
 )
 

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from smartborder.admissibility.stage import AdmissibilityStage
 from smartborder.config import Settings
+from smartborder.credentials.stage import CredentialsStage
 from smartborder.declarations import load_hs
 from smartborder.preclearance.pipeline import Pipeline
 
 
 def pipeline_for(settings: Settings) -> Pipeline:
-    """The standard pipeline with this node's HS nomenclature (if configured)."""
+    """The standard pipeline with this node's HS nomenclature (if configured), the credentials
+    stage (this node's identities, trust registry and status lists) and the admissibility stage
+    reading the claims of verified credentials."""
     hs = load_hs(settings.hs_file) if settings.hs_file else None
-    return Pipeline.default(hs=hs)
+    credentials = CredentialsStage.from_settings(settings)
+    return Pipeline.default(
+        credentials=credentials,
+        admissibility=AdmissibilityStage(claims=credentials.claims),
+        hs=hs,
+    )

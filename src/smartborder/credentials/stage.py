@@ -1,0 +1,506 @@
+"""The pre-clearance pipeline's ``credentials`` stage: verify what a declaration carries.
+
+For every presentation or credential attached to a declaration (``presentations``), the stage
+checks, offline: the proof or signature (Data Integrity, VC-JOSE, SD-JWT VC; a presentation's
+holder proof too), that the signer is the named issuer, the data model and the type's JSON
+Schema, the validity period against the decision's ``now``, the Bitstring Status List entries
+(this node's lists, read from the store; never the network), that the issuer is accredited
+for the type by the deciding agency's country (:mod:`.trust`), and that the credential is
+about this declaration (:mod:`.binding`). Each failed check is a reason with a stable code
+``credentials.check.<check>`` and an outcome that never allows ``release``:
+
+==================  =====================================  ======================
+check               code                                   outcome
+==================  =====================================  ======================
+forged / tampered   ``credentials.check.proof``            inspect
+signer ≠ issuer     ``credentials.check.issuer``           inspect
+presentation proof  ``credentials.check.presentation``     inspect
+revoked             ``credentials.check.revoked``          inspect
+suspended           ``credentials.check.suspended``        documentary_review
+status unknown      ``credentials.check.status``           documentary_review
+expired             ``credentials.check.expired``          documentary_review
+not yet valid       ``credentials.check.not_yet_valid``    documentary_review
+schema / data model ``credentials.check.schema`` / ``…datamodel``  documentary_review
+untrusted issuer    ``credentials.check.untrusted``        documentary_review
+unrelated           ``credentials.check.unrelated``        documentary_review (inspect for
+                                                           a person's credential)
+inactive membership ``credentials.check.membership``       documentary_review
+==================  =====================================  ======================
+
+Verified credentials become claims (:meth:`CredentialsStage.claims`) that the admissibility
+stage reads (``fully_vaccinated``, ``vaccination_proof``, ``trusted_traveler``); C-TPAT,
+USMCA and Carta Porte evidence is in the same mapping (``ctpat``, ``usmca_certified``,
+``carta_porte``) and in the decision's reasons. A declaration with nothing attached gets the
+release reason ``credentials.none_attached``.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from smartborder.credentials import holder, jose, recipes
+from smartborder.credentials.binding import PERSONAL_TYPES, bind, subjects_of
+from smartborder.credentials.contexts import ContextStore
+from smartborder.credentials.errors import StatusListInvalid, StatusListUnavailable
+from smartborder.credentials.status import StatusChecker
+from smartborder.credentials.trust import AGENCY_COUNTRY, StoredTrust, TrustRegistry
+from smartborder.credentials.types import CredentialTypes, ensure_own_context
+from smartborder.credentials.vcapi import STATUS_PATH, CredentialService
+from smartborder.declarations import Declaration, TravelerDeclaration, TruckShipment
+from smartborder.i18n import Text
+from smartborder.preclearance.decision import Agency, Outcome, Reason, StageName
+from smartborder.preclearance.stages import DecisionDraft
+from smartborder.store import make_engine, session_factory, transaction
+
+_INSPECT, _REVIEW = Outcome.INSPECT, Outcome.DOCUMENTARY_REVIEW
+#: check -> (outcome, English label, Spanish label)
+CHECKS: dict[str, tuple[Outcome, str, str]] = {
+    "proof": (_INSPECT, "signature or proof does not verify", "la firma o prueba no es válida"),
+    "issuer": (_INSPECT, "signer is not the named issuer", "el firmante no es el emisor nombrado"),
+    "presentation": (
+        _INSPECT,
+        "the presentation's proof does not verify",
+        "la prueba de la presentación no es válida",
+    ),
+    "revoked": (_INSPECT, "revoked by its issuer", "revocada por su emisor"),
+    "suspended": (_REVIEW, "suspended by its issuer", "suspendida por su emisor"),
+    "status": (_REVIEW, "status cannot be established", "no se puede establecer su estado"),
+    "expired": (_REVIEW, "expired", "vencida"),
+    "not_yet_valid": (_REVIEW, "not yet valid", "aún no es válida"),
+    "schema": (_REVIEW, "does not match its type's schema", "no cumple el esquema de su tipo"),
+    "datamodel": (
+        _REVIEW,
+        "does not conform to VC Data Model 2.0",
+        "no cumple el Modelo de Datos VC 2.0",
+    ),
+    "untrusted": (
+        _REVIEW,
+        "issuer not accredited for this type",
+        "emisor no acreditado para este tipo",
+    ),
+    "unrelated": (
+        _REVIEW,
+        "not about this declaration",
+        "no corresponde a esta declaración",
+    ),
+    "membership": (
+        _REVIEW,
+        "membership is not active",
+        "la membresía no está activa",
+    ),
+}
+_CRYPTO = frozenset({"proof", "issuer"})
+_PROGRAMS = frozenset({"SENTRI", "NEXUS", "FAST"})
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    check: str
+    detail_en: str
+    detail_es: str
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedCredential:
+    """One attached credential after every check: ``failures`` empty means fully verified."""
+
+    credential_type: str | None
+    issuer: str | None
+    format: str
+    failures: tuple[Failure, ...]
+    credential: dict[str, Any] | None = None
+
+    @property
+    def verified(self) -> bool:
+        return not self.failures
+
+
+@dataclass(frozen=True, slots=True)
+class CredentialsReport:
+    """What the stage found on one declaration, and the claims its verified credentials make."""
+
+    credentials: tuple[CheckedCredential, ...] = ()
+    presentation_failures: tuple[Failure, ...] = ()
+    claims: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def attached(self) -> bool:
+        return bool(self.credentials or self.presentation_failures)
+
+    @property
+    def failed_checks(self) -> list[str]:
+        out = [f.check for f in self.presentation_failures]
+        out += [f.check for c in self.credentials for f in c.failures]
+        return out
+
+
+def _none_attached() -> dict[Agency, Reason]:
+    text = Text(
+        "No verifiable credential or presentation is attached; declared facts are taken as declared.",
+        "No se adjuntó ninguna credencial ni presentación verificable; los datos se toman como declarados.",
+    )
+    return {
+        a: Reason(
+            code="credentials.none_attached",
+            stage="credentials",
+            rule_id="credentials.none_attached",
+            outcome=Outcome.RELEASE,
+            message_en=text.en,
+            message_es=text.es,
+            agency=a,
+        )
+        for a in ("cbp", "anam")
+    }
+
+
+def _is_presentation(item: Any) -> bool:
+    if isinstance(item, str):
+        if "~" in item:
+            return False
+        try:
+            return jose.read_header(item, require_kid=False).get("typ") == jose.VP_JWT
+        except Exception:  # not even a JWT: the credential check says why
+            return False
+    if isinstance(item, dict):
+        kind = item.get("type")
+        kinds = kind if isinstance(kind, list) else [kind]
+        return "VerifiablePresentation" in kinds or "EnvelopedVerifiablePresentation" in kinds
+    return False
+
+
+def _failures_of(result: recipes.VerificationResult) -> list[Failure]:
+    out: list[Failure] = []
+    for error in result.errors:
+        check, _, detail = error.partition(": ")
+        if check == "status":
+            check = (
+                "revoked"
+                if detail.startswith("revoked")
+                else "suspended"
+                if detail.startswith("suspended")
+                else "status"
+            )
+        elif check == "validity":
+            check = "expired" if detail.startswith("expired") else "not_yet_valid"
+        elif check not in CHECKS:
+            check = "proof"  # key binding, malformed input: the proof cannot be relied on
+        out.append(Failure(check, detail, detail))
+    return out
+
+
+class CredentialsStage:
+    """Implements ``preclearance.Stage`` (name ``credentials``); see the module docstring.
+
+    ``trust`` is a :class:`StoredTrust` (re-read from the store after its TTL) or a fixed
+    :class:`TrustRegistry`; ``status`` checks status list entries (``None``: an entry is a
+    ``credentials.check.status`` failure, since it cannot be told).
+    """
+
+    name: StageName = "credentials"
+
+    def __init__(
+        self,
+        *,
+        resolver: recipes.Resolver,
+        types: CredentialTypes,
+        trust: StoredTrust | TrustRegistry,
+        status: StatusChecker | None = None,
+        contexts: ContextStore | None = None,
+    ) -> None:
+        self.resolver = resolver
+        self.types = types
+        self.trust = trust
+        self.status = status
+        self.contexts = ensure_own_context(contexts) if contexts is not None else None
+        self._none = _none_attached()
+        self._local = threading.local()
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: Any,
+        *,
+        sessions: sessionmaker[Session] | None = None,
+        trust_ttl_s: float = 30.0,
+        status_ttl_s: float = 60.0,
+    ) -> CredentialsStage:
+        """The stage of a node: its org identities, types, contexts, registry and status lists."""
+        service = CredentialService.from_settings(settings, resolver_kwargs={"allow_web": False})
+        if sessions is None:
+            sessions = session_factory(make_engine(settings.db_url))
+        return cls(
+            resolver=service.resolver,
+            types=service.types,
+            trust=StoredTrust(sessions, ttl_s=trust_ttl_s),
+            status=local_status_checker(service, sessions, ttl_s=status_ttl_s),
+            contexts=service.contexts,
+        )
+
+    # --- the pipeline stage -------------------------------------------------------------------
+
+    def run(self, declaration: Declaration, draft: DecisionDraft) -> None:
+        report = self.check(declaration, now=draft.now, agency=draft.agency)
+        self._local.last = (declaration, report)
+        if not report.attached:
+            draft.reasons.append(self._none[draft.agency])
+            return
+        for failure in report.presentation_failures:
+            self._add(draft, failure, None, None)
+        verified: list[str] = []
+        for cred in report.credentials:
+            for failure in cred.failures:
+                self._add(draft, failure, cred.credential_type, cred.issuer)
+            if cred.verified:
+                verified.append(f"{cred.credential_type} ({cred.issuer})")
+        if verified:
+            draft.add(
+                "credentials.verified",
+                "credentials.verified",
+                Outcome.RELEASE,
+                Text(
+                    "Verified (signature, issuer trust, status, validity, schema, binding): "
+                    + "; ".join(verified),
+                    "Verificadas (firma, confianza en el emisor, estado, vigencia, esquema, vínculo): "
+                    + "; ".join(verified),
+                ),
+            )
+
+    def _add(
+        self, draft: DecisionDraft, failure: Failure, ctype: str | None, issuer: str | None
+    ) -> None:
+        outcome, en, es = CHECKS[failure.check]
+        if failure.check == "unrelated" and ctype in PERSONAL_TYPES:
+            outcome = _INSPECT
+        what = ctype or "credential"
+        who = f" from {issuer}" if issuer else ""
+        de = f" de {issuer}" if issuer else ""
+        draft.add(
+            f"credentials.check.{failure.check}",
+            f"credentials.{failure.check}",
+            outcome,
+            Text(
+                f"{what}{who}: {en}: {failure.detail_en}",
+                f"{what}{de}: {es}: {failure.detail_es}",
+            ),
+        )
+
+    # --- checking -----------------------------------------------------------------------------
+
+    def check(
+        self, declaration: Declaration, *, now: datetime, agency: Agency
+    ) -> CredentialsReport:
+        """Every check on every attached item (see the module docstring); never raises."""
+        items = getattr(declaration, "presentations", None) or []
+        if not items:
+            return CredentialsReport()
+        registry = self.trust.registry() if isinstance(self.trust, StoredTrust) else self.trust
+        country = AGENCY_COUNTRY[agency]
+        checked: list[CheckedCredential] = []
+        vp_failures: list[Failure] = []
+        for item in items:
+            if _is_presentation(item):
+                vp = holder.verify_presentation(
+                    CredentialService.unenvelope_presentation(item),
+                    now=now,
+                    resolver=self.resolver,
+                    types=self.types,
+                    status=self.status,
+                    require_proof=False,
+                    contexts=self.contexts,
+                )
+                for error in vp.errors:
+                    check, _, detail = error.partition(": ")
+                    if check != "credentials":
+                        vp_failures.append(Failure("presentation", error, error))
+                results = vp.credentials
+            else:
+                results = [
+                    recipes.verify(
+                        item,
+                        now=now,
+                        resolver=self.resolver,
+                        types=self.types,
+                        status=self.status,
+                        require_key_binding=False,
+                        contexts=self.contexts,
+                    )
+                ]
+            for result in results:
+                checked.append(self._judge(result, declaration, registry, country))
+        return CredentialsReport(
+            credentials=tuple(checked),
+            presentation_failures=tuple(vp_failures),
+            claims=_claims(checked, declaration),
+        )
+
+    def _judge(
+        self,
+        result: recipes.VerificationResult,
+        declaration: Declaration,
+        registry: TrustRegistry,
+        country: str,
+    ) -> CheckedCredential:
+        failures = _failures_of(result)
+        if "status" in result.checks and self.status is None:
+            failures.append(
+                Failure(
+                    "status",
+                    "no status checker is configured",
+                    "no hay un verificador de estado configurado",
+                )
+            )
+        doc = result.credential
+        if doc is not None and not any(f.check in _CRYPTO for f in failures):
+            ctype, issuer = result.credential_type, result.issuer
+            if ctype is not None and not registry.accredited(str(issuer), ctype, country):
+                failures.append(
+                    Failure(
+                        "untrusted",
+                        f"{issuer} is not in the trust registry for {ctype} in {country}",
+                        f"{issuer} no está en el registro de confianza para {ctype} en {country}",
+                    )
+                )
+            problem = bind(ctype, doc, declaration)
+            if problem is not None:
+                failures.append(Failure("unrelated", problem.en, problem.es))
+            elif ctype == "TrustedTravelerCredential":
+                for subject in subjects_of(doc):
+                    status = subject.get("membershipStatus")
+                    if status != "active":
+                        failures.append(
+                            Failure(
+                                "membership",
+                                f"{subject.get('program')} membership is {status}",
+                                f"la membresía {subject.get('program')} está {status}",
+                            )
+                        )
+        return CheckedCredential(
+            credential_type=result.credential_type,
+            issuer=result.issuer,
+            format=result.format,
+            failures=tuple(failures),
+            credential=doc,
+        )
+
+    # --- claims for admissibility -----------------------------------------------------------
+
+    def report(self, declaration: Declaration, *, now: datetime | None = None) -> CredentialsReport:
+        """The report of ``declaration``: the one this thread just made in :meth:`run`, else a
+        fresh check (as the deciding agency of its direction, at ``now`` or its filing time)."""
+        last = getattr(self._local, "last", None)
+        if last is not None and last[0] is declaration:
+            report: CredentialsReport = last[1]
+            return report
+        agency: Agency = "cbp" if declaration.direction.value == "northbound" else "anam"
+        return self.check(declaration, now=now or datetime.now(UTC), agency=agency)
+
+    def claims(self, declaration: Declaration) -> dict[str, Any] | None:
+        """Verified claims of ``declaration`` for ``AdmissibilityStage(claims=...)``, or None."""
+        if not getattr(declaration, "presentations", None):
+            return None
+        claims = self.report(declaration).claims
+        return claims or None
+
+
+def _declared_programs(declaration: Declaration) -> set[str]:
+    if isinstance(declaration, TravelerDeclaration):
+        tt = declaration.trusted_traveler
+        return {tt.program.value.upper()} if tt is not None else set()
+    return {"FAST"} if declaration.driver.fast_card else set()
+
+
+def _claims(checked: list[CheckedCredential], declaration: Declaration) -> dict[str, Any]:
+    """Claims of fully verified credentials; an inactive membership withdraws a declared one."""
+    claims: dict[str, Any] = {}
+    programs = _declared_programs(declaration)
+    tt_seen = False
+    for cred in checked:
+        doc = cred.credential
+        if doc is None:
+            continue
+        for subject in subjects_of(doc):
+            if cred.credential_type == "TrustedTravelerCredential" and not any(
+                f.check != "membership" for f in cred.failures
+            ):
+                program = str(subject.get("program", "")).upper()
+                if program in _PROGRAMS:
+                    tt_seen = True
+                    if subject.get("membershipStatus") == "active":
+                        programs.add(program)
+                    else:
+                        programs.discard(program)
+            if not cred.verified:
+                continue
+            if cred.credential_type == "VaccinationCredential":
+                claims["fully_vaccinated"] = subject.get("fullyVaccinated") is True
+                claims["vaccination_proof"] = subject.get("fullyVaccinated") is True
+            elif cred.credential_type == "CTPATCertificate" and isinstance(
+                declaration, TruckShipment
+            ):
+                member = subject.get("member") or {}
+                if str(member.get("scac", "")).upper() == declaration.scac:
+                    claims["ctpat"] = True
+                    claims["ctpat_tier"] = subject.get("tier")
+            elif cred.credential_type == "USMCACertificationOfOrigin":
+                claims["usmca_certified"] = True
+            elif cred.credential_type == "CartaPorteCredential":
+                claims["carta_porte"] = True
+    if tt_seen:
+        claims["trusted_traveler"] = tuple(sorted(programs))
+    return claims
+
+
+def local_status_checker(
+    service: CredentialService, sessions: sessionmaker[Session], *, ttl_s: float = 60.0
+) -> StatusChecker:
+    """A status checker over this node's own lists in the store (never the network), each list
+    re-read at most every ``ttl_s`` seconds: a revocation is seen within ``ttl_s``."""
+    prefix = service.base_url + STATUS_PATH
+
+    def fetch(url: str) -> str:
+        if not url.startswith(prefix):
+            raise StatusListUnavailable(
+                Text(
+                    f"The status list {url} is not on this node, and pre-clearance does not fetch remote lists.",
+                    f"La lista de estado {url} no está en este nodo, y la pre-validación no obtiene listas remotas.",
+                )
+            )
+        with transaction(sessions) as session:
+            return service.status_list(session, url[len(prefix) :], now=datetime.now(UTC))
+
+    def verify_list(raw: Any, now: datetime) -> dict[str, Any]:
+        result = recipes.verify(
+            raw, now=now, resolver=service.resolver, types=service.types, contexts=service.contexts
+        )
+        if not result.verified or result.credential is None:
+            raise StatusListInvalid(
+                Text(
+                    "The status list credential does not verify: " + "; ".join(result.errors),
+                    "La credencial de lista de estado no es válida: " + "; ".join(result.errors),
+                )
+            )
+        return result.credential
+
+    return StatusChecker(fetch, verify_list=verify_list, ttl_s=ttl_s)
+
+
+def presentation_bytes(items: list[Any]) -> int:
+    """Size of the attached items as JSON (for reports and benchmarks)."""
+    return sum(len(i) if isinstance(i, str) else len(json.dumps(i)) for i in items)
+
+
+__all__ = [
+    "CHECKS",
+    "CheckedCredential",
+    "CredentialsReport",
+    "CredentialsStage",
+    "Failure",
+    "local_status_checker",
+    "presentation_bytes",
+]
