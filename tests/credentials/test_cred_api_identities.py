@@ -48,3 +48,21 @@ def test_issue_without_status_entry(client_for: Any) -> None:
     }
     resp = carrier.post("/credentials/status", json=body)
     assert resp.status_code == 400 and resp.json()["code"] == "credentials.status.invalid"
+
+
+def test_status_lists_are_cached_across_requests_until_changed(app: Any, client_for: Any) -> None:
+    carrier = client_for("carrier", org="acme")
+    first = carrier.post("/credentials/issue", json={"credential": carta_porte()}).json()
+    second = carrier.post("/credentials/issue", json={"credential": carta_porte()}).json()
+    for body in (first, second, first):
+        assert carrier.post("/credentials/verify", json=body).json()["verified"]
+    checker = app.state.credential_service._shared_checker
+    assert checker.fetches == 2  # one per list (revocation, suspension), not per credential
+    cred_id = carrier.post("/credentials/verify", json=first).json()["credential"]["id"]
+    update = {
+        "credentialId": cred_id,
+        "credentialStatus": [{"statusPurpose": "revocation", "status": "1"}],
+    }
+    assert carrier.post("/credentials/status", json=update).status_code == 200
+    result = carrier.post("/credentials/verify", json=first).json()
+    assert "revoked" in result["errors"][0] and checker.fetches == 3

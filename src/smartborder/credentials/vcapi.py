@@ -12,11 +12,12 @@ from __future__ import annotations
 import json
 import secrets
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy import event
+from sqlalchemy.orm import Session, sessionmaker
 
 from smartborder.credentials import holder, jose, recipes
 from smartborder.credentials.contexts import ContextStore
@@ -41,6 +42,7 @@ from smartborder.credentials.status import (
 from smartborder.credentials.types import CredentialTypes, ensure_own_context
 from smartborder.i18n import Text
 from smartborder.store import credentials as repo
+from smartborder.store import transaction
 from smartborder.store.tables.credentials import (
     ExchangeRow,
     IssuedCredentialRow,
@@ -78,10 +80,19 @@ class CredentialService:
     types: CredentialTypes
     contexts: ContextStore
     base_url: str
+    #: With a session factory and a TTL, verified status lists are cached across requests
+    #: (each list read, signed and verified once per TTL instead of once per credential).
+    sessions: sessionmaker[Session] | None = None
+    status_ttl_s: float = 0.0
+    _shared_checker: StatusChecker | None = field(default=None, init=False, repr=False)
 
     @classmethod
     def from_settings(
-        cls, settings: Any, *, resolver_kwargs: dict[str, Any] | None = None
+        cls,
+        settings: Any,
+        *,
+        sessions: sessionmaker[Session] | None = None,
+        resolver_kwargs: dict[str, Any] | None = None,
     ) -> CredentialService:
         identities = OrgIdentities(settings.home, str(settings.base_url))
         contexts = ensure_own_context(ContextStore.from_settings(settings))
@@ -91,6 +102,8 @@ class CredentialService:
             types=CredentialTypes(vocab_dir=settings.traceability_vocab_dir),
             contexts=contexts,
             base_url=str(settings.base_url).rstrip("/"),
+            sessions=sessions,
+            status_ttl_s=float(settings.status_ttl_s),
         )
 
     # --- issuing ----------------------------------------------------------------------------
@@ -241,6 +254,7 @@ class CredentialService:
                     'credentialStatus debe ser una lista como [{"statusPurpose": "revocation", "status": "1"}].',
                 )
             )
+        changed: list[str] = []
         for update in updates:
             purpose, value = self._parse_update(update)
             if purpose == "revocation" and row.revoked and not value:
@@ -261,7 +275,19 @@ class CredentialService:
                 row.revoked = value
             else:
                 row.suspended = value
+            changed.append(self._list_url(list_row.list_id))
         session.flush()
+        if self._shared_checker is not None:
+            # This node sees its own change once committed (a verification racing the commit
+            # cannot keep the old list for a whole TTL); other nodes within their TTL.
+            checker = self._shared_checker
+
+            def forget(_: Session) -> None:
+                for url in changed:
+                    checker.invalidate(url)
+
+            forget(session)
+            event.listen(session, "after_commit", forget, once=True)
         return {"credentialId": credential_id, "revoked": row.revoked, "suspended": row.suspended}
 
     @staticmethod
@@ -300,37 +326,50 @@ class CredentialService:
         return jose.sign_jwt(doc, key=key, kid=vm)
 
     def status_checker(self, session: Session) -> StatusChecker:
-        """A checker that reads this node's lists from the store (fresh for each request).
+        """A checker of this node's lists: shared across requests for ``status_ttl_s`` when the
+        service has its own session factory, else reading through ``session`` afresh.
 
         Lists on other nodes are not fetched: verification never touches the network here.
         """
+        if self.sessions is not None and self.status_ttl_s > 0:
+            if self._shared_checker is None:
+                sessions = self.sessions
 
-        def fetch(url: str) -> str:
-            prefix = self.base_url + STATUS_PATH
-            if not url.startswith(prefix):
-                raise StatusListUnavailable(
-                    Text(
-                        f"The status list {url} is not on this node, and this node does not fetch remote lists.",
-                        f"La lista de estado {url} no está en este nodo, y este nodo no obtiene listas remotas.",
-                    )
+                def fetch_own(url: str) -> str:
+                    with transaction(sessions) as own:
+                        return self._fetch_local(own, url)
+
+                self._shared_checker = StatusChecker(
+                    fetch_own, verify_list=self._verify_list, ttl_s=self.status_ttl_s
                 )
-            return self.status_list(session, url[len(prefix) :], now=datetime.now(UTC))
+            return self._shared_checker
+        return StatusChecker(
+            lambda url: self._fetch_local(session, url), verify_list=self._verify_list, ttl_s=0
+        )
 
-        def verify_list(raw: Any, now: datetime) -> dict[str, Any]:
-            result = recipes.verify(
-                raw, now=now, resolver=self.resolver, types=self.types, contexts=self.contexts
+    def _fetch_local(self, session: Session, url: str) -> str:
+        prefix = self.base_url + STATUS_PATH
+        if not url.startswith(prefix):
+            raise StatusListUnavailable(
+                Text(
+                    f"The status list {url} is not on this node, and this node does not fetch remote lists.",
+                    f"La lista de estado {url} no está en este nodo, y este nodo no obtiene listas remotas.",
+                )
             )
-            if not result.verified or result.credential is None:
-                raise StatusListInvalid(
-                    Text(
-                        "The status list credential does not verify: " + "; ".join(result.errors),
-                        "La credencial de lista de estado no es válida: "
-                        + "; ".join(result.errors),
-                    )
-                )
-            return result.credential
+        return self.status_list(session, url[len(prefix) :], now=datetime.now(UTC))
 
-        return StatusChecker(fetch, verify_list=verify_list, ttl_s=0)
+    def _verify_list(self, raw: Any, now: datetime) -> dict[str, Any]:
+        result = recipes.verify(
+            raw, now=now, resolver=self.resolver, types=self.types, contexts=self.contexts
+        )
+        if not result.verified or result.credential is None:
+            raise StatusListInvalid(
+                Text(
+                    "The status list credential does not verify: " + "; ".join(result.errors),
+                    "La credencial de lista de estado no es válida: " + "; ".join(result.errors),
+                )
+            )
+        return result.credential
 
     # --- reading and verifying ----------------------------------------------------------------
 

@@ -31,7 +31,7 @@ def service(request: Request, ctx: Ctx) -> CredentialService:
     """One service per app (its schema validators and resolver caches are reused)."""
     svc: CredentialService | None = getattr(request.app.state, "credential_service", None)
     if svc is None:
-        svc = CredentialService.from_settings(ctx.settings)
+        svc = CredentialService.from_settings(ctx.settings, sessions=ctx.sessions)
         request.app.state.credential_service = svc
     return svc
 
