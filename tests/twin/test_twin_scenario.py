@@ -207,3 +207,18 @@ def test_warm_up_is_excluded_from_statistics() -> None:
     res = simulate(s, seed=5)
     measured = np.count_nonzero(tr.t >= 24 * 3600)
     assert round(sum(x.arrivals_per_day for x in res.summary) * 2) == measured
+
+
+def test_weekly_profiles_give_168_hourly_rows() -> None:
+    spec = base(days=7)
+    weekend = [0.0] * 24 * 5 + [200.0] * 48  # only Saturday and Sunday see traffic
+    spec["classes"] = [
+        {"name": "other", "mode": "passenger_vehicle", "rate_per_h": weekend, "lanes": ["general"]}
+    ]
+    s = load_scenario(spec)
+    assert s.profile_hours == 168
+    res = simulate(s, seed=1)
+    rows = [r for r in res.hourly if r.lane == "general"]
+    assert len(rows) == 168
+    assert all(r.arrivals_per_h == 0 for r in rows[:120])
+    assert all(r.arrivals_per_h > 100 for r in rows[121:])
