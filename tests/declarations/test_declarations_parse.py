@@ -367,3 +367,21 @@ def test_property_every_fault_is_reported_once_with_its_pointer(chosen: set[int]
         _FAULTS[i][1](data)
     expected = {_FAULTS[i][0]: _FAULTS[i][2] for i in chosen}
     assert problems(data) == expected
+
+
+def test_credentials_are_attached_as_received(traveler: dict[str, Any]) -> None:
+    vc = {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"]}
+    traveler["presentations"] = [vc, "eyJhbGciOiJFUzI1NiJ9.e30.c2ln"]
+    t = parse_traveler(traveler, now=NOW)
+    assert t.presentations == [vc, "eyJhbGciOiJFUzI1NiJ9.e30.c2ln"]
+
+
+def test_bad_attachments_point_at_the_item(traveler: dict[str, Any]) -> None:
+    traveler["presentations"] = [{"type": "VerifiablePresentation"}, 42, "short", {}]
+    assert problems(traveler) == {
+        "/presentations/1": "declaration.presentation.type",
+        "/presentations/2": "declaration.presentation.type",
+        "/presentations/3": "declaration.presentation.type",
+    }
+    traveler["presentations"] = ["x" * 20] * 9
+    assert problems(traveler) == {"/presentations": "declaration.field.too_long"}

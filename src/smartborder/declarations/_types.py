@@ -20,6 +20,7 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationInfo,
+    WithJsonSchema,
 )
 from pydantic_core import PydanticCustomError
 
@@ -235,6 +236,35 @@ class TravelDocument(Record):
     number: DocumentNumber
     issuing_country: Country = Field(description="ISO 3166-1 alpha-3 (as in the MRZ, ICAO 9303).")
     expires_on: date
+
+
+# The largest attached credential or presentation, JSON-serialised characters (a VC-JOSE or
+# SD-JWT compact form, or a JSON-LD document with its proof).
+MAX_ATTACHED_CHARS = 65_536
+
+
+def _attached(value: Any) -> Any:
+    if isinstance(value, str) and 10 <= len(value) <= MAX_ATTACHED_CHARS:
+        return value
+    if isinstance(value, dict) and value:
+        return value
+    raise fail("declaration.presentation.type", {"max": MAX_ATTACHED_CHARS})
+
+
+# A verifiable credential or presentation, carried as received for the credentials stage:
+# a JSON-LD object (Data Integrity proof, or an enveloped VC/VP) or a compact JWT / SD-JWT.
+Attached = Annotated[
+    Any,
+    AfterValidator(_attached),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "minLength": 10, "maxLength": MAX_ATTACHED_CHARS},
+                {"type": "object"},
+            ]
+        }
+    ),
+]
 
 
 def utc(value: datetime) -> datetime:

@@ -159,6 +159,10 @@ CATALOG: dict[str, Text] = {
         "The last dose is dated {value}, in the future; give the date it was received.",
         "La última dosis tiene fecha {value}, en el futuro; indique la fecha en que se aplicó.",
     ),
+    "declaration.presentation.type": Text(
+        "An attached credential or presentation must be a JSON object or a compact JWT / SD-JWT string (10 to {max} characters).",
+        "Una credencial o presentación adjunta debe ser un objeto JSON o una cadena JWT / SD-JWT compacta (de 10 a {max} caracteres).",
+    ),
     "declaration.json.malformed": Text(
         "The body is not valid JSON ({detail}); send one JSON object.",
         "El cuerpo no es JSON válido ({detail}); envíe un objeto JSON.",

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from smartborder.declarations._types import (
     RFID_DOCUMENTS,
+    Attached,
     BirthDate,
     Country,
     ExpectedArrival,
@@ -78,7 +79,8 @@ _ESSENTIAL = frozenset(
 # A verifiable presentation or credential attached to a declaration: a JSON-LD object secured
 # with a Data Integrity proof, or a compact VC-JOSE / SD-JWT VC / vp+jwt string. Verified by
 # the pipeline's credentials stage, not here (see docs/credentials-preclearance.md).
-Presentation = Annotated[str, Field(min_length=10, max_length=65_536)] | dict[str, Any]
+# One validator rather than a str | dict union, so a problem points at the item itself.
+Presentation = Attached
 Presentations = Annotated[
     list[Presentation],
     Field(
