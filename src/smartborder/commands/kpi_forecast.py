@@ -1,0 +1,136 @@
+"""``smartborder kpi forecast-eval`` and ``forecast-train``: wait-time forecasts from feed archives.
+
+Registered on the ``kpi`` group by :func:`register` (one line in commands/kpi.py).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from smartborder.config import Settings
+from smartborder.i18n import Text
+from smartborder.kpi.forecast import HORIZONS_H, fit_forecaster, model_path
+from smartborder.kpi.forecast_data import load_archives
+from smartborder.kpi.forecast_errors import ForecastInvalid
+from smartborder.kpi.forecast_eval import EvaluationReport, evaluate_archives
+
+console = Console()
+
+
+def _split_paths(args: list[str]) -> tuple[list[Path], list[Path]]:
+    """``--train A B --test C D`` (and ``--train A --train B``) into the two path lists."""
+    train: list[Path] = []
+    test: list[Path] = []
+    target: list[Path] | None = None
+    for token in args:
+        if token in ("--train", "--test"):
+            target = train if token == "--train" else test
+        elif token.startswith("--train=") or token.startswith("--test="):
+            name, _, value = token.partition("=")
+            (train if name == "--train" else test).append(Path(value))
+            target = None
+        elif token.startswith("-") or target is None:
+            raise typer.BadParameter(f"unexpected {token!r}; use --train PATH... --test PATH...")
+        else:
+            target.append(Path(token))
+    if not train or not test:
+        raise typer.BadParameter("give --train PATH... and --test PATH... (feed archives)")
+    return train, test
+
+
+def forecast_eval(
+    ctx: typer.Context,
+    horizon: int = typer.Option(60, "--horizon", help="Minutes ahead: 60, 120, ... 360."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the random generator (model fitting)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the full report as JSON."),
+) -> None:
+    """Train on --train PATH... archives, forecast --test PATH..., print MAE beside two baselines.
+
+    PATHs are feed archives: tars, folders or files of bwt.xml snapshots. Example:
+    smartborder kpi forecast-eval --train bwt-feed-2025-0[3-7].tar --test bwt-feed-2025-0[89].tar
+    --horizon 60 --json
+    """
+    train, test = _split_paths(list(ctx.args))
+    report = evaluate_archives(train, test, horizon_min=horizon, rng=np.random.default_rng(seed))
+    if as_json:
+        print(report.model_dump_json(indent=2))
+        return
+    _print(report)
+
+
+def _print(report: EvaluationReport) -> None:
+    ev = report.evaluation
+    console.print(
+        f"[bold]Wait forecasts {report.horizon_min} min ahead[/]: trained on "
+        f"{report.train_snapshots} snapshots ({report.train_span[0][:10]} – {report.train_span[1][:10]}), "
+        f"tested on {report.test_snapshots} ({report.test_span[0][:10]} – {report.test_span[1][:10]})"
+    )
+    table = Table("crossing", "lane", "n", "model", "persistence", "hour-of-week", "vs best")
+    for s in ev.series:
+        table.add_row(
+            report.names.get(s.crossing, s.crossing),
+            s.lane,
+            str(s.n),
+            f"{s.mae_model:.2f}",
+            f"{s.mae_persistence:.2f}",
+            f"{s.mae_hour_of_week:.2f}",
+            f"{s.improvement:+.0%}",
+        )
+    console.print(table)
+    ports = Table("port", "n", "model", "persistence", "hour-of-week", "vs best")
+    for s in [*ev.ports, ev.overall]:
+        ports.add_row(
+            report.names.get(s.crossing, "all ports" if s.crossing == "*" else s.crossing),
+            str(s.n),
+            f"{s.mae_model:.2f}",
+            f"{s.mae_persistence:.2f}",
+            f"{s.mae_hour_of_week:.2f}",
+            f"{s.improvement:+.0%}",
+        )
+    console.print(ports)
+    for t in report.targets:
+        mark = "[green]met[/]" if t.met else "[yellow]not met[/]"
+        console.print(
+            f"target at {t.port_name}: {t.improvement:+.1%} vs the better baseline (goal -20%): {mark}"
+        )
+
+
+def forecast_train(
+    train: list[Path] = typer.Argument(..., help="Feed archives (tars, folders or files)."),
+    out: Path | None = typer.Option(
+        None, "--out", help="Model file (default: $SMARTBORDER_HOME/models/wait-forecast.pkl)."
+    ),
+    seed: int = typer.Option(0, "--seed", help="Seed of the random generator (model fitting)."),
+) -> None:
+    """Train the 1–6 h forecaster on feed archives; GET /kpi/forecast serves it."""
+    loaded = load_archives(train)
+    if not loaded.observations:
+        raise ForecastInvalid(
+            Text(
+                "The archives hold no U.S.–Mexico wait readings to train on.",
+                "Los archivos no contienen lecturas de espera EE. UU.–México para entrenar.",
+            )
+        )
+    model = fit_forecaster(
+        loaded.observations, rng=np.random.default_rng(seed), horizons_h=HORIZONS_H
+    )
+    path = out or model_path(Settings().ensure_home())
+    model.save(path)
+    console.print(
+        f"trained on {loaded.snapshots} snapshots, {model.trained_rows:,} rows "
+        f"(horizons {HORIZONS_H[0]}–{HORIZONS_H[-1]} h): {path}"
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """Add the forecast commands to the ``kpi`` group."""
+    app.command(
+        "forecast-eval",
+        context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+    )(forecast_eval)
+    app.command("forecast-train")(forecast_train)

@@ -1,0 +1,409 @@
+"""Wait-time forecasts per crossing and lane type, 1 to 6 hours ahead.
+
+One gradient-boosting model per horizon (scikit-learn's ``HistGradientBoostingRegressor``)
+is shared by every crossing and lane type, with the crossing and lane as categorical
+features; see :mod:`smartborder.kpi.forecast_features` for the features and why they cannot
+see the future. :func:`evaluate_forecaster` scores a model on a held-out archive beside two
+baselines: persistence (the wait now) and the hour-of-week mean of the training data.
+"""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from threading import Lock
+
+import numpy as np
+from pydantic import BaseModel
+from sklearn.ensemble import HistGradientBoostingRegressor
+from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
+
+from smartborder.kpi.forecast_features import (
+    CATEGORICAL,
+    FEATURE_NAMES,
+    Calendar,
+    FloatArray,
+    Series,
+    WaitObservation,
+    build_series,
+    calendar,
+    hour_datetime,
+    hour_index,
+    hour_of_week_profile,
+    port_code_of,
+    port_zone,
+    profile_at,
+    profile_at_leave_week_out,
+    series_features,
+)
+
+MAX_HORIZON_H = 6
+HORIZONS_H: tuple[int, ...] = tuple(range(1, MAX_HORIZON_H + 1))
+MODEL_VERSION = 1
+
+
+class CalendarCache:
+    """Calendars per time zone over one span of hours (built once, sliced per series)."""
+
+    def __init__(self, series: Iterable[Series], *, pad_h: int = MAX_HORIZON_H) -> None:
+        spans = [(s.start, s.stop) for s in series]
+        self.start = min((a for a, _ in spans), default=0)
+        self.stop = max((b for _, b in spans), default=0) + pad_h
+        self._by_zone: dict[str, Calendar] = {}
+
+    def for_crossing(self, crossing: str) -> Calendar:
+        zone = port_zone(crossing)
+        if zone not in self._by_zone:
+            self._by_zone[zone] = calendar(zone, self.start, self.stop)
+        return self._by_zone[zone]
+
+
+@dataclass
+class WaitForecaster:
+    """A trained forecaster: one model per horizon plus the training hour-of-week profiles."""
+
+    crossings: list[str]
+    profiles: dict[tuple[str, str], FloatArray]
+    means: dict[tuple[str, str], float]
+    models: dict[int, HistGradientBoostingRegressor] = field(default_factory=dict)
+    bases: dict[int, str] = field(default_factory=dict)  # horizon -> "now" or "profile"
+    trained_rows: int = 0
+    version: int = MODEL_VERSION
+
+    def crossing_code(self, crossing: str) -> int:
+        """Index in the vocabulary; -1 for a crossing unseen in training (treated as missing)."""
+        try:
+            return self.crossings.index(crossing)
+        except ValueError:
+            return -1
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(path.suffix + ".tmp")
+        tmp.write_bytes(pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL))
+        tmp.replace(path)
+
+    @staticmethod
+    def load(path: Path) -> WaitForecaster:
+        """Load a model written by :meth:`save` (a pickle: load only files you wrote)."""
+        model = pickle.loads(path.read_bytes())
+        if not isinstance(model, WaitForecaster) or model.version != MODEL_VERSION:
+            raise ValueError(f"{path} is not a SmartBorder forecast model v{MODEL_VERSION}")
+        return model
+
+
+def model_path(home: Path) -> Path:
+    """Where ``smartborder kpi forecast-train`` writes the model and the API reads it."""
+    return home / "models" / "wait-forecast.pkl"
+
+
+_LOADED: dict[Path, tuple[float, WaitForecaster]] = {}
+_LOADED_LOCK = Lock()
+
+
+def load_model_cached(path: Path) -> WaitForecaster | None:
+    """The model at ``path`` (reloaded when the file changes), or None if there is none."""
+    try:
+        mtime = path.stat().st_mtime
+    except FileNotFoundError:
+        return None
+    with _LOADED_LOCK:
+        hit = _LOADED.get(path)
+        if hit is not None and hit[0] == mtime:
+            return hit[1]
+        model = WaitForecaster.load(path)
+        _LOADED[path] = (mtime, model)
+        return model
+
+
+def _rows(
+    forecaster: WaitForecaster,
+    series: Series,
+    horizon_h: int,
+    cal: Calendar,
+    *,
+    leave_week_out: bool = False,
+) -> tuple[np.ndarray, FloatArray, FloatArray]:
+    """Features, label (wait at t+h; NaN if unpublished) and wait now for every issue hour.
+
+    ``leave_week_out`` (training only) reads profiles that exclude the label's own week.
+    """
+    code = forecaster.crossing_code(series.crossing)
+    if leave_week_out:
+        p_now = profile_at_leave_week_out(series, cal, 0)
+        p_target = profile_at_leave_week_out(series, cal, horizon_h)
+    else:
+        profile = forecaster.profiles.get((series.crossing, series.lane))
+        p_now = profile_at(profile, series, cal, 0)
+        p_target = profile_at(profile, series, cal, horizon_h)
+    x = series_features(
+        series, horizon_h, crossing_code=code, profile_now=p_now, profile_target=p_target, cal=cal
+    )
+    if code < 0:
+        x[:, 0] = np.nan
+    y = np.full(len(series.wait), np.nan)
+    if horizon_h < len(series.wait):
+        y[:-horizon_h] = series.wait[horizon_h:]
+    return x, y, series.wait
+
+
+def _base(x: np.ndarray, now: FloatArray, kind: str) -> FloatArray:
+    """What the model's output is added to: the wait now, or the usual wait at the target hour."""
+    if kind == "now":
+        return now
+    prof = x[:, _PROFILE_TARGET]
+    return np.where(np.isnan(prof), now, prof)
+
+
+_PROFILE_TARGET = FEATURE_NAMES.index("profile_target")
+
+
+def fit_forecaster(
+    observations: Iterable[WaitObservation],
+    *,
+    rng: np.random.Generator,
+    horizons_h: Sequence[int] = HORIZONS_H,
+    max_iter: int = 300,
+    learning_rate: float = 0.05,
+    max_rows: int | None = None,
+    threads: int = 1,
+) -> WaitForecaster:
+    """Train one model per horizon on an archive of observations.
+
+    ``max_rows`` caps the training rows per horizon (a random subset drawn with ``rng``),
+    for quick fits in tests. ``threads`` caps OpenMP threads: on a shared machine the default
+    of one is much faster than scikit-learn's one-per-core, whose threads spin while waiting.
+    """
+    series = build_series(observations)
+    cals = CalendarCache(series.values())
+    profiles: dict[tuple[str, str], FloatArray] = {}
+    means: dict[tuple[str, str], float] = {}
+    for key, s in series.items():
+        profiles[key] = hour_of_week_profile(s, cals.for_crossing(s.crossing))
+        means[key] = float(np.nanmean(s.wait))
+    crossings = sorted({c for c, _ in series})[:250]  # HGB categories must stay below 255
+    fc = WaitForecaster(crossings=crossings, profiles=profiles, means=means)
+    # Chosen on a validation split inside the training period (train Mar–Jun 2025, validate
+    # Jul): from 3 h ahead the usual wait at the target hour is the better anchor.
+    fc.bases = {k: "now" if k <= 2 else "profile" for k in horizons_h}
+    for k in horizons_h:
+        if not 1 <= k <= MAX_HORIZON_H:
+            raise ValueError(f"horizon {k} h outside 1..{MAX_HORIZON_H}")
+        xs, ys = [], []
+        for s in series.values():
+            x, y, now = _rows(fc, s, k, cals.for_crossing(s.crossing), leave_week_out=True)
+            keep = ~np.isnan(y) & ~np.isnan(now)
+            xs.append(x[keep])
+            ys.append(y[keep] - _base(x[keep], now[keep], fc.bases.get(k, "now")))
+        x_all = np.vstack(xs) if xs else np.empty((0, len(FEATURE_NAMES)))
+        y_all = np.concatenate(ys) if ys else np.empty(0)
+        if max_rows is not None and len(y_all) > max_rows:
+            pick = rng.choice(len(y_all), size=max_rows, replace=False)
+            x_all, y_all = x_all[pick], y_all[pick]
+        if len(y_all) < 50:
+            raise ValueError(f"too few training rows ({len(y_all)}) for horizon {k} h")
+        model = HistGradientBoostingRegressor(
+            loss="absolute_error",
+            learning_rate=learning_rate,
+            max_iter=max_iter,
+            max_leaf_nodes=31,
+            min_samples_leaf=40,
+            l2_regularization=1.0,
+            categorical_features=list(CATEGORICAL),
+            early_stopping=False,
+            random_state=int(rng.integers(2**31 - 1)),
+        )
+        with threadpool_limits(limits=threads):
+            model.fit(x_all, y_all)
+        fc.models[k] = model
+        fc.trained_rows += len(y_all)
+    return fc
+
+
+class ForecastPoint(BaseModel):
+    """The forecast wait at one future hour."""
+
+    horizon_h: int
+    at_utc: datetime
+    wait_min: float
+
+
+class SeriesForecast(BaseModel):
+    crossing: str
+    lane: str
+    issued_from_utc: datetime  # the last published wait the forecast starts from
+    wait_now_min: float
+    method: str  # "gradient_boosting" or "hour_of_week_mean" (no trained model)
+    points: list[ForecastPoint]
+
+
+def forecast(forecaster: WaitForecaster | None, series: Series) -> SeriesForecast | None:
+    """Forecast 1..6 h after the last published wait of ``series`` (None if it has none).
+
+    Without a trained model, the hour-of-week mean of ``series`` itself is served (and
+    labelled so), falling back to the last wait where an hour was never observed.
+    """
+    last = series.last_observed()
+    if last is None:
+        return None
+    i = last - series.start
+    now = float(series.wait[i])
+    cals = CalendarCache([series])
+    cal = cals.for_crossing(series.crossing)
+    points: list[ForecastPoint] = []
+    if forecaster is None or not forecaster.models:
+        profile = hour_of_week_profile(series, cal)
+        how = cal.hour_of_week
+        for k in HORIZONS_H:
+            value = profile[how[last + k - cal.start]]
+            value = now if np.isnan(value) else float(value)
+            points.append(
+                ForecastPoint(horizon_h=k, at_utc=hour_datetime(last + k), wait_min=value)
+            )
+        method = "hour_of_week_mean"
+    else:
+        for k in sorted(forecaster.models):
+            x, _, _ = _rows(forecaster, series, k, cal)
+            with threadpool_limits(limits=1):
+                delta = float(forecaster.models[k].predict(x[i : i + 1])[0])
+            base = _base(x[i : i + 1], series.wait[i : i + 1], forecaster.bases.get(k, "now"))
+            value = max(0.0, float(base[0]) + delta)
+            points.append(
+                ForecastPoint(horizon_h=k, at_utc=hour_datetime(last + k), wait_min=value)
+            )
+        method = "gradient_boosting"
+    return SeriesForecast(
+        crossing=series.crossing,
+        lane=series.lane,
+        issued_from_utc=hour_datetime(last),
+        wait_now_min=now,
+        method=method,
+        points=[p.model_copy(update={"wait_min": round(p.wait_min, 1)}) for p in points],
+    )
+
+
+class SeriesScore(BaseModel):
+    """MAE (minutes) of the model and both baselines on the same held-out rows."""
+
+    crossing: str
+    lane: str
+    n: int
+    mae_model: float
+    mae_persistence: float
+    mae_hour_of_week: float
+
+    @property
+    def best_baseline(self) -> float:
+        return min(self.mae_persistence, self.mae_hour_of_week)
+
+    @property
+    def improvement(self) -> float:
+        """Fractional MAE reduction against the better baseline (0.2 = 20 % lower)."""
+        b = self.best_baseline
+        return 0.0 if b == 0 else 1.0 - self.mae_model / b
+
+
+class Evaluation(BaseModel):
+    horizon_min: int
+    train_rows: int
+    series: list[SeriesScore]
+    ports: list[SeriesScore]  # pooled over each port's crossings and lanes (lane "*")
+    overall: SeriesScore
+
+
+@dataclass
+class _Pool:
+    n: int = 0
+    model: float = 0.0
+    pers: float = 0.0
+    how: float = 0.0
+
+    def add(self, em: FloatArray, ep: FloatArray, eh: FloatArray) -> None:
+        self.n += len(em)
+        self.model += float(em.sum())
+        self.pers += float(ep.sum())
+        self.how += float(eh.sum())
+
+    def score(self, crossing: str, lane: str) -> SeriesScore:
+        d = max(self.n, 1)
+        return SeriesScore(
+            crossing=crossing,
+            lane=lane,
+            n=self.n,
+            mae_model=round(self.model / d, 3),
+            mae_persistence=round(self.pers / d, 3),
+            mae_hour_of_week=round(self.how / d, 3),
+        )
+
+
+def baseline_hour_of_week(
+    forecaster: WaitForecaster, series: Series, horizon_h: int, cal: Calendar
+) -> FloatArray:
+    """The training hour-of-week mean at each target hour (series mean, then now, as fallbacks)."""
+    key = (series.crossing, series.lane)
+    off = series.start - cal.start + horizon_h
+    how = cal.hour_of_week[off : off + len(series.wait)]
+    profile = forecaster.profiles.get(key)
+    out = profile[how] if profile is not None else np.full(len(series.wait), np.nan)
+    out = np.where(np.isnan(out), forecaster.means.get(key, np.nan), out)
+    return np.where(np.isnan(out), series.wait, out)
+
+
+def evaluate_forecaster(
+    forecaster: WaitForecaster,
+    observations: Iterable[WaitObservation],
+    *,
+    horizon_h: int,
+    after: datetime | None = None,
+) -> Evaluation:
+    """Score ``forecaster`` on held-out observations at one horizon.
+
+    Rows are the issue hours where a wait was published both then and ``horizon_h`` later
+    (and, with ``after``, issued strictly after it: pass the end of the training data so
+    no scored target was seen in training); the model and both baselines are scored on
+    exactly those rows. Earlier observations still serve as the rows' recent history.
+    """
+    if horizon_h not in forecaster.models:
+        raise ValueError(f"no model for horizon {horizon_h} h")
+    series = build_series(observations)
+    cals = CalendarCache(series.values())
+    base_kind = forecaster.bases.get(horizon_h, "now")
+    parts = []  # (key, features, wait now, truth, hour-of-week baseline) of the scored rows
+    for key in sorted(series):
+        s = series[key]
+        cal = cals.for_crossing(s.crossing)
+        x, y, now = _rows(forecaster, s, horizon_h, cal)
+        keep = ~np.isnan(y) & ~np.isnan(now)
+        if after is not None:
+            keep &= s.start + np.arange(len(now)) > hour_index(after)
+        if keep.any():
+            how = baseline_hour_of_week(forecaster, s, horizon_h, cal)[keep]
+            parts.append((key, x[keep], now[keep], y[keep], how))
+    scores: list[SeriesScore] = []
+    ports: dict[str, _Pool] = {}
+    total = _Pool()
+    if parts:
+        x_all = np.vstack([p[1] for p in parts])
+        with threadpool_limits(limits=1):  # one batch: per-series calls cost more than the trees
+            delta = forecaster.models[horizon_h].predict(x_all)
+        start = 0
+        for key, x, now, truth, how in parts:
+            d = delta[start : start + len(now)]
+            start += len(now)
+            pred = np.maximum(0.0, _base(x, now, base_kind) + d)
+            em, ep, eh = np.abs(pred - truth), np.abs(now - truth), np.abs(how - truth)
+            pool = _Pool()
+            pool.add(em, ep, eh)
+            scores.append(pool.score(*key))
+            ports.setdefault(port_code_of(key[0]), _Pool()).add(em, ep, eh)
+            total.add(em, ep, eh)
+    return Evaluation(
+        horizon_min=horizon_h * 60,
+        train_rows=forecaster.trained_rows,
+        series=scores,
+        ports=[p.score(code, "*") for code, p in sorted(ports.items())],
+        overall=total.score("*", "*"),
+    )

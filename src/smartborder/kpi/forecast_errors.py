@@ -1,0 +1,33 @@
+"""Errors of the wait-time forecaster (beside the KPI domain's errors.py)::
+
+InvalidInput
+└── ForecastInvalid      kpi.forecast_invalid    a bad horizon, lane type, or no usable data
+NotFound
+└── NoForecast           kpi.no_forecast         nothing published for the crossing and lane
+"""
+
+from __future__ import annotations
+
+from smartborder.errors import InvalidInput, NotFound
+from smartborder.i18n import Text
+
+
+class ForecastInvalid(InvalidInput):
+    code = "kpi.forecast_invalid"
+    default_message = Text(
+        "The forecast request is not valid; see docs/forecasts.md.",
+        "La solicitud de pronóstico no es válida; consulte docs/forecasts.md.",
+    )
+
+
+class NoForecast(NotFound):
+    code = "kpi.no_forecast"
+    default_message = Text(
+        "No wait has been published for this crossing and lane type; import the BWT feed first "
+        "(smartborder kpi import-bwt) or pick another lane.",
+        "No se ha publicado ninguna espera para este cruce y tipo de carril; importe primero el "
+        "feed BWT (smartborder kpi import-bwt) o elija otro carril.",
+    )
+
+
+__all__ = ["ForecastInvalid", "NoForecast"]

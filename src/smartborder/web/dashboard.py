@@ -1,0 +1,169 @@
+"""The dashboard page: its labels in English and Spanish, the border outline, and its config.
+
+The page itself is static HTML, CSS and JavaScript in this package (no CDN, no map tiles); it
+reads the node's open-data JSON endpoints. Everything a person reads is in :data:`LABELS`
+in both languages, and the page switches language without a reload.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from smartborder.i18n import Lang, Text
+
+# key -> (English, Spanish)
+LABELS: dict[str, Text] = {
+    "page_title": Text(
+        "SmartBorder — border performance", "SmartBorder — desempeño de la frontera"
+    ),
+    "map_title": Text(
+        "U.S.–Mexico ports of entry: current waits",
+        "Puertos de entrada EE. UU.–México: esperas actuales",
+    ),
+    "map_note": Text(
+        "Longest wait now published at each port (CBP Border Wait Times). Click a port to see its crossings below.",
+        "Espera más larga publicada ahora en cada puerto (tiempos de espera de CBP). Haga clic en un puerto para ver sus cruces abajo.",
+    ),
+    "country_us": Text("UNITED STATES", "ESTADOS UNIDOS"),
+    "country_mx": Text("MEXICO", "MÉXICO"),
+    "legend_low": Text("under 15 min", "menos de 15 min"),
+    "legend_mid": Text("15–45 min", "15–45 min"),
+    "legend_high": Text("45–90 min", "45–90 min"),
+    "legend_very_high": Text("90 min or more", "90 min o más"),
+    "legend_none": Text("no current reading", "sin lectura actual"),
+    "current_title": Text(
+        "Current waits by crossing and lane", "Esperas actuales por cruce y carril"
+    ),
+    "heatmap_title": Text(
+        "Mean wait by hour and weekday", "Espera promedio por hora y día de la semana"
+    ),
+    "heatmap_note": Text(
+        "Minutes, local time of the port, over every reading stored.",
+        "Minutos, hora local del puerto, sobre todas las lecturas guardadas.",
+    ),
+    "trend_title": Text("Trend: daily wait", "Tendencia: espera diaria"),
+    "trend_note": Text(
+        "Daily mean (solid) and 95th percentile (dashed), minutes.",
+        "Promedio diario (continua) y percentil 95 (discontinua), minutos.",
+    ),
+    "forecast_title": Text("Forecast: next 6 hours", "Pronóstico: próximas 6 horas"),
+    "bts_title": Text(
+        "Inbound crossings per year (BTS), all U.S.–Mexico ports",
+        "Cruces de entrada por año (BTS), todos los puertos EE. UU.–México",
+    ),
+    "bts_note": Text(
+        "Northbound vehicles counted by the Bureau of Transportation Statistics, per calendar year (the last year may be partial).",
+        "Vehículos hacia el norte contados por el Buró de Estadísticas de Transporte (BTS), por año calendario (el último año puede estar incompleto).",
+    ),
+    "bts_personal_vehicles": Text("Personal vehicles", "Vehículos particulares"),
+    "bts_trucks": Text("Trucks", "Camiones"),
+    "preclearance_title": Text(
+        "Pre-cleared share of crossings", "Proporción de cruces con prerrevisión"
+    ),
+    "preclearance_note": Text(
+        "Share of released vehicles and travelers that were pre-cleared, by port (crossing events).",
+        "Proporción de vehículos y viajeros liberados que tenían prerrevisión, por puerto (eventos de cruce).",
+    ),
+    "emissions_title": Text(
+        "Idling emissions while waiting", "Emisiones en ralentí durante la espera"
+    ),
+    "emissions_note": Text(
+        "Tonnes of CO₂ from vehicles idling in line, by port.",
+        "Toneladas de CO₂ de vehículos en ralentí en la fila, por puerto.",
+    ),
+    "port": Text("Port", "Puerto"),
+    "crossing": Text("Crossing", "Cruce"),
+    "lane": Text("Lane", "Carril"),
+    "wait": Text("Wait (min)", "Espera (min)"),
+    "lanes_open": Text("Lanes open", "Carriles abiertos"),
+    "updated": Text("Updated", "Actualizado"),
+    "minutes": Text("minutes", "minutos"),
+    "min_short": Text("min", "min"),
+    "no_current_wait": Text("no current reading", "sin lectura actual"),
+    "no_data": Text("No data yet.", "Aún no hay datos."),
+    "loading": Text("Loading…", "Cargando…"),
+    "no_forecast": Text(
+        "No forecast: no published wait for this crossing and lane.",
+        "Sin pronóstico: no hay esperas publicadas para este cruce y carril.",
+    ),
+    "hours_ahead": Text("Ahead", "Adelanto"),
+    "time_utc": Text("Time (UTC)", "Hora (UTC)"),
+    "forecast_wait": Text("Forecast wait", "Espera pronosticada"),
+    "forecast_from": Text(
+        "From the last published wait at", "A partir de la última espera publicada a las"
+    ),
+    "method_gradient_boosting": Text("gradient-boosting model", "modelo de gradient boosting"),
+    "method_hour_of_week_mean": Text(
+        "hour-of-week mean (no trained model yet)",
+        "promedio por hora de la semana (aún sin modelo entrenado)",
+    ),
+    "hour_local": Text("hour of day (local)", "hora del día (local)"),
+    "day_0": Text("Mon", "lun"),
+    "day_1": Text("Tue", "mar"),
+    "day_2": Text("Wed", "mié"),
+    "day_3": Text("Thu", "jue"),
+    "day_4": Text("Fri", "vie"),
+    "day_5": Text("Sat", "sáb"),
+    "day_6": Text("Sun", "dom"),
+    "lane_commercial_standard": Text("Commercial — standard", "Comercial — estándar"),
+    "lane_commercial_fast": Text("Commercial — FAST", "Comercial — FAST"),
+    "lane_passenger_standard": Text("Passenger — standard", "Pasajeros — estándar"),
+    "lane_passenger_sentri": Text("Passenger — SENTRI", "Pasajeros — SENTRI"),
+    "lane_passenger_ready": Text("Passenger — Ready", "Pasajeros — Ready"),
+    "lane_pedestrian_standard": Text("Pedestrian — standard", "Peatones — estándar"),
+    "lane_pedestrian_ready": Text("Pedestrian — Ready", "Peatones — Ready"),
+}
+
+# The U.S.–Mexico border as (longitude, latitude) vertices, west to east: the 1848/1853 land
+# boundary from the Pacific to the Colorado River and the Rio Grande from El Paso to the Gulf.
+# A schematic outline (about 0.1° accurate), drawn from the boundary's well-known turning points.
+BORDER_OUTLINE: list[tuple[float, float]] = [
+    (-117.12, 32.53),  # Pacific coast at Tijuana / San Diego
+    (-114.72, 32.72),  # Colorado River at Yuma
+    (-114.81, 32.49),  # down the Colorado to San Luis
+    (-111.07, 31.33),  # Nogales
+    (-108.21, 31.33),  # New Mexico bootheel, south corner
+    (-108.21, 31.78),
+    (-106.53, 31.78),  # El Paso / Ciudad Juárez, the Rio Grande begins
+    (-106.00, 31.39),
+    (-105.00, 30.68),
+    (-104.37, 29.56),  # Presidio / Ojinaga
+    (-103.30, 28.98),  # Big Bend
+    (-102.95, 29.19),
+    (-102.40, 29.78),
+    (-101.40, 29.77),
+    (-100.90, 29.36),  # Del Rio / Ciudad Acuña
+    (-100.50, 28.71),  # Eagle Pass / Piedras Negras
+    (-99.50, 27.50),  # Laredo / Nuevo Laredo
+    (-99.10, 26.42),
+    (-98.80, 26.37),
+    (-98.26, 26.08),  # Hidalgo / Reynosa
+    (-97.50, 25.88),  # Brownsville / Matamoros
+    (-97.14, 25.96),  # Gulf of Mexico
+]
+
+# Open-data endpoints the page reads (paths on this node).
+ENDPOINTS: dict[str, str] = {
+    "forecast": "/kpi/forecast",
+}
+
+
+def labels_for(lang: Lang) -> dict[str, str]:
+    return {k: v.get(lang) for k, v in LABELS.items()}
+
+
+def page_config(
+    lang: Lang, ports: list[dict[str, Any]], *, endpoints: dict[str, str] | None = None
+) -> str:
+    """The JSON the page reads from ``<script id="sb-config">``, safe inside a script element."""
+    config = {
+        "lang": lang.value,
+        "labels": {lg.value: labels_for(lg) for lg in Lang},
+        "ports": ports,
+        "border": BORDER_OUTLINE,
+        "endpoints": {**ENDPOINTS, **(endpoints or {})},
+        "default_port": "2504",  # San Ysidro, the busiest land port
+    }
+    # "<" escaped so no string can close the script element.
+    return json.dumps(config, ensure_ascii=False).replace("<", "\\u003c")

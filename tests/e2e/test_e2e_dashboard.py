@@ -1,0 +1,173 @@
+"""The dashboard in headless Chromium over a node loaded with real CBP and BTS data.
+
+Checks what a person sees: the ports on the map with their waits, the heatmap, the Spanish
+switch, and that the page never reaches beyond this node (no CDN) nor logs an error.
+Skips with a clear message where Debian's chromium (or the playwright package) is absent.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import tarfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from conftest import shared_path
+from smartborder.config import Settings
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = os.environ.get("SMARTBORDER_CHROMIUM", "/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _snapshots(tar: Path, dest: Path, *, last: int) -> Path:
+    """The last ``last`` hourly snapshots of a month's archive, as files in ``dest``."""
+    dest.mkdir(parents=True)
+    with tarfile.open(tar) as tf:
+        members = sorted((m for m in tf if m.name.endswith(".xml.gz")), key=lambda m: m.name)
+        for m in members[-last:]:
+            fh = tf.extractfile(m)
+            assert fh is not None
+            (dest / Path(m.name).name).write_bytes(fh.read())
+    return dest
+
+
+@pytest.fixture(scope="module")
+def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A running node (uvicorn on a free localhost port) with two weeks of the BWT feed
+    (September 2025) and San Ysidro's BTS counts imported."""
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        pytest.skip(
+            f"Debian's chromium is not installed ({CHROMIUM}); run `make browser` "
+            "(apt-get install chromium) to run the dashboard's browser test"
+        )
+    pytest.importorskip(
+        "playwright.sync_api", reason="the playwright package (dev extra) is absent"
+    )
+    import uvicorn
+
+    from smartborder.api import create_app
+    from smartborder.kpi.importers import import_bts, import_bwt
+    from smartborder.store import make_engine, session_factory, upgrade
+
+    tar = shared_path("data", "bwt", "bwt-feed-2025-09.tar")
+    bts = shared_path("data", "bts", "san_ysidro_Border_Crossing_Entry_Data.csv")
+    base = tmp_path_factory.mktemp("e2e")
+    settings = Settings(home=base / "home")
+    settings.ensure_home()
+    engine = make_engine(settings.db_url)
+    upgrade(engine)
+    sessions = session_factory(engine)
+    report = import_bwt(sessions, [_snapshots(tar, base / "bwt", last=24 * 14)])
+    assert report.rows_imported > 10_000, report
+    import_bts(sessions, bts)
+    engine.dispose()
+
+    app = create_app(settings)
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("the node did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        app.state.ctx.engine.dispose()
+
+
+def test_dashboard_shows_ports_waits_heatmap_and_switches_to_spanish(
+    node: str, tmp_path: Path
+) -> None:
+    from playwright.sync_api import sync_playwright
+
+    hosts: list[str] = []
+    errors: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="en-US")
+            page.on(
+                "request",
+                lambda r: (
+                    hosts.append(urlsplit(r.url).hostname or "")
+                    if r.url.startswith(("http:", "https:", "ws:", "wss:"))
+                    else None
+                ),
+            )
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(f"{node}/dashboard?lang=en")
+            page.wait_for_selector("body[data-ready='true']", timeout=60_000)
+
+            # The map: port names, and minutes beside the ports that publish a wait.
+            map_text = page.locator("#map-svg").inner_text()
+            for name in ("San Ysidro", "Otay Mesa", "Laredo", "El Paso", "Nogales", "Brownsville"):
+                assert name in map_text
+            waits = page.locator("#map-svg tspan.port-wait[data-wait]:not([data-wait=''])")
+            assert waits.count() >= 15  # most of the 27 ports published a wait in September
+            first = waits.first.inner_text()
+            assert first.endswith("min") and first.split()[0].isdigit()
+
+            # The current-waits table names crossings and lanes.
+            table = page.locator("#current-table").inner_text()
+            assert "San Ysidro" in table and "Passenger — SENTRI" in table
+
+            # The heatmap of the default crossing (San Ysidro, passenger standard lanes).
+            assert page.locator("#sel-crossing").input_value() == "250401"
+            cells = page.locator("#heatmap-svg rect.heat-cell")
+            assert cells.count() >= 160  # two weeks cover nearly every hour of the week
+            values = [float(v) for v in cells.evaluate_all("els => els.map(e => e.dataset.wait)")]
+            assert max(values) > min(values) >= 0  # waits vary over the week
+
+            # Trend, forecast and BTS volumes drew from real data.
+            assert page.locator("#trend-svg path.line").count() >= 1
+            assert page.locator("#forecast-table tbody tr").count() == 6
+            assert page.locator("#bts-pv-svg rect.bar").count() >= 20  # 1996-2021
+            page.screenshot(path=str(tmp_path / "dashboard-en.png"), full_page=True)
+
+            # Spanish: the switch changes every label without a reload.
+            page.click("#lang-es")
+            assert page.locator("html").get_attribute("lang") == "es"
+            assert page.locator("h1").inner_text() == "SmartBorder — desempeño de la frontera"
+            assert "esperas actuales" in page.locator("#sec-map h2").inner_text()
+            axis = page.locator("#heatmap-svg text.axis").all_inner_texts()
+            assert "lun" in axis and "Mon" not in axis
+            assert "Pasajeros — SENTRI" in page.locator("#current-table").inner_text()
+            assert "Ahead" not in page.locator("#forecast").inner_text()
+            page.screenshot(path=str(tmp_path / "dashboard-es.png"), full_page=True)
+            shots = os.environ.get("SMARTBORDER_E2E_SCREENSHOTS")
+            if shots:
+                for name in ("dashboard-en.png", "dashboard-es.png"):
+                    shutil.copy(tmp_path / name, Path(shots) / name)
+        finally:
+            browser.close()
+
+    assert hosts and set(hosts) == {"127.0.0.1"}, f"requests beyond this node: {set(hosts)}"
+    assert errors == [], errors
