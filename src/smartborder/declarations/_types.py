@@ -267,5 +267,23 @@ Attached = Annotated[
 ]
 
 
+# A verifiable presentation or credential attached to a declaration: a JSON-LD object secured
+# with a Data Integrity proof, or a compact VC-JOSE / SD-JWT VC / vp+jwt string. Verified by
+# the pipeline's credentials stage, not here (see docs/credentials-preclearance.md).
+# One validator rather than a str | dict union, so a problem points at the item itself.
+Presentation = Attached
+Presentations = Annotated[
+    list[Presentation],
+    Field(
+        default_factory=list,
+        max_length=8,
+        description=(
+            "Verifiable presentations or credentials about this declaration (JSON-LD with a "
+            "Data Integrity proof, or VC-JOSE / SD-JWT VC compact strings)."
+        ),
+    ),
+]
+
+
 def utc(value: datetime) -> datetime:
     return value.astimezone(UTC)

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from smartborder.declarations._types import (
     RFID_DOCUMENTS,
-    Attached,
     BirthDate,
     Country,
     ExpectedArrival,
@@ -24,6 +23,7 @@ from smartborder.declarations._types import (
     PassId,
     Plate,
     PortCode,
+    Presentations,
     Record,
     TravelDocument,
     fail,
@@ -74,24 +74,6 @@ _ESSENTIAL = frozenset(
         Purpose.MILITARY_OPERATIONS,
     }
 )
-
-
-# A verifiable presentation or credential attached to a declaration: a JSON-LD object secured
-# with a Data Integrity proof, or a compact VC-JOSE / SD-JWT VC / vp+jwt string. Verified by
-# the pipeline's credentials stage, not here (see docs/credentials-preclearance.md).
-# One validator rather than a str | dict union, so a problem points at the item itself.
-Presentation = Attached
-Presentations = Annotated[
-    list[Presentation],
-    Field(
-        default_factory=list,
-        max_length=8,
-        description=(
-            "Verifiable presentations or credentials about this declaration (JSON-LD with a "
-            "Data Integrity proof, or VC-JOSE / SD-JWT VC compact strings)."
-        ),
-    ),
-]
 
 
 class TrustedTravelerProgram(StrEnum):

@@ -26,6 +26,7 @@ from smartborder.declarations._types import (
     Pedimento,
     Plate,
     PortCode,
+    Presentations,
     Record,
     Region,
     Rfc,
@@ -39,7 +40,6 @@ from smartborder.declarations._types import (
     now_of,
 )
 from smartborder.declarations.checks import container_problem, is_container_number
-from smartborder.declarations.traveler import Presentations
 from smartborder.ports import Direction
 
 Positive = Annotated[int, Field(gt=0, le=1_000_000)]
