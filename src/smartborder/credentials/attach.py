@@ -212,8 +212,23 @@ def vaccination_subject(
     }
 
 
-#: Claims an SD-JWT holder keeps back by default: the date of birth and vaccination details.
-PERSONAL_DISCLOSABLE = ("birthDate", "completedOn", "nationality", "enrolledVehicle", "passId")
+#: Claims of a personal credential issued selectively disclosable (program, membership status,
+#: disease and vaccination status are always disclosed).
+PERSONAL_DISCLOSABLE = (
+    "givenName",
+    "familyName",
+    "birthDate",
+    "completedOn",
+    "nationality",
+    "enrolledVehicle",
+    "passId",
+)
+
+
+def disclosable(subject: dict[str, Any]) -> list[str]:
+    """The :data:`PERSONAL_DISCLOSABLE` claims present in ``subject`` (SD-JWT issuing option)."""
+    return [name for name in PERSONAL_DISCLOSABLE if name in subject]
+
 
 __all__ = [
     "PERSONAL_DISCLOSABLE",
@@ -221,6 +236,7 @@ __all__ = [
     "carta_porte_subject",
     "credential",
     "ctpat_subject",
+    "disclosable",
     "trusted_traveler_subject",
     "usmca_subject",
     "vaccination_subject",
