@@ -52,13 +52,11 @@ def test_cli_run_prints_json_with_summary_and_ci(tmp_path: Path) -> None:
     assert {"result.json", "hourly.csv", "waits.png"} <= {p.name for p in out.iterdir()}
 
 
-def test_cli_rejects_an_unknown_scenario_with_exit_1(tmp_path: Path) -> None:
+def test_cli_rejects_an_unknown_scenario_with_exit_1(monkeypatch: pytest.MonkeyPatch) -> None:
     from smartborder.cli import main
 
+    monkeypatch.setattr("sys.argv", ["smartborder", "twin", "run", "atlantis"])
     with pytest.raises(SystemExit) as info:
-        import sys
-
-        sys.argv = ["smartborder", "twin", "run", "atlantis"]
         main()
     assert info.value.code == 1
 
