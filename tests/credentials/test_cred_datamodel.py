@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from smartborder.credentials.datamodel import (
     problems_of_credential,
@@ -102,3 +104,37 @@ def test_presentation_reports_problems_inside_its_credentials() -> None:
     }
     pointers = [p.pointer for p in problems_of_presentation(vp)]
     assert pointers == ["/verifiableCredential/1/issuer"]
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+FIELDS = [
+    "@context",
+    "type",
+    "id",
+    "issuer",
+    "credentialSubject",
+    "validFrom",
+    "validUntil",
+    "credentialStatus",
+    "credentialSchema",
+    "evidence",
+    "termsOfUse",
+    "issuanceDate",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(field=st.sampled_from(FIELDS), value=JSON)
+def test_any_value_in_any_field_gives_problems_never_a_crash(field: str, value: Any) -> None:
+    doc = good()
+    doc[field] = value
+    problems = problems_of_credential(doc)
+    assert all(p.pointer.startswith("/") and p.message.en and p.message.es for p in problems)
+    vp = {"@context": value, "type": value, "holder": value, "verifiableCredential": [doc, value]}
+    assert isinstance(problems_of_presentation(vp), list)

@@ -136,3 +136,36 @@ def test_deep_data_integrity_documents_are_refused_before_any_work() -> None:
     ):
         assert not result.verified and result.failed_checks == ["proof"]
         assert "nested deeper" in result.errors[0]
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.text(max_size=30),
+    lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=10), c, max_size=3),
+    max_leaves=10,
+)
+_FIELDS = st.sampled_from(
+    [
+        "type",
+        "issuer",
+        "credentialSubject",
+        "validFrom",
+        "validUntil",
+        "credentialStatus",
+        "@context",
+        "id",
+    ]
+)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(field=_FIELDS, value=_JSON)
+def test_signed_but_malformed_credentials_are_reported_never_raised(field: str, value: Any) -> None:
+    issuer, _ = _signed()
+    doc = carta_porte()
+    doc.update(issuer=issuer.did, id="urn:uuid:7")
+    doc[field] = value
+    token = jose.sign_jwt(doc, key=issuer.key, kid=issuer.vm)
+    result = recipes.verify(token, now=NOW, resolver=resolver(), types=own_types())
+    assert isinstance(result.verified, bool)
+    if not result.verified:
+        assert result.errors and result.failed_checks
