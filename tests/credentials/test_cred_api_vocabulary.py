@@ -22,6 +22,7 @@ def broker(tmp_path: Path) -> Iterator[TestClient]:
         home=tmp_path / "home",
         database_url=f"sqlite:///{tmp_path / 'vocab.db'}",
         traceability_vocab_dir=shared_path("conformance", "traceability-vocab"),
+        contexts_dir=shared_path("conformance", "contexts"),
     )
     app = create_app(settings)
     with transaction(app.state.ctx.sessions) as session:
@@ -77,3 +78,20 @@ def test_vocabulary_schema_violation_is_refused(broker: TestClient) -> None:
     resp = broker.post("/credentials/issue", json={"credential": cred})
     assert resp.status_code == 400 and resp.json()["code"] == "credentials.schema_violation"
     assert "/credentialSubject/tier" in resp.json()["detail"]
+
+
+@pytest.mark.parametrize("suite", ["eddsa-rdfc-2022", "ecdsa-rdfc-2019"])
+def test_rdfc_suites_over_http_with_the_offline_contexts(broker: TestClient, suite: str) -> None:
+    from cred_fixtures import carta_porte
+
+    resp = broker.post(
+        "/credentials/issue", json={"credential": carta_porte(), "options": {"cryptosuite": suite}}
+    )
+    assert resp.status_code == 201, resp.text
+    vc = resp.json()["verifiableCredential"]
+    assert vc["proof"]["cryptosuite"] == suite
+    result = broker.post("/credentials/verify", json={"verifiableCredential": vc}).json()
+    assert result["verified"], result["errors"]
+    vc["credentialSubject"]["mercancias"]["pesoBrutoTotal"] = 1.0
+    tampered = broker.post("/credentials/verify", json={"verifiableCredential": vc}).json()
+    assert tampered["failed_checks"] == ["proof"]
