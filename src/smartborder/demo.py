@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -19,12 +19,16 @@ from rich.progress import Progress
 
 from smartborder.clients import Principal, Role, create_client
 from smartborder.config import Settings
+from smartborder.credentials.demo import DemoCredentials, sample_size
+from smartborder.credentials.stage import CredentialsStage
+from smartborder.credentials.vcapi import CredentialService
 from smartborder.declarations.synthetic import generate_travelers, generate_trucks
 from smartborder.ports import Direction, get_port
 from smartborder.preclearance.configured import pipeline_for
 from smartborder.preclearance.records import submit_many
 from smartborder.store import make_engine, session_factory, transaction, upgrade
 from smartborder.store.clients import get_client
+from smartborder.store.declarations import find_keys
 
 DEMO_ORGS: tuple[tuple[str, Role], ...] = (
     ("Transportes Fronterizos del Norte SA de CV", Role.CARRIER),
@@ -33,6 +37,8 @@ DEMO_ORGS: tuple[tuple[str, Role], ...] = (
     ("Agencia Nacional de Aduanas de México", Role.ANAM),
     ("Open data reader", Role.PUBLIC),
     ("SmartBorder operations", Role.ADMIN),
+    # A Mexican exporter: industry scopes (issues USMCA certifications of origin).
+    ("Exportadora del Bajio SA de CV", Role.BROKER),
 )
 
 # Daily volumes: BTS Border Crossing Entry Data, 2019 totals / 365 (computed from
@@ -63,6 +69,9 @@ class DemoReport:
     rejected: int
     seconds: float
     clients_file: Path
+    credentialed: int = 0  # declarations that carry credentials (a sample, see credentials.demo)
+    credentials_issued: int = 0
+    bad_credentials: dict[str, int] = field(default_factory=dict)  # fault -> declarations
 
 
 def _clients(settings: Settings, sessions: Any) -> dict[Role, Principal]:
@@ -71,20 +80,27 @@ def _clients(settings: Settings, sessions: Any) -> dict[Role, Principal]:
     with transaction(sessions) as session:
         if path.exists():
             saved = json.loads(path.read_text())
-            rows = {c["role"]: get_client(session, c["client_id"]) for c in saved}
-            if all(rows.values()) and len(rows) == len(DEMO_ORGS):
-                return {
-                    Role(role): Principal(
-                        r.client_id, r.org, Role(r.role), frozenset(r.scopes.split())
-                    )
-                    for role, r in rows.items()
-                    if r is not None
-                }
+            rows = {c["org"]: get_client(session, c["client_id"]) for c in saved}
+            if all(rows.values()) and set(rows) == {org for org, _ in DEMO_ORGS}:
+                found: dict[Role, Principal] = {}
+                for org, _ in DEMO_ORGS:
+                    r = rows[org]
+                    if r is not None:
+                        found.setdefault(
+                            Role(r.role),
+                            Principal(
+                                r.client_id, r.org, Role(r.role), frozenset(r.scopes.split())
+                            ),
+                        )
+                return found
         made = [create_client(session, org=org, role=role) for org, role in DEMO_ORGS]
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as fh:
         json.dump([m.to_dict() for m in made], fh, indent=2)
-    return {m.role: Principal(m.client_id, m.org, m.role, m.scopes) for m in made}
+    principals: dict[Role, Principal] = {}
+    for m in made:  # traffic is submitted by the first organization of each role
+        principals.setdefault(m.role, Principal(m.client_id, m.org, m.role, m.scopes))
+    return principals
 
 
 def ensure_demo_clients(settings: Settings) -> list[dict[str, str]]:
@@ -118,6 +134,11 @@ def run_demo(
         principals = _clients(settings, sessions)
         decider = pipeline_for(settings)
         now = datetime.now(UTC)
+        creds = DemoCredentials(CredentialService.from_settings(settings), now=now)
+        with transaction(sessions) as session:
+            creds.setup(session)
+        stage = next((s for s in decider.stages if isinstance(s, CredentialsStage)), None)
+        credentialed = 0
         total = created = rejected = 0
         with Progress(console=console, transient=True, disable=not progress) as bar:
             task = bar.add_task("demo traffic", total=sum(int(n * scale) for *_, n, _ in DAY_PLAN))
@@ -132,7 +153,28 @@ def run_demo(
                 for j, payload in enumerate(payloads):
                     key = f"demo-{day}-{port_code}-{kind}-{direction}-{j}"
                     payload.setdefault("idempotency_key", key)
-                for start in range(0, count, BATCH):
+                # A sample carries real credentials, spread over the day (not every declaration:
+                # issuing 81,000 would take minutes); records already stored are left alone.
+                n_cred = sample_size(count, kind, scale)
+                sample = payloads[:: max(1, count // n_cred)][:n_cred]
+                with transaction(sessions) as session:
+                    stored = find_keys(
+                        session,
+                        principals[role].org,
+                        [f"key:{p['idempotency_key']}" for p in sample],
+                    )
+                    fresh = [p for p in sample if f"key:{p['idempotency_key']}" not in stored]
+                    credentialed += creds.attach_to(session, fresh)
+                if stage is not None:
+                    stage.refresh()  # the statuses just set must be seen
+                # Stored with their credentials in an earlier run: fresh signatures would differ
+                # from the stored version (a reused key), so they are not sent again.
+                again = {id(p) for p in sample if f"key:{p['idempotency_key']}" in stored}
+                if again:
+                    payloads = [p for p in payloads if id(p) not in again]
+                    total += len(again)
+                    bar.advance(task, len(again))
+                for start in range(0, len(payloads), BATCH):
                     chunk = payloads[start : start + BATCH]
                     with transaction(sessions) as session:
                         items = submit_many(
@@ -150,4 +192,7 @@ def run_demo(
         rejected=rejected,
         seconds=time.perf_counter() - started,
         clients_file=settings.home / "demo-clients.json",
+        credentialed=credentialed,
+        credentials_issued=creds.issued,
+        bad_credentials=dict(creds.faults),
     )

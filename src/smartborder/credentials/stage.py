@@ -242,6 +242,13 @@ class CredentialsStage:
             contexts=service.contexts,
         )
 
+    def refresh(self) -> None:
+        """Re-read the trust registry and status lists on next use (after editing either)."""
+        if isinstance(self.trust, StoredTrust):
+            self.trust.invalidate()
+        if self.status is not None:
+            self.status.invalidate()
+
     # --- the pipeline stage -------------------------------------------------------------------
 
     def run(self, declaration: Declaration, draft: DecisionDraft) -> None:
