@@ -105,55 +105,54 @@
   }
 
   // ---------- map ----------
-  // Equirectangular projection scaled by cos(29°) so the border keeps its shape.
-  const MAP = { w: 900, h: 420, lon0: -117.6, lon1: -96.6, lat0: 33.4, lat1: 25.3 };
+  // Equirectangular projection scaled by cos(29°) so the border keeps its shape, fitted into
+  // the middle band of the drawing; labels sit in four rows above and below with leader lines,
+  // so neighbouring ports (San Ysidro, Otay Mesa, Tecate...) never cover each other.
+  const MAP = { w: 1200, h: 600, band: [150, 450], pad: 40, lon0: -117.3, lon1: -97.0, lat0: 32.8, lat1: 25.8 };
+  const K = Math.cos((29 * Math.PI) / 180);
+  const S = Math.min((MAP.w - 2 * MAP.pad) / ((MAP.lon1 - MAP.lon0) * K), (MAP.band[1] - MAP.band[0]) / (MAP.lat0 - MAP.lat1));
+  const X0 = (MAP.w - (MAP.lon1 - MAP.lon0) * K * S) / 2;
   function project(lat, lon) {
-    const k = Math.cos((29 * Math.PI) / 180);
-    const sx = MAP.w / ((MAP.lon1 - MAP.lon0) * k);
-    const sy = MAP.h / (MAP.lat0 - MAP.lat1);
-    const s = Math.min(sx, sy);
-    return [(lon - MAP.lon0) * k * s + 10, (MAP.lat0 - lat) * s + 10];
+    return [X0 + (lon - MAP.lon0) * K * S, MAP.band[0] + (MAP.lat0 - lat) * S];
   }
+  const LABEL_ROWS = [28, 82, MAP.h - 78, MAP.h - 24];
 
   function renderMap() {
-    const root = svg(MAP.w + 20, MAP.h + 20);
+    const root = svg(MAP.w, MAP.h);
     root.setAttribute("aria-label", t("map_title"));
     root.id = "map-svg";
-    const pts = CFG.border.map(([lon, lat]) => project(lat, lon).join(",")).join(" ");
+    const pts = CFG.border.map(([lon, lat]) => project(lat, lon).map((v) => v.toFixed(1)).join(",")).join(" ");
     root.appendChild(el("polyline", { points: pts, class: "map-border" }));
-    const [ux, uy] = project(32.6, -106.0);
-    root.appendChild(el("text", { x: ux, y: uy, class: "map-country" }, t("country_us")));
-    const [mx, my] = project(28.0, -109.5);
-    root.appendChild(el("text", { x: mx, y: my, class: "map-country" }, t("country_mx")));
+    const [ux, uy] = project(31.3, -101.5);
+    root.appendChild(el("text", { x: ux, y: uy, class: "map-country", "text-anchor": "middle" }, t("country_us")));
+    const [mx, my] = project(28.3, -108.0);
+    root.appendChild(el("text", { x: mx, y: my, class: "map-country", "text-anchor": "middle" }, t("country_mx")));
 
     const waits = state.data.current || {};
-    // Label the busiest ports in full; smaller ports get a dot and a tooltip with the same text.
     const sorted = [...CFG.ports].sort((a, b) => a.longitude - b.longitude);
-    let lastLabelX = -1e9;
-    let lastLabelRow = 0;
-    for (const port of sorted) {
+    const step = (MAP.w - 2 * MAP.pad) / Math.max(1, sorted.length - 1);
+    sorted.forEach((port, i) => {
       const [x, y] = project(port.latitude, port.longitude);
       const w = waits[port.code];
-      const g = el("g", { class: "port", "data-port": port.code });
+      const g = el("g", { class: "port", "data-port": port.code, tabindex: 0 });
+      const lx = MAP.pad + i * step;
+      const ly = LABEL_ROWS[i % 4];
+      const above = ly < MAP.band[0];
+      g.appendChild(el("line", { x1: x, y1: y, x2: lx, y2: above ? ly + 16 : ly - 24, class: "leader" }));
       const dot = el("circle", { cx: x, cy: y, r: w ? 7 : 5, fill: waitColor(w ? w.wait_min : null), class: "port-dot" });
       const tip = w
         ? `${port.name} (${port.code}) — ${fmt(w.wait_min)} ${t("minutes")} · ${laneLabel(w.lane)}`
         : `${port.name} (${port.code}) — ${t("no_current_wait")}`;
       dot.appendChild(el("title", {}, tip));
       g.appendChild(dot);
-      // Stagger labels in three rows so neighbours (San Ysidro, Otay Mesa, Tecate) stay legible.
-      const row = x - lastLabelX < 70 ? (lastLabelRow + 1) % 3 : 0;
-      lastLabelX = x;
-      lastLabelRow = row;
-      const ly = y - 12 - row * 26 + (port.latitude < 29 ? 40 + row * 52 : 0);
-      const label = el("text", { x: x, y: ly, "text-anchor": "middle", class: "port-label" });
-      label.appendChild(el("tspan", { x: x, dy: 0 }, port.name));
+      const label = el("text", { x: lx, y: ly - 10, "text-anchor": "middle", class: "port-label" });
+      label.appendChild(el("tspan", { x: lx, dy: 0 }, port.name));
       const waitText = w ? `${fmt(w.wait_min)} ${t("min_short")}` : "—";
-      label.appendChild(el("tspan", { x: x, dy: 12, class: "port-wait", "data-wait": w ? w.wait_min : "" }, waitText));
+      label.appendChild(el("tspan", { x: lx, dy: 14, class: "port-wait", "data-wait": w ? w.wait_min : "" }, waitText));
       g.appendChild(label);
       g.addEventListener("click", () => selectPort(port.code));
       root.appendChild(g);
-    }
+    });
     mount("map", root);
   }
 
@@ -300,8 +299,27 @@
   }
 
   // ---------- bars (BTS volumes, emissions, pre-clearance) ----------
+  function hbarChart(id, rows, opts) {
+    if (!rows || !rows.length || !rows.some((r) => r.value > 0)) return message(id, "no_data");
+    const W = 700, L = 150, R = 70, row = 22;
+    const H = rows.length * row + 8;
+    const max = Math.max(...rows.map((r) => r.value), 1e-9);
+    const root = svg(W, H);
+    root.id = id + "-svg";
+    rows.forEach((r, i) => {
+      const y = 4 + i * row;
+      const w = (r.value / max) * (W - L - R);
+      root.appendChild(el("text", { x: L - 6, y: y + 15, "text-anchor": "end", class: "axis label" }, r.label));
+      const rect = el("rect", { x: L, y: y + 3, width: Math.max(1, w), height: row - 6, class: "bar" + (r.alt ? " alt" : ""), "data-label": r.label });
+      rect.appendChild(el("title", {}, `${r.label}: ${opts.format(r.value)}`));
+      root.appendChild(rect);
+      root.appendChild(el("text", { x: L + w + 4, y: y + 15, class: "axis" }, opts.format(r.value)));
+    });
+    mount(id, root);
+  }
+
   function barChart(id, rows, opts) {
-    if (!rows || !rows.length) return message(id, "no_data");
+    if (!rows || !rows.length || !rows.some((r) => r.value > 0)) return message(id, "no_data");
     const W = 700, H = 230, L = 60, B = 30, T = 10;
     const max = Math.max(...rows.map((r) => r.value), 1);
     const bw = (W - L - 10) / rows.length;
@@ -337,13 +355,13 @@
   function renderEmissions() {
     const rows = state.data.emissions;
     if (!rows) return message("emissions", "loading");
-    barChart("emissions", rows.map((r) => ({ label: r.label, value: r.value })), { format: (v) => fmt(v, 1) });
+    hbarChart("emissions", rows.map((r) => ({ label: r.label, value: r.value })), { format: (v) => fmt(v, 1) + " t" });
   }
 
   function renderPreclearance() {
     const rows = state.data.preclearance;
     if (!rows) return message("preclearance", "loading");
-    barChart("preclearance", rows.map((r) => ({ label: r.label, value: r.value * 100, alt: true })), { format: (v) => fmt(v, 0) + " %" });
+    hbarChart("preclearance", rows.map((r) => ({ label: r.label, value: r.value * 100, alt: true })), { format: (v) => fmt(v, 0) + " %" });
   }
 
   function renderAll() {
