@@ -148,6 +148,8 @@ class KpiEngine:
         self._bts_n = -1
         self._crossings_n = -1
         self._checked = 0.0
+        self._synced = False
+        self._refreshing = threading.Event()
         self._create()
 
     # --- loading ------------------------------------------------------------------------
@@ -158,6 +160,15 @@ class KpiEngine:
             "CREATE TABLE readings (id BIGINT, port_number VARCHAR, mode VARCHAR, lane_type VARCHAR,"
             " updated_at TIMESTAMP, border VARCHAR, status VARCHAR, delay_min INTEGER,"
             " lanes_open INTEGER, max_lanes INTEGER, local_ts TIMESTAMP)"
+        )
+        # Dashboard queries ask for one crossing at a time: an ART index lets them skip the
+        # other crossings' rows. The newest reading per lane is kept up to date at refresh.
+        con.execute("CREATE INDEX readings_crossing ON readings (port_number)")
+        con.execute(
+            "CREATE TABLE latest_readings (port_number VARCHAR, mode VARCHAR, lane_type VARCHAR,"
+            " updated_at TIMESTAMP, border VARCHAR, status VARCHAR, delay_min INTEGER,"
+            " lanes_open INTEGER, max_lanes INTEGER,"
+            " PRIMARY KEY (port_number, mode, lane_type))"
         )
         con.execute(
             "CREATE TABLE events (event_id VARCHAR, kind VARCHAR, occurred_at TIMESTAMP,"
@@ -235,6 +246,16 @@ class KpiEngine:
                     " timezone(coalesce(c.tz, 'UTC'), CAST(n.updated_at AS TIMESTAMP)::TIMESTAMPTZ)"
                     " FROM new_readings n LEFT JOIN crossings c USING (port_number)"
                 )
+                self._con.execute(
+                    "INSERT OR REPLACE INTO latest_readings"
+                    " SELECT n.port_number, n.mode, n.lane_type, n.updated_at, n.border, n.status,"
+                    " n.delay_min, n.lanes_open, n.max_lanes FROM ("
+                    "  SELECT * FROM readings WHERE id > ? QUALIFY row_number() OVER ("
+                    "   PARTITION BY port_number, mode, lane_type ORDER BY updated_at DESC) = 1) n"
+                    " LEFT JOIN latest_readings l USING (port_number, mode, lane_type)"
+                    " WHERE l.updated_at IS NULL OR n.updated_at > l.updated_at",
+                    [self._last_id],
+                )
                 self._con.unregister("new_readings")
                 self._last_id = int(table.column("id")[-1].as_py())
                 added["readings"] = table.num_rows
@@ -270,9 +291,30 @@ class KpiEngine:
 
     # --- querying -----------------------------------------------------------------------
 
+    def _maybe_refresh(self) -> None:
+        """Sync before the first query (and always when ``refresh_interval_s`` is 0); after
+        that, a due refresh runs in the background so no query waits on the store."""
+        if not self._synced or self.refresh_interval_s <= 0:
+            self.refresh()
+            self._synced = True
+            return
+        due = time.monotonic() - self._checked >= self.refresh_interval_s
+        if due and not self._refreshing.is_set():
+            self._refreshing.set()
+            threading.Thread(target=self._background_refresh, daemon=True).start()
+
+    def _background_refresh(self) -> None:
+        try:
+            self.refresh()
+        except Exception:  # the store may be briefly unavailable; the next query retries
+            self._checked = time.monotonic()
+        finally:
+            self._refreshing.clear()
+
     def sql(self, query: str, params: Sequence[Any] = ()) -> pa.Table:
-        """Run ``query`` on the engine's DuckDB tables (after a refresh) and return Arrow."""
-        self.refresh()
+        """Run ``query`` on the engine's DuckDB tables and return Arrow (data at most
+        ``refresh_interval_s`` plus one refresh behind the store)."""
+        self._maybe_refresh()
         cur = self._con.cursor()
         try:
             return cur.sql(query, params=list(params)).to_arrow_table()
@@ -490,25 +532,33 @@ class KpiEngine:
     ) -> pa.Table:
         """The newest reading of every crossing, mode and lane type (what the map shows),
         optionally as it stood at ``as_of`` (aware)."""
-        clauses: list[str] = ["TRUE"]
-        params: list[Any] = []
         if as_of is not None:
-            clauses.append("r.updated_at <= ?")
-            params.append(_naive_utc(as_of))
+            newest = (
+                self.sql("SELECT max(updated_at) AS t FROM latest_readings").column("t")[0].as_py()
+            )
+            if newest is None or _naive_utc(as_of) >= newest:
+                as_of = None  # nothing newer than as_of exists: the live table is the answer
+        clauses: list[str] = ["TRUE"]
+        params: list[Any] = [] if as_of is None else [_naive_utc(as_of)]
         if border is not None:
             clauses.append("r.border = ?")
             params.append(border)
         if crossing is not None:
             clauses.append("r.port_number = ?")
             params.append(crossing)
+        # The live table answers "now"; an ``as_of`` in the past needs the full history.
+        source = (
+            "latest_readings r"
+            if as_of is None
+            else "(SELECT * FROM readings r WHERE r.updated_at <= ? QUALIFY row_number() OVER ("
+            "PARTITION BY r.port_number, r.mode, r.lane_type ORDER BY r.updated_at DESC) = 1) r"
+        )
         query = f"""
             SELECT r.port_number AS crossing, c.port_code, c.port_name, c.crossing_name, c.tz,
                    r.mode, r.lane_type, r.updated_at, r.status, r.delay_min, r.lanes_open,
                    r.max_lanes, r.border
-            FROM readings r JOIN crossings c USING (port_number)
+            FROM {source} JOIN crossings c USING (port_number)
             WHERE {" AND ".join(clauses)}
-            QUALIFY row_number() OVER (
-                PARTITION BY r.port_number, r.mode, r.lane_type ORDER BY r.updated_at DESC) = 1
             ORDER BY crossing, mode, lane_type
         """
         return self.sql(query, params)
