@@ -162,6 +162,11 @@ class DemoCredentials:
             out.append(value)
         return out
 
+    def credentials_for(self, session: Session, payload: dict[str, Any]) -> list[Any]:
+        """Good credentials for one declaration (travelers: membership and vaccination)."""
+        self._n = 0
+        return self._credentials(session, payload, None)
+
     def attach_to(self, session: Session, payloads: list[dict[str, Any]]) -> int:
         """Attach credentials to each payload (in place); returns how many got some."""
         done = 0
