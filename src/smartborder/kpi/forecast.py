@@ -265,15 +265,15 @@ def forecast(forecaster: WaitForecaster | None, series: Series) -> SeriesForecas
             )
         method = "hour_of_week_mean"
     else:
-        for k in sorted(forecaster.models):
-            x, _, _ = _rows(forecaster, series, k, cal)
-            with threadpool_limits(limits=1):
+        with threadpool_limits(limits=1):  # one row per model: waking an OpenMP pool costs more
+            for k in sorted(forecaster.models):
+                x, _, _ = _rows(forecaster, series, k, cal)
                 delta = float(forecaster.models[k].predict(x[i : i + 1])[0])
-            base = _base(x[i : i + 1], series.wait[i : i + 1], forecaster.bases.get(k, "now"))
-            value = max(0.0, float(base[0]) + delta)
-            points.append(
-                ForecastPoint(horizon_h=k, at_utc=hour_datetime(last + k), wait_min=value)
-            )
+                base = _base(x[i : i + 1], series.wait[i : i + 1], forecaster.bases.get(k, "now"))
+                value = max(0.0, float(base[0]) + delta)
+                points.append(
+                    ForecastPoint(horizon_h=k, at_utc=hour_datetime(last + k), wait_min=value)
+                )
         method = "gradient_boosting"
     return SeriesForecast(
         crossing=series.crossing,
