@@ -1,10 +1,10 @@
 """BWT feed archive import: snapshots per second into the store (target ≥ 100/s).
 
 Imports one month of the real archive (../shared/data/bwt/bwt-feed-2025-07.tar, 744 hourly
-snapshots of every U.S. land port) into a fresh store, three times, and prints the median rate
+snapshots of every U.S. land port) into a fresh store, twice (--runs), and prints the median rate
 beside two baselines measured in the same run: parsing alone (the ceiling: gunzip + XML +
 local times, no store) and a naive import (ORM objects, one transaction and one existence
-check per reading) on the first 100 snapshots.
+check per reading) on the first 50 snapshots.
 
 Run: .venv/bin/python benchmarks/bench_kpi_import.py [--tar PATH] [--runs N]
 """
@@ -96,7 +96,7 @@ def naive_import(url: str, tar: Path, limit: int) -> float:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--tar", type=Path, default=SHARED / "bwt-feed-2025-07.tar")
-    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--runs", type=int, default=2)
     args = ap.parse_args()
     if not args.tar.exists():
         raise SystemExit(f"archive not found: {args.tar} (../shared/data/bwt)")
@@ -125,7 +125,7 @@ def main() -> None:
             rates.append(report.snapshots_seen / (time.perf_counter() - t))
             readings = report.rows_imported
             engine.dispose()
-        naive = naive_import(fresh(store), args.tar, 100)
+        naive = naive_import(fresh(store), args.tar, 50)
         print(
             f"{store:<11} {statistics.median(rates):>12.0f} {readings:>9} {parse_rate:>13.0f} {naive:>9.0f}"
         )
