@@ -15,7 +15,6 @@ app = typer.Typer(
     help="U.S.–Mexico ports of entry: crossings, lanes, aduanas, time zones.",
     invoke_without_command=True,
 )
-console = Console()
 
 _MODE_LABEL = {Mode.PASSENGER_VEHICLE: "cars", Mode.PEDESTRIAN: "walk", Mode.COMMERCIAL: "trucks"}
 _STATE = {"California": "CA", "Arizona": "AZ", "New Mexico": "NM", "Texas": "TX"}
@@ -77,4 +76,4 @@ def ports(
                 aduana,
                 end_section=last,
             )
-    console.print(table)
+    Console().print(table)

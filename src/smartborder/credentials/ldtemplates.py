@@ -39,6 +39,9 @@ _LIT_PH = f"sbph{_NONCE}x"
 _INT_BASE = 8_100_000_000_000_000  # placeholder integers: below 2**53, unlikely in data
 _PH_INDEX = re.compile(rf"(?:urn:sbph{_NONCE}:|sbph{_NONCE}x)([0-9]+)")
 _IRI_UNSAFE = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+# RFC 3987 scheme: a value whose part before ':' is not one (e.g. "2025-01-01T00:00:00Z") is a
+# relative IRI to JSON-LD, resolved or dropped by position, so it is kept exact, not templated.
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*")
 _MAX_TEMPLATES_PER_SHAPE = 8
 _MAX_SHAPES = 512
 
@@ -140,6 +143,7 @@ class TemplateCache:
         type_keys = vocab.type_keys
         other_keywords = vocab.other_keyword_keys
         unsafe = _IRI_UNSAFE.search
+        scheme = _SCHEME.fullmatch
         dumps = orjson.dumps
         sort_keys = orjson.OPT_SORT_KEYS
 
@@ -166,6 +170,7 @@ class TemplateCache:
                     or value[:2] == "_:"
                     or value[:1] == "@"
                     or unsafe(value)
+                    or not scheme(value, 0, colon)
                 ):
                     add("E" + dumps(value).decode())
                 else:
@@ -318,6 +323,7 @@ class _Placeholders:
                 or value[:2] == "_:"
                 or value[:1] == "@"
                 or _IRI_UNSAFE.search(value)
+                or not _SCHEME.fullmatch(value, 0, colon)
             )
         return type(value) is int and -(2**53) < value < 2**53
 
