@@ -9,7 +9,22 @@ lifecycle over the store is in ``preclearance.records`` / ``preclearance.lifecyc
 """
 
 from smartborder.preclearance.decision import Agency, Decision, Note, Outcome, Reason, StageName
+from smartborder.preclearance.lifecycle import State, visibility
 from smartborder.preclearance.pipeline import Pipeline
+from smartborder.preclearance.records import (
+    BatchItem,
+    RecordDetail,
+    RecordSummary,
+    SubmissionResult,
+    amend,
+    get_record,
+    list_decisions,
+    prepare,
+    record_state,
+    store,
+    submit,
+    submit_many,
+)
 from smartborder.preclearance.stages import (
     FAST_DEADLINE_MIN,
     TRUCK_DEADLINE_MIN,
@@ -23,6 +38,20 @@ from smartborder.preclearance.stages import (
 
 __all__ = [
     "FAST_DEADLINE_MIN",
+    "BatchItem",
+    "RecordDetail",
+    "RecordSummary",
+    "State",
+    "SubmissionResult",
+    "amend",
+    "get_record",
+    "list_decisions",
+    "prepare",
+    "record_state",
+    "store",
+    "submit",
+    "submit_many",
+    "visibility",
     "TRUCK_DEADLINE_MIN",
     "AdmissibilityNotConfigured",
     "Agency",
