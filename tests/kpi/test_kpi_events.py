@@ -131,3 +131,11 @@ def test_post_events_bad_batch_is_a_problem_document(client_for) -> None:  # typ
     doc = resp.json()
     assert doc["code"] == "kpi.events_invalid" and doc["errors"][0]["pointer"] == "/0/mode"
     assert resp.headers["content-language"] == "es"
+
+
+def test_post_one_pretty_printed_event_as_json(client_for) -> None:  # type: ignore[no-untyped-def]
+    cbp = client_for("cbp")
+    body = json.dumps(event("solo-1", "queue_joined", T0, subject="solo"), indent=2)
+    resp = cbp.post("/events", content=body, headers={"content-type": "application/json"})
+    assert resp.status_code == 200, resp.text
+    assert resp.json()["stored"] == 1

@@ -54,7 +54,13 @@ async def post_events(
     transaction, or not at all."""
     body = await request.body()
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    ndjson = True if ctype in ("application/x-ndjson", "application/ndjson") else None
+    ndjson = (
+        True
+        if ctype in ("application/x-ndjson", "application/ndjson")
+        else False
+        if ctype == "application/json"
+        else None
+    )
     return await run_in_threadpool(ingest_batch, ctx.sessions, body, ndjson=ndjson)
 
 
