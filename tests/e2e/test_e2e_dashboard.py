@@ -152,6 +152,14 @@ def test_dashboard_shows_ports_waits_heatmap_and_switches_to_spanish(
             assert page.locator("#bts-pv-svg rect.bar").count() >= 20  # 1996-2021
             page.screenshot(path=str(tmp_path / "dashboard-en.png"), full_page=True)
 
+            # Clicking Laredo on the map selects one of its crossings and redraws the heatmap.
+            page.click("#map-svg g.port[data-port='2304'] circle")
+            page.wait_for_function(
+                "document.getElementById('sel-crossing').value.startsWith('2304')"
+            )
+            page.wait_for_selector("#heatmap-svg rect.heat-cell")
+            assert "Laredo" in page.locator("#sel-crossing option:checked").inner_text()
+
             # Spanish: the switch changes every label without a reload.
             page.click("#lang-es")
             assert page.locator("html").get_attribute("lang") == "es"

@@ -183,7 +183,8 @@
     const cs = document.getElementById("sel-crossing");
     const ls = document.getElementById("sel-lane");
     const crossings = state.data.crossings || [];
-    cs.replaceChildren(...crossings.map((c) => new Option(`${c.port_name} — ${c.crossing_name || c.crossing} (${c.crossing})`, c.crossing)));
+    const name = (c) => (!c.crossing_name || c.crossing_name === c.port_name ? c.port_name : `${c.port_name} — ${c.crossing_name}`);
+    cs.replaceChildren(...crossings.map((c) => new Option(`${name(c)} (${c.crossing})`, c.crossing)));
     if (state.crossing) cs.value = state.crossing;
     const lanes = (crossings.find((c) => c.crossing === cs.value) || { lanes: [] }).lanes;
     ls.replaceChildren(...lanes.map((l) => new Option(laneLabel(l), l)));
@@ -225,7 +226,14 @@
       rect.appendChild(el("title", {}, `${t("day_" + c.weekday)} ${c.hour}:00 — ${fmt(c.wait_min, 1)} ${t("minutes")} (n=${c.n})`));
       root.appendChild(rect);
     }
-    root.appendChild(el("text", { x: left, y: top + 7 * ch + 20, class: "axis" }, `${t("hour_local")} · max ${fmt(max)} ${t("min_short")}`));
+    root.appendChild(el("text", { x: left, y: top + 7 * ch + 20, class: "axis" }, t("hour_local")));
+    // Colour scale: 0 to the largest mean, in five steps.
+    const lx = left + 24 * cw - 5 * 22 - 110;
+    for (let i = 0; i <= 4; i += 1) {
+      root.appendChild(el("rect", { x: lx + 40 + i * 22, y: top + 7 * ch + 9, width: 22, height: 12, fill: heatColor((max * i) / 4, max) }));
+    }
+    root.appendChild(el("text", { x: lx + 36, y: top + 7 * ch + 20, "text-anchor": "end", class: "axis" }, "0"));
+    root.appendChild(el("text", { x: lx + 40 + 5 * 22 + 4, y: top + 7 * ch + 20, class: "axis" }, `${fmt(max)} ${t("min_short")}`));
     mount("heatmap", root);
   }
 
