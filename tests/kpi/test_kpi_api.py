@@ -80,6 +80,10 @@ def test_other_datasets_and_bad_queries(loaded: TestClient) -> None:
         resp = loaded.get("/kpi/waits", params=bad)
         assert resp.status_code == 400 and resp.json()["code"] == "kpi.query_invalid"
     assert loaded.get("/kpi/heatmap").status_code == 400
+    none = loaded.get(
+        "/kpi/heatmap", params={"crossing": "250601", "mode": "commercial", "lane_type": "fast"}
+    )
+    assert none.status_code == 404 and none.json()["code"] == "kpi.no_data"
     assert loaded.get("/kpi/compare", params={"period_a": "x", "period_b": "y"}).status_code == 400
 
 

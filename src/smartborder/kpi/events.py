@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated
 
 import orjson
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
@@ -92,8 +92,6 @@ class IngestReport(BaseModel):
     stored: int
     duplicates: int
     duplicate_ids: list[str] = Field(default_factory=list, description="The first 100 duplicates.")
-    invalid: int = 0
-    problems: list[dict[str, Any]] = Field(default_factory=list)
 
 
 _EVENTS = TypeAdapter(list[CrossingEvent])

@@ -27,7 +27,7 @@ from smartborder.i18n import Text, negotiate
 from smartborder.kpi import feed as bwt_feed
 from smartborder.kpi.dictionary import dictionary
 from smartborder.kpi.engine import Filters, KpiEngine, engine_for
-from smartborder.kpi.errors import QueryInvalid
+from smartborder.kpi.errors import NoKpiData, QueryInvalid
 from smartborder.kpi.events import IngestReport
 from smartborder.kpi.ingest import ingest_batch
 from smartborder.store import kpi as kpi_store
@@ -276,11 +276,17 @@ def kpi_heatmap(
                 "El mapa de calor requiere crossing, mode y lane_type.",
             )
         )
-    return _dataset(
-        "heatmap",
-        lambda: kpi.heatmap(crossing=f.crossing or "", mode=f.mode or "", lane_type=f.lane_type or "", filters=f),
-        request, fmt, _filters_meta(f),
-    )  # fmt: skip
+    table = kpi.heatmap(crossing=f.crossing, mode=f.mode, lane_type=f.lane_type, filters=f)
+    if table.num_rows == 0:
+        raise NoKpiData(
+            Text(
+                f"No readings for crossing {f.crossing}, {f.mode} {f.lane_type} lanes; "
+                "see GET /kpi/latest for the lanes that have data.",
+                f"No hay lecturas para el cruce {f.crossing}, carriles {f.mode} {f.lane_type}; "
+                "consulte GET /kpi/latest para los carriles con datos.",
+            )
+        )
+    return table_response(table, _format(request, fmt), name="heatmap", meta=_filters_meta(f))
 
 
 def _feed_records(
