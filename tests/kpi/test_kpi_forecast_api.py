@@ -96,3 +96,15 @@ def test_forecast_is_public_and_rate_limited(tmp_path: Path) -> None:
         assert second.status_code == 429
     finally:
         app.state.ctx.engine.dispose()
+
+
+def test_an_unreadable_model_is_a_clear_503(
+    loaded: tuple[TestClient, Path], settings: Settings
+) -> None:
+    api, _ = loaded
+    path = model_path(settings.home)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"not a model")
+    r = api.get("/kpi/forecast", params=SY)
+    assert r.status_code == 503 and r.json()["code"] == "kpi.forecast_model_unreadable"
+    assert "forecast-train" in r.json()["detail"]

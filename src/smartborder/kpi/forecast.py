@@ -21,6 +21,8 @@ from pydantic import BaseModel
 from sklearn.ensemble import HistGradientBoostingRegressor
 from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
+from smartborder.i18n import Text
+from smartborder.kpi.forecast_errors import ModelUnreadable
 from smartborder.kpi.forecast_features import (
     CATEGORICAL,
     FEATURE_NAMES,
@@ -105,7 +107,8 @@ _LOADED_LOCK = Lock()
 
 
 def load_model_cached(path: Path) -> WaitForecaster | None:
-    """The model at ``path`` (reloaded when the file changes), or None if there is none."""
+    """The model at ``path`` (reloaded when the file changes), or None if there is none;
+    raises :class:`ModelUnreadable` for a file that is not a model of this version."""
     try:
         mtime = path.stat().st_mtime
     except FileNotFoundError:
@@ -114,7 +117,15 @@ def load_model_cached(path: Path) -> WaitForecaster | None:
         hit = _LOADED.get(path)
         if hit is not None and hit[0] == mtime:
             return hit[1]
-        model = WaitForecaster.load(path)
+        try:
+            model = WaitForecaster.load(path)
+        except (OSError, ValueError, EOFError, pickle.UnpicklingError, AttributeError) as exc:
+            raise ModelUnreadable(
+                Text(
+                    f"The forecast model {path} cannot be loaded ({exc.__class__.__name__}); retrain it with smartborder kpi forecast-train.",
+                    f"No se puede cargar el modelo de pronóstico {path} ({exc.__class__.__name__}); vuelva a entrenarlo con smartborder kpi forecast-train.",
+                )
+            ) from exc
         _LOADED[path] = (mtime, model)
         return model
 

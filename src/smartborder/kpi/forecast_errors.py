@@ -8,7 +8,7 @@ NotFound
 
 from __future__ import annotations
 
-from smartborder.errors import InvalidInput, NotFound
+from smartborder.errors import InvalidInput, NotFound, Unavailable
 from smartborder.i18n import Text
 
 
@@ -30,4 +30,12 @@ class NoForecast(NotFound):
     )
 
 
-__all__ = ["ForecastInvalid", "NoForecast"]
+class ModelUnreadable(Unavailable):
+    code = "kpi.forecast_model_unreadable"
+    default_message = Text(
+        "The trained forecast model cannot be loaded; retrain it with smartborder kpi forecast-train.",
+        "No se puede cargar el modelo de pronóstico entrenado; vuelva a entrenarlo con smartborder kpi forecast-train.",
+    )
+
+
+__all__ = ["ForecastInvalid", "ModelUnreadable", "NoForecast"]
