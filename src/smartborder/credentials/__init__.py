@@ -51,6 +51,7 @@ from smartborder.credentials.recipes import (
     issue,
     verify,
 )
+from smartborder.credentials.stage import CredentialsReport, CredentialsStage  # pre-clearance
 from smartborder.credentials.status import (
     Bitstring,
     StatusChecker,
@@ -58,6 +59,7 @@ from smartborder.credentials.status import (
     status_entry,
     status_list_credential,
 )
+from smartborder.credentials.trust import StoredTrust, TrustEntry, TrustRegistry
 from smartborder.credentials.types import SMARTBORDER_CONTEXT, CredentialTypes
 from smartborder.credentials.vcapi import CredentialService
 
@@ -114,4 +116,10 @@ __all__ = [
     "status_list_credential",
     "verify",
     "verify_presentation",
+    # pre-clearance
+    "CredentialsReport",
+    "CredentialsStage",
+    "StoredTrust",
+    "TrustEntry",
+    "TrustRegistry",
 ]
