@@ -14,6 +14,7 @@ import tarfile
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -53,11 +54,8 @@ def _snapshots(tar: Path, dest: Path, *, last: int) -> Path:
     return dest
 
 
-@pytest.fixture(scope="module")
-def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A running node (uvicorn on a free localhost port) with two weeks of the BWT feed
-    (September 2025) and San Ysidro's BTS counts imported."""
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+def _need_browser() -> None:
+    if not Path(CHROMIUM).exists():
         pytest.skip(
             f"Debian's chromium is not installed ({CHROMIUM}); run `make browser` "
             "(apt-get install chromium) to run the dashboard's browser test"
@@ -65,9 +63,16 @@ def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     pytest.importorskip(
         "playwright.sync_api", reason="the playwright package (dev extra) is absent"
     )
-    import uvicorn
 
-    from smartborder.api import create_app
+
+@pytest.fixture(scope="module")
+def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A running node (uvicorn on a free localhost port) with two weeks of the BWT feed
+    (September 2025) and San Ysidro's BTS counts imported."""
+    pytest.importorskip(
+        "playwright.sync_api", reason="the playwright package (dev extra) is absent"
+    )
+
     from smartborder.kpi.importers import import_bts, import_bwt
     from smartborder.store import make_engine, session_factory, upgrade
 
@@ -83,6 +88,17 @@ def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     assert report.rows_imported > 10_000, report
     import_bts(sessions, bts)
     engine.dispose()
+
+    with _serving(settings) as url:
+        yield url
+
+
+@contextmanager
+def _serving(settings: Settings) -> Iterator[str]:
+    """The node on a free localhost port, in a thread, for the duration of the block."""
+    import uvicorn
+
+    from smartborder.api import create_app
 
     app = create_app(settings)
     port = _free_port()
@@ -178,4 +194,27 @@ def test_dashboard_shows_ports_waits_heatmap_and_switches_to_spanish(
             browser.close()
 
     assert hosts and set(hosts) == {"127.0.0.1"}, f"requests beyond this node: {set(hosts)}"
+    assert errors == [], errors
+
+
+def test_an_empty_node_says_there_is_no_data_yet(tmp_path: Path) -> None:
+    """Before any import the page explains itself in both languages and logs no error."""
+    _need_browser()
+    from playwright.sync_api import sync_playwright
+
+    errors: list[str] = []
+    with _serving(Settings(home=tmp_path / "home")) as url, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            page = browser.new_page()
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(f"{url}/dashboard?lang=es")
+            page.wait_for_selector("body[data-ready='true']", timeout=60_000)
+            assert page.locator("#heatmap .empty").inner_text() == "Aún no hay datos."
+            assert page.locator("#forecast .empty").count() == 1
+            assert page.locator("#map-svg g.port").count() == 27  # the ports, without waits
+            assert "Cargando" not in page.locator("main").inner_text()
+        finally:
+            browser.close()
     assert errors == [], errors

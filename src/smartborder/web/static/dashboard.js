@@ -420,6 +420,12 @@
       state.crossing = first.crossing;
       state.lane = first.lanes.includes("passenger_standard") ? "passenger_standard" : first.lanes[0];
     }
+    if (!first) {
+      // Nothing imported yet: say so instead of "Loading…".
+      state.data.heatmap = [];
+      state.data.trend = [];
+      state.data.forecast = null;
+    }
     renderAll();
     await Promise.all([
       loadSeries(),
