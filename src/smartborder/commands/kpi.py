@@ -31,7 +31,7 @@ app = typer.Typer(
     help="Border KPIs and open data: import BTS and BWT data, ingest crossing events, query KPIs.",
     no_args_is_help=True,
 )
-console = Console()
+console = Console(soft_wrap=True)  # report lines carry paths: never wrap them mid-word
 
 
 @contextmanager
