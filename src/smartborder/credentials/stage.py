@@ -49,7 +49,13 @@ from smartborder.credentials.binding import PERSONAL_TYPES, bind, subjects_of
 from smartborder.credentials.contexts import ContextStore
 from smartborder.credentials.errors import StatusListInvalid, StatusListUnavailable
 from smartborder.credentials.status import StatusChecker
-from smartborder.credentials.trust import AGENCY_COUNTRY, StoredTrust, TrustRegistry
+from smartborder.credentials.trust import (
+    AGENCY_COUNTRY,
+    SessionsRef,
+    StoredTrust,
+    TrustRegistry,
+    session_maker,
+)
 from smartborder.credentials.types import CredentialTypes, ensure_own_context
 from smartborder.credentials.vcapi import STATUS_PATH, CredentialService
 from smartborder.declarations import Declaration, TravelerDeclaration, TruckShipment
@@ -232,13 +238,12 @@ class CredentialsStage:
     ) -> CredentialsStage:
         """The stage of a node: its org identities, types, contexts, registry and status lists."""
         service = CredentialService.from_settings(settings, resolver_kwargs={"allow_web": False})
-        if sessions is None:
-            sessions = session_factory(make_engine(settings.db_url))
+        store: SessionsRef = sessions if sessions is not None else _LazyStore(settings.db_url)
         return cls(
             resolver=service.resolver,
             types=service.types,
-            trust=StoredTrust(sessions, ttl_s=trust_ttl_s),
-            status=local_status_checker(service, sessions, ttl_s=status_ttl_s),
+            trust=StoredTrust(store, ttl_s=trust_ttl_s),
+            status=local_status_checker(service, store, ttl_s=status_ttl_s),
             contexts=service.contexts,
         )
 
@@ -463,8 +468,25 @@ def _claims(checked: list[CheckedCredential], declaration: Declaration) -> dict[
     return claims
 
 
+class _LazyStore:
+    """The node's store, opened on first use: a pipeline whose declarations carry no
+    credentials never connects (the API, the CLI and the demo each build one)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._sessions: sessionmaker[Session] | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self) -> sessionmaker[Session]:
+        if self._sessions is None:
+            with self._lock:
+                if self._sessions is None:
+                    self._sessions = session_factory(make_engine(self.url))
+        return self._sessions
+
+
 def local_status_checker(
-    service: CredentialService, sessions: sessionmaker[Session], *, ttl_s: float = 60.0
+    service: CredentialService, sessions: SessionsRef, *, ttl_s: float = 60.0
 ) -> StatusChecker:
     """A status checker over this node's own lists in the store (never the network), each list
     re-read at most every ``ttl_s`` seconds: a revocation is seen within ``ttl_s``."""
@@ -478,7 +500,7 @@ def local_status_checker(
                     f"La lista de estado {url} no está en este nodo, y la pre-validación no obtiene listas remotas.",
                 )
             )
-        with transaction(sessions) as session:
+        with transaction(session_maker(sessions)) as session:
             return service.status_list(session, url[len(prefix) :], now=datetime.now(UTC))
 
     def verify_list(raw: Any, now: datetime) -> dict[str, Any]:

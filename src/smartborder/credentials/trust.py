@@ -165,12 +165,23 @@ def remove_entry(session: Session, issuer: str, credential_type: str, country: s
         raise TrustEntryNotFound()
 
 
+SessionsRef = sessionmaker[Session] | Callable[[], sessionmaker[Session]]
+
+
+def session_maker(sessions: SessionsRef) -> sessionmaker[Session]:
+    # A callable defers opening the store until it is needed (see CredentialsStage).
+    return sessions if isinstance(sessions, sessionmaker) else sessions()
+
+
 class StoredTrust:
-    """The registry as stored, re-read at most every ``ttl_s`` seconds (thread-safe)."""
+    """The registry as stored, re-read at most every ``ttl_s`` seconds (thread-safe).
+
+    ``sessions`` is a session factory, or a function returning one (called on first use).
+    """
 
     def __init__(
         self,
-        sessions: sessionmaker[Session],
+        sessions: SessionsRef,
         *,
         ttl_s: float = 30.0,
         clock: Callable[[], float] = time.monotonic,
@@ -189,7 +200,7 @@ class StoredTrust:
             return snapshot
         with self._lock:
             if self._snapshot is None or self._clock() - self._loaded_at >= self._ttl:
-                with transaction(self._sessions) as session:
+                with transaction(session_maker(self._sessions)) as session:
                     self._snapshot = load_registry(session)
                 self._loaded_at = self._clock()
             return self._snapshot
@@ -201,6 +212,7 @@ class StoredTrust:
 
 __all__ = [
     "AGENCY_COUNTRY",
+    "SessionsRef",
     "Country",
     "StoredTrust",
     "TrustEntry",
@@ -213,4 +225,5 @@ __all__ = [
     "ensure_entry",
     "load_registry",
     "remove_entry",
+    "session_maker",
 ]
