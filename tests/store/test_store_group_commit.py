@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from smartborder.errors import Unavailable
 from smartborder.store import make_engine, session_factory
-from smartborder.store.group_commit import GroupCommitter
+from smartborder.store.group_commit import GroupCommitter, run_jobs
 
 meta = MetaData()
 items = Table("gc_items", meta, Column("id", Integer, primary_key=True), Column("name", String(20)))
@@ -21,7 +21,7 @@ items = Table("gc_items", meta, Column("id", Integer, primary_key=True), Column(
 def committer(database_url: str):  # type: ignore[no-untyped-def]
     engine = make_engine(database_url)
     meta.create_all(engine)
-    gc = GroupCommitter(session_factory(engine), max_batch=64)
+    gc = GroupCommitter(session_factory(engine), run_jobs, max_batch=64)
     yield gc, engine
     gc.close()
     meta.drop_all(engine)
@@ -47,7 +47,7 @@ def test_concurrent_writes_are_all_committed_in_fewer_transactions(committer) ->
         results = list(pool.map(write, range(400)))
     assert results == list(range(400))
     assert _count(engine) == 400
-    assert gc.jobs == 400 and gc.batches < 400
+    assert gc.items == 400 and gc.batches < 400
 
 
 def test_a_failing_write_fails_alone(committer) -> None:  # type: ignore[no-untyped-def]

@@ -18,6 +18,7 @@ from smartborder.api.routes import dids as dids_routes
 from smartborder.clients import TokenSigner
 from smartborder.config import Settings
 from smartborder.preclearance.configured import pipeline_for
+from smartborder.preclearance.records import store_many
 from smartborder.store import make_engine, session_factory, upgrade
 from smartborder.store.group_commit import GroupCommitter
 
@@ -50,7 +51,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         settings=settings,
         engine=engine,
         sessions=sessions,
-        writer=GroupCommitter(sessions),
+        writer=GroupCommitter(sessions, store_many),
         signer=TokenSigner.from_home(settings.home, ttl_s=settings.token_ttl_s),
         decider=pipeline_for(settings),
     )

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from smartborder.clients import InvalidToken, Principal, TokenSigner
 from smartborder.config import Settings
 from smartborder.errors import Unauthenticated
-from smartborder.preclearance.records import Decider
+from smartborder.preclearance.records import Decider, PreparedSubmission, SubmissionResult
 from smartborder.store import transaction
 from smartborder.store.group_commit import GroupCommitter
 
@@ -31,7 +31,7 @@ class AppContext:
     sessions: sessionmaker[Session]
     signer: TokenSigner
     decider: Decider
-    writer: GroupCommitter
+    writer: GroupCommitter[PreparedSubmission, SubmissionResult]
 
 
 async def get_context(request: Request) -> AppContext:

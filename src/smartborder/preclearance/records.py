@@ -230,6 +230,40 @@ def store(session: Session, prepared: PreparedSubmission) -> SubmissionResult:
     )
 
 
+def store_many(
+    session: Session, prepared: Sequence[PreparedSubmission]
+) -> list[SubmissionResult | BaseException]:
+    """Store many prepared submissions in ``session``'s transaction with multi-row inserts.
+
+    Each gets its result: created, an idempotent replay of the stored record, or (for a key
+    reused with other content) its :class:`KeyReused` error; the others are unaffected.
+    """
+    inserted = repo.insert_many_new(
+        session,
+        [_as_dict(p.record) for p in prepared],
+        [p.version for p in prepared],
+        [_as_dict(p.decision) for p in prepared],
+        [s for p in prepared for s in p.states],
+    )
+    out: list[SubmissionResult | BaseException] = []
+    for p in prepared:
+        if p.record.id in inserted:
+            out.append(
+                SubmissionResult(
+                    record=summary(p.record), decision=row_body(p.decision), created=True
+                )
+            )
+            continue
+        existing = repo.find_by_key(session, p.org, p.key)
+        try:
+            if existing is None:  # pragma: no cover - the unique index said it exists
+                raise KeyReused()
+            out.append(_replay(session, existing, p.digest))
+        except KeyReused as exc:
+            out.append(exc)
+    return out
+
+
 def submit(
     session: Session,
     principal: Principal,

@@ -99,6 +99,38 @@ def insert_new(
     return True
 
 
+def insert_many_new(
+    session: Session,
+    records: Sequence[dict[str, Any]],
+    versions: Sequence[dict[str, Any]],
+    decisions: Sequence[dict[str, Any]],
+    states: Sequence[dict[str, Any]],
+) -> set[str]:
+    """Insert many new records and, for those not already stored, their children.
+
+    The records go in with ``ON CONFLICT DO NOTHING`` (one executemany); the ids returned
+    are the records actually inserted; only their versions, decisions and states follow.
+    """
+    if not records:
+        return set()
+    conn = session.connection()
+    stmt = _INSERT_IGNORE.get(
+        conn.dialect.name, insert(_T["declarations"]).returning(_T["declarations"].c.id)
+    )
+    inserted = set(conn.execute(stmt, list(records)).scalars().all())
+    if not inserted:
+        return inserted
+    for table, key, rows in (
+        ("declaration_versions", "declaration_id", versions),
+        ("decisions", "declaration_id", decisions),
+        ("declaration_states", "declaration_id", states),
+    ):
+        mine = [r for r in rows if r[key] in inserted]
+        if mine:
+            conn.execute(insert(_T[table]), mine)
+    return inserted
+
+
 def add_version(
     session: Session,
     record: DeclarationRow,

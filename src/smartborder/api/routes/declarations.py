@@ -77,9 +77,7 @@ async def _submit(
         idempotency_key=key,
     )
     # async: no thread-pool hop; the event loop waits on the commit, not a thread.
-    result = await asyncio.wrap_future(
-        ctx.writer.submit(lambda session: records.store(session, prepared))
-    )
+    result = await asyncio.wrap_future(ctx.writer.submit(prepared))
     # Serialised once here: FastAPI would validate the model again against response_model.
     return Response(
         result.model_dump_json(),
