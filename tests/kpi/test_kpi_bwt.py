@@ -76,6 +76,7 @@ def test_placeholders_are_not_readings_but_are_counted() -> None:
         ("passenger_vehicle_lanes", "NEXUS_SENTRI_lanes"): lane("", "Lanes Closed"),
         ("passenger_vehicle_lanes", "ready_lanes"): lane("At 4:00 pm PDT", "no delay", "0", "3"),
         ("pedestrian_lanes", "standard_lanes"): lane("", ""),
+        ("pedestrian_lanes", "ready_lanes"): lane("N/A", "N/A"),  # seen in June 2025 at 240201
     }
     snap = parse_bwt(
         feed_xml([port_xml(lanes=lanes, max_lanes={"commercial_vehicle_lanes": "N/A"})]), source="t"
@@ -217,6 +218,11 @@ def test_rss_and_garbage_are_reported_not_raised() -> None:
     assert not rss.supported and rss.problems[0].reason == "unsupported_format"
     junk = parse_bwt(b"\x00\x01 not xml at all", source="j")
     assert junk.readings == [] and junk.problems[0].reason == "malformed"
+    html = parse_bwt(
+        b"<HTML><HEAD><TITLE>Error</TITLE></HEAD><BODY>Service Unavailable<BR></BODY></HTML>",
+        source="h",
+    )
+    assert not html.supported and "HTML page" in html.problems[0].detail
     empty = parse_bwt(b"", source="e")
     assert empty.readings == [] and empty.problems
 

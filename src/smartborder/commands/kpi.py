@@ -70,13 +70,15 @@ def _print_report(report: ImportReport, as_json: bool) -> None:
     if report.skipped_by_reason:
         parts = ", ".join(f"{k} {v}" for k, v in sorted(report.skipped_by_reason.items()))
         console.print(f"  skipped: {parts}")
-        for item in report.skipped[:20]:
+        shown: dict[str, int] = {}
+        for item in report.skipped:  # up to three examples of each reason
+            shown[item.reason] = shown.get(item.reason, 0) + 1
+            if shown[item.reason] > 3:
+                continue
             where = item.source + (f":{item.line}" if item.line is not None else "")
             port = f" port {item.port}" if item.port else ""
             console.print(f"    {where}{port}: {item.reason}: {item.detail}", markup=False)
-        more = sum(report.skipped_by_reason.values()) - min(20, len(report.skipped))
-        if more > 0:
-            console.print(f"    ... and {more} more (use --json for the first 200)")
+        console.print("    (--json lists the first 20 of each reason)")
 
 
 @app.command("import-bts")

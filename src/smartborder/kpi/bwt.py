@@ -387,7 +387,7 @@ class _Builder:
         status = STATUSES.get(raw_status.lower(), "other")
         port.lane_status[f"{mode}/{lane_type}"] = status
         when = str(lane.get("update_time") or "").strip()
-        if not when:
+        if not when or when.upper() == "N/A":  # the real feed also writes N/A here
             self.snap.statuses[status] += 1
             return
         where = f"{mode}/{lane_type}"
@@ -545,6 +545,8 @@ def _walk_root(root: ET.Element, snap: BwtSnapshot, builder: _Builder) -> None:
         what = (
             "an RSS per-port feed, not bwt.xml"
             if root.tag == "rss"
+            else "an HTML page (a server error page?), not bwt.xml"
+            if root.tag.lower() == "html"
             else f"root element <{root.tag}>, not <border_wait_time>"
         )
         builder.problem("unsupported_format", f"{what}; nothing imported from it")
@@ -604,9 +606,12 @@ def _pull_ports(data: bytes, snap: BwtSnapshot, builder: _Builder) -> tuple[str,
                     snap.supported = False
                     return None
                 if elem.tag != "border_wait_time":
-                    builder.problem(
-                        "unsupported_format", f"root element <{elem.tag}> is not <border_wait_time>"
+                    what = (
+                        "an HTML page (a server error page?), not bwt.xml"
+                        if elem.tag.lower() == "html"
+                        else f"root element <{elem.tag}> is not <border_wait_time>"
                     )
+                    builder.problem("unsupported_format", what)
                     snap.supported = False
                     return None
             continue

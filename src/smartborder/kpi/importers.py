@@ -36,7 +36,7 @@ from smartborder.store import kpi as kpi_store
 from smartborder.store import transaction
 
 SNAPSHOT_SUFFIXES = (".xml", ".xml.gz", ".json", ".json.gz")
-MAX_REPORTED = 200  # problems listed one by one; beyond that only counted
+MAX_PER_REASON = 20  # skips listed one by one per reason; beyond that only counted
 
 
 class SkippedItem(BaseModel):
@@ -64,13 +64,16 @@ class ImportReport(BaseModel):
     rows_duplicate: int = 0
     lanes_without_reading: dict[str, int] = Field(default_factory=dict)
     skipped_by_reason: dict[str, int] = Field(default_factory=dict)
-    skipped: list[SkippedItem] = Field(default_factory=list)
+    skipped: list[SkippedItem] = Field(
+        default_factory=list, description=f"The first {MAX_PER_REASON} skips of each reason."
+    )
     layout: str | None = None
     seconds: float = 0.0
 
     def add_skip(self, item: SkippedItem) -> None:
-        self.skipped_by_reason[item.reason] = self.skipped_by_reason.get(item.reason, 0) + 1
-        if len(self.skipped) < MAX_REPORTED:
+        seen = self.skipped_by_reason.get(item.reason, 0) + 1
+        self.skipped_by_reason[item.reason] = seen
+        if seen <= MAX_PER_REASON:  # a flood of one reason never hides the others
             self.skipped.append(item)
 
 
