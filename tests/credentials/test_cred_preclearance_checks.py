@@ -116,7 +116,6 @@ def test_tampered_data_integrity_credential_is_caught(world: World, truck: dict[
 def test_revoked_credential_is_caught(world: World, truck: dict[str, Any]) -> None:
     usmca, ctpat = _valid_set(world, truck)
     world.set_status(ctpat, "revocation", org="cbp", now=NOW)
-    _stage(world).status.invalidate()  # type: ignore[union-attr]
     decision = _decide(world, truck, [usmca, ctpat])
     _check_caught(decision, "credentials.check.revoked")
     assert "revoked" in next(r for r in decision.reasons if r.code.endswith("revoked")).message_en
@@ -125,7 +124,6 @@ def test_revoked_credential_is_caught(world: World, truck: dict[str, Any]) -> No
 def test_suspended_credential_is_caught(world: World, truck: dict[str, Any]) -> None:
     usmca, ctpat = _valid_set(world, truck)
     world.set_status(usmca, "suspension", org="exporter", now=NOW)
-    _stage(world).status.invalidate()  # type: ignore[union-attr]
     decision = _decide(world, truck, [usmca, ctpat])
     _check_caught(decision, "credentials.check.suspended")
 

@@ -38,11 +38,13 @@ from __future__ import annotations
 
 import json
 import threading
+import weakref
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import event
+from sqlalchemy.orm import Session, object_session, sessionmaker
 
 from smartborder.credentials import holder, jose, recipes
 from smartborder.credentials.binding import PERSONAL_TYPES, bind, subjects_of
@@ -63,6 +65,7 @@ from smartborder.i18n import Text
 from smartborder.preclearance.decision import Agency, Outcome, Reason, StageName
 from smartborder.preclearance.stages import DecisionDraft
 from smartborder.store import make_engine, session_factory, transaction
+from smartborder.store.tables.credentials import StatusListRow
 
 _INSPECT, _REVIEW = Outcome.INSPECT, Outcome.DOCUMENTARY_REVIEW
 #: check -> (outcome, English label, Spanish label)
@@ -485,11 +488,44 @@ class _LazyStore:
         return self._sessions
 
 
+_DIRTY = "smartborder.status_lists_changed"
+_LOCAL_CHECKERS: weakref.WeakSet[_LocalStatusChecker] = weakref.WeakSet()
+
+
+class _LocalStatusChecker(StatusChecker):
+    """A status checker over this node's lists that forgets a list as soon as a change to it
+    is committed in this process (other processes see it within the time-to-live)."""
+
+    prefix = ""
+
+    def forget(self, list_ids: set[str]) -> None:
+        for list_id in list_ids:
+            self.invalidate(self.prefix + list_id)
+
+
+def _status_list_changed(mapper: Any, connection: Any, target: StatusListRow) -> None:
+    session = object_session(target)
+    if session is not None:
+        session.info.setdefault(_DIRTY, set()).add(target.list_id)
+
+
+def _after_commit(session: Session) -> None:
+    changed = session.info.pop(_DIRTY, None)
+    if changed:
+        for checker in list(_LOCAL_CHECKERS):
+            checker.forget(changed)
+
+
+event.listen(StatusListRow, "after_update", _status_list_changed)
+event.listen(Session, "after_commit", _after_commit)
+
+
 def local_status_checker(
     service: CredentialService, sessions: SessionsRef, *, ttl_s: float = 60.0
 ) -> StatusChecker:
     """A status checker over this node's own lists in the store (never the network), each list
-    re-read at most every ``ttl_s`` seconds: a revocation is seen within ``ttl_s``."""
+    re-read at most every ``ttl_s`` seconds. A status change committed in this process (the
+    node's VC-API, the demo) is seen at once; one made by another process within ``ttl_s``."""
     prefix = service.base_url + STATUS_PATH
 
     def fetch(url: str) -> str:
@@ -516,7 +552,10 @@ def local_status_checker(
             )
         return result.credential
 
-    return StatusChecker(fetch, verify_list=verify_list, ttl_s=ttl_s)
+    checker = _LocalStatusChecker(fetch, verify_list=verify_list, ttl_s=ttl_s)
+    checker.prefix = prefix
+    _LOCAL_CHECKERS.add(checker)
+    return checker
 
 
 def presentation_bytes(items: list[Any]) -> int:
