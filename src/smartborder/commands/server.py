@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import os
 import threading
+from typing import TYPE_CHECKING
 
 import typer
 import uvicorn
 from rich.console import Console
 
 from smartborder.config import Settings
+
+if TYPE_CHECKING:
+    from smartborder.demo import DemoReport
 
 console = Console()
 
@@ -65,6 +69,7 @@ def _load_demo_traffic(settings: Settings, scale: float) -> None:
         f"[green]demo traffic loaded[/]: {report.declarations:,} declarations "
         f"({report.created:,} new, {report.rejected:,} rejected) in {report.seconds:.0f} s"
     )
+    _print_credentials(report)
 
 
 def demo(
@@ -80,4 +85,15 @@ def demo(
         f"[green]demo ready[/]: {report.declarations:,} declarations "
         f"({report.created:,} new, {report.rejected:,} rejected) in {report.seconds:.1f} s; "
         f"clients in {report.clients_file}"
+    )
+    _print_credentials(report)
+
+
+def _print_credentials(report: DemoReport) -> None:
+    if not report.credentialed:
+        return
+    bad = ", ".join(f"{k} {v}" for k, v in sorted(report.bad_credentials.items())) or "none"
+    console.print(
+        f"credentials: {report.credentials_issued:,} issued on {report.credentialed:,} "
+        f"declarations; deliberately bad (what verification must catch): {bad}"
     )
