@@ -177,7 +177,7 @@ def fit_forecaster(
     *,
     rng: np.random.Generator,
     horizons_h: Sequence[int] = HORIZONS_H,
-    max_iter: int = 300,
+    max_iter: int = 500,
     learning_rate: float = 0.05,
     max_rows: int | None = None,
     threads: int = 1,
@@ -220,8 +220,10 @@ def fit_forecaster(
             loss="absolute_error",
             learning_rate=learning_rate,
             max_iter=max_iter,
-            max_leaf_nodes=31,
-            min_samples_leaf=40,
+            # Chosen on the validation split (Mar-Jun / Jul 2025), better at 1, 3 and 6 h
+            # than 31 leaves of >= 40 rows and 300 trees.
+            max_leaf_nodes=63,
+            min_samples_leaf=100,
             l2_regularization=1.0,
             categorical_features=list(CATEGORICAL),
             early_stopping=False,
