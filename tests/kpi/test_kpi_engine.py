@@ -216,3 +216,46 @@ def test_update_time_wording() -> None:
     assert format_update_time(datetime(2025, 7, 1, 19, 0, tzinfo=UTC), la) == "At Noon PDT"
     assert format_update_time(datetime(2025, 7, 1, 7, 0, tzinfo=UTC), la) == "At Midnight PDT"
     assert format_update_time(datetime(2025, 12, 1, 5, 5, tzinfo=UTC), la) == "At 9:05 pm PST"
+
+
+def test_feed_round_trips_a_crossing_outside_the_registry(
+    tmp_path: Path, database_url: str
+) -> None:
+    engine = make_engine(database_url)
+    upgrade(engine)
+    try:
+        folder = tmp_path / "ca"
+        folder.mkdir()
+        buffalo = port_xml(
+            "090104",
+            border="Canadian Border",
+            name="Buffalo/Niagara Falls",
+            crossing="Lewiston Bridge",
+            lanes={
+                ("commercial_vehicle_lanes", "standard_lanes"): lane(
+                    "At 1:17 pm EDT", "no delay", "3", "2"
+                )
+            },
+        )
+        (folder / "s.xml").write_bytes(feed_xml([buffalo], at="13:30:0"))
+        sessions = session_factory(engine)
+        import_bwt(sessions, [folder])
+        now = datetime(2025, 7, 1, 17, 45, tzinfo=UTC)
+        records = bwt_ports(
+            KpiEngine(engine),
+            now=now,
+            border="canada",
+            crossings_seen={
+                "090104": {"port_name": "Buffalo/Niagara Falls", "crossing_name": "Lewiston Bridge"}
+            },
+        )
+        (rec,) = records
+        assert rec["border"] == "Canadian Border" and rec["crossing_name"] == "Lewiston Bridge"
+        (r,) = parse_bwt(bwt_xml(records, now=now), source="ca").readings
+        assert (r.port_number, r.delay_min, r.updated_at) == (
+            "090104",
+            3,
+            datetime(2025, 7, 1, 17, 17, tzinfo=UTC),
+        )
+    finally:
+        engine.dispose()

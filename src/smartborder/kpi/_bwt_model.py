@@ -53,6 +53,7 @@ STATUSES: dict[str, str] = {
 ABBREVIATION_OFFSETS_H: dict[str, int] = {
     "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6,
     "PST": -8, "PDT": -7, "AKST": -9, "AKDT": -8, "HST": -10, "AST": -4, "ADT": -3,
+    "UTC": 0, "GMT": 0,  # what SmartBorder's own feed prints for a crossing without a zone
 }  # fmt: skip
 # CBP stamps ``last_updated_date``/``last_updated_time`` in U.S. Eastern time (checked against
 # the archive's UTC file names, e.g. 2025-6-30 20:19:45 in rss-2025-07-01_00-23-16).
