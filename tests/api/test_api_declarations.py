@@ -13,9 +13,11 @@ import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import select
 
 from smartborder.declarations.synthetic import generate_travelers, generate_trucks
 from smartborder.ports import Direction
+from smartborder.store.tables.kpi import CrossingEventRow
 
 ClientFor = Callable[..., TestClient]
 
@@ -139,6 +141,17 @@ def test_lifecycle_by_the_binding_agency(client_for: ClientFor) -> None:
     assert [h["state"] for h in history][-4:] == ["arrived", "inspected", "released", "closed"]
     late = carrier.put(f"/declarations/{rid}", json=truck(9))
     assert late.status_code == 409 and late.json()["code"] == "lifecycle.not_amendable"
+    # each transition left its crossing event for the KPIs, in the same transaction
+    ctx = cbp.app.state.ctx  # type: ignore[attr-defined]
+    with ctx.sessions() as session:
+        events = session.execute(
+            select(CrossingEventRow.kind, CrossingEventRow.source, CrossingEventRow.mode)
+            .where(CrossingEventRow.subject_ref == rid)
+            .order_by(CrossingEventRow.occurred_at)
+        ).all()
+    assert [e.kind for e in events] == ["primary_reached", "referred_secondary", "released"]
+    assert {e.source for e in events} == {"preclearance"}
+    assert {e.mode for e in events} == {"commercial"}
 
 
 def test_decisions_filtered_by_port_direction_and_time(client_for: ClientFor) -> None:

@@ -97,7 +97,8 @@ def _fast(obj: Any) -> EventRow | None:
     return (eid, kind, when.astimezone(UTC), port, crossing, mode, lane, direction, tclass, precleared, subject, source)  # fmt: skip
 
 
-def _row_of(ev: CrossingEvent) -> EventRow:
+def event_row(ev: CrossingEvent) -> EventRow:
+    """The stored form of an event (what ingest writes), for writers in other transactions."""
     return (
         ev.event_id, ev.kind.value, ev.occurred_at.astimezone(UTC), ev.port_code, ev.crossing,
         ev.mode.value, ev.lane_type.value, ev.direction.value, ev.traveler_class.value,
@@ -147,7 +148,7 @@ def parse_event_rows(body: bytes, *, ndjson: bool | None = None) -> list[EventRo
         row = _fast(obj)
         if row is None:
             try:
-                row = _row_of(CrossingEvent.model_validate(obj))
+                row = event_row(CrossingEvent.model_validate(obj))
             except ValidationError as exc:
                 problems.extend(
                     Problem(f"/{i}{p.pointer}", p.code, p.message) for p in _problems_of(exc)
@@ -227,7 +228,7 @@ def ingest_events(
     sessions: sessionmaker[Session], events: Sequence[CrossingEvent], *, now: datetime | None = None
 ) -> IngestReport:
     """Store validated :class:`CrossingEvent` models (see :func:`ingest_rows`)."""
-    return ingest_rows(sessions, [_row_of(ev) for ev in events], now=now)
+    return ingest_rows(sessions, [event_row(ev) for ev in events], now=now)
 
 
 def ingest_batch(
@@ -237,4 +238,11 @@ def ingest_batch(
     return ingest_rows(sessions, parse_event_rows(body, ndjson=ndjson))
 
 
-__all__ = ["EventRow", "ingest_batch", "ingest_events", "ingest_rows", "parse_event_rows"]
+__all__ = [
+    "EventRow",
+    "event_row",
+    "ingest_batch",
+    "ingest_events",
+    "ingest_rows",
+    "parse_event_rows",
+]

@@ -22,6 +22,8 @@ from sqlalchemy.orm import Session
 from smartborder.clients import Principal
 from smartborder.errors import Conflict, Forbidden, NotFound, SmartBorderError
 from smartborder.i18n import Text
+from smartborder.kpi.ingest import event_row
+from smartborder.preclearance.events import crossing_event
 from smartborder.preclearance.lifecycle import (
     State,
     check_amendable,
@@ -30,6 +32,7 @@ from smartborder.preclearance.lifecycle import (
     visibility,
 )
 from smartborder.store import declarations as repo
+from smartborder.store import kpi as kpi_store
 from smartborder.store.tables.declarations import (
     DecisionRow,
     DeclarationRow,
@@ -425,7 +428,21 @@ def record_state(
     if record is None:
         raise _not_found(declaration_id)
     check_can_move(principal, record.direction)
-    check_transition(State(record.state), target)
+    previous = State(record.state)
+    check_transition(previous, target)
+    event = crossing_event(
+        record_id=record.id,
+        kind=record.kind,
+        port_code=record.port_code,
+        direction=record.direction,
+        declaration=orjson.loads(repo.versions_of(session, record.id)[-1].payload),
+        decision=orjson.loads(repo.decisions_of(session, record.id)[-1].body),
+        previous=previous,
+        target=target,
+        at=now,
+    )
+    if event is not None:  # same transaction: the state and its event stand or fall together
+        kpi_store.insert_event_rows(session, [event_row(event)], received_at=now)
     repo.add_state(
         session,
         record,
