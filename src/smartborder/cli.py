@@ -13,6 +13,7 @@ from rich.markup import escape
 from typer.core import TyperGroup
 
 from smartborder.commands import clients as clients_cmd
+from smartborder.commands import credentials as credentials_cmd
 from smartborder.commands import db as db_cmd
 from smartborder.commands import kpi as kpi_cmd
 from smartborder.commands import policy as policy_cmd
@@ -55,9 +56,7 @@ app.add_typer(ports_cmd.app, name="ports")
 app.add_typer(kpi_cmd.app, name="kpi")
 app.add_typer(twin_cmd.app, name="twin")
 app.add_typer(policy_cmd.app, name="policy")
-from smartborder.commands import credentials as credentials_cmd
-
-app.add_typer(credentials_cmd.app, name="credentials")  # noqa: E402, E702, I001
+app.add_typer(credentials_cmd.app, name="credentials")
 
 
 def main() -> None:

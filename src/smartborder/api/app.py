@@ -13,8 +13,14 @@ from smartborder.api.deps import AppContext
 from smartborder.api.limits import BodySizeLimit
 from smartborder.api.ratelimit import TokenBucket
 from smartborder.api.routes import admissibility as admissibility_routes
+from smartborder.api.routes import credentials as credentials_routes
+from smartborder.api.routes import dashboard as dashboard_routes
 from smartborder.api.routes import declarations, health, landing, oauth, schemas
 from smartborder.api.routes import dids as dids_routes
+from smartborder.api.routes import forecast as forecast_routes
+from smartborder.api.routes import kpi as kpi_routes
+from smartborder.api.routes import trust as trust_routes
+from smartborder.api.routes import twin as twin_routes
 from smartborder.clients import TokenSigner
 from smartborder.config import Settings
 from smartborder.preclearance.configured import pipeline_for
@@ -66,22 +72,10 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.include_router(landing.router)
     app.include_router(dids_routes.router)
     app.include_router(admissibility_routes.router)
-    from smartborder.api.routes import kpi as kpi_routes
-
     app.include_router(kpi_routes.router)
-    from smartborder.api.routes import forecast as forecast_routes
-
     app.include_router(forecast_routes.router)
-    from smartborder.api.routes import dashboard as dashboard_routes
-
     app.include_router(dashboard_routes.router)
-    from smartborder.api.routes import credentials as credentials_routes
-
     app.include_router(credentials_routes.router)
-    from smartborder.api.routes import twin as twin_routes
-
     app.include_router(twin_routes.router)
-    from smartborder.api.routes import trust as trust_routes
-
     app.include_router(trust_routes.router)
     return app
