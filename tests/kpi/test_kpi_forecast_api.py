@@ -66,10 +66,11 @@ def test_a_trained_model_is_served_once_written(
     loaded: tuple[TestClient, Path], settings: Settings
 ) -> None:
     api, folder = loaded
+    assert api.get("/kpi/forecast", params=SY).json()["method"] == "hour_of_week_mean"
     obs = load_archives([folder]).observations
     model = fit_forecaster(obs, rng=np.random.default_rng(3), max_iter=30, max_rows=5_000)
     model.save(model_path(settings.home))
-    body = api.get("/kpi/forecast", params=SY).json()
+    body = api.get("/kpi/forecast", params=SY).json()  # not the cached baseline forecast
     assert body["method"] == "gradient_boosting"
     assert len(body["points"]) == 6
 

@@ -130,6 +130,28 @@ def load_model_cached(path: Path) -> WaitForecaster | None:
         return model
 
 
+class ForecastCache:
+    """Forecasts by (model, crossing, lane, last published wait): a forecast changes only when
+    a new wait is published or the model is retrained, so repeated reads (the dashboard, many
+    users) skip the six tree ensembles. Bounded; the oldest entries are dropped first."""
+
+    def __init__(self, max_entries: int = 4096) -> None:
+        self.max_entries = max_entries
+        self._items: dict[tuple[object, ...], SeriesForecast] = {}
+        self._lock = Lock()
+
+    def get(self, key: tuple[object, ...]) -> SeriesForecast | None:
+        with self._lock:
+            return self._items.get(key)
+
+    def put(self, key: tuple[object, ...], value: SeriesForecast) -> None:
+        with self._lock:
+            if len(self._items) >= self.max_entries:
+                for old in list(self._items)[: self.max_entries // 4]:
+                    del self._items[old]
+            self._items[key] = value
+
+
 def _rows(
     forecaster: WaitForecaster,
     series: Series,
