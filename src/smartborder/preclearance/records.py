@@ -229,21 +229,10 @@ def prepare(
 
 def store(session: Session, prepared: PreparedSubmission) -> SubmissionResult:
     """Store a prepared submission in ``session``'s transaction, or replay the stored one."""
-    inserted = repo.insert_new(
-        session,
-        _as_dict(prepared.record),
-        prepared.version,
-        _as_dict(prepared.decision),
-        prepared.states,
-    )
-    if not inserted:
-        existing = repo.find_by_key(session, prepared.org, prepared.key)
-        if existing is None:  # pragma: no cover - the unique index said it exists
-            raise KeyReused()
-        return _replay(session, existing, prepared.digest)
-    return SubmissionResult(
-        record=summary(prepared.record), decision=row_body(prepared.decision), created=True
-    )
+    (outcome,) = store_many(session, [prepared])
+    if isinstance(outcome, BaseException):
+        raise outcome
+    return outcome
 
 
 def store_many(
@@ -499,82 +488,32 @@ def submit_many(
     decider: Decider,
     now: datetime,
 ) -> list[BatchItem]:
-    """Submit many declarations in one transaction (fast path for batches and the demo day).
+    """Submit many declarations in one transaction (batches, the CLI and the demo day).
 
     Each item is validated and decided on its own; invalid items are reported with their
-    problems and the valid ones stored, so one bad manifest line loses no other record.
-    Items whose key was already used replay the stored record like :func:`submit`.
+    problems and the valid ones stored (:func:`store_many`), so one bad manifest line loses
+    no other record. Items whose key was already used replay the stored record like
+    :func:`submit`, or fail alone when the content differs.
     """
     _check_submitter(principal)
-    results: list[BatchItem] = []
-    fresh: list[tuple[int, Any, bytes, str, str]] = []
-    seen: set[str] = set()
+    results: dict[int, BatchItem] = {}
+    ready: list[tuple[int, PreparedSubmission]] = []
     for i, payload in enumerate(payloads):
         try:
-            declaration = decider.parse(payload, now=now)
+            ready.append((i, prepare(principal, payload, decider=decider, now=now)))
         except SmartBorderError as exc:
-            results.append(BatchItem(index=i, error=_error_dict(exc)))
-            continue
-        raw, digest = canonical(declaration)
-        key = dedupe_key(declaration, None)
-        if key in seen:
-            results.append(BatchItem(index=i, error=_error_dict(KeyReused())))
-            continue
-        seen.add(key)
-        fresh.append((i, declaration, raw, digest, key))
-    existing = repo.find_keys(session, principal.org, [f[4] for f in fresh])
-    rows: dict[type, list[dict[str, object]]] = {
-        DeclarationRow: [],
-        DeclarationVersionRow: [],
-        DecisionRow: [],
-        StateChangeRow: [],
-    }
-    for i, declaration, raw, digest, key in fresh:
-        if key in existing:
-            try:
-                results.append(
-                    BatchItem(index=i, **_replay(session, existing[key], digest).model_dump())
-                )
-            except SmartBorderError as exc:
-                results.append(BatchItem(index=i, error=_error_dict(exc)))
-            continue
-        decision = decider.decide(declaration, now=now)
-        record_id = new_id()
-        kind = str(declaration.kind)
-        record = DeclarationRow(
-            id=record_id,
-            kind=kind,
-            submitter_org=principal.org,
-            submitter_client=principal.client_id,
-            dedupe_key=key,
-            port_code=declaration.port_code,
-            direction=str(declaration.direction),
-            expected_arrival=declaration.expected_arrival,
-            state=State.DECIDED.value,
-            current_version=1,
-            created_at=now,
-            updated_at=now,
-        )
-        drow = _decision_row(record_id, 1, kind, declaration, decision)
-        rows[DeclarationRow].append(_as_dict(record))
-        rows[DeclarationVersionRow].append(
-            {
-                "declaration_id": record_id,
-                "version": 1,
-                "content_sha256": digest,
-                "payload": raw.decode(),
-                "submitted_by": principal.client_id,
-                "created_at": now,
-            }
-        )
-        rows[DecisionRow].append(_as_dict(drow))
-        rows[StateChangeRow].extend(_first_states(record_id, principal, now, decision.decided_at))
-        results.append(
-            BatchItem(index=i, record=summary(record), decision=row_body(drow), created=True)
-        )
-    repo.bulk_insert(session, rows)
-    results.sort(key=lambda item: item.index)
-    return results
+            results[i] = BatchItem(index=i, error=_error_dict(exc))
+    stored = store_many(session, [p for _, p in ready])
+    for (i, _), outcome in zip(ready, stored, strict=True):
+        if isinstance(outcome, SmartBorderError):
+            results[i] = BatchItem(index=i, error=_error_dict(outcome))
+        elif isinstance(outcome, BaseException):
+            raise outcome
+        else:
+            results[i] = BatchItem(
+                index=i, record=outcome.record, decision=outcome.decision, created=outcome.created
+            )
+    return [results[i] for i in range(len(payloads))]
 
 
 def _as_dict(row: Any) -> dict[str, object]:
