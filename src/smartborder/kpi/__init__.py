@@ -32,6 +32,12 @@ from smartborder.kpi.events import (
     parse_events,
 )
 from smartborder.kpi.feed import bwt_json, bwt_ports, bwt_xml, format_update_time
+from smartborder.kpi.forecast import (
+    WaitForecaster,
+    evaluate_forecaster,
+    fit_forecaster,
+    forecast,
+)
 from smartborder.kpi.importers import (
     ImportReport,
     SkippedItem,
@@ -39,9 +45,14 @@ from smartborder.kpi.importers import (
     import_bwt,
     iter_snapshot_sources,
 )
-from smartborder.kpi.ingest import ingest_batch, ingest_events
+from smartborder.kpi.ingest import event_row, ingest_batch, ingest_events
 
 __all__ = [
+    "WaitForecaster",
+    "evaluate_forecaster",
+    "event_row",
+    "fit_forecaster",
+    "forecast",
     "DATASETS",
     "MEASURES",
     "PLATFORM_LANE",
