@@ -177,6 +177,8 @@ def summarize(
     for g, lane in enumerate(s.lanes):
         f = factors_for(lane.mode.value)
         for p in range(period):
+            if not denom[p]:  # a profile hour the measured days never reached: no row, no NaN
+                continue
             n_served = served[g, p]
             mean_w = wait_sum[g, p] / n_served if n_served else math.nan
             mean_soj = soj_sum[g, p] / n_served if n_served else math.nan
