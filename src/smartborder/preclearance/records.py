@@ -154,21 +154,24 @@ def summary(row: DeclarationRow) -> RecordSummary:
 
 def _decision_row(
     declaration_id: str, version: int, kind: str, declaration: Any, decision: Any
-) -> DecisionRow:
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The ``decisions`` row of a decision (a plain dict: no ORM instance on the hot path)
+    and the body the API returns (the decision with its record id and version)."""
     body = decision.model_dump(mode="json")
-    return DecisionRow(
-        declaration_id=declaration_id,
-        version=version,
-        kind=kind,
-        port_code=declaration.port_code,
-        direction=str(declaration.direction),
-        outcome=str(body["outcome"]),
-        lane=body.get("lane"),
-        risk_score=body.get("risk_score"),
-        agencies=",".join(body.get("agencies") or []),
-        decided_at=decision.decided_at,
-        body=orjson.dumps(body).decode(),
-    )
+    row = {
+        "declaration_id": declaration_id,
+        "version": version,
+        "kind": kind,
+        "port_code": declaration.port_code,
+        "direction": str(declaration.direction),
+        "outcome": str(body["outcome"]),
+        "lane": body.get("lane"),
+        "risk_score": body.get("risk_score"),
+        "agencies": ",".join(body.get("agencies") or []),
+        "decided_at": decision.decided_at,
+        "body": orjson.dumps(body).decode(),
+    }
+    return row, {**body, "declaration_id": declaration_id, "version": version}
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,9 +181,10 @@ class PreparedSubmission:
     org: str
     key: str
     digest: str
-    record: DeclarationRow
+    record: dict[str, Any]
     version: dict[str, Any]
-    decision: DecisionRow
+    decision: dict[str, Any]
+    decision_body: dict[str, Any]
     states: list[dict[str, Any]]
 
 
@@ -200,20 +204,20 @@ def prepare(
     decision = decider.decide(declaration, now=now)
     record_id = new_id()
     kind = str(declaration.kind)
-    record = DeclarationRow(
-        id=record_id,
-        kind=kind,
-        submitter_org=principal.org,
-        submitter_client=principal.client_id,
-        dedupe_key=key,
-        port_code=declaration.port_code,
-        direction=str(declaration.direction),
-        expected_arrival=declaration.expected_arrival,
-        state=State.DECIDED.value,
-        current_version=1,
-        created_at=now,
-        updated_at=now,
-    )
+    record = {
+        "id": record_id,
+        "kind": kind,
+        "submitter_org": principal.org,
+        "submitter_client": principal.client_id,
+        "dedupe_key": key,
+        "port_code": declaration.port_code,
+        "direction": str(declaration.direction),
+        "expected_arrival": declaration.expected_arrival,
+        "state": State.DECIDED.value,
+        "current_version": 1,
+        "created_at": now,
+        "updated_at": now,
+    }
     version = {
         "declaration_id": record_id,
         "version": 1,
@@ -222,9 +226,9 @@ def prepare(
         "submitted_by": principal.client_id,
         "created_at": now,
     }
-    row = _decision_row(record_id, 1, kind, declaration, decision)
+    row, body = _decision_row(record_id, 1, kind, declaration, decision)
     states = _first_states(record_id, principal, now, decision.decided_at)
-    return PreparedSubmission(principal.org, key, digest, record, version, row, states)
+    return PreparedSubmission(principal.org, key, digest, record, version, row, body, states)
 
 
 def store(session: Session, prepared: PreparedSubmission) -> SubmissionResult:
@@ -245,17 +249,19 @@ def store_many(
     """
     inserted = repo.insert_many_new(
         session,
-        [_as_dict(p.record) for p in prepared],
+        [p.record for p in prepared],
         [p.version for p in prepared],
-        [_as_dict(p.decision) for p in prepared],
+        [p.decision for p in prepared],
         [s for p in prepared for s in p.states],
     )
     out: list[SubmissionResult | BaseException] = []
     for p in prepared:
-        if p.record.id in inserted:
+        if p.record["id"] in inserted:
             out.append(
                 SubmissionResult(
-                    record=summary(p.record), decision=row_body(p.decision), created=True
+                    record=RecordSummary.model_validate(p.record),
+                    decision=p.decision_body,
+                    created=True,
                 )
             )
             continue
@@ -352,7 +358,8 @@ def amend(
         return SubmissionResult(record=summary(record), decision=row_body(last), created=False)
     number = versions[-1].version + 1
     decision = decider.decide(declaration, now=now)
-    row = _decision_row(record.id, number, record.kind, declaration, decision)
+    fields, body = _decision_row(record.id, number, record.kind, declaration, decision)
+    row = DecisionRow(**fields)
     record.port_code = declaration.port_code
     record.expected_arrival = declaration.expected_arrival
     repo.add_version(
@@ -375,7 +382,7 @@ def amend(
             note=f"amendment v{number}",
         ),
     )
-    return SubmissionResult(record=summary(record), decision=row_body(row), created=True)
+    return SubmissionResult(record=summary(record), decision=body, created=True)
 
 
 def get_record(session: Session, principal: Principal, declaration_id: str) -> RecordDetail:
@@ -514,12 +521,6 @@ def submit_many(
                 index=i, record=outcome.record, decision=outcome.decision, created=outcome.created
             )
     return [results[i] for i in range(len(payloads))]
-
-
-def _as_dict(row: Any) -> dict[str, object]:
-    return {
-        c.key: getattr(row, c.key) for c in row.__table__.columns if getattr(row, c.key) is not None
-    }
 
 
 def _error_dict(exc: SmartBorderError) -> dict[str, Any]:
