@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractContextManager, asynccontextmanager, nullcontext
+from typing import Any
 
 from fastapi import FastAPI
+from sqlalchemy import Engine
 
 from smartborder import __version__
 from smartborder.api import problems
@@ -26,7 +28,7 @@ from smartborder.config import Settings
 from smartborder.preclearance.configured import pipeline_for
 from smartborder.preclearance.records import store_many
 from smartborder.store import make_engine, session_factory, upgrade
-from smartborder.store.group_commit import GroupCommitter
+from smartborder.store.group_commit import GroupCommitter, file_lock
 
 
 @asynccontextmanager
@@ -35,6 +37,13 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     ctx: AppContext = app.state.ctx
     ctx.writer.close()
     ctx.engine.dispose()
+
+
+def _write_lock(engine: Engine) -> Callable[[], AbstractContextManager[Any]]:
+    """SQLite files: one writer at a time across worker processes; servers need none."""
+    if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
+        return file_lock(f"{engine.url.database}.write-lock")
+    return nullcontext
 
 
 def create_app(settings: Settings | None = None, *, migrate: bool = True) -> FastAPI:
@@ -57,7 +66,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         settings=settings,
         engine=engine,
         sessions=sessions,
-        writer=GroupCommitter(sessions, store_many),
+        writer=GroupCommitter(sessions, store_many, write_lock=_write_lock(engine)),
         signer=TokenSigner.from_home(settings.home, ttl_s=settings.token_ttl_s),
         decider=pipeline_for(settings),
     )

@@ -17,10 +17,13 @@ submissions are idempotent).
 
 from __future__ import annotations
 
+import fcntl
+import os
 import queue
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -45,9 +48,15 @@ class GroupCommitter(Generic[I, R]):
     """
 
     def __init__(
-        self, sessions: sessionmaker[Session], handle: Handler[I, R], *, max_batch: int = 256
+        self,
+        sessions: sessionmaker[Session],
+        handle: Handler[I, R],
+        *,
+        max_batch: int = 256,
+        write_lock: Callable[[], AbstractContextManager[Any]] = nullcontext,
     ) -> None:
         self._sessions = sessions
+        self._write_lock = write_lock
         self._handle = handle
         self._max_batch = max_batch
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
@@ -105,7 +114,7 @@ class GroupCommitter(Generic[I, R]):
     def _write(self, batch: list[tuple[I, Future[R]]]) -> bool:
         """Write a batch in one transaction; False (futures untouched) if a retry may help."""
         try:
-            with self._sessions.begin() as session:
+            with self._write_lock(), self._sessions.begin() as session:
                 results = self._handle(session, [item for item, _ in batch])
         except (SQLAlchemyError, SmartBorderError, ValueError, TypeError) as exc:
             if len(batch) > 1:
@@ -145,3 +154,24 @@ def run_jobs(session: Session, jobs: Sequence[Callable[[Session], T]]) -> list[T
         except (SQLAlchemyError, SmartBorderError, ValueError, TypeError) as exc:
             out.append(exc)
     return out
+
+
+def file_lock(path: str) -> Callable[[], AbstractContextManager[None]]:
+    """An inter-process lock on ``path`` (``flock``) for the writers of one SQLite file.
+
+    Why: two worker processes writing one SQLite file otherwise meet SQLite's busy handler,
+    which sleeps in steps of up to 100 ms (p99 of 130–200 ms measured with 2 workers); a
+    blocked ``flock`` wakes the moment the other writer commits.
+    """
+
+    @contextmanager
+    def hold() -> Iterator[None]:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+
+    return hold
