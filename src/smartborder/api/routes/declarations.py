@@ -6,7 +6,8 @@ import asyncio
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Header, Query, Response
+import orjson
+from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response
 from pydantic import BaseModel
 
 from smartborder.api.deps import Ctx, DbSession, require_scopes
@@ -60,6 +61,32 @@ def _with_kind(payload: dict[str, Any], kind: str) -> dict[str, Any]:
     return {**payload, "kind": kind}
 
 
+async def json_object(request: Request) -> dict[str, Any]:
+    """The request body as a JSON object, parsed once with orjson (FastAPI's ``Body(dict)``
+    would parse it with ``json`` and then validate every value again: measured ~15 % of a
+    truck submission). The declaration's own validation follows in the pipeline."""
+    raw = await request.body()
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise InvalidInput(
+            Text(
+                f"The body is not valid JSON: {exc}. Send one JSON object.",
+                f"El cuerpo no es JSON válido: {exc}. Envíe un objeto JSON.",
+            ),
+            code="request.malformed_json",
+        ) from None
+    if not isinstance(data, dict):
+        raise InvalidInput(
+            Text(
+                f"The body must be a JSON object (a declaration), not {type(data).__name__}.",
+                f"El cuerpo debe ser un objeto JSON (una declaración), no {type(data).__name__}.",
+            ),
+            code="request.not_an_object",
+        )
+    return data
+
+
 async def _submit(
     ctx: Ctx,
     caller: Principal,
@@ -95,13 +122,13 @@ async def _submit(
     responses={200: {"description": "A retried submission: the original record and decision."}},
 )
 async def submit_truck(
+    request: Request,
     ctx: Ctx,
     caller: Writer,
-    payload: Annotated[dict[str, Any], Body()],
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
     """Submit a truck shipment's pre-arrival data (ACE e-Manifest and Mexican elements)."""
-    return await _submit(ctx, caller, payload, "truck", idempotency_key)
+    return await _submit(ctx, caller, await json_object(request), "truck", idempotency_key)
 
 
 @router.post(
@@ -112,13 +139,13 @@ async def submit_truck(
     responses={200: {"description": "A retried submission: the original record and decision."}},
 )
 async def submit_traveler(
+    request: Request,
     ctx: Ctx,
     caller: Writer,
-    payload: Annotated[dict[str, Any], Body()],
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
     """Submit a traveler's pre-arrival data."""
-    return await _submit(ctx, caller, payload, "traveler", idempotency_key)
+    return await _submit(ctx, caller, await json_object(request), "traveler", idempotency_key)
 
 
 class BatchResult(BaseModel):
