@@ -86,23 +86,15 @@ MAX_JCS_BYTES = 4 * 1024 * 1024
 # null, arrays and objects (same escapes, raw UTF-8), measured equal in the tests. It differs
 # only for floats (number formatting) and for keys above U+E000 (RFC 8785 sorts by UTF-16
 # code units), so output that could hold either falls back to the reference implementation.
-# Any float orjson writes has a digit followed by '.' or 'e'; strings (base58, hex) often do
-# too, so each hit is checked for being a number token (after ':', '[' or ',').
-_FLOAT_TOKEN = re.compile(rb"[0-9][.eE]")
-_DIGITS = frozenset(b"0123456789")
-_NUMBER_START = frozenset(b":[,")
+# orjson writes no whitespace, so a number token starts right after ':', '[' or ','; one that
+# holds '.' or 'e' is a float. A string containing such a run (e.g. "a:1.5") also matches and
+# merely takes the slow path. One regex search in C (a Python loop over every digit-dot hit
+# cost ~12 µs a document, a fifth of a verification).
+_FLOAT_NUMBER = re.compile(rb"[:\[,]-?[0-9]+[.eE]")
 
 
 def _may_hold_float(out: bytes) -> bool:
-    for match in _FLOAT_TOKEN.finditer(out):
-        j = match.start()
-        while j > 0 and out[j - 1] in _DIGITS:
-            j -= 1
-        if j > 0 and out[j - 1] == 0x2D:  # '-'
-            j -= 1
-        if j == 0 or out[j - 1] in _NUMBER_START:
-            return True  # a float, or a string that looks like one: the slow path decides
-    return False
+    return _FLOAT_NUMBER.search(out) is not None
 
 
 _HIGH_CHARS = re.compile(rb"[\xee-\xff]")
