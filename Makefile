@@ -20,12 +20,14 @@ $(DEV_STAMP): pyproject.toml | $(BIN)/python
 	touch $(STAMP) $@
 
 # Reference sets read in place (never copied) when the shared folder is beside the project:
-# JSON-LD contexts, the Traceability Vocabulary and the HS 2022 nomenclature.
+# JSON-LD contexts, the Traceability Vocabulary, the HS 2022 nomenclature, and the BTS and
+# Border Wait Times data the demo imports for the dashboard.
 SHARED ?= ../shared
 ifneq ($(wildcard $(SHARED)/conformance/contexts),)
 run: export SMARTBORDER_CONTEXTS_DIR ?= $(abspath $(SHARED)/conformance)
 run: export SMARTBORDER_TRACEABILITY_VOCAB_DIR ?= $(abspath $(SHARED)/conformance/traceability-vocab)
 run: export SMARTBORDER_HS_FILE ?= $(abspath $(SHARED)/data/hs/harmonized-system.csv)
+run: export SMARTBORDER_DEMO_DATA_DIR ?= $(abspath $(SHARED)/data)
 endif
 
 # The main job: the API, the landing page and a day of demo traffic on the embedded SQLite store.

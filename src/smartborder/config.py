@@ -50,6 +50,10 @@ class Settings(BaseSettings):
         default=None,
         description="Address of an existing Dask scheduler (tcp://HOST:PORT); default: a local cluster.",
     )
+    demo_data_dir: Path | None = Field(
+        default=None,
+        description="With serve --demo: folder of real BTS (bts/*.zip) and Border Wait Times (bwt/*.tar) data the demo imports for the dashboard; read in place.",
+    )
     base_url: str = Field(
         default="http://127.0.0.1:8000",
         description="Public base URL of this node (used in its DID document and links).",

@@ -196,3 +196,33 @@ def run_demo(
         credentials_issued=creds.issued,
         bad_credentials=dict(creds.faults),
     )
+
+
+def import_demo_data(settings: Settings, *, console: Console | None = None) -> list[str]:
+    """Import real BTS counts and the latest month of the Border Wait Times archive from
+    ``settings.demo_data_dir`` (if set), so the dashboard has figures to show; idempotent
+    and resumable like any import. Returns one line per import for the operator."""
+    folder = settings.demo_data_dir
+    if folder is None:
+        return []
+    from smartborder.kpi import import_bts, import_bwt
+
+    engine = make_engine(settings.db_url)
+    lines: list[str] = []
+    try:
+        upgrade(engine)
+        sessions = session_factory(engine)
+        bts = sorted((folder / "bts").glob("Border_Crossing_Entry_Data*.zip"))
+        if bts:
+            report = import_bts(sessions, bts[-1])
+            lines.append(f"BTS: {report.rows_read:,} rows read from {bts[-1].name}")
+        tars = sorted((folder / "bwt").glob("bwt-feed-*.tar"))
+        if tars:
+            report = import_bwt(sessions, tars[-1:])
+            lines.append(
+                f"Border Wait Times: {report.snapshots_imported:,} snapshots, "
+                f"{report.rows_imported:,} readings from {tars[-1].name}"
+            )
+    finally:
+        engine.dispose()
+    return lines

@@ -61,7 +61,10 @@ def serve(
 
 
 def _load_demo_traffic(settings: Settings, scale: float) -> None:
-    from smartborder.demo import run_demo
+    from smartborder.demo import import_demo_data, run_demo
+
+    for line in import_demo_data(settings):
+        console.print(f"[green]dashboard data[/]: {line}")
 
     console.print(f"loading a day of demo pre-arrival traffic (scale {scale:g})…")
     report = run_demo(settings, scale=scale, console=console, progress=False)
