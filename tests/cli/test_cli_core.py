@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -102,6 +103,9 @@ def test_demo_day_creates_clients_traffic_and_landing_page(home: Path) -> None:
     assert "Decisiones de hoy" in page.text and "San Ysidro" in page.text
     assert "Liberación" in page.text
     english = api.get("/?lang=en").text
+    links = re.findall(r'href="(/[^"?]*)"', english)
+    assert {"/docs", "/dashboard", "/twin/compare", "/kpi/bwt.xml"} <= set(links)
+    assert all(api.get(link).status_code == 200 for link in links), "a dead link on the landing"
     assert "Today&#39;s decisions" in english and "World Trade Bridge" in english
     cbp = next(c for c in clients if c["role"] == "cbp")
     tok = api.post(

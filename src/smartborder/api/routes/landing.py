@@ -94,10 +94,13 @@ _T: dict[Lang, dict[str, Any]] = {
     },
 }
 
-# Pages of other domains, linked when their routes are mounted.
+# Pages of the other domains (every one is mounted by create_app).
 _LINKS = {
     "/dashboard": {Lang.EN: "Dashboard", Lang.ES: "Tablero"},
-    "/twin": {Lang.EN: "Port twin", Lang.ES: "Gemelo digital"},
+    "/twin/compare": {
+        Lang.EN: "Port twin: compare scenarios",
+        Lang.ES: "Gemelo digital: comparar escenarios",
+    },
     "/kpi/bwt.xml": {
         Lang.EN: "Wait-time feed (BWT format)",
         Lang.ES: "Feed de tiempos (formato BWT)",
@@ -133,12 +136,7 @@ def landing(
     for *_, outcome, _, n in counts:
         totals[outcome] += n
     order = ["release", "documentary_review", "inspect", "hold", "deny"]
-    mounted = {getattr(r, "path", "") for r in request.app.routes}
-    links = [
-        {"href": href, "label": labels[chosen]}
-        for href, labels in _LINKS.items()
-        if href in mounted
-    ]
+    links = [{"href": href, "label": labels[chosen]} for href, labels in _LINKS.items()]
     ports = [
         {
             "code": p.code,
