@@ -99,6 +99,10 @@ def test_amendment_creates_new_version_and_keeps_history(client_for: ClientFor) 
     amended["expected_arrival"] = (
         datetime.fromisoformat(payload["expected_arrival"]) + timedelta(hours=2)
     ).isoformat()
+    as_traveler = carrier.put(f"/declarations/{rid}", json={**amended, "kind": "traveler"})
+    assert as_traveler.status_code == 409
+    assert as_traveler.json()["code"] == "declaration.kind_changed"
+    amended.pop("kind")  # an amendment may leave the kind out
     r = carrier.put(f"/declarations/{rid}", json=amended)
     assert r.status_code == 200, r.text
     assert r.json()["record"]["current_version"] == 2

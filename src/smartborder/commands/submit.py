@@ -56,6 +56,18 @@ class _Unreadable:
         self.why = why
 
 
+def _unreadable(index: int, p: _Unreadable) -> BatchItem:
+    return BatchItem(
+        index=index,
+        error={
+            "code": "submit.malformed_json",
+            "message_en": f"not valid JSON: {p.why}",
+            "message_es": f"JSON no válido: {p.why}",
+            "errors": [],
+        },
+    )
+
+
 def submit(
     paths: list[Path] = typer.Argument(..., help="JSON files (an object or a list) or folders."),
     org: str = typer.Option("local", "--org", help="Organization that files the declarations."),
@@ -92,23 +104,10 @@ def submit(
                         decider=pipeline,
                         now=datetime.now(UTC),
                     )
-                results.extend((good[it.index][0], it) for it in items)
-                for where, p in chunk:
-                    if isinstance(p, _Unreadable):
-                        results.append(
-                            (
-                                where,
-                                BatchItem(
-                                    index=-1,
-                                    error={
-                                        "code": "submit.malformed_json",
-                                        "message_en": f"not valid JSON: {p.why}",
-                                        "message_es": f"JSON no válido: {p.why}",
-                                        "errors": [],
-                                    },
-                                ),
-                            )
-                        )
+                stored = iter(items)  # in the order of ``good``; keep the files' order
+                for i, (where, p) in enumerate(chunk):
+                    item = _unreadable(i, p) if isinstance(p, _Unreadable) else next(stored)
+                    results.append((where, item))
                 progress.advance(task, len(chunk))
     finally:
         engine.dispose()

@@ -342,8 +342,8 @@ def amend(
     ):
         raise _not_found(declaration_id)
     check_amendable(State(record.state))
-    declaration = decider.parse(payload, now=now)
-    if str(declaration.kind) != record.kind:
+    # an amendment may leave out "kind" (the record's is kept) but never change it
+    if payload.get("kind", record.kind) != record.kind:
         raise Conflict(
             Text(
                 f"An amendment must keep the kind of the record ({record.kind}).",
@@ -351,6 +351,7 @@ def amend(
             ),
             code="declaration.kind_changed",
         )
+    declaration = decider.parse({**payload, "kind": record.kind}, now=now)
     raw, digest = canonical(declaration)
     versions = repo.versions_of(session, record.id)
     if versions[-1].content_sha256 == digest:  # a retried amendment

@@ -192,20 +192,13 @@ def amend_declaration(
     caller: Writer,
     declaration_id: str,
     payload: Annotated[dict[str, Any], Body()],
-    response: Response,
 ) -> records.SubmissionResult:
-    """Amend a record before arrival: a new version and a new decision; nothing is overwritten."""
-    current = records.get_record(session, caller, declaration_id)
-    result = records.amend(
-        session,
-        caller,
-        declaration_id,
-        _with_kind(payload, current.record.kind),
-        decider=ctx.decider,
-        now=datetime.now(UTC),
+    """Amend a record before arrival: a new version and a new decision; nothing is overwritten.
+
+    ``kind`` may be left out (the record's is kept); changing it is a 409."""
+    return records.amend(
+        session, caller, declaration_id, payload, decider=ctx.decider, now=datetime.now(UTC)
     )
-    response.status_code = 200
-    return result
 
 
 class StateChange(BaseModel):
