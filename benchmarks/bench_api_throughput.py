@@ -188,9 +188,17 @@ def main() -> None:
         help="share of truck shipments (heavier: ~45 nested records) among the declarations; "
         "the demo day's traffic has 19%%",
     )
+    ap.add_argument(
+        "--stores", default="sqlite,postgresql", help="comma-separated: sqlite, postgresql"
+    )
     args = ap.parse_args()
-    stores = [("sqlite", f"sqlite:///{tempfile.mkdtemp(prefix='sb-bench-db-')}/bench.db")]
-    if pg_available():
+    wanted = set(args.stores.split(","))
+    stores = []
+    if "sqlite" in wanted:
+        stores.append(("sqlite", f"sqlite:///{tempfile.mkdtemp(prefix='sb-bench-db-')}/bench.db"))
+    if "postgresql" not in wanted:
+        pass
+    elif pg_available():
         stores.append(("postgresql", fresh_pg_schema()))
     else:
         print("PostgreSQL not reachable: only SQLite measured")

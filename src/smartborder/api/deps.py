@@ -51,12 +51,16 @@ def get_session(ctx: Ctx) -> Iterator[Session]:
 DbSession = Annotated[Session, Depends(get_session)]
 
 
-def _bearer(request: Request) -> str:
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
+def bearer_token(authorization: str) -> str:
+    """The token of an ``Authorization: Bearer …`` header value; 401 if there is none."""
+    scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthenticated()
     return token.strip()
+
+
+def _bearer(request: Request) -> str:
+    return bearer_token(request.headers.get("authorization", ""))
 
 
 async def current_principal(request: Request, ctx: Ctx) -> Principal:

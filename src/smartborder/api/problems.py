@@ -94,6 +94,21 @@ def error_response(request: Request, exc: e.SmartBorderError) -> JSONResponse:
     )
 
 
+def unexpected_response(request: Request, exc: Exception) -> JSONResponse:
+    """A 500 problem for a bug: logged with its traceback, never shown to the caller."""
+    log.error("unexpected error on %s", request.url.path, exc_info=exc)
+    return problem_response(
+        500,
+        "internal",
+        Text(
+            "An unexpected error occurred; it has been logged. Nothing was stored.",
+            "Ocurrió un error inesperado; quedó registrado. No se guardó nada.",
+        ),
+        _lang(request),
+        instance=request.url.path,
+    )
+
+
 def _pointer(loc: tuple[Any, ...]) -> str:
     parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
     return "/" + "/".join(p.replace("~", "~0").replace("/", "~1") for p in parts) if parts else ""
@@ -140,17 +155,7 @@ def install(app: FastAPI) -> None:
         )
 
     async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unexpected error on %s", request.url.path)
-        return problem_response(
-            500,
-            "internal",
-            Text(
-                "An unexpected error occurred; it has been logged. Nothing was stored.",
-                "Ocurrió un error inesperado; quedó registrado. No se guardó nada.",
-            ),
-            _lang(request),
-            instance=request.url.path,
-        )
+        return unexpected_response(request, exc)
 
     app.add_exception_handler(e.SmartBorderError, on_domain)
     app.add_exception_handler(RequestValidationError, on_validation)

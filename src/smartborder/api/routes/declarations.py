@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -10,7 +11,7 @@ import orjson
 from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response
 from pydantic import BaseModel
 
-from smartborder.api.deps import Ctx, DbSession, require_scopes
+from smartborder.api.deps import AppContext, Ctx, DbSession, require_scopes
 from smartborder.clients import Principal
 from smartborder.clients.roles import (
     DECISIONS_READ,
@@ -29,11 +30,12 @@ Writer = Annotated[Principal, Depends(require_scopes(DECLARATIONS_WRITE))]
 Reader = Annotated[Principal, Depends(require_scopes(DECLARATIONS_READ))]
 DecisionReader = Annotated[Principal, Depends(require_scopes(DECISIONS_READ))]
 Mover = Annotated[Principal, Depends(require_scopes(EVENTS_WRITE))]
+IDEMPOTENCY_KEY_MAX = 200
 IdempotencyKey = Annotated[
     str | None,
     Header(
         alias="Idempotency-Key",
-        max_length=200,
+        max_length=IDEMPOTENCY_KEY_MAX,
         description="Same key and same content → the same record; same key, other content → 409.",
     ),
 ]
@@ -61,11 +63,10 @@ def _with_kind(payload: dict[str, Any], kind: str) -> dict[str, Any]:
     return {**payload, "kind": kind}
 
 
-async def json_object(request: Request) -> dict[str, Any]:
-    """The request body as a JSON object, parsed once with orjson (FastAPI's ``Body(dict)``
+def parse_object(raw: bytes) -> dict[str, Any]:
+    """A request body as a JSON object, parsed once with orjson (FastAPI's ``Body(dict)``
     would parse it with ``json`` and then validate every value again: measured ~15 % of a
     truck submission). The declaration's own validation follows in the pipeline."""
-    raw = await request.body()
     try:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
@@ -87,18 +88,27 @@ async def json_object(request: Request) -> dict[str, Any]:
     return data
 
 
-async def _submit(
-    ctx: Ctx,
-    caller: Principal,
-    payload: dict[str, Any],
-    kind: str,
-    key: str | None,
-) -> Response:
-    # Validation and the decision run in this request's thread; the write joins the next
-    # group commit and this returns once it is committed (see store.group_commit).
+@dataclass(frozen=True, slots=True)
+class Submitted:
+    """The answer to a submission: 201 for a new record, 200 for a retry of a stored one."""
+
+    status: int
+    body: bytes
+    location: str
+
+
+async def submit_declaration(
+    ctx: AppContext, caller: Principal, raw: bytes, kind: str, key: str | None
+) -> Submitted:
+    """Validate, decide and durably store one declaration of ``kind`` sent as ``raw`` JSON.
+
+    Validation and the decision run in the caller's thread; the write joins the next group
+    commit and this returns once it is committed (see store.group_commit).
+    """
+    caller.require(DECLARATIONS_WRITE)
     prepared = records.prepare(
         caller,
-        _with_kind(payload, kind),
+        _with_kind(parse_object(raw), kind),
         decider=ctx.decider,
         now=datetime.now(UTC),
         idempotency_key=key,
@@ -106,11 +116,22 @@ async def _submit(
     # async: no thread-pool hop; the event loop waits on the commit, not a thread.
     result = await asyncio.wrap_future(ctx.writer.submit(prepared))
     # Serialised once here: FastAPI would validate the model again against response_model.
+    return Submitted(
+        201 if result.created else 200,
+        result.model_dump_json().encode(),
+        f"/declarations/{result.record.id}",
+    )
+
+
+async def _submit(
+    request: Request, ctx: AppContext, caller: Principal, kind: str, key: str | None
+) -> Response:
+    done = await submit_declaration(ctx, caller, await request.body(), kind, key)
     return Response(
-        result.model_dump_json(),
-        status_code=201 if result.created else 200,
+        done.body,
+        status_code=done.status,
         media_type="application/json",
-        headers={"Location": f"/declarations/{result.record.id}"},
+        headers={"Location": done.location},
     )
 
 
@@ -128,7 +149,7 @@ async def submit_truck(
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
     """Submit a truck shipment's pre-arrival data (ACE e-Manifest and Mexican elements)."""
-    return await _submit(ctx, caller, await json_object(request), "truck", idempotency_key)
+    return await _submit(request, ctx, caller, "truck", idempotency_key)
 
 
 @router.post(
@@ -145,7 +166,7 @@ async def submit_traveler(
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
     """Submit a traveler's pre-arrival data."""
-    return await _submit(ctx, caller, await json_object(request), "traveler", idempotency_key)
+    return await _submit(request, ctx, caller, "traveler", idempotency_key)
 
 
 class BatchResult(BaseModel):

@@ -1,0 +1,176 @@
+"""The submission fast lane answers exactly as the FastAPI routes it stands in front of."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import numpy as np
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from starlette.types import Receive, Scope, Send
+
+from smartborder.clients import Role, create_client
+from smartborder.declarations.synthetic import generate_travelers, generate_trucks
+from smartborder.store import transaction
+
+TOMORROW = (datetime.now(UTC) + timedelta(days=1)).date()
+
+
+def _truck(seed: int) -> dict[str, Any]:
+    return generate_trucks("2304", TOMORROW, 1, rng=np.random.default_rng(seed))[0]
+
+
+def _traveler(seed: int) -> dict[str, Any]:
+    return generate_travelers("2504", TOMORROW, 1, rng=np.random.default_rng(seed))[0]
+
+
+class _ThroughFastAPI:
+    """The same app, entered through FastAPI's own stack (the fast lane bypassed)."""
+
+    def __init__(self, app: FastAPI) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await FastAPI.__call__(self.app, scope, receive, send)
+
+
+@pytest.fixture
+def pair(app: FastAPI) -> Callable[..., tuple[TestClient, TestClient]]:
+    """``pair(role, scopes...)``: (fast lane client, FastAPI client) with one token."""
+
+    def make(role: str = "carrier") -> tuple[TestClient, TestClient]:
+        ctx = app.state.ctx
+        with transaction(ctx.sessions) as session:
+            new = create_client(session, org=f"org-{role}", role=Role(role))
+        fast = TestClient(app)
+        token = fast.post(
+            "/oauth/token",
+            data={"grant_type": "client_credentials"},
+            auth=(new.client_id, new.client_secret),
+        ).json()["access_token"]
+        slow = TestClient(_ThroughFastAPI(app))
+        for tc in (fast, slow):
+            tc.headers["Authorization"] = f"Bearer {token}"
+        return fast, slow
+
+    return make
+
+
+def _same(a: Any, b: Any) -> None:
+    assert a.status_code == b.status_code, (a.text, b.text)
+    assert a.headers["content-type"] == b.headers["content-type"]
+    assert a.headers.get("content-language") == b.headers.get("content-language")
+    assert a.headers.get("www-authenticate") == b.headers.get("www-authenticate")
+    ja, jb = a.json(), b.json()
+    if a.status_code in (200, 201):
+        for body in (ja, jb):
+            del body["record"]["id"], body["decision"]["declaration_id"]
+            body["record"].pop("created_at"), body["record"].pop("updated_at")
+            body["decision"].pop("decided_at")
+    assert ja == jb
+
+
+CASES: dict[str, tuple[str, Callable[[int], dict[str, Any]] | bytes, dict[str, str]]] = {
+    "truck": ("/declarations/trucks", _truck, {}),
+    "traveler": ("/declarations/travelers", _traveler, {}),
+    "malformed JSON, Spanish": (
+        "/declarations/trucks",
+        b'{"kind": "truck", ',
+        {"Accept-Language": "es"},
+    ),
+    "not an object": ("/declarations/travelers", b"[1, 2]", {}),
+    "wrong kind": ("/declarations/travelers", _truck, {}),
+    "invalid declaration": ("/declarations/trucks", b'{"port_code": 2304}', {}),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_fast_lane_and_fastapi_give_the_same_answer(
+    pair: Callable[..., tuple[TestClient, TestClient]], case: str
+) -> None:
+    path, body, headers = CASES[case]
+    fast, slow = pair()
+    answers = []
+    content = body if isinstance(body, bytes) else json.dumps(body(1)).encode()
+    for n, tc in enumerate((fast, slow)):
+        sent = {"Content-Type": "application/json", "Idempotency-Key": f"same-{n}", **headers}
+        answers.append(tc.post(path, content=content, headers=sent))
+    _same(*answers)
+
+
+@pytest.mark.parametrize(
+    "authorization", [None, "Basic abc", "Bearer not-a-token", "Bearer "], ids=str
+)
+def test_authentication_failures_match(
+    pair: Callable[..., tuple[TestClient, TestClient]], authorization: str | None
+) -> None:
+    fast, slow = pair()
+    answers = []
+    for tc in (fast, slow):
+        if authorization is None:
+            del tc.headers["Authorization"]
+        else:
+            tc.headers["Authorization"] = authorization
+        answers.append(tc.post("/declarations/trucks", json=_truck(1)))
+    assert answers[0].status_code == 401
+    _same(*answers)
+
+
+def test_missing_scope_is_403_on_both(pair: Callable[..., tuple[TestClient, TestClient]]) -> None:
+    fast, slow = pair("public")
+    answers = [tc.post("/declarations/travelers", json=_traveler(3)) for tc in (fast, slow)]
+    assert answers[0].status_code == 403
+    _same(*answers)
+
+
+def test_overlong_idempotency_key_goes_to_fastapi_validation(
+    pair: Callable[..., tuple[TestClient, TestClient]],
+) -> None:
+    fast, slow = pair()
+    answers = [
+        tc.post("/declarations/trucks", json=_truck(4), headers={"Idempotency-Key": "k" * 201})
+        for tc in (fast, slow)
+    ]
+    assert answers[0].status_code == 422
+    _same(*answers)
+
+
+def test_chunked_oversize_body_is_413_and_nothing_stored(
+    pair: Callable[..., tuple[TestClient, TestClient]], app: FastAPI
+) -> None:
+    """No Content-Length: the lane counts while reading and hands the rest to FastAPI."""
+    fast, _ = pair()
+    limit = app.state.ctx.settings.max_body_bytes
+
+    def chunks() -> Iterator[bytes]:
+        yield b'{"kind": "truck", "padding": "'
+        for _ in range(limit // 65536 + 2):
+            yield b"x" * 65536
+        yield b'"}'
+
+    r = fast.post(
+        "/declarations/trucks", content=chunks(), headers={"Content-Type": "application/json"}
+    )
+    assert r.status_code == 413
+    assert r.headers["content-type"] == "application/problem+json"
+    admin = pair("admin")[0]
+    assert admin.get("/decisions").json() == []
+
+
+def test_retry_with_same_key_is_200_with_the_same_record(
+    pair: Callable[..., tuple[TestClient, TestClient]],
+) -> None:
+    fast, slow = pair()
+    payload = _truck(9)
+    first = fast.post("/declarations/trucks", json=payload, headers={"Idempotency-Key": "fl-1"})
+    again = slow.post("/declarations/trucks", json=payload, headers={"Idempotency-Key": "fl-1"})
+    third = fast.post("/declarations/trucks", json=payload, headers={"Idempotency-Key": "fl-1"})
+    assert (first.status_code, again.status_code, third.status_code) == (201, 200, 200)
+    assert (
+        first.json()["record"]["id"] == again.json()["record"]["id"] == third.json()["record"]["id"]
+    )
+    assert third.headers["location"] == first.headers["location"]
