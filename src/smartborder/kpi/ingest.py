@@ -38,7 +38,13 @@ from smartborder.store import transaction
 EventRow = tuple[str, str, datetime, str, str | None, str, str, str, str, bool, str | None, str]
 
 _ALLOWED = frozenset(CrossingEvent.model_fields)
-_ID_RE = re.compile(r"^[A-Za-z0-9._:~-]{1,64}$")
+# Used with fullmatch (``$`` would accept a trailing newline, which the model refuses).
+_ID_RE = re.compile(r"[A-Za-z0-9._:~-]{1,64}")
+# The canonical form the fast path parses itself: every string it matches, the model reads
+# as the same instant; any other form (basic format, week dates, ``+05``...) goes to the model.
+_TS_RE = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?(?:Z|[+-][0-9]{2}:[0-9]{2})"
+)
 _KINDS = frozenset(k.value for k in EventKind)
 _MODES = frozenset(m.value for m in ports.Mode)
 _LANES = frozenset(lt.value for lt in ports.LaneType)
@@ -70,29 +76,31 @@ def _fast(obj: Any) -> EventRow | None:
     precleared = obj.get("precleared", False)
     subject = obj.get("subject_ref")
     source = obj.get("source", "reader")
-    if (
-        type(eid) is not str
-        or not _ID_RE.match(eid)
-        or kind not in _KINDS
-        or type(ts) is not str
-        or type(port) is not str
-        or len(port) != 4
-        or not (port.isascii() and port.isdigit())
-        or (crossing is not None and (type(crossing) is not str or len(crossing) > 8))
-        or mode not in _MODES
-        or lane not in _LANES
-        or direction not in _DIRECTIONS
-        or tclass not in _CLASSES
-        or type(precleared) is not bool
-        or (subject is not None and (type(subject) is not str or len(subject) > 64))
-        or source not in _SOURCES
-    ):
+    try:
+        if (
+            type(eid) is not str
+            or not _ID_RE.fullmatch(eid)
+            or kind not in _KINDS
+            or type(ts) is not str
+            or not _TS_RE.fullmatch(ts)
+            or type(port) is not str
+            or len(port) != 4
+            or not (port.isascii() and port.isdigit())
+            or (crossing is not None and (type(crossing) is not str or len(crossing) > 8))
+            or mode not in _MODES
+            or lane not in _LANES
+            or direction not in _DIRECTIONS
+            or tclass not in _CLASSES
+            or type(precleared) is not bool
+            or (subject is not None and (type(subject) is not str or len(subject) > 64))
+            or source not in _SOURCES
+        ):
+            return None
+    except TypeError:  # an unhashable value (array, object) where a name belongs
         return None
     try:
         when = datetime.fromisoformat(ts)
-    except ValueError:
-        return None
-    if when.tzinfo is None or when.utcoffset() is None:
+    except ValueError:  # hour 24, second 60, an offset of a day or more...
         return None
     return (eid, kind, when.astimezone(UTC), port, crossing, mode, lane, direction, tclass, precleared, subject, source)  # fmt: skip
 
@@ -210,12 +218,11 @@ def ingest_rows(
         else:
             unique[row[0]] = row
     with transaction(sessions) as session:
-        stored = kpi_store.insert_event_rows(
+        stored, earlier = kpi_store.store_event_rows(
             session, list(unique.values()), received_at=received_at
         )
-        if stored < len(unique):
-            earlier = kpi_store.event_ids_received_before(session, list(unique), received_at)
-            dup_ids.extend(eid for eid in unique if eid in earlier)
+    if earlier:
+        dup_ids.extend(eid for eid in unique if eid in earlier)
     return IngestReport(
         received=len(rows),
         stored=stored,

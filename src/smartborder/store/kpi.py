@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, Table, func, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -21,6 +21,9 @@ from smartborder.store.tables.kpi import (
     BwtSnapshotRow,
     CrossingEventRow,
 )
+
+if TYPE_CHECKING:
+    import psycopg
 
 _CHUNK = 5000
 # Column order of the analytics scans (also the order of the tuples they return).
@@ -87,6 +90,97 @@ def insert_event_rows(
         result = conn.exec_driver_sql(sql, params[i : i + 20_000])
         stored += max(result.rowcount, 0)
     return stored
+
+
+# PostgreSQL: a batch is written with one binary COPY (the client spends about 1 µs an event
+# on it against 13 µs for a multi-row executemany, the server about 3 µs against 12). COPY
+# has no ON CONFLICT, so it runs under a savepoint; when an id is already stored (a retried
+# batch, or a concurrent one that committed first) the savepoint is rolled back and the
+# batch goes through a staging table: COPY into it, then one INSERT ... SELECT ... ON CONFLICT
+# DO NOTHING (about 6 µs an event on the server). The staging table is a temporary table of
+# the connection, created on first use and emptied at every commit: no catalog writes per
+# batch, no index.
+_STAGE = "kpi_events_stage"
+_PG_COPY_TYPES = (
+    "varchar", "varchar", "timestamptz", "varchar", "varchar", "varchar", "varchar",
+    "varchar", "varchar", "bool", "varchar", "varchar", "timestamptz",
+)  # fmt: skip
+
+
+def _copy_rows(
+    cur: psycopg.Cursor[Any], table: str, rows: Sequence[tuple[Any, ...]], received_at: datetime
+) -> None:
+    cols = ", ".join(_EVENT_INSERT_COLS)
+    with cur.copy(f"COPY {table} ({cols}) FROM STDIN (FORMAT BINARY)") as copy:
+        copy.set_types(_PG_COPY_TYPES)
+        for row in rows:
+            copy.write_row((*row, received_at))
+
+
+def _copy_event_rows_pg(
+    session: Session, rows: Sequence[tuple[Any, ...]], received_at: datetime
+) -> tuple[int, set[str]]:
+    from psycopg.errors import UniqueViolation
+
+    driver: psycopg.Connection[Any] = session.connection().connection.driver_connection  # type: ignore[assignment]
+    with driver.cursor() as cur:
+        # psycopg opens the session's transaction first if nothing has run in it yet.
+        cur.execute("SAVEPOINT kpi_events_copy")
+        try:
+            _copy_rows(cur, "kpi_events", rows, received_at)
+        except UniqueViolation:
+            cur.execute("ROLLBACK TO SAVEPOINT kpi_events_copy")
+        else:
+            cur.execute("RELEASE SAVEPOINT kpi_events_copy")
+            return len(rows), set()
+        # LIKE resolves kpi_events through the search_path, as every other statement does;
+        # the DELETE empties what an earlier call in this transaction may have left.
+        cur.execute(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {_STAGE} (LIKE kpi_events) "
+            f"ON COMMIT DELETE ROWS; DELETE FROM pg_temp.{_STAGE}"
+        )
+        _copy_rows(cur, f"pg_temp.{_STAGE}", rows, received_at)
+        cols = ", ".join(_EVENT_INSERT_COLS)
+        cur.execute(
+            f"INSERT INTO kpi_events ({cols}) SELECT {cols} FROM pg_temp.{_STAGE} "
+            "ON CONFLICT (event_id) DO NOTHING"
+        )
+        stored = max(cur.rowcount, 0)
+        before: set[str] = set()
+        if stored < len(rows):
+            cur.execute(
+                f"SELECT s.event_id FROM pg_temp.{_STAGE} s JOIN kpi_events e "
+                "ON e.event_id = s.event_id WHERE e.received_at <> %s",
+                (received_at,),
+            )
+            before = {r[0] for r in cur}
+    return stored, before
+
+
+def store_event_rows(
+    session: Session, rows: Sequence[tuple[Any, ...]], *, received_at: datetime
+) -> tuple[int, set[str]]:
+    """Store a batch of event tuples (:data:`EVENT_COLUMNS` order, times aware, ids unique
+    within the batch) in the session's transaction; ids already stored are skipped.
+
+    Returns how many were stored and which ids were stored before (by an earlier batch, or
+    by a concurrent one that committed first). On PostgreSQL through COPY (see above),
+    elsewhere through :func:`insert_event_rows`. Rows are written in ``event_id``
+    order, so that two concurrent batches sharing ids take their locks in the same order.
+    """
+    if not rows:
+        return 0, set()
+    ordered = sorted(rows, key=_first)
+    if session.get_bind().dialect.name == "postgresql":
+        return _copy_event_rows_pg(session, ordered, received_at)
+    stored = insert_event_rows(session, ordered, received_at=received_at)
+    if stored == len(rows):
+        return stored, set()
+    return stored, event_ids_received_before(session, [r[0] for r in rows], received_at)
+
+
+def _first(row: tuple[Any, ...]) -> Any:
+    return row[0]
 
 
 def event_ids_received_before(
@@ -301,6 +395,7 @@ __all__ = [
     "scan_events",
     "scan_readings",
     "scan_readings_arrow",
+    "store_event_rows",
     "upsert_bts",
     "upsert_bwt_crossings",
 ]
