@@ -1,0 +1,100 @@
+"""Multi-row inserts on the group-commit hot path, with SQLAlchemy's types but not its executor.
+
+Why: each submission writes five rows in four tables. Through ``Connection.execute(insert(t),
+rows)`` SQLAlchemy spends, per row, more Python than the database spends storing it
+(measured with batches of 8 submissions: 179 µs a submission on SQLite and ~280 µs on
+PostgreSQL in ``store_many``; the same rows through this module, 66 µs and ~160 µs). What
+is kept from SQLAlchemy: the table metadata, identifier quoting, and every column type's own
+bind processor (so ``UtcDateTime`` and the dialect's datetime storage apply exactly as in
+ORM writes). What is skipped: statement compilation and parameter processing per execution.
+
+SQLite gets one ``executemany`` per table (sqlite3 loops in C over a cached statement);
+PostgreSQL one multi-row ``VALUES`` statement per table and batch (one round trip each).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import cached_property
+from typing import Any
+
+from sqlalchemy import Connection, Dialect, Table, insert, select
+from sqlalchemy.dialects import sqlite
+
+_Processor = Callable[[Any], Any] | None
+
+
+class BulkInsert:
+    """``INSERT INTO table`` of many rows given as dicts keyed by column name.
+
+    Columns the rows leave out (autoincrement keys) are left to the database. With
+    ``returning`` (a column whose values are new, e.g. fresh ids), rows that conflict with a
+    stored row are skipped and :meth:`execute` says which rows went in.
+    """
+
+    def __init__(self, table: Table, columns: Sequence[str], *, returning: str | None = None):
+        self.table = table
+        self.columns = list(columns)
+        self.returning = returning
+        self._procs: dict[str, list[_Processor]] = {}
+
+    def _processors(self, dialect: Dialect) -> list[_Processor]:
+        procs = self._procs.get(dialect.name)
+        if procs is None:
+            procs = [self.table.c[name].type.bind_processor(dialect) for name in self.columns]
+            self._procs[dialect.name] = procs
+        return procs
+
+    def _values(self, dialect: Dialect, rows: Sequence[dict[str, Any]]) -> list[tuple[Any, ...]]:
+        pairs = list(zip(self.columns, self._processors(dialect), strict=True))
+        return [
+            tuple(row[name] if proc is None else proc(row[name]) for name, proc in pairs)
+            for row in rows
+        ]
+
+    def _head(self, dialect: Dialect) -> str:
+        q = dialect.identifier_preparer
+        cols = ", ".join(q.quote(name) for name in self.columns)
+        return f"INSERT INTO {q.format_table(self.table)} ({cols}) VALUES "
+
+    @cached_property
+    def _sqlite_sql(self) -> str:
+        sql = self._head(sqlite.dialect()) + "(" + ", ".join("?" * len(self.columns)) + ")"
+        return sql + (" ON CONFLICT DO NOTHING" if self.returning else "")
+
+    def execute(self, conn: Connection, rows: Sequence[dict[str, Any]]) -> set[Any] | None:
+        """Insert ``rows``; with ``returning``, skip conflicting rows and return the set of
+        ``returning`` values of the rows actually inserted (else ``None``)."""
+        if not rows:
+            return set() if self.returning else None
+        dialect = conn.dialect
+        values = self._values(dialect, rows)
+        if dialect.name == "sqlite":
+            conn.exec_driver_sql(self._sqlite_sql, values)
+            if self.returning is None:
+                return None
+            return self._present(conn, [row[self.returning] for row in rows])
+        if dialect.name == "postgresql":
+            one = "(" + ", ".join(["%s"] * len(self.columns)) + ")"
+            sql = self._head(dialect) + ", ".join([one] * len(values))
+            flat = tuple(v for row in values for v in row)
+            if self.returning is None:
+                conn.exec_driver_sql(sql, flat)
+                return None
+            key = dialect.identifier_preparer.quote(self.returning)
+            result = conn.exec_driver_sql(f"{sql} ON CONFLICT DO NOTHING RETURNING {key}", flat)
+            return {r[0] for r in result}
+        # Another dialect (the supported stores are SQLite and PostgreSQL): SQLAlchemy's own
+        # executemany; a conflicting row fails the batch, which group commit then retries
+        # item by item.
+        conn.execute(insert(self.table), list(rows))
+        return (
+            None
+            if self.returning is None
+            else self._present(conn, [r[self.returning] for r in rows])
+        )
+
+    def _present(self, conn: Connection, keys: list[Any]) -> set[Any]:
+        """Which of ``keys`` are stored now (the rows just inserted: their keys are new ids)."""
+        column = self.table.c[self.returning or ""]
+        return set(conn.execute(select(column).where(column.in_(keys))).scalars())
