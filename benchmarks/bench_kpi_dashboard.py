@@ -110,7 +110,7 @@ def main() -> None:
     print(
         f"{'baseline: SQLite heatmap':<22} {statistics.median(baseline):>8.1f} {pct(baseline, 0.95):>8.1f}  (mean only, UTC hours, no HTTP)"
     )
-    app.state.ctx.engine.dispose()
+    app.state.ctx.close()
     engine.dispose()
 
 

@@ -87,7 +87,7 @@ def main() -> int:
                 assert r.status_code == 200, r.text
             p50, p95 = _percentiles(samples)
             print(f"{name:<30} {args.requests} requests: median {p50:.1f} ms, p95 {p95:.1f} ms")
-        app.state.ctx.engine.dispose()
+        app.state.ctx.close()
     return 0
 
 

@@ -65,7 +65,7 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
 def app(settings: Settings) -> Iterator[FastAPI]:
     application = create_app(settings)
     yield application
-    application.state.ctx.engine.dispose()
+    application.state.ctx.close()
 
 
 @pytest.fixture

@@ -35,7 +35,7 @@ def broker(tmp_path: Path) -> Iterator[TestClient]:
     ).json()["access_token"]
     tc.headers["Authorization"] = f"Bearer {token}"
     yield tc
-    app.state.ctx.engine.dispose()
+    app.state.ctx.close()
 
 
 def _example(tc: Any, name: str) -> dict[str, Any]:

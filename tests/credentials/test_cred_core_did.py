@@ -185,4 +185,4 @@ def test_node_did_document_served_by_the_app_verifies_a_proof(tmp_path: Path) ->
         )
         assert verify_proof(resigned, resolver=fresh, contexts=contexts, now=NOW).verified
     finally:
-        app.state.ctx.engine.dispose()
+        app.state.ctx.close()

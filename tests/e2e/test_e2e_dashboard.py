@@ -115,7 +115,7 @@ def _serving(settings: Settings) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
-        app.state.ctx.engine.dispose()
+        app.state.ctx.close()
 
 
 def test_dashboard_shows_ports_waits_heatmap_and_switches_to_spanish(

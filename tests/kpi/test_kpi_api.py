@@ -128,4 +128,4 @@ def test_public_endpoints_are_rate_limited(tmp_path: Path) -> None:
     client = TestClient(app)
     codes = [client.get("/kpi/dictionary").status_code for _ in range(4)]
     assert codes[0] == 200 and codes[-1] == 429
-    app.state.ctx.engine.dispose()
+    app.state.ctx.close()

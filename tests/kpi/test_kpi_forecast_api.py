@@ -96,7 +96,7 @@ def test_forecast_is_public_and_rate_limited(tmp_path: Path) -> None:
         second = api.get("/kpi/forecast", params=SY)
         assert second.status_code == 429
     finally:
-        app.state.ctx.engine.dispose()
+        app.state.ctx.close()
 
 
 def test_an_unreadable_model_is_a_clear_503(

@@ -32,6 +32,14 @@ class AppContext:
     signer: TokenSigner
     decider: Decider
     writer: GroupCommitter[PreparedSubmission, SubmissionResult]
+    write_engine: Engine | None = None  # the writer's own, where it has one
+
+    def close(self) -> None:
+        """Stop the writer (pending writes finish) and close every database connection."""
+        self.writer.close()
+        self.engine.dispose()
+        if self.write_engine is not None:
+            self.write_engine.dispose()
 
 
 async def get_context(request: Request) -> AppContext:
