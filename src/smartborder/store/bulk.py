@@ -52,6 +52,14 @@ class BulkInsert:
             for row in rows
         ]
 
+    def _pg_values(self, dialect: Dialect, rows: Sequence[dict[str, Any]]) -> tuple[str, list[Any]]:
+        """``VALUES (…), (…)`` with every placeholder cast to its column's type (a VALUES list
+        outside an INSERT has no target columns to type it), and the parameters in order."""
+        casts = [f"%s::{self.table.c[n].type.compile(dialect=dialect)}" for n in self.columns]
+        one = "(" + ", ".join(casts) + ")"
+        flat = [v for row in self._values(dialect, rows) for v in row]
+        return "VALUES " + ", ".join([one] * len(rows)), flat
+
     def _head(self, dialect: Dialect) -> str:
         q = dialect.identifier_preparer
         cols = ", ".join(q.quote(name) for name in self.columns)
@@ -94,7 +102,56 @@ class BulkInsert:
             else self._present(conn, [r[self.returning] for r in rows])
         )
 
+    def column_list(self, dialect: Dialect) -> str:
+        return ", ".join(dialect.identifier_preparer.quote(n) for n in self.columns)
+
     def _present(self, conn: Connection, keys: list[Any]) -> set[Any]:
         """Which of ``keys`` are stored now (the rows just inserted: their keys are new ids)."""
         column = self.table.c[self.returning or ""]
         return set(conn.execute(select(column).where(column.in_(keys))).scalars())
+
+
+def insert_with_children(
+    conn: Connection,
+    parent: BulkInsert,
+    parents: Sequence[dict[str, Any]],
+    children: Sequence[tuple[BulkInsert, str, Sequence[dict[str, Any]]]],
+) -> set[Any]:
+    """Insert ``parents`` skipping conflicts, then the rows of each ``(table, foreign key
+    column, rows)`` in ``children`` whose parent went in; returns the parents' ``returning``
+    values that went in.
+
+    On PostgreSQL this is one statement (data-modifying CTEs: one round trip for a whole
+    group-commit batch instead of one per table, measured ~8 % of a submission's time);
+    elsewhere one :meth:`BulkInsert.execute` per table.
+    """
+    if parent.returning is None:
+        raise ValueError("the parent table needs a returning column")
+    if not parents:
+        return set()
+    dialect = conn.dialect
+    if dialect.name != "postgresql":
+        inserted = parent.execute(conn, parents) or set()
+        if inserted:
+            for table, fk, rows in children:
+                table.execute(conn, [r for r in rows if r[fk] in inserted])
+        return inserted
+    q = dialect.identifier_preparer
+    values, params = parent._pg_values(dialect, parents)
+    ret = q.quote(parent.returning)
+    parts = [
+        f"new AS (INSERT INTO {q.format_table(parent.table)} ({parent.column_list(dialect)}) "
+        f"{values} ON CONFLICT DO NOTHING RETURNING {ret})"
+    ]
+    for i, (table, fk, rows) in enumerate(children):
+        if not rows:
+            continue
+        values, more = table._pg_values(dialect, rows)
+        params += more
+        cols = table.column_list(dialect)
+        parts.append(
+            f"c{i} AS (INSERT INTO {q.format_table(table.table)} ({cols}) "
+            f"SELECT * FROM ({values}) AS x ({cols}) WHERE x.{q.quote(fk)} IN (SELECT {ret} FROM new))"
+        )
+    sql = "WITH " + ", ".join(parts) + f" SELECT {ret} FROM new"
+    return {row[0] for row in conn.exec_driver_sql(sql, tuple(params))}

@@ -10,7 +10,7 @@ from typing import Any, cast
 from sqlalchemy import Select, Table, false, func, select
 from sqlalchemy.orm import Session
 
-from smartborder.store.bulk import BulkInsert
+from smartborder.store.bulk import BulkInsert, insert_with_children
 from smartborder.store.tables.declarations import (
     DecisionRow,
     DeclarationRow,
@@ -91,17 +91,16 @@ def insert_many_new(
     for the caller to replay. Measured per submission: the ORM unit of work ~1.4 ms, Core
     ``execute`` ~0.2–0.3 ms, :class:`~smartborder.store.bulk.BulkInsert` 0.07–0.16 ms.
     """
-    conn = session.connection()
-    inserted = _BULK["declarations"].execute(conn, records) or set()
-    if not inserted:
-        return inserted
-    for table, rows in (
-        ("declaration_versions", versions),
-        ("decisions", decisions),
-        ("declaration_states", states),
-    ):
-        _BULK[table].execute(conn, [r for r in rows if r["declaration_id"] in inserted])
-    return inserted
+    return insert_with_children(
+        session.connection(),
+        _BULK["declarations"],
+        records,
+        [
+            (_BULK["declaration_versions"], "declaration_id", versions),
+            (_BULK["decisions"], "declaration_id", decisions),
+            (_BULK["declaration_states"], "declaration_id", states),
+        ],
+    )
 
 
 def add_version(
