@@ -20,7 +20,7 @@ from sqlalchemy import (
 
 from smartborder.store import make_engine
 from smartborder.store.base import UtcDateTime
-from smartborder.store.bulk import BulkInsert
+from smartborder.store.bulk import BulkInsert, insert_with_children
 
 meta = MetaData()
 things = Table(
@@ -102,3 +102,28 @@ def test_autoincrement_keys_are_left_to_the_database(engine) -> None:  # type: i
     with engine.connect() as conn:
         ids = sorted(r.id for r in conn.execute(select(notes.c.id)))
     assert len(ids) == 2 and ids[0] != ids[1]
+
+
+def test_children_follow_only_the_parents_that_went_in(engine) -> None:  # type: ignore[no-untyped-def]
+    parent = BulkInsert(things, [c.name for c in things.columns], returning="id")
+    child = BulkInsert(notes, ["thing_id", "text"])
+    with engine.begin() as conn:
+        assert insert_with_children(conn, parent, [_row(1)], [(child, "thing_id", [])]) == {"id-1"}
+    with engine.begin() as conn:
+        got = insert_with_children(
+            conn,
+            parent,
+            [_row(2, key="k1"), _row(3)],  # id-2 conflicts with id-1's (owner, key)
+            [
+                (
+                    child,
+                    "thing_id",
+                    [{"thing_id": "id-2", "text": "no"}, {"thing_id": "id-3", "text": "yes"}],
+                )
+            ],
+        )
+    assert got == {"id-3"}
+    with engine.connect() as conn:
+        assert [(r.thing_id, r.text) for r in conn.execute(select(notes))] == [("id-3", "yes")]
+    with engine.begin() as conn, pytest.raises(ValueError):
+        insert_with_children(conn, child, [{"thing_id": "x", "text": "y"}], [])
