@@ -79,6 +79,14 @@ def fresh_url(store: str) -> str | None:
     return f"{PG_URL}?options=-csearch_path%3D{schema}&application_name={schema}"
 
 
+def drop_schema(url: str) -> None:
+    """Drop the PostgreSQL schema :func:`fresh_url` made for this run."""
+    if url.startswith("postgresql"):
+        schema = url.rsplit("application_name=", 1)[1]
+        with psycopg.connect(PG_URL.replace("+psycopg", ""), autocommit=True) as c:
+            c.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
 def db_cpu_s(url: str) -> float:
     """CPU seconds used so far by the PostgreSQL backends connected with this URL's
     ``application_name`` (0 for SQLite, whose work is in the server's own processes)."""
@@ -219,7 +227,10 @@ def main() -> None:
         if url is None:
             print(f"{store:<11} not reachable")
             continue
-        r = bench(store, url, args.batches)
+        try:
+            r = bench(store, url, args.batches)
+        finally:
+            drop_schema(url)
         print(
             f"{store:<11} {r['api']:>13,.0f} {r['per_cpu_s']:>17,.0f} "
             f"{r['db_us'] if store == 'postgresql' else float('nan'):>16.1f} "
