@@ -60,8 +60,13 @@ def test_valid_usmca_and_ctpat_verify_and_their_claims_reach_the_decision(
     presentations = _valid_set(world, truck)
     baseline = _decide(world, truck, [])
     decision = _decide(world, truck, presentations)
-    assert decision.outcome is baseline.outcome  # nothing failed: the credentials add no friction
+    # nothing failed: the credentials add no friction, and what they prove earns risk credits
     assert not [c for c in decision.codes if c.startswith("credentials.check.")]
+    assert {"risk.truck.ctpat_verified", "risk.truck.usmca_verified"} <= set(decision.codes)
+    assert not {"risk.truck.ctpat_verified", "risk.truck.usmca_verified"} & set(baseline.codes)
+    assert decision.risk_score is not None and baseline.risk_score is not None
+    assert decision.risk_score <= baseline.risk_score - 10
+    assert "risk.truck.no_ctpat" not in decision.codes  # proven partnership overrides declared
     verified = next(r for r in decision.reasons if r.code == "credentials.verified")
     assert "USMCACertificationOfOrigin" in verified.message_en
     assert "CTPATCertificate" in verified.message_en and "Verificadas" in verified.message_es
@@ -119,6 +124,7 @@ def test_revoked_credential_is_caught(world: World, truck: dict[str, Any]) -> No
     decision = _decide(world, truck, [usmca, ctpat])
     _check_caught(decision, "credentials.check.revoked")
     assert "revoked" in next(r for r in decision.reasons if r.code.endswith("revoked")).message_en
+    assert "risk.truck.ctpat_verified" not in decision.codes  # a revoked certificate proves nothing
 
 
 def test_suspended_credential_is_caught(world: World, truck: dict[str, Any]) -> None:

@@ -87,7 +87,10 @@ def test_sentri_and_vaccination_feed_admissibility(world: World) -> None:
         "fully_vaccinated": True,
         "vaccination_proof": True,
         "trusted_traveler": ("SENTRI",),
+        "trusted_traveler_verified": ("SENTRI",),
     }
+    # risk reads the proven membership: a credit beside the decision's other reasons
+    assert "risk.traveler.trusted_traveler_verified" in decision.codes
 
 
 def test_someone_elses_credentials_are_caught_and_give_no_claims(world: World) -> None:
@@ -122,4 +125,7 @@ def test_suspended_membership_withdraws_the_declared_program(world: World) -> No
     claims = _stage(world).claims(
         world.pipeline.parse({**TRAVELER, "presentations": presented}, now=NOW)
     )
-    assert claims == {"trusted_traveler": ()}
+    assert claims == {"trusted_traveler": (), "trusted_traveler_verified": ()}
+    # risk no longer counts the declared SENTRI membership
+    assert "risk.traveler.no_trusted_traveler" in decision.codes
+    assert "risk.traveler.trusted_traveler_verified" not in decision.codes

@@ -32,7 +32,8 @@ def test_preclearance_public_names() -> None:
 def test_risk_public_names() -> None:
     assert set(smartborder.risk.__all__) == {
         "FACTS", "LANES", "OPERATORS", "InMemoryPartyHistory", "PartyHistory", "RiskResult",
-        "Rule", "RuleHit", "RuleSet", "RulesInvalid", "Thresholds", "load_rules", "parse_rules",
+        "Rule", "RuleHit", "RuleSet", "RulesInvalid", "Thresholds", "apply_verified_claims", "load_rules",
+        "parse_rules",
         "party_key", "remember_parties", "traveler_facts", "truck_facts",
     }  # fmt: skip
 

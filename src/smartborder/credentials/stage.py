@@ -434,6 +434,7 @@ def _claims(checked: list[CheckedCredential], declaration: Declaration) -> dict[
     """Claims of fully verified credentials; an inactive membership withdraws a declared one."""
     claims: dict[str, Any] = {}
     programs = _declared_programs(declaration)
+    proven: set[str] = set()  # memberships an active, fully verified credential proves
     tt_seen = False
     for cred in checked:
         doc = cred.credential
@@ -448,6 +449,8 @@ def _claims(checked: list[CheckedCredential], declaration: Declaration) -> dict[
                     tt_seen = True
                     if subject.get("membershipStatus") == "active":
                         programs.add(program)
+                        if cred.verified:
+                            proven.add(program)
                     else:
                         programs.discard(program)
             if not cred.verified:
@@ -468,6 +471,7 @@ def _claims(checked: list[CheckedCredential], declaration: Declaration) -> dict[
                 claims["carta_porte"] = True
     if tt_seen:
         claims["trusted_traveler"] = tuple(sorted(programs))
+        claims["trusted_traveler_verified"] = tuple(sorted(proven))
     return claims
 
 

@@ -11,12 +11,13 @@ from smartborder.preclearance.pipeline import Pipeline
 
 def pipeline_for(settings: Settings) -> Pipeline:
     """The standard pipeline with this node's HS nomenclature (if configured), the credentials
-    stage (this node's identities, trust registry and status lists) and the admissibility stage
-    reading the claims of verified credentials."""
+    stage (this node's identities, trust registry and status lists), and the admissibility
+    and risk stages reading the claims of verified credentials."""
     hs = load_hs(settings.hs_file) if settings.hs_file else None
     credentials = CredentialsStage.from_settings(settings)
     return Pipeline.default(
         credentials=credentials,
         admissibility=AdmissibilityStage(claims=credentials.claims),
         hs=hs,
+        claims=credentials.claims,
     )

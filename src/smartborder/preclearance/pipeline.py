@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -71,14 +71,17 @@ class Pipeline:
         rules: RuleSet | None = None,
         history: PartyHistory | None = None,
         hs: HSNomenclature | None = None,
+        claims: Callable[[Declaration], Mapping[str, Any] | None] | None = None,
     ) -> Pipeline:
-        """The standard pipeline; stages not supplied default to ones that say they did nothing."""
+        """The standard pipeline; stages not supplied default to ones that say they did nothing.
+
+        ``claims`` gives the risk stage a declaration's verified credential claims."""
         return cls(
             [
                 FilingStage(),
                 credentials or CredentialsNotConfigured(),
                 admissibility or AdmissibilityNotConfigured(),
-                RiskStage(rules, history=history),
+                RiskStage(rules, history=history, claims=claims),
             ],
             hs=hs,
         )

@@ -8,9 +8,10 @@ whatever they find is a reason with an outcome. See docs/preclearance.md.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from smartborder.declarations import Declaration, TravelerDeclaration, TruckShipment
 from smartborder.i18n import Text
@@ -19,6 +20,7 @@ from smartborder.preclearance.decision import Agency, Note, Outcome, Reason, Sta
 from smartborder.risk import (
     PartyHistory,
     RuleSet,
+    apply_verified_claims,
     load_rules,
 )
 from smartborder.risk.facts import FACT_FUNCTIONS, PARTY_KEYS
@@ -176,16 +178,23 @@ class RiskStage:
     Each matching rule becomes a reason naming its rule id; the reasons carry the outcome of
     the score's lane (so a score under the review threshold leaves the decision at release).
     With a ``history``, first-time shippers and consignees are recognised, and a truck's
-    parties are remembered once it is scored.
+    parties are remembered once it is scored. With ``claims`` (the credentials stage's
+    verified claims of a declaration), what credentials prove overrides what is declared
+    (see :func:`smartborder.risk.apply_verified_claims`).
     """
 
     name: StageName = "risk"
 
     def __init__(
-        self, rules: RuleSet | None = None, *, history: PartyHistory | None = None
+        self,
+        rules: RuleSet | None = None,
+        *,
+        history: PartyHistory | None = None,
+        claims: Callable[[Declaration], Mapping[str, Any] | None] | None = None,
     ) -> None:
         self.rules = rules or load_rules()
         self.history = history
+        self.claims = claims
         # A rule's reason depends only on the rule, the lane and the agency: built once each.
         self._reasons: dict[tuple[str, Outcome, Agency], Reason] = {}
 
@@ -207,6 +216,9 @@ class RiskStage:
     def run(self, declaration: Declaration, draft: DecisionDraft) -> None:
         kind = declaration.kind
         facts = FACT_FUNCTIONS[kind](declaration, now=draft.now, history=self.history)
+        proven = self.claims(declaration) if self.claims is not None else None
+        if proven:
+            apply_verified_claims(kind, facts, proven)
         result = self.rules.score(kind, facts)
         draft.risk_score = result.score
         draft.rule_versions["risk"] = self.rules.version

@@ -7,7 +7,7 @@ computed once per declaration in plain Python.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal, Protocol
@@ -51,6 +51,12 @@ TRUCK_FACTS: dict[str, tuple[FactType, str]] = {
         "bool",
         "the Carta Porte's Mexican RFC (sender northbound, recipient southbound) is none of the shipments' parties",
     ),
+    "ctpat_verified": (
+        "bool",
+        "a verified C-TPAT certificate names the carrier's SCAC (then `ctpat` is true too)",
+    ),
+    "usmca_verified": ("bool", "a verified USMCA certification of origin is attached"),
+    "carta_porte_verified": ("bool", "a verified Carta Porte credential is attached"),
 }
 
 TRAVELER_FACTS: dict[str, tuple[FactType, str]] = {
@@ -71,6 +77,11 @@ TRAVELER_FACTS: dict[str, tuple[FactType, str]] = {
     "minutes_before_arrival": ("number", "minutes between filing and expected arrival"),
     "foreign_plate": ("bool", "vehicle plate from a country other than the document issuer's"),
     "passport_foreign_issuer": ("bool", "a passport not issued by the traveler's nationality"),
+    "trusted_traveler_verified": (
+        "bool",
+        "a verified credential proves an active SENTRI, NEXUS or FAST membership",
+    ),
+    "vaccination_verified": ("bool", "a verified vaccination credential says fully vaccinated"),
 }
 
 FACTS: dict[str, dict[str, tuple[FactType, str]]] = {
@@ -191,6 +202,9 @@ def truck_facts(
         "first_time_shipper": first_shipper,
         "first_time_consignee": first_consignee,
         "carta_porte_party_mismatch": cp_mismatch,
+        "ctpat_verified": False,  # set from credentials by apply_verified_claims
+        "usmca_verified": False,
+        "carta_porte_verified": False,
         PARTY_KEYS: party_keys,
     }
 
@@ -227,7 +241,26 @@ def traveler_facts(
         and t.document.issuing_country != t.nationality,
         "foreign_plate": plate is not None
         and plate.country not in (t.document.issuing_country, t.nationality),
+        "trusted_traveler_verified": False,  # set from credentials by apply_verified_claims
+        "vaccination_verified": False,
     }
+
+
+def apply_verified_claims(kind: str, facts: dict[str, Any], claims: Mapping[str, Any]) -> None:
+    """Update ``facts`` with what verified credentials prove (claims as made by the
+    credentials stage): proven facts set their ``*_verified`` fact and override the declared
+    one — a verified C-TPAT certificate makes ``ctpat`` true; a verified credential saying a
+    trusted-traveler membership is suspended or revoked makes ``trusted_traveler`` false."""
+    if kind == "truck":
+        if claims.get("ctpat") is True:
+            facts["ctpat"] = facts["ctpat_verified"] = True
+        facts["usmca_verified"] = claims.get("usmca_certified") is True
+        facts["carta_porte_verified"] = claims.get("carta_porte") is True
+        return
+    if "trusted_traveler" in claims:
+        facts["trusted_traveler"] = bool(tuple(claims["trusted_traveler"]))
+    facts["trusted_traveler_verified"] = bool(tuple(claims.get("trusted_traveler_verified", ())))
+    facts["vaccination_verified"] = claims.get("fully_vaccinated") is True
 
 
 FactFunction = Callable[..., dict[str, Any]]
