@@ -55,3 +55,28 @@ def test_jcs_refuses_deep_nesting_and_big_integers() -> None:
     with pytest.raises(Exception) as info:
         jcs({"a": 2**60})
     assert getattr(info.value, "code", "").startswith("credentials.")
+
+
+def test_jcs_refuses_nan_and_infinity() -> None:
+    # orjson writes NaN and infinities as null; RFC 8785 refuses them, and so must the fast path.
+    for bad in ({"a": float("nan")}, {"a": [1, float("inf")]}, {"a": {"b": -float("inf")}}):
+        with pytest.raises(Exception) as info:
+            jcs(bad)
+        assert getattr(info.value, "code", "").startswith("credentials.")
+
+
+def test_jcs_fast_path_cases() -> None:
+    # Bare scalars, nulls, fractional-second times and numbers inside strings.
+    cases: list[Any] = [
+        1e16,
+        1.5,
+        "x",
+        None,
+        [None, 1, -2],
+        {"a": None},
+        {"t": "2025-03-01T08:00:00.500Z", "p": "18250.00", "q": "a,1.5", "r": "x:1e5"},
+        {"a": [1e21, -0.0, 5e-324]},
+        {"é": "Constitución", "\ue000": 1, "\U0001f303": 2},
+    ]
+    for value in cases:
+        assert jcs(value) == rfc8785.dumps(value), value

@@ -1,7 +1,9 @@
 """Multibase (base58btc ``z``, base64url ``u``) and multicodec varint prefixes.
 
-Only what Multikey, did:key and Data Integrity proof values use. Base58 itself comes from
-the ``base58`` package (Bitcoin alphabet, as multibase base58btc requires).
+Only what Multikey, did:key and Data Integrity proof values use. Base58 (Bitcoin alphabet,
+as multibase base58btc requires) is encoded with the ``base58`` package and decoded with
+``based58`` (Rust) when it is installed, else in pure Python: decoding a proof value is on
+every verification, where it was ~5 % of an eddsa-jcs-2022 verification.
 """
 
 from __future__ import annotations
@@ -9,6 +11,11 @@ from __future__ import annotations
 import base64
 
 import base58
+
+try:  # a Rust base58 decoder when installed (a dependency; the pure-Python one is the fallback)
+    import based58 as _based58
+except ImportError:  # pragma: no cover - exercised by forcing the fallback in the tests
+    _based58 = None  # type: ignore[assignment]
 
 from smartborder.credentials.errors import MultibaseInvalid
 from smartborder.i18n import Text
@@ -19,12 +26,47 @@ _MAX_MULTIBASE_CHARS = 4096
 
 
 _B58_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
-_B58_INDEX = {ch: i for i, ch in enumerate(_B58_ALPHABET)}
+# Byte -> digit value table for bytes.translate; 0xFF marks a byte outside the alphabet.
+_B58_DIGITS = bytes(
+    _B58_ALPHABET.index(chr(b)) if chr(b) in _B58_ALPHABET else 0xFF for b in range(256)
+)
+_B58_POW8 = 58**8  # 3364 = 58**2, 11316496 = 58**4
 
 
 def encode_base58btc(data: bytes) -> str:
     """``z`` + base58btc(data)."""
     return "z" + base58.b58encode(data).decode("ascii")
+
+
+def _decode_base58_python(body: str) -> bytes:
+    """base58btc body (no ``z``) to bytes in pure Python; ``body`` is non-empty ASCII."""
+    # Every character to its digit value in one C pass, then Horner's rule eight digits at a
+    # time: one big-integer step per eight characters instead of one per character.
+    digits = body.encode("ascii").translate(_B58_DIGITS)
+    if 0xFF in digits:
+        raise MultibaseInvalid()
+    head = len(digits) % 8
+    n = 0
+    for d in digits[:head]:
+        n = n * 58 + d
+    rest = iter(digits[head:])
+    for a, b, c, d, e, f, g, h in zip(rest, rest, rest, rest, rest, rest, rest, rest, strict=False):
+        n = n * _B58_POW8 + (
+            ((a * 58 + b) * 3364 + (c * 58 + d)) * 11316496 + ((e * 58 + f) * 3364 + (g * 58 + h))
+        )
+    zeros = len(body) - len(body.lstrip("1"))  # each leading '1' is a leading zero byte
+    return b"\0" * zeros + n.to_bytes((n.bit_length() + 7) // 8, "big")
+
+
+def _decode_base58_native(body: str) -> bytes:
+    """The same with ``based58`` (Rust bs58): ~0.5 µs for a signature against ~4 µs."""
+    try:
+        return bytes(_based58.b58decode(body.encode("ascii")))
+    except ValueError as exc:
+        raise MultibaseInvalid() from exc
+
+
+_decode_base58 = _decode_base58_python if _based58 is None else _decode_base58_native
 
 
 def decode_base58btc(value: str) -> bytes:
@@ -36,14 +78,9 @@ def decode_base58btc(value: str) -> bytes:
             Text("The multibase value is too long.", "El valor multibase es demasiado largo.")
         )
     body = value[1:]
-    n = 0
-    try:
-        for ch in body:
-            n = n * 58 + _B58_INDEX[ch]
-    except KeyError as exc:
-        raise MultibaseInvalid() from exc
-    zeros = len(body) - len(body.lstrip("1"))  # each leading '1' is a leading zero byte
-    return b"\0" * zeros + n.to_bytes((n.bit_length() + 7) // 8, "big")
+    if not body.isascii():
+        raise MultibaseInvalid()
+    return _decode_base58(body)
 
 
 def encode_base64url(data: bytes) -> str:

@@ -33,6 +33,7 @@ from smartborder.credentials.integrity.suites import (
     Transform,
     canonical_form,
     get_suite,
+    jcs,
 )
 from smartborder.credentials.jsonld import check_limits
 from smartborder.credentials.keys import PrivateKey, PublicKey
@@ -84,8 +85,11 @@ def _hash_data(
     max_work: int,
 ) -> bytes:
     hash_fn = suite.hash_fn(key_type)
-    canonical_config = canonical_form(suite, proof_config, contexts=contexts, max_work=max_work)
-    canonical_doc = canonical_form(suite, document, contexts=contexts, max_work=max_work)
+    if suite.transform is Transform.JCS:
+        canonical_config, canonical_doc = jcs(proof_config), jcs(document)
+    else:
+        canonical_config = canonical_form(suite, proof_config, contexts=contexts, max_work=max_work)
+        canonical_doc = canonical_form(suite, document, contexts=contexts, max_work=max_work)
     return bytes(hash_fn(canonical_config).digest() + hash_fn(canonical_doc).digest())
 
 
@@ -217,10 +221,59 @@ class ProofResult:
             raise self.errors[0]
 
 
+# A frozen dataclass's __init__ sets each field through object.__setattr__ (~0.8 µs for
+# these two classes, each, on the hot path of every verification). These build the same
+# instances by filling the instance dict directly (~0.3 µs); the classes stay frozen.
+_new_object = object.__new__
+
+
+def _passed_check(
+    cryptosuite: str,
+    verification_method: str,
+    proof_purpose: str,
+    created: datetime | None,
+    controller: str,
+) -> ProofCheck:
+    check = _new_object(ProofCheck)
+    fields = check.__dict__
+    fields["verified"] = True
+    fields["cryptosuite"] = cryptosuite
+    fields["verification_method"] = verification_method
+    fields["proof_purpose"] = proof_purpose
+    fields["created"] = created
+    fields["controller"] = controller
+    fields["error"] = None
+    return check
+
+
+def _result(
+    verified: bool,
+    proofs: tuple[ProofCheck, ...],
+    checks: tuple[str, ...],
+    errors: tuple[SmartBorderError, ...],
+) -> ProofResult:
+    result = _new_object(ProofResult)
+    fields = result.__dict__
+    fields["verified"] = verified
+    fields["proofs"] = proofs
+    fields["checks"] = checks
+    fields["warnings"] = ()
+    fields["errors"] = errors
+    return result
+
+
+_REQUIRED_PROOF_STRINGS = (
+    "type",
+    "cryptosuite",
+    "verificationMethod",
+    "proofPurpose",
+    "proofValue",
+)
+
+
 def _verify_one(
     unsecured: dict[str, Any],
     proof: Any,
-    *,
     resolver: DidResolver,
     now: datetime,
     contexts: ContextStore,
@@ -232,12 +285,16 @@ def _verify_one(
     checks: list[str],
     all_proofs: list[Any],
 ) -> ProofCheck:
+    # Every check below runs on every verification; the order is the order of the errors a
+    # caller sees. Written for the hot path (a verification is ~15 µs of Python beside
+    # ~100 µs of Ed25519): no repeated lookups, no isinstance against ABCs.
     if not isinstance(proof, dict):
         raise ProofMalformed(
             Text("The proof must be a JSON object.", "La prueba debe ser un objeto JSON.")
         )
-    for name in ("type", "cryptosuite", "verificationMethod", "proofPurpose", "proofValue"):
-        if not isinstance(proof.get(name), str) or not proof[name]:
+    for name in _REQUIRED_PROOF_STRINGS:
+        value = proof.get(name)
+        if not isinstance(value, str) or not value:
             raise ProofMalformed(
                 Text(
                     f"proof.{name} is missing or not a string.",
@@ -253,7 +310,7 @@ def _verify_one(
             )
         )
     cs = get_suite(proof["cryptosuite"])
-    purpose = proof["proofPurpose"]
+    purpose: str = proof["proofPurpose"]
     if expected_purpose is not None and purpose != expected_purpose:
         raise ProofMalformed(
             Text(
@@ -284,10 +341,14 @@ def _verify_one(
             ),
             code="credentials.proof.domain_mismatch",
         )
-    config = {k: v for k, v in proof.items() if k != "proofValue"}
+    config = dict(proof)  # a C-level copy, then one deletion: ~3x a filtering comprehension
+    del config["proofValue"]
+    doc_context = unsecured.get("@context")
     if "@context" in config:
         # A proof carrying its own @context must agree with the document's (vc-di-eddsa §3.3).
-        pctx = config["@context"] if isinstance(config["@context"], list) else [config["@context"]]
+        pctx = config["@context"]
+        if not isinstance(pctx, list):
+            pctx = [pctx]
         if _contexts_of(unsecured)[: len(pctx)] != pctx:
             raise ProofMalformed(
                 Text(
@@ -296,8 +357,9 @@ def _verify_one(
                 )
             )
     if "@context" in unsecured:
-        config["@context"] = unsecured["@context"]
-    method = resolver.verification_method(proof["verificationMethod"], purpose=purpose)
+        config["@context"] = doc_context
+    method_id: str = proof["verificationMethod"]
+    method = resolver.verification_method(method_id, purpose=purpose)
     checks.append("proof.verificationMethod")
     public: PublicKey = method.public_key
     cs.check_key(public.type)
@@ -310,19 +372,15 @@ def _verify_one(
                 "proof.proofValue no es multibase base58btc.",
             )
         ) from exc
-    data = _hash_data(
-        cs, public.type, _with_previous(unsecured, proof, all_proofs), config, contexts, max_work
+    signed_doc = (
+        _with_previous(unsecured, proof, all_proofs) if "previousProof" in proof else unsecured
     )
+    data = _hash_data(cs, public.type, signed_doc, config, contexts, max_work)
     checks.append("proof.signature")
     if not public.verify(signature, data):
-        raise ProofInvalid(extra={"verificationMethod": proof["verificationMethod"]})
-    return ProofCheck(
-        verified=True,
-        cryptosuite=cs.name,
-        verification_method=proof["verificationMethod"],
-        proof_purpose=purpose,
-        created=created,
-        controller=method.controller or proof["verificationMethod"].split("#", 1)[0],
+        raise ProofInvalid(extra={"verificationMethod": method_id})
+    return _passed_check(
+        cs.name, method_id, purpose, created, method.controller or method_id.split("#", 1)[0]
     )
 
 
@@ -342,7 +400,8 @@ def verify_proof(
 
     Never raises for a bad document or proof: the failure is in ``ProofResult.errors`` with
     its stable code. ``expected_purpose=None`` accepts any purpose the DID document allows."""
-    now = now or datetime.now(UTC)
+    if now is None:
+        now = datetime.now(UTC)
     checks: list[str] = []
     try:
         if not isinstance(document, dict):
@@ -355,26 +414,28 @@ def verify_proof(
             raise ProofMissing()
     except CredentialsError as exc:
         return ProofResult(False, (), tuple(checks), (), (exc,))
-    unsecured = {k: v for k, v in document.items() if k != "proof"}
+    unsecured = dict(document)
+    del unsecured["proof"]
     results: list[ProofCheck] = []
     errors: list[SmartBorderError] = []
     all_proofs = proofs if isinstance(proofs, list) else [proofs]
+    store = contexts or default_store()
     for proof in all_proofs:
         try:
             results.append(
                 _verify_one(
                     unsecured,
                     proof,
-                    resolver=resolver,
-                    now=now,
-                    contexts=contexts or default_store(),
-                    expected_purpose=expected_purpose,
-                    challenge=challenge,
-                    domain=domain,
-                    max_clock_skew=max_clock_skew,
-                    max_work=max_work,
-                    checks=checks,
-                    all_proofs=all_proofs,
+                    resolver,
+                    now,
+                    store,
+                    expected_purpose,
+                    challenge,
+                    domain,
+                    max_clock_skew,
+                    max_work,
+                    checks,
+                    all_proofs,
                 )
             )
         except SmartBorderError as exc:
@@ -396,12 +457,11 @@ def verify_proof(
                     error=exc,
                 )
             )
-    return ProofResult(
-        verified=not errors and bool(results),
-        proofs=tuple(results),
-        checks=tuple(dict.fromkeys(checks)),
-        warnings=(),
-        errors=tuple(errors),
+    return _result(
+        not errors and bool(results),
+        tuple(results),
+        tuple(dict.fromkeys(checks)),
+        tuple(errors),
     )
 
 
