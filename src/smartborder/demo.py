@@ -60,6 +60,29 @@ DAY_PLAN: tuple[tuple[str, str, Direction, int, Role], ...] = (
     ("2402", "truck", Direction.NORTHBOUND, 1_085, Role.CARRIER),
 )
 BATCH = 2_000
+# Share of northbound trucks whose e-Manifest comes in inside the ACE deadline (1 h, 30 min
+# for FAST): they arrive 10–55 min (FAST: 5–28 min) after the demo runs. An assumption for the demo — CBP
+# publishes no late-filing rate — chosen so the dashboard shows what the deadline check does.
+LATE_SHARE = 0.02
+
+
+def _file_some_late(
+    payloads: list[dict[str, Any]], *, now: datetime, rng: np.random.Generator, tag: str
+) -> int:
+    """Make about ``LATE_SHARE`` of ``payloads`` arrive within the hour after ``now``.
+
+    Their keys name the ten minutes of ``now``: a demo run again in the same window replays
+    them, a later run files new late trucks (the earlier ones have arrived by then)."""
+    n = max(1, round(len(payloads) * LATE_SHARE))
+    window = now.replace(minute=now.minute - now.minute % 10, second=0, microsecond=0)
+    for j in rng.choice(len(payloads), size=min(n, len(payloads)), replace=False):
+        payload = payloads[int(j)]
+        fast = payload["driver"].get("fast_card") and payload["carrier"].get("ctpat")
+        lead = float(rng.uniform(5, 28) if fast else rng.uniform(10, 55))
+        arrival = now + timedelta(minutes=lead)
+        payload["expected_arrival"] = arrival.isoformat(timespec="seconds")
+        payload["idempotency_key"] = f"demo-late-{window:%Y%m%dT%H%M}-{tag}-{j}"
+    return n
 
 
 @dataclass(frozen=True)
@@ -122,8 +145,10 @@ def run_demo(
     scale: float = 1.0,
     console: Console | None = None,
     progress: bool = True,
+    now: datetime | None = None,
 ) -> DemoReport:
-    """Create the store, the demo clients and tomorrow's pre-arrival traffic (idempotent)."""
+    """Create the store, the demo clients and tomorrow's pre-arrival traffic, with a few
+    northbound trucks filed late today (idempotent for the same ``now``, default the clock)."""
     console = console or Console()
     settings.ensure_home()
     engine = make_engine(settings.db_url)
@@ -133,7 +158,7 @@ def run_demo(
         sessions = session_factory(engine)
         principals = _clients(settings, sessions)
         decider = pipeline_for(settings)
-        now = datetime.now(UTC)
+        now = now or datetime.now(UTC)
         creds = DemoCredentials(CredentialService.from_settings(settings), now=now)
         with transaction(sessions) as session:
             creds.setup(session)
@@ -150,6 +175,8 @@ def run_demo(
                 rng = np.random.default_rng([day.toordinal(), i])
                 make = generate_trucks if kind == "truck" else generate_travelers
                 payloads = make(port_code, day, count, rng=rng, direction=direction)
+                if kind == "truck" and direction is Direction.NORTHBOUND:
+                    _file_some_late(payloads, now=now, rng=rng, tag=f"{port_code}-{i}")
                 for j, payload in enumerate(payloads):
                     key = f"demo-{day}-{port_code}-{kind}-{direction}-{j}"
                     payload.setdefault("idempotency_key", key)

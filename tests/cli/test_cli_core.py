@@ -87,13 +87,14 @@ def test_submit_usage_error_is_exit_2(home: Path) -> None:
 
 def test_demo_day_creates_clients_traffic_and_landing_page(home: Path) -> None:
     settings = Settings(home=home)
-    report = run_demo(settings, scale=0.01)
+    now = datetime.now(UTC)
+    report = run_demo(settings, scale=0.01, now=now)
     assert report.rejected == 0
     assert report.created == report.declarations > 0
     clients = json.loads((home / "demo-clients.json").read_text())
     assert {c["role"] for c in clients} == {role.value for _, role in DEMO_ORGS}
     assert set(clients[0]) == {"org", "role", "client_id", "client_secret"}
-    again = run_demo(settings, scale=0.01)  # idempotent: same clients, no new records
+    again = run_demo(settings, scale=0.01, now=now)  # idempotent: same clients, no new records
     assert again.created == 0
     assert json.loads((home / "demo-clients.json").read_text()) == clients
 
@@ -118,3 +119,6 @@ def test_demo_day_creates_clients_traffic_and_landing_page(home: Path) -> None:
     )
     assert seen.status_code == 200 and seen.json()
     assert all(d["agencies"] == ["cbp"] for d in seen.json())
+    # a few trucks were filed inside the ACE deadline: their decisions say so
+    late = [d for d in seen.json() if "validate.filing.late" in {r["code"] for r in d["reasons"]}]
+    assert late and all(d["outcome"] != "release" for d in late)
