@@ -56,7 +56,8 @@ app.add_typer(ports_cmd.app, name="ports")
 app.add_typer(kpi_cmd.app, name="kpi")
 app.add_typer(twin_cmd.app, name="twin")
 app.add_typer(policy_cmd.app, name="policy")
-app.add_typer(credentials_cmd.app, name="credentials")
+app.add_typer(credentials_cmd.app, name="creds")
+app.add_typer(credentials_cmd.app, name="credentials", hidden=True)  # the first name, kept
 
 
 def main() -> None:

@@ -1,4 +1,7 @@
-"""``smartborder credentials``: keys, issue, verify, present and status of verifiable credentials.
+"""``smartborder creds``: keys, issue, verify, present and status of verifiable credentials.
+
+``creds`` is the name issue 4 gives the group; ``smartborder credentials`` (its first name)
+still works as a hidden alias.
 
 Two ways to issue: with a key file (``--key``; the issuer is that key's did:key, nothing is
 stored), or as an organization of this node (``--org``; its did:web, with status list entries,
@@ -28,7 +31,9 @@ from smartborder.i18n import Text
 from smartborder.store import make_engine, session_factory, transaction, upgrade
 
 app = typer.Typer(
-    help="Verifiable credentials: keygen, issue, verify, present, status.", no_args_is_help=True
+    help="Verifiable credentials: keygen, issue, verify, present, status.\n\n"
+    "`smartborder credentials` is an alias of this group.",
+    no_args_is_help=True,
 )
 
 
