@@ -20,7 +20,7 @@ from sqlalchemy import (
 
 from smartborder.store import make_engine
 from smartborder.store.base import UtcDateTime
-from smartborder.store.bulk import BulkInsert, insert_with_children
+from smartborder.store.bulk import BulkInsert, copy_insert_ignore, insert_with_children
 
 meta = MetaData()
 things = Table(
@@ -127,3 +127,18 @@ def test_children_follow_only_the_parents_that_went_in(engine) -> None:  # type:
         assert [(r.thing_id, r.text) for r in conn.execute(select(notes))] == [("id-3", "yes")]
     with engine.begin() as conn, pytest.raises(ValueError):
         insert_with_children(conn, child, [{"thing_id": "x", "text": "y"}], [])
+
+
+def test_copy_insert_ignore_skips_conflicts_twice_in_one_transaction(engine) -> None:  # type: ignore[no-untyped-def]
+    if engine.dialect.name != "postgresql":
+        pytest.skip("COPY is PostgreSQL's")
+    cols = ("id", "owner", "key", "at")
+    at = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+    with engine.begin() as conn:
+        first = [("a", "o", "k1", at), ("b", "o", "k2", at)]
+        assert copy_insert_ignore(conn, "bulk_things", cols, first, ("owner", "key")) == 2
+        again = [("c", "o", "k2", at), ("d", "o", "k3", at)]  # k2 is stored: skipped
+        assert copy_insert_ignore(conn, "bulk_things", cols, again, ("owner", "key")) == 1
+    with engine.connect() as conn:
+        assert sorted(r.id for r in conn.execute(select(things.c.id))) == ["a", "b", "d"]
+        assert conn.execute(select(things.c.at).where(things.c.id == "d")).scalar_one() == at

@@ -14,6 +14,7 @@ from sqlalchemy import Connection, Engine, Table, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from smartborder.store.bulk import copy_insert_ignore
 from smartborder.store.tables.kpi import (
     BtsCountRow,
     BwtCrossingRow,
@@ -214,11 +215,20 @@ def insert_bwt_readings(session: Session, rows: Sequence[dict[str, Any]]) -> int
     """Insert readings (dicts of :data:`READING_COLUMNS` but ``id``, times aware); one already
     stored (same crossing, mode, lane, time) is skipped. Returns how many were stored.
 
-    Goes through the driver's ``executemany`` (one statement, no per-row ORM work).
+    SQLite: the driver's ``executemany`` (one statement, no per-row ORM work); PostgreSQL:
+    COPY through a staging table (:func:`~smartborder.store.bulk.copy_insert_ignore`).
     """
     if not rows:
         return 0
     conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        return copy_insert_ignore(
+            conn,
+            "kpi_bwt_readings",
+            _READING_INSERT_COLS,
+            [tuple(r[c] for c in _READING_INSERT_COLS) for r in rows],
+            ("port_number", "mode", "lane_type", "updated_at"),
+        )
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     sql = (
         f"INSERT INTO kpi_bwt_readings ({', '.join(_READING_INSERT_COLS)}) "
