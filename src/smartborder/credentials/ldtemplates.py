@@ -45,6 +45,11 @@ _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*")
 _MAX_TEMPLATES_PER_SHAPE = 8
 _MAX_SHAPES = 512
 
+# Shape markers (see TemplateCache._shape): ints, so no key string can be mistaken for one.
+_OPEN, _CLOSE, _OPEN_LIST, _CLOSE_LIST = 0, 1, 2, 3
+_LITERAL, _IRI, _NUMBER, _EXACT, _TYPE = 4, 5, 6, 7, 8
+_LEAF_KINDS = {_LITERAL: "L", _IRI: "I", _NUMBER: "N"}
+
 _Ref = tuple[str, int, str]  # (kind "I"/"L"/"N", leaf index, literal suffix)
 _Term = str | _Ref
 
@@ -108,7 +113,7 @@ class TemplateCache:
     def __init__(self, store: ContextStore) -> None:
         self.store = store
         self._vocab: dict[str, _Vocab] = {}
-        self._shapes: dict[tuple[str, ...], list[_Template]] = {}
+        self._shapes: dict[tuple[str | int, ...], list[_Template]] = {}
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
@@ -132,13 +137,17 @@ class TemplateCache:
 
     def _shape(
         self, document: dict[str, Any], vocab: _Vocab, max_depth: int, max_nodes: int
-    ) -> tuple[tuple[str, ...], list[tuple[str, Any]]]:
-        """The document's shape (an injective token tuple: structural tokens are one
-        character, keys are ``k`` + key, exact values ``E``/``T`` + JSON) and its leaves."""
-        tokens: list[str] = []
-        leaves: list[tuple[str, Any]] = []
+    ) -> tuple[tuple[str | int, ...], list[Any]]:
+        """The document's shape and its leaf values (in shape order).
+
+        The shape is an injective token tuple: small integers mark structure and leaf kinds
+        (:data:`_OPEN` ... :data:`_TYPE`), a string after :data:`_EXACT` or :data:`_TYPE` is a
+        value's JSON, and any other string is a key (the document's own key object, whose
+        hash Python has already computed). Leaf kinds are read back from the markers."""
+        tokens: list[str | int] = []
+        values: list[Any] = []
         add = tokens.append
-        add_leaf = leaves.append
+        add_value = values.append
         terms = vocab.terms
         type_keys = vocab.type_keys
         other_keywords = vocab.other_keyword_keys
@@ -146,6 +155,7 @@ class TemplateCache:
         scheme = _SCHEME.fullmatch
         dumps = orjson.dumps
         sort_keys = orjson.OPT_SORT_KEYS
+        str_, dict_, list_, int_ = str, dict, list, int
 
         def too_large() -> DocumentTooLarge:
             return DocumentTooLarge(
@@ -155,62 +165,81 @@ class TemplateCache:
                 )
             )
 
-        def walk(value: Any, depth: int) -> None:
-            if type(value) is str:
-                colon = value.find(":")
-                if colon < 0:
-                    if value[:1] == "@":
-                        add("E" + dumps(value).decode())
-                    else:
-                        add("L")
-                        add_leaf(("L", value))
-                elif (
-                    value[:colon] in terms
-                    or value in terms  # a term may itself contain a colon
-                    or value[:2] == "_:"
-                    or value[:1] == "@"
-                    or unsafe(value)
-                    or not scheme(value, 0, colon)
-                ):
-                    add("E" + dumps(value).decode())
+        def string(value: str) -> None:
+            colon = value.find(":")
+            if colon < 0:
+                if value[:1] == "@":
+                    add(_EXACT)
+                    add(dumps(value).decode())
                 else:
-                    add("I")
-                    add_leaf(("I", value))
-            elif type(value) is dict:
+                    add(_LITERAL)
+                    add_value(value)
+            elif (
+                value[:colon] in terms
+                or value in terms  # a term may itself contain a colon
+                or value[:2] == "_:"
+                or value[:1] == "@"
+                or unsafe(value)
+                or not scheme(value, 0, colon)
+            ):
+                add(_EXACT)
+                add(dumps(value).decode())
+            else:
+                add(_IRI)
+                add_value(value)
+
+        def walk(value: Any, depth: int) -> None:
+            kind = type(value)
+            if kind is str_:
+                string(value)
+            elif kind is dict_:
                 if depth > max_depth:
                     raise too_large()
-                add("{")
+                add(_OPEN)
                 for key in sorted(value):
-                    add("k" + key)
+                    add(key)
                     item = value[key]
-                    if key == "@context":
+                    if type(item) is str_ and key[:1] != "@" and key not in other_keywords:
+                        # The common case inline: a plain property with a string value.
+                        if key in type_keys:
+                            add(_TYPE)
+                            add(dumps(item).decode())
+                        else:
+                            string(item)
+                    elif key == "@context":
                         if depth > 1:
                             raise _Ineligible
-                        add("E" + dumps(item, option=sort_keys).decode())
+                        add(_EXACT)
+                        add(dumps(item, option=sort_keys).decode())
                     elif key in type_keys:
-                        add("T" + dumps(item, option=sort_keys).decode())
+                        add(_TYPE)
+                        add(dumps(item, option=sort_keys).decode())
                     elif (key[:1] == "@" and key != "@id") or key in other_keywords:
                         raise _Ineligible
                     else:
                         walk(item, depth + 1)
-                add("}")
-            elif type(value) is list:
+                add(_CLOSE)
+            elif kind is list_:
                 if depth > max_depth:
                     raise too_large()
-                add("[")
+                add(_OPEN_LIST)
                 for item in value:
-                    walk(item, depth + 1)
-                add("]")
-            elif type(value) is int and -(2**53) < value < 2**53:
-                add("N")
-                add_leaf(("N", value))
+                    if type(item) is str_:
+                        string(item)
+                    else:
+                        walk(item, depth + 1)
+                add(_CLOSE_LIST)
+            elif kind is int_ and -(2**53) < value < 2**53:
+                add(_NUMBER)
+                add_value(value)
             else:
-                add("E" + dumps(value).decode())
+                add(_EXACT)
+                add(dumps(value).decode())
 
         walk(document, 1)
-        if len(tokens) > 2 * max_nodes:
+        if len(tokens) > 4 * max_nodes:
             raise too_large()
-        return tuple(tokens), leaves
+        return tuple(tokens), values
 
     def _build(
         self,
@@ -280,16 +309,17 @@ class TemplateCache:
             return run(document)
         try:
             vocab = self._vocab_for(context)
-            shape, leaves = self._shape(document, vocab, max_depth, max_nodes)
+            shape, values = self._shape(document, vocab, max_depth, max_nodes)
         except _Ineligible:
             return run(document)
-        values = [v for _, v in leaves]
         for template in self._shapes.get(shape, ()):
             if all(values[i] == v for i, v in template.pinned):
                 self.hits += 1
                 return _instantiate(template, values)
         self.misses += 1
         real = run(document)
+        kinds = [_LEAF_KINDS[t] for t in shape if t.__class__ is int and t in _LEAF_KINDS]
+        leaves = list(zip(kinds, values, strict=True))
         with self._lock:
             built = self._build(document, leaves, vocab, real, run)
             if built is not None:
@@ -373,13 +403,18 @@ def _instantiate(template: _Template, values: list[Any]) -> list[Quad]:
     # Render each distinct value reference once, then assemble the quads; a term is either
     # a constant string or the index of a rendered reference.
     rendered: list[str] = []
+    render = rendered.append
     for kind, i, suffix in template.refs:
+        value = values[i]
         if kind == "I":
-            rendered.append("<" + str(values[i]) + ">")
+            render("<" + value + ">")
         elif kind == "L":
-            rendered.append('"' + escape_literal(str(values[i])) + '"' + suffix)
+            # Most literals need no escape: printable, no quote, no backslash (checked in C).
+            if not (value.isprintable() and '"' not in value and "\\" not in value):
+                value = escape_literal(value)
+            render('"' + value + '"' + suffix)
         else:
-            rendered.append('"' + str(values[i]) + '"' + suffix)
+            render('"' + str(value) + '"' + suffix)
     out: list[Quad] = []
     append = out.append
     for s, p, o, g in template.quads:

@@ -248,17 +248,57 @@ class _State:
         self.canonical = _Issuer("c14n")
         # Terms are canonical strings: a blank node starts with "_", an IRI with "<", a
         # literal with '"', and the default graph is "" (first-character tests are cheapest).
-        self.bnode_quads: dict[str, list[Quad]] = {}
-        bq = self.bnode_quads
+        # Blank nodes are keyed by their whole term ("_:b0"), as they appear in the quads.
+        # Most quads of a credential have a blank node as subject and none elsewhere; for
+        # those the line after the subject (the "tail") is the same in the first-degree hash
+        # (as "_:a" + tail) and in the output (canonical label + tail): written once here.
+        self._quads = quads
+        self.bnodes: dict[str, None] = {}  # every blank node, in order of first appearance
+        self.tails: list[str | None] = []  # per quad, aligned with ``quads``
+        self._simple: dict[str, list[str]] = {}  # blank node -> tails of its simple quads
+        self._other: dict[str, list[Quad]] = {}  # blank node -> its other quads
+        self._bnode_quads: dict[str, list[Quad]] | None = None
+        bnodes, simple, other, tails = self.bnodes, self._simple, self._other, self.tails
         for quad in quads:
-            s, _, o, g = quad
+            s, p, o, g = quad
+            o_blank = o[0] == "_"
+            g_blank = bool(g) and g[0] == "_"
             if s[0] == "_":
-                bq.setdefault(s[2:], []).append(quad)
-            if o[0] == "_" and o != s:
-                bq.setdefault(o[2:], []).append(quad)
-            if g and g[0] == "_" and g != s and g != o:
-                bq.setdefault(g[2:], []).append(quad)
+                bnodes.setdefault(s)
+                if not o_blank and not g_blank:
+                    tail = f" {p} {o} {g} .\n" if g else f" {p} {o} .\n"
+                    tails.append(tail)
+                    group = simple.get(s)
+                    if group is None:
+                        simple[s] = [tail]
+                    else:
+                        group.append(tail)
+                    continue
+                other.setdefault(s, []).append(quad)
+            tails.append(None)
+            if o_blank and o != s:
+                bnodes.setdefault(o)
+                other.setdefault(o, []).append(quad)
+            if g_blank and g != s and g != o:
+                bnodes.setdefault(g)
+                other.setdefault(g, []).append(quad)
         self.first_degree: dict[str, str] = {}
+
+    @property
+    def bnode_quads(self) -> dict[str, list[Quad]]:
+        """Every quad of each blank node, in quad order (for the n-degree hashes only)."""
+        if self._bnode_quads is None:
+            bq: dict[str, list[Quad]] = {}
+            for quad in self._quads:
+                s, _, o, g = quad
+                if s[0] == "_":
+                    bq.setdefault(s, []).append(quad)
+                if o[0] == "_" and o != s:
+                    bq.setdefault(o, []).append(quad)
+                if g and g[0] == "_" and g != s and g != o:
+                    bq.setdefault(g, []).append(quad)
+            self._bnode_quads = bq
+        return self._bnode_quads
 
     def hash(self, data: str) -> str:
         return self.hash_fn(data.encode("utf-8")).hexdigest()
@@ -273,9 +313,9 @@ class _State:
         cached = self.first_degree.get(ref)
         if cached is not None:
             return cached
-        ref_term = "_:" + ref
-        lines: list[str] = []
-        for s, p, o, g in self.bnode_quads[ref]:
+        ref_term = ref
+        lines = ["_:a" + tail for tail in self._simple.get(ref, ())]
+        for s, p, o, g in self._other.get(ref, ()):
             if s[0] == "_":
                 s = "_:a" if s == ref_term else "_:z"
             if o[0] == "_":
@@ -308,11 +348,11 @@ class _State:
         """RDFC-1.0 §4.8: hash of a blank node's paths to its related blank nodes."""
         self.spend()
         related_by_hash: dict[str, list[str]] = {}
-        ident_term = "_:" + ident
+        ident_term = ident
         for quad in self.bnode_quads[ident]:
             for term, position in ((quad[0], "s"), (quad[2], "o"), (quad[3], "g")):
                 if term.startswith("_:") and term != ident_term:
-                    related = term[2:]
+                    related = term
                     h = self.hash_related(related, quad, issuer, position)
                     related_by_hash.setdefault(h, []).append(related)
         data = ""
@@ -359,7 +399,7 @@ class _State:
     def run(self) -> dict[str, str]:
         """RDFC-1.0 §4.4: issue canonical identifiers for every blank node."""
         by_hash: dict[str, list[str]] = {}
-        for ref in self.bnode_quads:
+        for ref in self.bnodes:
             by_hash.setdefault(self.hash_first_degree(ref), []).append(ref)
         non_unique: list[tuple[str, list[str]]] = []
         for h in sorted(by_hash):
@@ -379,7 +419,8 @@ class _State:
             for _, issuer in sorted(paths, key=lambda item: item[0]):
                 for existing in issuer.issued:
                     self.canonical.issue(existing)
-        return dict(self.canonical.issued)
+        # The map of issued identifiers is by label, without "_:" (as RDFC-1.0 states it).
+        return {k[2:]: v for k, v in self.canonical.issued.items()}
 
 
 def canonicalize(
@@ -390,13 +431,35 @@ def canonicalize(
 ) -> CanonicalResult:
     """Canonicalize a dataset (RDFC-1.0). Raises :class:`RdfcPoisoned` past ``max_work``."""
     unique = list(dict.fromkeys(quads))
-    state = _State(unique, hash_algorithm, max_work)
-    issued = state.run()
-
+    issued = _State(unique, hash_algorithm, max_work).run()
     labels = {"_:" + k: "_:" + v for k, v in issued.items()}
     out: list[Quad] = []
-    lines: list[str] = []
     for s, p, o, g in unique:
+        if s[0] == "_":
+            s = labels[s]
+        if o[0] == "_":
+            o = labels[o]
+        if g and g[0] == "_":
+            g = labels[g]
+        out.append((s, p, o, g))
+    return CanonicalResult(nquads=serialize(out), quads=out, issued=issued)
+
+
+def canonical_nquads(
+    quads: Sequence[Quad], *, hash_algorithm: str = "sha256", max_work: int = DEFAULT_MAX_WORK
+) -> str:
+    """Only the canonical N-Quads text of :func:`canonicalize` (what Data Integrity hashes):
+    the lines are written straight from the relabelled terms, no quad list is kept."""
+    unique = list(dict.fromkeys(quads))
+    state = _State(unique, hash_algorithm, max_work)
+    issued = state.run()
+    labels = {"_:" + k: "_:" + v for k, v in issued.items()}
+    lines: list[str] = []
+    add = lines.append
+    for (s, p, o, g), tail in zip(unique, state.tails, strict=True):
+        if tail is not None:
+            add(labels[s] + tail)
+            continue
         if s[0] == "_":
             s = labels[s]
         if o[0] == "_":
@@ -404,12 +467,11 @@ def canonicalize(
         if g:
             if g[0] == "_":
                 g = labels[g]
-            lines.append(f"{s} {p} {o} {g} .\n")
+            add(f"{s} {p} {o} {g} .\n")
         else:
-            lines.append(f"{s} {p} {o} .\n")
-        out.append((s, p, o, g))
+            add(f"{s} {p} {o} .\n")
     lines.sort()
-    return CanonicalResult(nquads="".join(lines), quads=out, issued=issued)
+    return "".join(lines)
 
 
 def canonicalize_nquads(
@@ -423,6 +485,7 @@ __all__ = [
     "DEFAULT_MAX_WORK",
     "CanonicalResult",
     "Quad",
+    "canonical_nquads",
     "canonicalize",
     "canonicalize_nquads",
     "escape_literal",

@@ -27,7 +27,7 @@ from smartborder.credentials.errors import (
 )
 from smartborder.credentials.jsonld import check_limits, to_quads
 from smartborder.credentials.keys import KeyType
-from smartborder.credentials.rdfc import DEFAULT_MAX_WORK, canonicalize
+from smartborder.credentials.rdfc import DEFAULT_MAX_WORK, canonical_nquads
 from smartborder.i18n import Text
 
 
@@ -173,7 +173,7 @@ def canonical_form(
     if suite.transform is Transform.JCS:
         return jcs(value)
     quads = to_quads(value, contexts=contexts)
-    return canonicalize(quads, max_work=max_work).nquads.encode("utf-8")
+    return canonical_nquads(quads, max_work=max_work).encode("utf-8")
 
 
 __all__ = [
