@@ -33,6 +33,7 @@ def test_risk_public_names() -> None:
     assert set(smartborder.risk.__all__) == {
         "FACTS", "LANES", "OPERATORS", "InMemoryPartyHistory", "PartyHistory", "RiskResult",
         "Rule", "RuleHit", "RuleSet", "RulesInvalid", "Thresholds", "apply_verified_claims", "load_rules",
+        "parties_of",
         "parse_rules",
         "party_key", "remember_parties", "traveler_facts", "truck_facts",
     }  # fmt: skip

@@ -64,7 +64,7 @@ from smartborder.declarations import Declaration, TravelerDeclaration, TruckShip
 from smartborder.i18n import Text
 from smartborder.preclearance.decision import Agency, Outcome, Reason, StageName
 from smartborder.preclearance.stages import DecisionDraft
-from smartborder.store import make_engine, session_factory, transaction
+from smartborder.store import LazySessions, transaction
 from smartborder.store.tables.credentials import StatusListRow
 
 _INSPECT, _REVIEW = Outcome.INSPECT, Outcome.DOCUMENTARY_REVIEW
@@ -241,7 +241,7 @@ class CredentialsStage:
     ) -> CredentialsStage:
         """The stage of a node: its org identities, types, contexts, registry and status lists."""
         service = CredentialService.from_settings(settings, resolver_kwargs={"allow_web": False})
-        store: SessionsRef = sessions if sessions is not None else _LazyStore(settings.db_url)
+        store: SessionsRef = sessions if sessions is not None else LazySessions(settings.db_url)
         return cls(
             resolver=service.resolver,
             types=service.types,
@@ -473,23 +473,6 @@ def _claims(checked: list[CheckedCredential], declaration: Declaration) -> dict[
         claims["trusted_traveler"] = tuple(sorted(programs))
         claims["trusted_traveler_verified"] = tuple(sorted(proven))
     return claims
-
-
-class _LazyStore:
-    """The node's store, opened on first use: a pipeline whose declarations carry no
-    credentials never connects (the API, the CLI and the demo each build one)."""
-
-    def __init__(self, url: str) -> None:
-        self.url = url
-        self._sessions: sessionmaker[Session] | None = None
-        self._lock = threading.Lock()
-
-    def __call__(self) -> sessionmaker[Session]:
-        if self._sessions is None:
-            with self._lock:
-                if self._sessions is None:
-                    self._sessions = session_factory(make_engine(self.url))
-        return self._sessions
 
 
 _DIRTY = "smartborder.status_lists_changed"

@@ -7,6 +7,8 @@ from smartborder.config import Settings
 from smartborder.credentials.stage import CredentialsStage
 from smartborder.declarations import load_hs
 from smartborder.preclearance.pipeline import Pipeline
+from smartborder.risk.history import StorePartyHistory
+from smartborder.store import LazySessions
 
 
 def pipeline_for(settings: Settings) -> Pipeline:
@@ -20,4 +22,5 @@ def pipeline_for(settings: Settings) -> Pipeline:
         admissibility=AdmissibilityStage(claims=credentials.claims),
         hs=hs,
         claims=credentials.claims,
+        history=StorePartyHistory(LazySessions(settings.db_url)),
     )

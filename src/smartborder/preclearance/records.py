@@ -31,8 +31,10 @@ from smartborder.preclearance.lifecycle import (
     check_transition,
     visibility,
 )
+from smartborder.risk import parties_of
 from smartborder.store import declarations as repo
 from smartborder.store import kpi as kpi_store
+from smartborder.store import risk as risk_repo
 from smartborder.store.tables.declarations import (
     DecisionRow,
     DeclarationRow,
@@ -186,6 +188,7 @@ class PreparedSubmission:
     decision: dict[str, Any]
     decision_body: dict[str, Any]
     states: list[dict[str, Any]]
+    parties: list[str]  # trading parties, stored as seen (the risk stage's first-time rules)
 
 
 def prepare(
@@ -228,7 +231,9 @@ def prepare(
     }
     row, body = _decision_row(record_id, 1, kind, declaration, decision)
     states = _first_states(record_id, principal, now, decision.decided_at)
-    return PreparedSubmission(principal.org, key, digest, record, version, row, body, states)
+    return PreparedSubmission(
+        principal.org, key, digest, record, version, row, body, states, parties_of(declaration)
+    )
 
 
 def store(session: Session, prepared: PreparedSubmission) -> SubmissionResult:
@@ -254,6 +259,9 @@ def store_many(
         [p.decision for p in prepared],
         [s for p in prepared for s in p.states],
     )
+    parties = [k for p in prepared if p.record["id"] in inserted for k in p.parties]
+    if parties:
+        risk_repo.store_parties(session.connection(), parties, prepared[0].record["created_at"])
     out: list[SubmissionResult | BaseException] = []
     for p in prepared:
         if p.record["id"] in inserted:
@@ -383,6 +391,8 @@ def amend(
             note=f"amendment v{number}",
         ),
     )
+    if parties := parties_of(declaration):
+        risk_repo.store_parties(session.connection(), parties, now)
     return SubmissionResult(record=summary(record), decision=body, created=True)
 
 

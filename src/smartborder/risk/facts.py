@@ -117,6 +117,13 @@ def party_key(party: Any) -> str:
     return f"rfc:{rfc}" if rfc else f"name:{party.name.upper()}|{party.address.country}"
 
 
+def parties_of(declaration: Any) -> list[str]:
+    """The party keys of a declaration's shippers and consignees (none for a traveler)."""
+    if not isinstance(declaration, TruckShipment):
+        return []
+    return [party_key(p) for s in declaration.shipments for p in (s.shipper, s.consignee)]
+
+
 def truck_facts(
     t: TruckShipment, *, now: datetime, history: PartyHistory | None = None
 ) -> dict[str, Any]:

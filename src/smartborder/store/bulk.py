@@ -29,13 +29,22 @@ class BulkInsert:
 
     Columns the rows leave out (autoincrement keys) are left to the database. With
     ``returning`` (a column whose values are new, e.g. fresh ids), rows that conflict with a
-    stored row are skipped and :meth:`execute` says which rows went in.
+    stored row are skipped and :meth:`execute` says which rows went in; with
+    ``skip_conflicts`` they are skipped silently.
     """
 
-    def __init__(self, table: Table, columns: Sequence[str], *, returning: str | None = None):
+    def __init__(
+        self,
+        table: Table,
+        columns: Sequence[str],
+        *,
+        returning: str | None = None,
+        skip_conflicts: bool = False,
+    ):
         self.table = table
         self.columns = list(columns)
         self.returning = returning
+        self.skip_conflicts = skip_conflicts or returning is not None
         self._procs: dict[str, list[_Processor]] = {}
 
     def _processors(self, dialect: Dialect) -> list[_Processor]:
@@ -68,7 +77,7 @@ class BulkInsert:
     @cached_property
     def _sqlite_sql(self) -> str:
         sql = self._head(sqlite.dialect()) + "(" + ", ".join("?" * len(self.columns)) + ")"
-        return sql + (" ON CONFLICT DO NOTHING" if self.returning else "")
+        return sql + (" ON CONFLICT DO NOTHING" if self.skip_conflicts else "")
 
     def execute(self, conn: Connection, rows: Sequence[dict[str, Any]]) -> set[Any] | None:
         """Insert ``rows``; with ``returning``, skip conflicting rows and return the set of
@@ -87,7 +96,8 @@ class BulkInsert:
             sql = self._head(dialect) + ", ".join([one] * len(values))
             flat = tuple(v for row in values for v in row)
             if self.returning is None:
-                conn.exec_driver_sql(sql, flat)
+                skip = " ON CONFLICT DO NOTHING" if self.skip_conflicts else ""
+                conn.exec_driver_sql(sql + skip, flat)
                 return None
             key = dialect.identifier_preparer.quote(self.returning)
             result = conn.exec_driver_sql(f"{sql} ON CONFLICT DO NOTHING RETURNING {key}", flat)

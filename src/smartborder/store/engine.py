@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -49,6 +50,24 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+class LazySessions:
+    """Sessions on the store at ``url``, opened on first use: a pipeline stage that may
+    never need the store (no credentials attached, no trucks) never connects; the API, the
+    CLI and the demo each build a pipeline."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._sessions: sessionmaker[Session] | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self) -> sessionmaker[Session]:
+        if self._sessions is None:
+            with self._lock:
+                if self._sessions is None:
+                    self._sessions = session_factory(make_engine(self.url))
+        return self._sessions
 
 
 @contextmanager

@@ -1,0 +1,35 @@
+"""Queries on the parties the risk stage has seen."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import Connection, Table, select
+from sqlalchemy.orm import Session
+
+from smartborder.store.bulk import BulkInsert
+from smartborder.store.tables.risk import PartySeenRow
+
+_PARTIES = BulkInsert(
+    cast(Table, PartySeenRow.__table__), ["key", "first_seen_at"], skip_conflicts=True
+)
+
+
+def store_parties(conn: Connection, keys: Sequence[str], at: datetime) -> None:
+    """Store party keys not stored yet (in the caller's transaction). Keys go in sorted, so
+    that two writers sharing keys take their index locks in the same order (no deadlock)."""
+    rows: list[dict[str, Any]] = [{"key": k, "first_seen_at": at} for k in sorted(set(keys))]
+    _PARTIES.execute(conn, rows)
+
+
+def parties_after(session: Session, seq: int, *, limit: int = 100_000) -> list[tuple[int, str]]:
+    """``(seq, key)`` of the parties stored after ``seq``, oldest first."""
+    rows = session.execute(
+        select(PartySeenRow.seq, PartySeenRow.key)
+        .where(PartySeenRow.seq > seq)
+        .order_by(PartySeenRow.seq)
+        .limit(limit)
+    )
+    return [(int(s), str(k)) for s, k in rows]
