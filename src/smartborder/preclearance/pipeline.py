@@ -26,7 +26,7 @@ from smartborder.preclearance.stages import (
     RiskStage,
     Stage,
 )
-from smartborder.risk import PartyHistory, RuleSet
+from smartborder.risk import PartyHistory, RuleSet, parties_of
 
 _ORDER = {"validate": 0, "credentials": 1, "admissibility": 2, "risk": 3}
 _AGENCY: dict[Direction, Agency] = {Direction.NORTHBOUND: "cbp", Direction.SOUTHBOUND: "anam"}
@@ -85,6 +85,17 @@ class Pipeline:
             ],
             hs=hs,
         )
+
+    def new_parties(self, declaration: Declaration) -> list[str]:
+        """The trading parties of ``declaration`` its risk stage's history has not seen yet
+        (all of them without a history): what storing it adds to the store's history. Call
+        it before :meth:`decide`, which remembers them."""
+        keys = parties_of(declaration)
+        for stage in self.stages:
+            if isinstance(stage, RiskStage) and stage.history is not None:
+                history = stage.history
+                return [k for k in dict.fromkeys(keys) if not history.seen(k)]
+        return keys
 
     def parse(self, payload: Mapping[str, Any] | bytes | str, *, now: datetime) -> Declaration:
         """Validate a JSON object (a mapping, or its JSON text) into a declaration.

@@ -31,7 +31,6 @@ from smartborder.preclearance.lifecycle import (
     check_transition,
     visibility,
 )
-from smartborder.risk import parties_of
 from smartborder.store import declarations as repo
 from smartborder.store import kpi as kpi_store
 from smartborder.store import risk as risk_repo
@@ -49,6 +48,8 @@ class Decider(Protocol):
     def parse(self, payload: Mapping[str, Any], *, now: datetime) -> Any: ...
 
     def decide(self, declaration: Any, *, now: datetime) -> Any: ...
+
+    def new_parties(self, declaration: Any) -> list[str]: ...
 
 
 class RecordSummary(BaseModel):
@@ -188,7 +189,7 @@ class PreparedSubmission:
     decision: dict[str, Any]
     decision_body: dict[str, Any]
     states: list[dict[str, Any]]
-    parties: list[str]  # trading parties, stored as seen (the risk stage's first-time rules)
+    parties: list[str]  # parties new to the history, stored as seen (first-time risk rules)
 
 
 def prepare(
@@ -204,6 +205,7 @@ def prepare(
     declaration = decider.parse(payload, now=now)
     raw, digest = canonical(declaration)
     key = dedupe_key(declaration, idempotency_key)
+    parties = decider.new_parties(declaration)  # before decide(), which remembers them
     decision = decider.decide(declaration, now=now)
     record_id = new_id()
     kind = str(declaration.kind)
@@ -232,7 +234,7 @@ def prepare(
     row, body = _decision_row(record_id, 1, kind, declaration, decision)
     states = _first_states(record_id, principal, now, decision.decided_at)
     return PreparedSubmission(
-        principal.org, key, digest, record, version, row, body, states, parties_of(declaration)
+        principal.org, key, digest, record, version, row, body, states, parties
     )
 
 
@@ -366,6 +368,7 @@ def amend(
         last = repo.decisions_of(session, record.id)[-1]
         return SubmissionResult(record=summary(record), decision=row_body(last), created=False)
     number = versions[-1].version + 1
+    parties = decider.new_parties(declaration)  # before decide(), which remembers them
     decision = decider.decide(declaration, now=now)
     fields, body = _decision_row(record.id, number, record.kind, declaration, decision)
     row = DecisionRow(**fields)
@@ -391,7 +394,7 @@ def amend(
             note=f"amendment v{number}",
         ),
     )
-    if parties := parties_of(declaration):
+    if parties:
         risk_repo.store_parties(session.connection(), parties, now)
     return SubmissionResult(record=summary(record), decision=body, created=True)
 
