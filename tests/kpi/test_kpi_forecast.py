@@ -22,9 +22,11 @@ from smartborder.kpi.forecast import (
     evaluate_forecaster,
     fit_forecaster,
     forecast,
+    on_feed_grid,
 )
 from smartborder.kpi.forecast_data import lane_key, load_archives, platform_lane
 from smartborder.kpi.forecast_features import (
+    FEATURE_NAMES,
     WaitObservation,
     build_series,
     calendar,
@@ -167,6 +169,24 @@ def test_model_beats_persistence_on_held_out_days(
     assert ev1.overall.mae_model < ev1.overall.mae_persistence
     # Scores are per crossing and lane, and pooled per port.
     assert {s.crossing for s in ev1.ports} >= {"2504", "2506", "2304", "2402"}
+
+
+def test_forecasts_sit_on_the_grid_the_series_publishes_on() -> None:
+    """Multiples of 5 where the wait now and an hour ago are; whole minutes elsewhere."""
+    x = np.full((5, len(FEATURE_NAMES)), np.nan)
+    now, lag1 = FEATURE_NAMES.index("wait_now"), FEATURE_NAMES.index("wait_lag1")
+    x[:, now] = [40.0, 40.0, 3.0, 40.0, 5.0]
+    x[:, lag1] = [35.0, np.nan, 5.0, 33.0, 10.0]
+    pred = np.array([42.6, 47.4, 3.6, 42.6, 3.2])
+    assert on_feed_grid(x, pred).tolist() == [45.0, 45.0, 4.0, 43.0, 3.0]
+
+
+def test_served_forecasts_are_whole_minutes(
+    august: list[WaitObservation], model: WaitForecaster
+) -> None:
+    out = forecast(model, build_series(august)[("250401", "passenger_standard")])
+    assert out is not None and out.method == "gradient_boosting"
+    assert all(p.wait_min == round(p.wait_min) >= 0 for p in out.points)
 
 
 def test_forecast_without_a_model_uses_the_hour_of_week_mean(

@@ -192,6 +192,25 @@ def _base(x: np.ndarray, now: FloatArray, kind: str) -> FloatArray:
 
 
 _PROFILE_TARGET = FEATURE_NAMES.index("profile_target")
+_WAIT_NOW = FEATURE_NAMES.index("wait_now")
+_WAIT_LAG1 = FEATURE_NAMES.index("wait_lag1")
+
+
+def on_feed_grid(x: np.ndarray, pred: FloatArray) -> FloatArray:
+    """Forecasts put on the grid the series publishes on: CBP publishes whole minutes, and
+    mostly multiples of 5 (89 % of the June–July 2025 readings). Where the wait now and the
+    wait an hour ago (if published) are multiples of 5 and the forecast is at least 5
+    minutes, round to the nearest multiple of 5, else to the nearest minute.
+
+    The absolute-error models estimate a median, and the median of a wait that moves in
+    5-minute steps is itself on the grid. Chosen on the validation split (train March–June
+    2025, validate July), where it lowered MAE at every horizon (1 h: 5.51 -> 5.46 min
+    overall). Reads only the wait now and an hour ago, so it cannot see the future either.
+    """
+    now, lag1 = x[:, _WAIT_NOW], x[:, _WAIT_LAG1]
+    with np.errstate(invalid="ignore"):
+        grid5 = (now % 5 == 0) & (np.isnan(lag1) | (lag1 % 5 == 0)) & (pred >= 5)
+    return np.where(grid5, np.round(pred / 5) * 5, np.round(pred))
 
 
 def fit_forecaster(
@@ -303,9 +322,10 @@ def forecast(forecaster: WaitForecaster | None, series: Series) -> SeriesForecas
         with threadpool_limits(limits=1):  # one row per model: waking an OpenMP pool costs more
             for k in sorted(forecaster.models):
                 x, _, _ = _rows(forecaster, series, k, cal)
-                delta = float(forecaster.models[k].predict(x[i : i + 1])[0])
-                base = _base(x[i : i + 1], series.wait[i : i + 1], forecaster.bases.get(k, "now"))
-                value = max(0.0, float(base[0]) + delta)
+                row = x[i : i + 1]
+                delta = forecaster.models[k].predict(row)
+                base = _base(row, series.wait[i : i + 1], forecaster.bases.get(k, "now"))
+                value = float(on_feed_grid(row, np.maximum(0.0, base + delta))[0])
                 points.append(
                     ForecastPoint(horizon_h=k, at_utc=hour_datetime(last + k), wait_min=value)
                 )
@@ -428,7 +448,7 @@ def evaluate_forecaster(
         for key, x, now, truth, how in parts:
             d = delta[start : start + len(now)]
             start += len(now)
-            pred = np.maximum(0.0, _base(x, now, base_kind) + d)
+            pred = on_feed_grid(x, np.maximum(0.0, _base(x, now, base_kind) + d))
             em, ep, eh = np.abs(pred - truth), np.abs(now - truth), np.abs(how - truth)
             pool = _Pool()
             pool.add(em, ep, eh)
