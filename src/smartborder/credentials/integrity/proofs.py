@@ -90,7 +90,7 @@ def _hash_data(
     else:
         canonical_config = canonical_form(suite, proof_config, contexts=contexts, max_work=max_work)
         canonical_doc = canonical_form(suite, document, contexts=contexts, max_work=max_work)
-    return bytes(hash_fn(canonical_config).digest() + hash_fn(canonical_doc).digest())
+    return hash_fn(canonical_config).digest() + hash_fn(canonical_doc).digest()  # type: ignore[no-any-return]
 
 
 def _with_previous(

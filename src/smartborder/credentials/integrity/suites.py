@@ -117,14 +117,19 @@ _MEMBER_NUMBER_OR_NULL = re.compile(rb"q:00*\.")
 _ITEM_NUMBER_OR_NULL = re.compile(rb",00*\.")
 
 
+_member_number_or_null = _MEMBER_NUMBER_OR_NULL.search
+_item_number_or_null = _ITEM_NUMBER_OR_NULL.search
+_JCS_OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_STRICT_INTEGER
+
+
 def _needs_reference(out: bytes) -> bool:
     """True when orjson's bytes might differ from RFC 8785's (see above)."""
-    if out[:1] not in (b"{", b"["):
-        return True  # a bare scalar: a float or NaN would not follow a separator
+    if out[0] != 0x7B and out[0] != 0x5B:  # not '{' or '[': a bare scalar (a float or NaN
+        return True  # would follow no separator)
     classes = out.translate(_JCS_CLASSES)
     return (
-        _MEMBER_NUMBER_OR_NULL.search(classes) is not None
-        or _ITEM_NUMBER_OR_NULL.search(classes) is not None
+        _member_number_or_null(classes) is not None
+        or _item_number_or_null(classes) is not None
         or b"!" in classes
     )
 
@@ -145,7 +150,7 @@ def _jcs_reference(value: Any) -> bytes:
 def jcs(value: Any) -> bytes:
     """RFC 8785 JSON Canonicalization Scheme bytes (orjson fast path, rfc8785 otherwise)."""
     try:
-        out = orjson.dumps(value, option=orjson.OPT_SORT_KEYS | orjson.OPT_STRICT_INTEGER)
+        out = orjson.dumps(value, option=_JCS_OPTIONS)
     except (orjson.JSONEncodeError, TypeError):
         return _jcs_reference(
             value
