@@ -49,7 +49,6 @@ from sqlalchemy.orm import Session, object_session, sessionmaker
 from smartborder.credentials import holder, jose, recipes
 from smartborder.credentials.binding import PERSONAL_TYPES, bind, subjects_of
 from smartborder.credentials.contexts import ContextStore
-from smartborder.credentials.errors import StatusListInvalid, StatusListUnavailable
 from smartborder.credentials.status import StatusChecker
 from smartborder.credentials.trust import (
     AGENCY_COUNTRY,
@@ -513,34 +512,13 @@ def local_status_checker(
     """A status checker over this node's own lists in the store (never the network), each list
     re-read at most every ``ttl_s`` seconds. A status change committed in this process (the
     node's VC-API, the demo) is seen at once; one made by another process within ``ttl_s``."""
-    prefix = service.base_url + STATUS_PATH
 
     def fetch(url: str) -> str:
-        if not url.startswith(prefix):
-            raise StatusListUnavailable(
-                Text(
-                    f"The status list {url} is not on this node, and pre-clearance does not fetch remote lists.",
-                    f"La lista de estado {url} no está en este nodo, y la pre-validación no obtiene listas remotas.",
-                )
-            )
         with transaction(session_maker(sessions)) as session:
-            return service.status_list(session, url[len(prefix) :], now=datetime.now(UTC))
+            return service.own_status_list(session, url)
 
-    def verify_list(raw: Any, now: datetime) -> dict[str, Any]:
-        result = recipes.verify(
-            raw, now=now, resolver=service.resolver, types=service.types, contexts=service.contexts
-        )
-        if not result.verified or result.credential is None:
-            raise StatusListInvalid(
-                Text(
-                    "The status list credential does not verify: " + "; ".join(result.errors),
-                    "La credencial de lista de estado no es válida: " + "; ".join(result.errors),
-                )
-            )
-        return result.credential
-
-    checker = _LocalStatusChecker(fetch, verify_list=verify_list, ttl_s=ttl_s)
-    checker.prefix = prefix
+    checker = _LocalStatusChecker(fetch, verify_list=service.verify_status_list, ttl_s=ttl_s)
+    checker.prefix = service.base_url + STATUS_PATH
     _LOCAL_CHECKERS.add(checker)
     return checker
 

@@ -337,17 +337,21 @@ class CredentialService:
 
                 def fetch_own(url: str) -> str:
                     with transaction(sessions) as own:
-                        return self._fetch_local(own, url)
+                        return self.own_status_list(own, url)
 
                 self._shared_checker = StatusChecker(
-                    fetch_own, verify_list=self._verify_list, ttl_s=self.status_ttl_s
+                    fetch_own, verify_list=self.verify_status_list, ttl_s=self.status_ttl_s
                 )
             return self._shared_checker
         return StatusChecker(
-            lambda url: self._fetch_local(session, url), verify_list=self._verify_list, ttl_s=0
+            lambda url: self.own_status_list(session, url),
+            verify_list=self.verify_status_list,
+            ttl_s=0,
         )
 
-    def _fetch_local(self, session: Session, url: str) -> str:
+    def own_status_list(self, session: Session, url: str) -> str:
+        """The status list credential at ``url`` if it is one of this node's lists (a verifier
+        never fetches lists from elsewhere: verification stays offline)."""
         prefix = self.base_url + STATUS_PATH
         if not url.startswith(prefix):
             raise StatusListUnavailable(
@@ -358,7 +362,8 @@ class CredentialService:
             )
         return self.status_list(session, url[len(prefix) :], now=datetime.now(UTC))
 
-    def _verify_list(self, raw: Any, now: datetime) -> dict[str, Any]:
+    def verify_status_list(self, raw: Any, now: datetime) -> dict[str, Any]:
+        """The verified status list credential ``raw`` as a dict; StatusListInvalid if not."""
         result = recipes.verify(
             raw, now=now, resolver=self.resolver, types=self.types, contexts=self.contexts
         )
