@@ -1,7 +1,9 @@
 """Data Integrity verification rates against their baselines, measured in the same run.
 
 1. eddsa-jcs-2022 verification vs raw Ed25519 verification (``cryptography``) of the same
-   64-byte hash input, one core.  Target: >= 85 %.
+   64-byte hash input, one core.  Target: >= 85 %. The node verifies Ed25519 with libsodium
+   (PyNaCl), about twice OpenSSL's rate here, so a second ratio against libsodium's own raw
+   rate shows what the Data Integrity steps around the signature check cost.
 2. eddsa-rdfc-2022 verification of a typical trade credential (a commercial invoice with
    line items) vs the same verification done with pyld's JSON-LD processing and pyld's
    URDNA2015 canonicalization of the document and the proof configuration.  Target: >= 10x.
@@ -23,6 +25,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from nacl.bindings import crypto_sign_open
 from pyld import jsonld
 
 from smartborder.credentials import (
@@ -170,9 +173,20 @@ def _jcs_section(
         args.rounds,
         args.seconds,
     )
+    # The primitive the node verifies Ed25519 with is libsodium's (credentials/keys.py): its
+    # raw rate says how much the Data Integrity steps around it cost.
+    sodium_pub = ed.public.raw
+    _, sodium_rate, sodium_ratio = _paired(
+        lambda: verify_proof(jcs_signed, resolver=resolver, contexts=contexts),
+        lambda: crypto_sign_open(raw_sig + message, sodium_pub),
+        args.rounds,
+        args.seconds,
+    )
     print(f"eddsa-jcs-2022 verify      {jcs_rate:9.0f} /s")
-    print(f"raw Ed25519 verify         {raw_rate:9.0f} /s   (baseline)")
-    print(f"  ratio                    {ratio:9.1%}   (target >= 85%)\n")
+    print(f"raw Ed25519 verify         {raw_rate:9.0f} /s   (baseline: cryptography/OpenSSL)")
+    print(f"  ratio                    {ratio:9.1%}   (target >= 85%)")
+    print(f"raw Ed25519 via libsodium  {sodium_rate:9.0f} /s   (the primitive used)")
+    print(f"  ratio                    {sodium_ratio:9.1%}   (the Data Integrity steps' cost)\n")
 
 
 def _rdfc_section(

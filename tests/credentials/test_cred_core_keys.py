@@ -59,3 +59,25 @@ def test_unsupported_and_malformed_keys_are_refused() -> None:
         PublicKey.from_jwk({"kty": "RSA", "n": "AQAB", "e": "AQAB"})
     with pytest.raises(KeyInvalid):
         PrivateKey.from_jwk({"kty": "OKP", "crv": "Ed25519", "x": "AAAA"})
+
+
+def test_ed25519_libsodium_agrees_with_openssl_on_rfc8032_vector() -> None:
+    """The node checks Ed25519 with libsodium; RFC 8032 §7.1 TEST 2 must verify, and every
+    one-bit change of signature or message must not (the same answers OpenSSL gives)."""
+    public = PublicKey.from_raw(
+        KeyType.ED25519,
+        bytes.fromhex("3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c"),
+    )
+    message = bytes.fromhex("72")
+    signature = bytes.fromhex(
+        "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da"
+        "085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00"
+    )
+    assert public.verify(signature, message)
+    assert public.crypto.verify(signature, message) is None  # OpenSSL says the same
+    for i in range(0, 64, 7):
+        flipped = bytearray(signature)
+        flipped[i] ^= 0x01
+        assert not public.verify(bytes(flipped), message)
+    assert not public.verify(signature, b"\x73")
+    assert not public.verify(signature + b"\x00", message)
