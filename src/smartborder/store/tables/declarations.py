@@ -29,11 +29,13 @@ class DeclarationRow(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))
-    submitter_org: Mapped[str] = mapped_column(String(200), index=True)
+    # No index of its own: the unique (submitter_org, dedupe_key) index serves lookups by org.
+    submitter_org: Mapped[str] = mapped_column(String(200))
     submitter_client: Mapped[str] = mapped_column(String(64))
     dedupe_key: Mapped[str] = mapped_column(String(200))
     port_code: Mapped[str] = mapped_column(String(4))
-    direction: Mapped[str] = mapped_column(String(16), index=True)
+    # Not indexed: two values; listings by direction read decisions (direction, decided_at).
+    direction: Mapped[str] = mapped_column(String(16))
     expected_arrival: Mapped[datetime] = mapped_column(UtcDateTime())
     state: Mapped[str] = mapped_column(String(16))
     current_version: Mapped[int] = mapped_column(Integer)
