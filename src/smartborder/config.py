@@ -59,6 +59,16 @@ class Settings(BaseSettings):
         description="Public base URL of this node (used in its DID document and links).",
     )
 
+    peers: str = Field(
+        default="",
+        description="Base URLs of peer SmartBorder nodes (comma-separated, e.g. https://anam.example.org) whose did:web identities and status lists pre-clearance may fetch over HTTPS to verify their credentials; empty: verification never leaves this node.",
+    )
+
+    @property
+    def peer_urls(self) -> list[str]:
+        """The peer nodes' base URLs (``peers`` split on commas)."""
+        return [u.strip() for u in self.peers.split(",") if u.strip()]
+
     @cached_property
     def db_url(self) -> str:
         """The effective database URL."""

@@ -80,12 +80,20 @@ class World:
             )
 
 
-def make_world(home: Path, vocab: Path, contexts: Path, *, now: datetime) -> World:
+def make_world(
+    home: Path,
+    vocab: Path,
+    contexts: Path,
+    *,
+    now: datetime,
+    base_url: str = "http://127.0.0.1:8000",
+) -> World:
     settings = Settings(
         home=home,
         database_url=f"sqlite:///{home / 'sb.db'}",
         traceability_vocab_dir=vocab,
         contexts_dir=contexts,
+        base_url=base_url,
     )
     settings.ensure_home()
     engine = make_engine(settings.db_url)

@@ -49,6 +49,7 @@ from sqlalchemy.orm import Session, object_session, sessionmaker
 from smartborder.credentials import holder, jose, recipes
 from smartborder.credentials.binding import PERSONAL_TYPES, bind, subjects_of
 from smartborder.credentials.contexts import ContextStore
+from smartborder.credentials.peers import Peers
 from smartborder.credentials.status import StatusChecker
 from smartborder.credentials.trust import (
     AGENCY_COUNTRY,
@@ -237,9 +238,22 @@ class CredentialsStage:
         sessions: sessionmaker[Session] | None = None,
         trust_ttl_s: float = 30.0,
         status_ttl_s: float = 60.0,
+        peers: Peers | None = None,
     ) -> CredentialsStage:
-        """The stage of a node: its org identities, types, contexts, registry and status lists."""
-        service = CredentialService.from_settings(settings, resolver_kwargs={"allow_web": False})
+        """The stage of a node: its org identities, types, contexts, registry and status lists.
+
+        Only this node's DIDs and lists are read, and — when peers are named (``peers``, else
+        ``settings.peers``) — the did:web identities and status lists of those peer nodes."""
+        peers = peers if peers is not None else Peers(settings.peer_urls)
+        service = CredentialService.from_settings(
+            settings,
+            resolver_kwargs={
+                "allow_web": False,
+                "web_allowed": peers.owns_did,
+                "client": peers.client,
+            },
+            peers=peers,
+        )
         store: SessionsRef = sessions if sessions is not None else LazySessions(settings.db_url)
         return cls(
             resolver=service.resolver,
@@ -515,7 +529,7 @@ def local_status_checker(
 
     def fetch(url: str) -> str:
         with transaction(session_maker(sessions)) as session:
-            return service.own_status_list(session, url)
+            return service.fetch_status_list(session, url)
 
     checker = _LocalStatusChecker(fetch, verify_list=service.verify_status_list, ttl_s=ttl_s)
     checker.prefix = service.base_url + STATUS_PATH

@@ -31,6 +31,7 @@ from smartborder.credentials.errors import (
 )
 from smartborder.credentials.issuers import NodeResolver, OrgIdentities
 from smartborder.credentials.keys import KeyType, PublicKey
+from smartborder.credentials.peers import Peers
 from smartborder.credentials.status import (
     MIN_LIST_SIZE,
     Bitstring,
@@ -84,6 +85,8 @@ class CredentialService:
     #: (each list read, signed and verified once per TTL instead of once per credential).
     sessions: sessionmaker[Session] | None = None
     status_ttl_s: float = 0.0
+    #: Other nodes whose status lists may be fetched (none: only this node's lists are read).
+    peers: Peers = field(default_factory=lambda: Peers(()))
     _shared_checker: StatusChecker | None = field(default=None, init=False, repr=False)
 
     @classmethod
@@ -93,6 +96,7 @@ class CredentialService:
         *,
         sessions: sessionmaker[Session] | None = None,
         resolver_kwargs: dict[str, Any] | None = None,
+        peers: Peers | None = None,
     ) -> CredentialService:
         identities = OrgIdentities(settings.home, str(settings.base_url))
         contexts = ensure_own_context(ContextStore.from_settings(settings))
@@ -104,6 +108,7 @@ class CredentialService:
             base_url=str(settings.base_url).rstrip("/"),
             sessions=sessions,
             status_ttl_s=float(settings.status_ttl_s),
+            peers=peers if peers is not None else Peers(()),
         )
 
     # --- issuing ----------------------------------------------------------------------------
@@ -337,22 +342,25 @@ class CredentialService:
 
                 def fetch_own(url: str) -> str:
                     with transaction(sessions) as own:
-                        return self.own_status_list(own, url)
+                        return self.fetch_status_list(own, url)
 
                 self._shared_checker = StatusChecker(
                     fetch_own, verify_list=self.verify_status_list, ttl_s=self.status_ttl_s
                 )
             return self._shared_checker
         return StatusChecker(
-            lambda url: self.own_status_list(session, url),
+            lambda url: self.fetch_status_list(session, url),
             verify_list=self.verify_status_list,
             ttl_s=0,
         )
 
-    def own_status_list(self, session: Session, url: str) -> str:
-        """The status list credential at ``url`` if it is one of this node's lists (a verifier
-        never fetches lists from elsewhere: verification stays offline)."""
+    def fetch_status_list(self, session: Session, url: str) -> str:
+        """The status list credential at ``url``: one of this node's lists from the store, or
+        one a named peer node publishes (fetched over HTTPS); any other is unavailable, so
+        verification stays on this node unless peers are named."""
         prefix = self.base_url + STATUS_PATH
+        if not url.startswith(prefix) and self.peers.owns_url(url):
+            return self.peers.status_list(url)
         if not url.startswith(prefix):
             raise StatusListUnavailable(
                 Text(

@@ -27,7 +27,8 @@ class DidResolver:
     client to resolve against a local node without any network), over ``web_scheme``
     (``https``; ``http`` only for a local development node), and cached for
     ``cache_ttl_s``. ``documents`` pins DID documents locally (they win over fetching);
-    with ``allow_web=False`` a did:web not pinned is refused, so nothing touches the network.
+    with ``allow_web=False`` a did:web not pinned is refused, so nothing touches the network,
+    except those ``web_allowed(did)`` accepts (the DIDs of named peer nodes).
     """
 
     def __init__(
@@ -37,6 +38,7 @@ class DidResolver:
         web_scheme: str = "https",
         documents: Mapping[str, Mapping[str, Any]] | None = None,
         allow_web: bool = True,
+        web_allowed: Callable[[str], bool] | None = None,
         timeout_s: float = 5.0,
         cache_ttl_s: float = 300.0,
         clock: Callable[[], float] = time.monotonic,
@@ -45,6 +47,7 @@ class DidResolver:
         self._owns_client = False
         self.web_scheme = web_scheme
         self.allow_web = allow_web
+        self.web_allowed = web_allowed
         self.timeout_s = timeout_s
         self.cache_ttl_s = cache_ttl_s
         self._clock = clock
@@ -81,7 +84,7 @@ class DidResolver:
         if method == "jwk":
             return did_jwk_document(did)
         if method == "web":
-            if not self.allow_web:
+            if not self.allow_web and not (self.web_allowed and self.web_allowed(did)):
                 raise DidMethodUnsupported(
                     Text(
                         f"{did} is not pinned and did:web fetching is disabled here.",

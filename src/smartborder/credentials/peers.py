@@ -1,0 +1,107 @@
+"""Peer nodes: the other SmartBorder nodes whose credentials this node verifies.
+
+A CBP node and an ANAM node each issue credentials under their own ``did:web`` identities
+and publish their own status lists. For one to verify the other's credentials it must fetch
+the issuer's DID document and, while a credential is checked, its status list. Verification
+stays offline by default; a node operator names its peers (``SMARTBORDER_PEERS``), and only
+DIDs and status lists under those base URLs are ever fetched — over HTTPS, size-capped,
+cached for their time-to-live by the resolver and the status checker, never followed through
+redirects. Anything else is refused as before (so a credential cannot make a node fetch an
+address of its choosing).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from urllib.parse import urlsplit
+
+import httpx
+
+from smartborder.credentials.did.did_web import did_web_url
+from smartborder.credentials.errors import StatusListUnavailable
+from smartborder.i18n import Text
+
+MAX_STATUS_LIST_BYTES = 1_000_000  # a 131,072-entry list (the spec's minimum) is ~16 KB encoded
+
+
+def _base(url: str) -> str:
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("https", "http") or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError(f"a peer is a base URL like https://anam.example.org, not {url!r}")
+    return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}/"
+
+
+class Peers:
+    """The peer nodes named by their base URLs, and the HTTP client that reaches them."""
+
+    def __init__(
+        self,
+        base_urls: Sequence[str],
+        *,
+        client: httpx.Client | None = None,
+        timeout_s: float = 5.0,
+    ) -> None:
+        self.bases = tuple(_base(u) for u in base_urls if u.strip())
+        self.client = client
+        self.timeout_s = timeout_s
+
+    def __bool__(self) -> bool:
+        return bool(self.bases)
+
+    def owns_url(self, url: str) -> bool:
+        return isinstance(url, str) and any(url.startswith(b) for b in self.bases)
+
+    def owns_did(self, did: str) -> bool:
+        """True for a ``did:web`` whose document lives under a peer's base URL."""
+        if not isinstance(did, str) or not did.startswith("did:web:"):
+            return False
+        try:
+            return self.owns_url(did_web_url(did.split("#", 1)[0]))
+        except ValueError:
+            return False
+
+    def http(self) -> httpx.Client:
+        if self.client is None:
+            self.client = httpx.Client(follow_redirects=False, timeout=self.timeout_s)
+        return self.client
+
+    def status_list(self, url: str) -> str:
+        """The status list credential published at ``url`` on a peer (its ``vc+jwt`` text)."""
+        if not self.owns_url(url):
+            raise StatusListUnavailable(
+                Text(
+                    f"The status list {url} is not on this node nor on a peer node; "
+                    "name the issuing node in SMARTBORDER_PEERS to check it.",
+                    f"La lista de estado {url} no está en este nodo ni en un nodo par; "
+                    "agregue el nodo emisor a SMARTBORDER_PEERS para consultarla.",
+                )
+            )
+        try:
+            with self.http().stream(
+                "GET", url, headers={"Accept": "application/vc+jwt, application/jwt"}
+            ) as resp:
+                if resp.status_code != 200:
+                    raise StatusListUnavailable(
+                        Text(
+                            f"{url} answered HTTP {resp.status_code}.",
+                            f"{url} respondió HTTP {resp.status_code}.",
+                        )
+                    )
+                body = bytearray()
+                for chunk in resp.iter_bytes():
+                    body += chunk
+                    if len(body) > MAX_STATUS_LIST_BYTES:
+                        raise StatusListUnavailable(
+                            Text(
+                                f"The status list at {url} is larger than {MAX_STATUS_LIST_BYTES} bytes.",
+                                f"La lista de estado en {url} excede {MAX_STATUS_LIST_BYTES} bytes.",
+                            )
+                        )
+        except httpx.HTTPError as exc:
+            raise StatusListUnavailable(
+                Text(f"Could not fetch {url}: {exc}.", f"No se pudo obtener {url}: {exc}.")
+            ) from exc
+        return bytes(body).decode("utf-8", errors="replace").strip()
+
+
+__all__ = ["MAX_STATUS_LIST_BYTES", "Peers"]
