@@ -108,7 +108,7 @@ class CredentialService:
             base_url=str(settings.base_url).rstrip("/"),
             sessions=sessions,
             status_ttl_s=float(settings.status_ttl_s),
-            peers=peers if peers is not None else Peers(()),
+            peers=peers if peers is not None else Peers(settings.peer_urls),
         )
 
     # --- issuing ----------------------------------------------------------------------------
