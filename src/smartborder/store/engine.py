@@ -23,7 +23,8 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA journal_mode=WAL")
     # FULL: with WAL, every commit syncs the log, so an acknowledged write survives a power
     # loss too (NORMAL survives only process crashes). With group commit that is one fsync
-    # per batch: no measurable cost here (~0.2 ms per fsync on this machine's disk).
+    # per batch (~0.2 ms per fsync on this machine's disk), inside the writers' turn on the
+    # file: measured over HTTP, 1,341-1,390 decisions/s against 1,693-1,785/s with NORMAL.
     cur.execute("PRAGMA synchronous=FULL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=10000")
