@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session
 
 from smartborder.api.deps import DbSession
 from smartborder.i18n import Lang, negotiate
@@ -108,6 +110,30 @@ _LINKS = {
 }
 
 
+# Today's counts are one GROUP BY over the day's decisions (~100 ms at the demo's 81,000):
+# the public page reuses them for a few seconds, so a stream of anonymous requests cannot
+# keep the store busy.
+COUNTS_TTL_S = 5.0
+_counts: dict[
+    tuple[str, datetime], tuple[float, list[tuple[str, str, str, str, str | None, int]]]
+] = {}
+
+
+def _today_counts(
+    session: Session, start: datetime
+) -> list[tuple[str, str, str, str, str | None, int]]:
+    key = (str(session.get_bind().engine.url), start)
+    hit = _counts.get(key)
+    now = time.monotonic()
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    counts = decision_counts(session, since=start, until=start + timedelta(days=1))
+    if len(_counts) > 64:
+        _counts.clear()
+    _counts[key] = (now + COUNTS_TTL_S, counts)
+    return counts
+
+
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
 def landing(
     request: Request,
@@ -116,7 +142,7 @@ def landing(
 ) -> HTMLResponse:
     chosen = Lang(lang) if lang else negotiate(request.headers.get("accept-language"))
     start = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
-    counts = decision_counts(session, since=start, until=start + timedelta(days=1))
+    counts = _today_counts(session, start)
     names = {p.code: p.name for p in all_ports()}
     t = _T[chosen]
     rows = [
