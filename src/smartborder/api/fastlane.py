@@ -56,7 +56,7 @@ async def serve(
     authorization = ""
     keys: list[str] = []
     for name, value in scope["headers"]:
-        if name == b"authorization":
+        if name == b"authorization" and not authorization:  # the first, as Starlette reads it
             authorization = value.decode("latin-1")
         elif name == b"idempotency-key":
             keys.append(value.decode("latin-1"))
