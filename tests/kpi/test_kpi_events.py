@@ -15,17 +15,8 @@ from typer.testing import CliRunner
 from smartborder.cli import app as cli_app
 from smartborder.kpi import EventsInvalid, ingest_events, parse_events
 from smartborder.store import kpi as kpi_store
-from smartborder.store import make_engine, session_factory, upgrade
 
 T0 = datetime(2025, 7, 1, 15, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def sessions(database_url: str):  # type: ignore[no-untyped-def]
-    engine = make_engine(database_url)
-    upgrade(engine)
-    yield session_factory(engine)
-    engine.dispose()
 
 
 def test_json_array_and_ndjson_parse_alike() -> None:

@@ -14,15 +14,6 @@ from kpi_testdata import feed_xml, port_xml, sy_passenger
 from conftest import shared_path
 from smartborder.kpi import ImportSourceInvalid, import_bwt
 from smartborder.store import kpi as kpi_store
-from smartborder.store import make_engine, session_factory, upgrade
-
-
-@pytest.fixture
-def sessions(database_url: str):  # type: ignore[no-untyped-def]
-    engine = make_engine(database_url)
-    upgrade(engine)
-    yield session_factory(engine)
-    engine.dispose()
 
 
 def _archive(folder: Path) -> None:

@@ -19,17 +19,9 @@ from smartborder.kpi import EventsInvalid
 from smartborder.kpi.events import CrossingEvent
 from smartborder.kpi.ingest import _fast, event_row, ingest_batch, ingest_rows, parse_event_rows
 from smartborder.store import kpi as kpi_store
-from smartborder.store import make_engine, session_factory, transaction, upgrade
+from smartborder.store import transaction
 
 T0 = datetime(2025, 7, 1, 15, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def sessions(database_url: str):  # type: ignore[no-untyped-def]
-    engine = make_engine(database_url)
-    upgrade(engine)
-    yield session_factory(engine)
-    engine.dispose()
 
 
 def _nd(events: list[dict[str, Any]]) -> bytes:
