@@ -19,6 +19,7 @@ import httpx
 
 from smartborder.credentials.did.did_web import did_web_url
 from smartborder.credentials.errors import StatusListUnavailable
+from smartborder.credentials.fetch import BodyTooLarge, get_capped
 from smartborder.i18n import Text
 
 MAX_STATUS_LIST_BYTES = 1_000_000  # a 131,072-entry list (the spec's minimum) is ~16 KB encoded
@@ -77,31 +78,29 @@ class Peers:
                 )
             )
         try:
-            with self.http().stream(
-                "GET", url, headers={"Accept": "application/vc+jwt, application/jwt"}
-            ) as resp:
-                if resp.status_code != 200:
-                    raise StatusListUnavailable(
-                        Text(
-                            f"{url} answered HTTP {resp.status_code}.",
-                            f"{url} respondió HTTP {resp.status_code}.",
-                        )
-                    )
-                body = bytearray()
-                for chunk in resp.iter_bytes():
-                    body += chunk
-                    if len(body) > MAX_STATUS_LIST_BYTES:
-                        raise StatusListUnavailable(
-                            Text(
-                                f"The status list at {url} is larger than {MAX_STATUS_LIST_BYTES} bytes.",
-                                f"La lista de estado en {url} excede {MAX_STATUS_LIST_BYTES} bytes.",
-                            )
-                        )
+            status, body = get_capped(
+                self.http(),
+                url,
+                accept="application/vc+jwt, application/jwt",
+                max_bytes=MAX_STATUS_LIST_BYTES,
+                timeout_s=self.timeout_s,
+            )
+        except BodyTooLarge:
+            raise StatusListUnavailable(
+                Text(
+                    f"The status list at {url} is larger than {MAX_STATUS_LIST_BYTES} bytes.",
+                    f"La lista de estado en {url} excede {MAX_STATUS_LIST_BYTES} bytes.",
+                )
+            ) from None
         except httpx.HTTPError as exc:
             raise StatusListUnavailable(
                 Text(f"Could not fetch {url}: {exc}.", f"No se pudo obtener {url}: {exc}.")
             ) from exc
-        return bytes(body).decode("utf-8", errors="replace").strip()
+        if status != 200:
+            raise StatusListUnavailable(
+                Text(f"{url} answered HTTP {status}.", f"{url} respondió HTTP {status}.")
+            )
+        return body.decode("utf-8", errors="replace").strip()
 
 
 __all__ = ["MAX_STATUS_LIST_BYTES", "Peers"]

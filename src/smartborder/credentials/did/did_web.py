@@ -14,6 +14,7 @@ from urllib.parse import quote, unquote, urlsplit
 import httpx
 
 from smartborder.credentials.errors import DidInvalid, DidNotFound, DidUnreachable
+from smartborder.credentials.fetch import BodyTooLarge, get_capped
 from smartborder.i18n import Text
 
 #: A DID document larger than this is refused (bounds memory and parse work).
@@ -62,42 +63,35 @@ def fetch_did_web(
     did = did.split("#", 1)[0]
     url = did_web_url(did, scheme=scheme)
     try:
-        with client.stream(
-            "GET",
+        status, body = get_capped(
+            client,
             url,
-            timeout=timeout_s,
-            headers={"Accept": "application/did+json, application/json"},
-        ) as resp:
-            if resp.status_code == 404:
-                raise DidNotFound(
-                    Text(
-                        f"No DID document at {url} (404).", f"No hay documento DID en {url} (404)."
-                    ),
-                    extra={"did": did},
-                )
-            if resp.status_code != 200:
-                raise DidUnreachable(
-                    Text(
-                        f"{url} answered HTTP {resp.status_code}.",
-                        f"{url} respondió HTTP {resp.status_code}.",
-                    ),
-                    extra={"did": did},
-                )
-            body = bytearray()
-            for chunk in resp.iter_bytes():
-                body += chunk
-                if len(body) > MAX_DID_DOCUMENT_BYTES:
-                    raise DidUnreachable(
-                        Text(
-                            f"The DID document at {url} is larger than {MAX_DID_DOCUMENT_BYTES} bytes.",
-                            f"El documento DID en {url} excede {MAX_DID_DOCUMENT_BYTES} bytes.",
-                        )
-                    )
+            accept="application/did+json, application/json",
+            max_bytes=MAX_DID_DOCUMENT_BYTES,
+            timeout_s=timeout_s,
+        )
+    except BodyTooLarge:
+        raise DidUnreachable(
+            Text(
+                f"The DID document at {url} is larger than {MAX_DID_DOCUMENT_BYTES} bytes.",
+                f"El documento DID en {url} excede {MAX_DID_DOCUMENT_BYTES} bytes.",
+            )
+        ) from None
     except httpx.HTTPError as exc:
         raise DidUnreachable(
             Text(f"Could not fetch {url}: {exc}.", f"No se pudo obtener {url}: {exc}."),
             extra={"did": did},
         ) from exc
+    if status == 404:
+        raise DidNotFound(
+            Text(f"No DID document at {url} (404).", f"No hay documento DID en {url} (404)."),
+            extra={"did": did},
+        )
+    if status != 200:
+        raise DidUnreachable(
+            Text(f"{url} answered HTTP {status}.", f"{url} respondió HTTP {status}."),
+            extra={"did": did},
+        )
     try:
         doc = json.loads(bytes(body))
     except ValueError as exc:
