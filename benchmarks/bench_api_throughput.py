@@ -27,19 +27,15 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import psycopg
 
 from _httpload import LoadResult, build_request, run_load
+from _pgschema import drop_schema, fresh_schema_url
 from smartborder.clients import Role, TokenSigner, create_client
 from smartborder.config import Settings
 from smartborder.declarations.synthetic import generate_travelers, generate_trucks
 from smartborder.preclearance.configured import pipeline_for
 from smartborder.preclearance.records import submit
 from smartborder.store import make_engine, session_factory, transaction, upgrade
-
-PG_URL = os.environ.get(
-    "SMARTBORDER_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 
 
 def free_port() -> int:
@@ -60,21 +56,6 @@ def payloads(n: int, seed: int, truck_share: float = 0.5) -> list[tuple[str, dic
     for i, (_, p) in enumerate(out):
         p["idempotency_key"] = f"bench-{seed}-{i}"
     return out
-
-
-def pg_available() -> bool:
-    try:
-        with psycopg.connect(PG_URL.replace("+psycopg", ""), connect_timeout=2):
-            return True
-    except psycopg.Error:
-        return False
-
-
-def fresh_pg_schema() -> str:
-    schema = f"bench_{os.getpid()}_{int(time.time())}"
-    with psycopg.connect(PG_URL.replace("+psycopg", ""), autocommit=True) as conn:
-        conn.execute(f'CREATE SCHEMA "{schema}"')
-    return f"{PG_URL}?options=-csearch_path%3D{schema}"
 
 
 def wait_ready(port: int, proc: subprocess.Popen[bytes]) -> None:
@@ -196,32 +177,35 @@ def main() -> None:
     stores = []
     if "sqlite" in wanted:
         stores.append(("sqlite", f"sqlite:///{tempfile.mkdtemp(prefix='sb-bench-db-')}/bench.db"))
-    if "postgresql" not in wanted:
-        pass
-    elif pg_available():
-        stores.append(("postgresql", fresh_pg_schema()))
-    else:
+    pg_url = fresh_schema_url("bench_api") if "postgresql" in wanted else None
+    if pg_url is not None:
+        stores.append(("postgresql", pg_url))
+    elif "postgresql" in wanted:
         print("PostgreSQL not reachable: only SQLite measured")
     print(
         f"{'store':<11} {'decisions/s':>11} {'p50 ms':>7} {'p99 ms':>7} "
         f"{'healthz/s':>10} {'in-proc/s':>10}  (workers={args.workers}, "
         f"concurrency={args.concurrency}, truck share {args.truck_share:.0%}, target ≥ 1,000/s with p99 ≤ 50 ms)"
     )
-    for label, url in stores:
-        r = bench_store(
-            label,
-            url,
-            requests=args.requests,
-            workers=args.workers,
-            concurrency=args.concurrency,
-            truck_share=args.truck_share,
-        )
-        print(
-            f"{r['store']:<11} {r['decisions_per_s']:>11,.0f} {r['p50_ms']:>7.1f} "
-            f"{r['p99_ms']:>7.1f} {r['baseline_healthz_per_s']:>10,.0f} "
-            f"{r['baseline_in_process_per_s']:>10,.0f}"
-        )
-        print(json.dumps(r))
+    try:
+        for label, url in stores:
+            r = bench_store(
+                label,
+                url,
+                requests=args.requests,
+                workers=args.workers,
+                concurrency=args.concurrency,
+                truck_share=args.truck_share,
+            )
+            print(
+                f"{r['store']:<11} {r['decisions_per_s']:>11,.0f} {r['p50_ms']:>7.1f} "
+                f"{r['p99_ms']:>7.1f} {r['baseline_healthz_per_s']:>10,.0f} "
+                f"{r['baseline_in_process_per_s']:>10,.0f}"
+            )
+            print(json.dumps(r))
+    finally:
+        if pg_url is not None:
+            drop_schema(pg_url)
 
 
 if __name__ == "__main__":

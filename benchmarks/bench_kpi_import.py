@@ -16,39 +16,23 @@ import os
 import statistics
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
-import psycopg
 from sqlalchemy import select
 
+from _pgschema import drop_schema, fresh_schema_url, pg_available
 from smartborder.kpi import import_bwt, iter_snapshot_sources, parse_bwt
 from smartborder.kpi.bwt import PLATFORM_LANE, PLATFORM_MODE
 from smartborder.store import make_engine, session_factory, transaction, upgrade
 from smartborder.store.tables.kpi import BwtReadingRow
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "bwt"
-PG_URL = os.environ.get(
-    "SMARTBORDER_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
-
-
-def pg_url() -> str | None:
-    try:
-        with psycopg.connect(
-            PG_URL.replace("+psycopg", ""), autocommit=True, connect_timeout=2
-        ) as c:
-            schema = f"bench_kpi_{uuid.uuid4().hex[:8]}"
-            c.execute(f'CREATE SCHEMA "{schema}"')
-    except psycopg.Error:
-        return None
-    return f"{PG_URL}?options=-csearch_path%3D{schema}"
 
 
 def fresh(url_for: str) -> str:
     if url_for == "sqlite":
         return f"sqlite:///{tempfile.mkdtemp(prefix='sb-kpi-import-')}/bench.db"
-    url = pg_url()
+    url = fresh_schema_url("bench_import")
     assert url is not None
     return url
 
@@ -100,7 +84,7 @@ def main() -> None:
     args = ap.parse_args()
     if not args.tar.exists():
         raise SystemExit(f"archive not found: {args.tar} (../shared/data/bwt)")
-    stores = ["sqlite"] + (["postgresql"] if pg_url() else [])
+    stores = ["sqlite"] + (["postgresql"] if pg_available() else [])
 
     t0 = time.perf_counter()
     n = sum(
@@ -118,14 +102,18 @@ def main() -> None:
     for store in stores:
         rates, readings = [], 0
         for _ in range(args.runs):
-            engine = make_engine(fresh(store))
+            url = fresh(store)
+            engine = make_engine(url)
             upgrade(engine)
             t = time.perf_counter()
             report = import_bwt(session_factory(engine), [args.tar])
             rates.append(report.snapshots_seen / (time.perf_counter() - t))
             readings = report.rows_imported
             engine.dispose()
-        naive = naive_import(fresh(store), args.tar, 50)
+            drop_schema(url)
+        url = fresh(store)
+        naive = naive_import(url, args.tar, 50)
+        drop_schema(url)
         print(
             f"{store:<11} {statistics.median(rates):>12.0f} {readings:>9} {parse_rate:>13.0f} {naive:>9.0f}"
         )

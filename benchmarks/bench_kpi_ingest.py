@@ -22,7 +22,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -31,13 +30,11 @@ import httpx
 import orjson
 import psycopg
 
+from _pgschema import PG_URL, drop_schema, fresh_schema_url, schema_of
 from smartborder.clients import Role, TokenSigner, authenticate, create_client
 from smartborder.kpi.ingest import ingest_batch
 from smartborder.store import make_engine, session_factory, transaction, upgrade
 
-PG_URL = os.environ.get(
-    "SMARTBORDER_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 BATCH = 3000
 T0 = datetime(2025, 7, 1, 12, tzinfo=UTC)
 LANES = (("2504", "250401", "passenger_vehicle", "general"), ("2504", "250401", "passenger_vehicle", "sentri"),
@@ -68,23 +65,7 @@ def batch_body(tag: str, n: int = BATCH) -> bytes:
 def fresh_url(store: str) -> str | None:
     if store == "sqlite":
         return f"sqlite:///{tempfile.mkdtemp(prefix='sb-kpi-ingest-')}/bench.db"
-    try:
-        with psycopg.connect(
-            PG_URL.replace("+psycopg", ""), autocommit=True, connect_timeout=2
-        ) as c:
-            schema = f"bench_ingest_{uuid.uuid4().hex[:8]}"
-            c.execute(f'CREATE SCHEMA "{schema}"')
-    except psycopg.Error:
-        return None
-    return f"{PG_URL}?options=-csearch_path%3D{schema}&application_name={schema}"
-
-
-def drop_schema(url: str) -> None:
-    """Drop the PostgreSQL schema :func:`fresh_url` made for this run."""
-    if url.startswith("postgresql"):
-        schema = url.rsplit("application_name=", 1)[1]
-        with psycopg.connect(PG_URL.replace("+psycopg", ""), autocommit=True) as c:
-            c.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    return fresh_schema_url("bench_ingest")
 
 
 def db_cpu_s(url: str) -> float:
@@ -92,7 +73,7 @@ def db_cpu_s(url: str) -> float:
     ``application_name`` (0 for SQLite, whose work is in the server's own processes)."""
     if not url.startswith("postgresql"):
         return 0.0
-    app = url.rsplit("application_name=", 1)[1]
+    app = schema_of(url)
     with psycopg.connect(PG_URL.replace("+psycopg", ""), autocommit=True) as c:
         pids = [
             r[0]
