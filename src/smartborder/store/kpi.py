@@ -14,7 +14,7 @@ from sqlalchemy import Connection, Engine, Table, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from smartborder.store.bulk import copy_insert_ignore
+from smartborder.store.bulk import copy_insert_ignore, copy_rows, staging_table
 from smartborder.store.tables.kpi import (
     BtsCountRow,
     BwtCrossingRow,
@@ -24,7 +24,7 @@ from smartborder.store.tables.kpi import (
 )
 
 if TYPE_CHECKING:
-    import psycopg
+    pass
 
 _CHUNK = 5000
 # Column order of the analytics scans (also the order of the tuples they return).
@@ -97,25 +97,12 @@ def insert_event_rows(
 # on it against 13 µs for a multi-row executemany, the server about 3 µs against 12). COPY
 # has no ON CONFLICT, so it runs under a savepoint; when an id is already stored (a retried
 # batch, or a concurrent one that committed first) the savepoint is rolled back and the
-# batch goes through a staging table: COPY into it, then one INSERT ... SELECT ... ON CONFLICT
-# DO NOTHING (about 6 µs an event on the server). The staging table is a temporary table of
-# the connection, created on first use and emptied at every commit: no catalog writes per
-# batch, no index.
-_STAGE = "kpi_events_stage"
+# batch goes through the staging table of store.bulk.copy_insert_ignore (about 6 µs an event
+# on the server), which then also tells which ids were there before.
 _PG_COPY_TYPES = (
     "varchar", "varchar", "timestamptz", "varchar", "varchar", "varchar", "varchar",
     "varchar", "varchar", "bool", "varchar", "varchar", "timestamptz",
 )  # fmt: skip
-
-
-def _copy_rows(
-    cur: psycopg.Cursor[Any], table: str, rows: Sequence[tuple[Any, ...]], received_at: datetime
-) -> None:
-    cols = ", ".join(_EVENT_INSERT_COLS)
-    with cur.copy(f"COPY {table} ({cols}) FROM STDIN (FORMAT BINARY)") as copy:
-        copy.set_types(_PG_COPY_TYPES)
-        for row in rows:
-            copy.write_row((*row, received_at))
 
 
 def _copy_event_rows_pg(
@@ -123,38 +110,27 @@ def _copy_event_rows_pg(
 ) -> tuple[int, set[str]]:
     from psycopg.errors import UniqueViolation
 
-    driver: psycopg.Connection[Any] = session.connection().connection.driver_connection  # type: ignore[assignment]
-    with driver.cursor() as cur:
-        # psycopg opens the session's transaction first if nothing has run in it yet.
-        cur.execute("SAVEPOINT kpi_events_copy")
-        try:
-            _copy_rows(cur, "kpi_events", rows, received_at)
-        except UniqueViolation:
-            cur.execute("ROLLBACK TO SAVEPOINT kpi_events_copy")
-        else:
-            cur.execute("RELEASE SAVEPOINT kpi_events_copy")
-            return len(rows), set()
-        # LIKE resolves kpi_events through the search_path, as every other statement does;
-        # the DELETE empties what an earlier call in this transaction may have left.
-        cur.execute(
-            f"CREATE TEMPORARY TABLE IF NOT EXISTS {_STAGE} (LIKE kpi_events) "
-            f"ON COMMIT DELETE ROWS; DELETE FROM pg_temp.{_STAGE}"
+    conn = session.connection()
+    with_time = [(*row, received_at) for row in rows]
+    savepoint = conn.begin_nested()
+    try:
+        copy_rows(conn, "kpi_events", _EVENT_INSERT_COLS, with_time, types=_PG_COPY_TYPES)
+    except UniqueViolation:  # raised by the driver itself: COPY goes around SQLAlchemy
+        savepoint.rollback()
+    else:
+        savepoint.commit()
+        return len(rows), set()
+    stored = copy_insert_ignore(
+        conn, "kpi_events", _EVENT_INSERT_COLS, with_time, ("event_id",), types=_PG_COPY_TYPES
+    )
+    before: set[str] = set()
+    if stored < len(rows):
+        found = conn.exec_driver_sql(
+            f"SELECT s.event_id FROM pg_temp.{staging_table('kpi_events')} s JOIN kpi_events e "
+            "ON e.event_id = s.event_id WHERE e.received_at <> %(at)s",
+            {"at": received_at},
         )
-        _copy_rows(cur, f"pg_temp.{_STAGE}", rows, received_at)
-        cols = ", ".join(_EVENT_INSERT_COLS)
-        cur.execute(
-            f"INSERT INTO kpi_events ({cols}) SELECT {cols} FROM pg_temp.{_STAGE} "
-            "ON CONFLICT (event_id) DO NOTHING"
-        )
-        stored = max(cur.rowcount, 0)
-        before: set[str] = set()
-        if stored < len(rows):
-            cur.execute(
-                f"SELECT s.event_id FROM pg_temp.{_STAGE} s JOIN kpi_events e "
-                "ON e.event_id = s.event_id WHERE e.received_at <> %s",
-                (received_at,),
-            )
-            before = {r[0] for r in cur}
+        before = {r[0] for r in found}
     return stored, before
 
 
