@@ -61,14 +61,14 @@ DAY_PLAN: tuple[tuple[str, str, Direction, int, Role], ...] = (
 )
 BATCH = 2_000
 # Share of northbound trucks whose e-Manifest comes in inside the ACE deadline (1 h, 30 min
-# for FAST): they arrive 10–55 min (FAST: 5–28 min) after the demo runs. An assumption for the demo — CBP
-# publishes no late-filing rate — chosen so the dashboard shows what the deadline check does.
+# for FAST): they arrive 10–55 min (FAST: 5–28 min) after the demo runs. An assumption for
+# the demo — CBP publishes no late-filing rate — so the decisions show the deadline check.
 LATE_SHARE = 0.02
 
 
 def _file_some_late(
     payloads: list[dict[str, Any]], *, now: datetime, rng: np.random.Generator, tag: str
-) -> int:
+) -> None:
     """Make about ``LATE_SHARE`` of ``payloads`` arrive within the hour after ``now``.
 
     Their keys name the ten minutes of ``now``: a demo run again in the same window replays
@@ -82,7 +82,6 @@ def _file_some_late(
         arrival = now + timedelta(minutes=lead)
         payload["expected_arrival"] = arrival.isoformat(timespec="seconds")
         payload["idempotency_key"] = f"demo-late-{window:%Y%m%dT%H%M}-{tag}-{j}"
-    return n
 
 
 @dataclass(frozen=True)

@@ -118,7 +118,8 @@ def party_key(party: Any) -> str:
 
 
 def parties_of(declaration: Any) -> list[str]:
-    """The party keys of a declaration's shippers and consignees (none for a traveler)."""
+    """The party keys of a declaration's shippers and consignees, shipment by shipment
+    (shipper, consignee, shipper, …); none for a traveler."""
     if not isinstance(declaration, TruckShipment):
         return []
     return [party_key(p) for s in declaration.shipments for p in (s.shipper, s.consignee)]
@@ -167,14 +168,10 @@ def truck_facts(
             usmca = True
             if any(g.hs_code not in line_codes for g in s.usmca.goods):
                 mismatch = True
-        if history is not None:
-            shipper, consignee = party_key(s.shipper), party_key(s.consignee)
-            party_keys.append(shipper)
-            party_keys.append(consignee)
-            if not history.seen(shipper):
-                first_shipper = True
-            if not history.seen(consignee):
-                first_consignee = True
+    if history is not None:
+        party_keys = parties_of(t)  # shipper, consignee of each shipment in turn
+        first_shipper = any(not history.seen(k) for k in party_keys[0::2])
+        first_consignee = any(not history.seen(k) for k in party_keys[1::2])
     seal_missing = any(not e.empty and not e.seals for e in t.equipment)
     cp_mismatch = False
     if t.mexico is not None:

@@ -20,6 +20,9 @@ class StorePartyHistory:
     that window may count once more as first-time — a conservative error). ``remember``
     only marks a key seen in this process; the key is stored with the declaration, in the
     same transaction (``records.store_many``), so a rejected write leaves nothing behind.
+    On PostgreSQL a row whose transaction commits after a later-numbered one was read is
+    not read by this process: that party counts once more as first-time here, then is
+    remembered.
     """
 
     def __init__(
