@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
@@ -73,11 +73,12 @@ class Deterministic:
 
 
 @dataclass(frozen=True, slots=True)
-class LogNormal:
-    """Log-normal with the given mean and coefficient of variation (sd / mean)."""
+class _MeanCv:
+    """A distribution given by its mean and coefficient of variation (sd / mean)."""
 
     mean_s: float
     cv: float
+    name: ClassVar[str]
 
     @property
     def mean(self) -> float:
@@ -86,37 +87,32 @@ class LogNormal:
     @property
     def variance(self) -> float:
         return (self.cv * self.mean_s) ** 2
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"dist": self.name, "mean_s": self.mean_s, "cv": self.cv}
+
+
+@dataclass(frozen=True, slots=True)
+class LogNormal(_MeanCv):
+    """Log-normal with the given mean and coefficient of variation (sd / mean)."""
+
+    name: ClassVar[str] = "lognormal"
 
     def sample(self, rng: np.random.Generator, n: int) -> FloatArray:
         sigma2 = math.log1p(self.cv**2)
         mu = math.log(self.mean_s) - sigma2 / 2.0
         return rng.lognormal(mu, math.sqrt(sigma2), n)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"dist": "lognormal", "mean_s": self.mean_s, "cv": self.cv}
-
 
 @dataclass(frozen=True, slots=True)
-class Gamma:
+class Gamma(_MeanCv):
     """Gamma with the given mean and coefficient of variation (shape = 1 / cv²)."""
 
-    mean_s: float
-    cv: float
-
-    @property
-    def mean(self) -> float:
-        return self.mean_s
-
-    @property
-    def variance(self) -> float:
-        return (self.cv * self.mean_s) ** 2
+    name: ClassVar[str] = "gamma"
 
     def sample(self, rng: np.random.Generator, n: int) -> FloatArray:
         shape = 1.0 / self.cv**2
         return rng.gamma(shape, self.mean_s / shape, n)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"dist": "gamma", "mean_s": self.mean_s, "cv": self.cv}
 
 
 @dataclass(frozen=True, slots=True)
