@@ -83,6 +83,26 @@ def pick_classes(t: np.ndarray, u: np.ndarray, cum_prob: np.ndarray) -> np.ndarr
     return out
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _start_at(
+    g: int, k: int, x: float, free: np.ndarray, booths: np.ndarray, nxt: np.ndarray, n_h: int
+) -> float:
+    """When booth k of lane g could start someone arriving at x (INF: not within the horizon):
+    when it is free, or the next hour it is open if it is closed then."""
+    y: float = free[g, k]
+    if y < x:
+        y = x
+    h = int(y // 3600.0)
+    if h >= n_h:
+        return INF
+    if k >= booths[g, h]:
+        h2 = nxt[g, k, h]
+        if h2 >= n_h:
+            return INF
+        y = 3600.0 * h2
+    return y
+
+
 @njit(cache=True, nogil=True)
 def _earliest(
     g: int, x: float, free: np.ndarray, booths: np.ndarray, nxt: np.ndarray, max_booths: np.ndarray
@@ -100,19 +120,7 @@ def _earliest(
     best = INF
     best_k = -1
     for k in range(open_now):
-        y = free[g, k]
-        if y < x:
-            y = x
-        if y >= best:
-            continue
-        h = int(y // 3600.0)
-        if h >= n_h:
-            continue
-        if k >= booths[g, h]:
-            h2 = nxt[g, k, h]
-            if h2 >= n_h:
-                continue
-            y = 3600.0 * h2
+        y = _start_at(g, k, x, free, booths, nxt, n_h)
         if y < best:
             best = y
             best_k = k
@@ -121,19 +129,7 @@ def _earliest(
     if best < 3600.0 * (h0 + 1):
         return best, best_k
     for k in range(open_now, max_booths[g]):
-        y = free[g, k]
-        if y < x:
-            y = x
-        if y >= best:
-            continue
-        h = int(y // 3600.0)
-        if h >= n_h:
-            continue
-        if k >= booths[g, h]:
-            h2 = nxt[g, k, h]
-            if h2 >= n_h:
-                continue
-            y = 3600.0 * h2
+        y = _start_at(g, k, x, free, booths, nxt, n_h)
         if y < best:
             best = y
             best_k = k
