@@ -8,7 +8,7 @@ JSON, CSV or Parquet (``?format=`` or the ``Accept`` header), described at ``/kp
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
@@ -164,6 +164,15 @@ def _filters_meta(f: Filters) -> dict[str, Any]:
     return {k: _jsonable(getattr(f, k)) for k in fields if getattr(f, k) is not None}
 
 
+def _grain(grain: str | None) -> str | None:
+    """A grain query value, ``none`` or empty meaning no time grouping."""
+    return None if grain in (None, "", "none") else grain
+
+
+def _grouped_meta(f: Filters, groups: Sequence[str], grain: str | None) -> dict[str, Any]:
+    return {**_filters_meta(f), "by": list(groups), "grain": grain}
+
+
 def _dataset(
     name: str, run: Callable[[], pa.Table], request: Request, fmt: str | None, meta: dict[str, Any]
 ) -> Response:
@@ -190,12 +199,12 @@ def kpi_waits(
 ) -> Response:  # fmt: skip
     """Wait-time KPIs from the BWT readings (mean, median, p95, lanes open, reliability, emissions)."""
     groups = _split(by, ("crossing", "mode", "lane_type"))
-    g = None if grain in (None, "", "none") else grain
+    g = _grain(grain)
     if f.border is None:
         f = Filters(f.start, f.end, "mexico", f.port, f.crossing, f.mode, f.lane_type)
     return _dataset(
         "waits", lambda: kpi.waits(by=groups, grain=g, filters=f), request, fmt,
-        {**_filters_meta(f), "by": list(groups), "grain": g},
+        _grouped_meta(f, groups, g),
     )  # fmt: skip
 
 
@@ -208,10 +217,10 @@ def kpi_events(
     """KPIs from crossing events: volumes, waits, trusted-traveler and pre-cleared shares,
     inspection rate, throughput per lane, idling emissions."""
     groups = _split(by, ("port", "mode", "lane_type"))
-    g = None if grain in (None, "", "none") else grain
+    g = _grain(grain)
     return _dataset(
         "events", lambda: kpi.events(by=groups, grain=g, filters=f), request, fmt,
-        {**_filters_meta(f), "by": list(groups), "grain": g},
+        _grouped_meta(f, groups, g),
     )  # fmt: skip
 
 
@@ -223,10 +232,10 @@ def kpi_volumes(
 ) -> Response:  # fmt: skip
     """Inbound crossings from BTS Border Crossing Entry Data."""
     groups = _split(by, ("port", "measure"))
-    g = None if grain in (None, "", "none") else grain
+    g = _grain(grain)
     return _dataset(
         "volumes", lambda: kpi.volumes(by=groups, grain=g, filters=f), request, fmt,
-        {**_filters_meta(f), "by": list(groups), "grain": g},
+        _grouped_meta(f, groups, g),
     )  # fmt: skip
 
 
