@@ -61,7 +61,7 @@ class Settings(BaseSettings):
 
     peers: str = Field(
         default="",
-        description="Base URLs of peer SmartBorder nodes (comma-separated, e.g. https://anam.example.org) whose did:web identities and status lists pre-clearance may fetch over HTTPS to verify their credentials; empty: verification never leaves this node.",
+        description="Base URLs of peer SmartBorder nodes (comma-separated, e.g. https://anam.example.org) whose status lists this node's verifiers may fetch over HTTPS, and whose did:web identities pre-clearance may resolve, to verify their credentials; empty: pre-clearance verification never leaves this node.",
     )
 
     @property
