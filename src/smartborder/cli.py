@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 from typer.core import TyperGroup
@@ -22,11 +23,14 @@ from smartborder.commands import reference as reference_cmd
 from smartborder.commands import server as server_cmd
 from smartborder.commands import submit as submit_cmd
 from smartborder.commands import twin as twin_cmd
-from smartborder.errors import SmartBorderError
+from smartborder.config import Settings
+from smartborder.errors import InvalidInput, Problem, SmartBorderError
+from smartborder.i18n import Text
 
 
 class _RootGroup(TyperGroup):
-    """The root group: a domain error becomes a bilingual message on stderr and exit code 1."""
+    """The root group: a domain error becomes a bilingual message on stderr and exit code 1;
+    a setting that does not validate (an ``SMARTBORDER_*`` variable) is a usage error, 2."""
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -34,6 +38,30 @@ class _RootGroup(TyperGroup):
         except SmartBorderError as exc:
             report_error(exc)
             ctx.exit(1)
+        except ValidationError as exc:
+            if exc.title != Settings.__name__:
+                raise
+            report_error(_settings_invalid(exc))
+            ctx.exit(2)
+
+
+def _settings_invalid(exc: ValidationError) -> InvalidInput:
+    problems = [
+        Problem(
+            f"SMARTBORDER_{'_'.join(str(p) for p in err['loc']).upper()}",
+            "config.invalid",
+            Text(str(err["msg"]), f"Valor no válido: {err['msg']}"),
+        )
+        for err in exc.errors()
+    ]
+    return InvalidInput(
+        Text(
+            "A setting is not valid; fix the environment variable named below.",
+            "Una configuración no es válida; corrija la variable de entorno indicada abajo.",
+        ),
+        code="config.invalid",
+        problems=problems,
+    )
 
 
 app = typer.Typer(

@@ -8,7 +8,7 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -63,6 +63,14 @@ class Settings(BaseSettings):
         default="",
         description="Base URLs of peer SmartBorder nodes (comma-separated, e.g. https://anam.example.org) whose status lists this node's verifiers may fetch over HTTPS, and whose did:web identities pre-clearance may resolve, to verify their credentials; empty: pre-clearance verification never leaves this node.",
     )
+
+    @field_validator("peers")
+    @classmethod
+    def _peers_are_base_urls(cls, value: str) -> str:
+        from smartborder.credentials.peers import Peers  # the one place that reads them
+
+        Peers([u for u in value.split(",") if u.strip()])  # ValueError says which one is wrong
+        return value
 
     @property
     def peer_urls(self) -> list[str]:

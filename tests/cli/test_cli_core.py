@@ -122,3 +122,19 @@ def test_demo_day_creates_clients_traffic_and_landing_page(home: Path) -> None:
     # a few trucks were filed inside the ACE deadline: their decisions say so
     late = [d for d in seen.json() if "validate.filing.late" in {r["code"] for r in d["reasons"]}]
     assert late and all(d["outcome"] != "release" for d in late)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("SMARTBORDER_STATUS_TTL_S", "five"), ("SMARTBORDER_PEERS", "ftp://anam.example.org")],
+)
+def test_an_invalid_setting_is_a_usage_error_naming_the_variable(
+    home: Path, variable: str, value: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SMARTBORDER_HOME", str(home))
+    monkeypatch.setenv(variable, value)
+    result = runner.invoke(app, ["demo", "--scale", "0.001"])
+    assert result.exit_code == 2, result.output
+    assert variable in result.output and "config.invalid" in result.output
+    assert "Traceback" not in result.output
+    assert not (home / "smartborder.db").exists(), "nothing is written"
