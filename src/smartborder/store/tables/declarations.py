@@ -75,7 +75,8 @@ class DecisionRow(Base):
     lane: Mapped[str | None] = mapped_column(String(32), nullable=True)
     risk_score: Mapped[float | None] = mapped_column(Float, nullable=True)
     agencies: Mapped[str] = mapped_column(String(32))
-    decided_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # Indexed alone too: today's counts on the landing page span every port and direction.
+    decided_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
     body: Mapped[str] = mapped_column(Text)  # the whole decision (reasons, versions) as JSON
 
 
