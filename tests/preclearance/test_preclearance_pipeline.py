@@ -20,7 +20,7 @@ from smartborder.preclearance import (
     Stage,
     StageName,
 )
-from smartborder.risk import InMemoryPartyHistory
+from smartborder.risk import InMemoryPartyHistory, parties_of
 
 DAY = date(2026, 12, 1)
 
@@ -135,6 +135,34 @@ def test_missing_seal_and_first_time_shipper_add_up() -> None:
     assert "risk.truck.first_time_shipper" not in _codes(again)
     assert again.risk_score is not None and first.risk_score is not None
     assert again.risk_score < first.risk_score
+
+
+class _CountingHistory(InMemoryPartyHistory):
+    lookups = 0
+
+    def seen(self, key: str) -> bool:
+        self.lookups += 1
+        return super().seen(key)
+
+
+def test_a_trucks_parties_are_looked_up_once_and_the_new_ones_named_for_storing() -> None:
+    record = _truck(fast=False)
+    shipment = record["shipments"][0]
+    twin = copy.deepcopy(shipment)  # another shipment between the same parties
+    twin["shipment_control_number"] = shipment["shipment_control_number"][:-1] + "9"
+    record["shipments"].append(twin)
+    now = _arrival(record) - timedelta(hours=3)
+    keys = parties_of(parse_declaration(record, now=now))
+    history = _CountingHistory()
+    history.remember(keys[1])  # the consignee filed before
+    pipeline = Pipeline.default(history=history)
+    decision, new = pipeline.decide_with_parties(record, now=now)
+    assert history.lookups == len(keys) == 2 * len(record["shipments"])
+    assert new == list(dict.fromkeys(k for k in keys if k != keys[1]))
+    assert "risk.truck.first_time_shipper" in _codes(decision)
+    assert "risk.truck.first_time_consignee" not in _codes(decision)
+    assert pipeline.decide_with_parties(record, now=now)[1] == []  # remembered
+    assert Pipeline.default().decide_with_parties(record, now=now)[1] == list(dict.fromkeys(keys))
 
 
 class _DenyNonEssential:

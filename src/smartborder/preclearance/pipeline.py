@@ -86,17 +86,6 @@ class Pipeline:
             hs=hs,
         )
 
-    def new_parties(self, declaration: Declaration) -> list[str]:
-        """The trading parties of ``declaration`` its risk stage's history has not seen yet
-        (all of them without a history): what storing it adds to the store's history. Call
-        it before :meth:`decide`, which remembers them."""
-        keys = parties_of(declaration)
-        for stage in self.stages:
-            if isinstance(stage, RiskStage) and stage.history is not None:
-                history = stage.history
-                return [k for k in dict.fromkeys(keys) if not history.seen(k)]
-        return keys
-
     def parse(self, payload: Mapping[str, Any] | bytes | str, *, now: datetime) -> Declaration:
         """Validate a JSON object (a mapping, or its JSON text) into a declaration.
 
@@ -114,6 +103,14 @@ class Pipeline:
 
         A naive ``now`` is taken as UTC.
         """
+        return self.decide_with_parties(declaration, now=now)[0]
+
+    def decide_with_parties(
+        self, declaration: Declaration | Mapping[str, Any] | bytes | str, *, now: datetime
+    ) -> tuple[Decision, list[str]]:
+        """:meth:`decide`, and the trading parties of the declaration its risk stage's history
+        had not seen (all of them without a history): what storing it adds to the store's
+        history. The history now remembers them."""
         if not isinstance(declaration, _PARSED):
             declaration = self.parse(declaration, now=now)
         now = now.replace(tzinfo=UTC) if now.tzinfo is None else now.astimezone(UTC)
@@ -122,7 +119,10 @@ class Pipeline:
         for stage in self.stages:
             draft.stage = stage.name
             stage.run(declaration, draft)
-        return _conclude(declaration, draft)
+        parties = draft.new_parties
+        if parties is None:
+            parties = list(dict.fromkeys(parties_of(declaration)))
+        return _conclude(declaration, draft), parties
 
 
 def _conclude(declaration: Declaration, draft: DecisionDraft) -> Decision:

@@ -43,13 +43,12 @@ from smartborder.store.tables.declarations import (
 
 
 class Decider(Protocol):
-    """What the write path needs of the pipeline: parse a payload and decide it."""
+    """What the write path needs of the pipeline: parse a payload, decide it and name the
+    trading parties new to its history (:meth:`Pipeline.decide_with_parties`)."""
 
     def parse(self, payload: Mapping[str, Any], *, now: datetime) -> Any: ...
 
-    def decide(self, declaration: Any, *, now: datetime) -> Any: ...
-
-    def new_parties(self, declaration: Any) -> list[str]: ...
+    def decide_with_parties(self, declaration: Any, *, now: datetime) -> tuple[Any, list[str]]: ...
 
 
 class RecordSummary(BaseModel):
@@ -205,8 +204,7 @@ def prepare(
     declaration = decider.parse(payload, now=now)
     raw, digest = canonical(declaration)
     key = dedupe_key(declaration, idempotency_key)
-    parties = decider.new_parties(declaration)  # before decide(), which remembers them
-    decision = decider.decide(declaration, now=now)
+    decision, parties = decider.decide_with_parties(declaration, now=now)
     record_id = new_id()
     kind = str(declaration.kind)
     record = {
@@ -368,8 +366,7 @@ def amend(
         last = repo.decisions_of(session, record.id)[-1]
         return SubmissionResult(record=summary(record), decision=row_body(last), created=False)
     number = versions[-1].version + 1
-    parties = decider.new_parties(declaration)  # before decide(), which remembers them
-    decision = decider.decide(declaration, now=now)
+    decision, parties = decider.decide_with_parties(declaration, now=now)
     fields, body = _decision_row(record.id, number, record.kind, declaration, decision)
     row = DecisionRow(**fields)
     record.port_code = declaration.port_code

@@ -37,6 +37,8 @@ class DecisionDraft:
     notes: list[Note] = field(default_factory=list)
     risk_score: float | None = None
     stage: StageName = "validate"
+    # Set by a risk stage with a party history: the parties it had not seen before.
+    new_parties: list[str] | None = None
 
     def add(self, code: str, rule_id: str, outcome: Outcome, message: Text) -> Reason:
         """Add a reason from the current stage, binding the declaration's agency."""
@@ -178,9 +180,9 @@ class RiskStage:
     Each matching rule becomes a reason naming its rule id; the reasons carry the outcome of
     the score's lane (so a score under the review threshold leaves the decision at release).
     With a ``history``, first-time shippers and consignees are recognised, and a truck's
-    parties are remembered once it is scored. With ``claims`` (the credentials stage's
-    verified claims of a declaration), what credentials prove overrides what is declared
-    (see :func:`smartborder.risk.apply_verified_claims`).
+    new parties are remembered once it is scored and named in ``draft.new_parties``. With
+    ``claims`` (the credentials stage's verified claims of a declaration), what credentials
+    prove overrides what is declared (see :func:`smartborder.risk.apply_verified_claims`).
     """
 
     name: StageName = "risk"
@@ -233,8 +235,10 @@ class RiskStage:
                     f"La puntuación de riesgo {result.score:g} alcanzó el umbral {result.threshold:g} de {_LANE_ES[result.lane]} (conjunto de pesos {self.rules.name} {self.rules.version}).",
                 )
             )
-        if self.history is not None:
-            for key in facts.get(PARTY_KEYS, ()):
+        new_parties = facts.get(PARTY_KEYS)
+        if self.history is not None and new_parties is not None:
+            draft.new_parties = new_parties
+            for key in new_parties:
                 self.history.remember(key)
 
 

@@ -139,7 +139,7 @@ def truck_facts(
     min_ratio = 1.0
     usmca = mismatch = pedimento_missing = in_bond = False
     first_shipper = first_consignee = False
-    party_keys: list[str] = []
+    new_parties: list[str] = []
     for s in t.shipments:
         lines_kg = 0.0
         line_codes: set[str] = set()
@@ -170,8 +170,10 @@ def truck_facts(
                 mismatch = True
     if history is not None:
         party_keys = parties_of(t)  # shipper, consignee of each shipment in turn
-        first_shipper = any(not history.seen(k) for k in party_keys[0::2])
-        first_consignee = any(not history.seen(k) for k in party_keys[1::2])
+        unseen = [not history.seen(k) for k in party_keys]
+        first_shipper = any(unseen[0::2])
+        first_consignee = any(unseen[1::2])
+        new_parties = list(dict.fromkeys(k for k, u in zip(party_keys, unseen, strict=True) if u))
     seal_missing = any(not e.empty and not e.seals for e in t.equipment)
     cp_mismatch = False
     if t.mexico is not None:
@@ -209,7 +211,7 @@ def truck_facts(
         "ctpat_verified": False,  # set from credentials by apply_verified_claims
         "usmca_verified": False,
         "carta_porte_verified": False,
-        PARTY_KEYS: party_keys,
+        PARTY_KEYS: new_parties,
     }
 
 
@@ -278,5 +280,6 @@ def remember_parties(t: TruckShipment, history: PartyHistory) -> None:
         history.remember(party_key(s.consignee))
 
 
-# Not a fact rules can name: the party keys truck_facts computed, for the risk stage to remember.
+# Not a fact rules can name: the party keys truck_facts found new to the history (each once),
+# for the risk stage to remember and hand on to be stored.
 PARTY_KEYS = "_party_keys"
