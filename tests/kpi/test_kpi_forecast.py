@@ -262,3 +262,14 @@ def test_cli_rejects_a_horizon_that_is_not_whole_hours(tmp_path: Path) -> None:
     )
     assert result.exit_code == 1
     assert "multiple of 60" in str(result.exception) or "multiple of 60" in result.output
+
+
+def test_a_revision_under_the_same_update_time_is_not_read_back_in_time() -> None:
+    at = datetime(2025, 9, 1, 4, tzinfo=UTC)
+    first = WaitObservation("250401", "passenger_standard", at, 20.0, 3)
+    revised = replace(first, wait_min=30.0, lanes_open=4)  # published an hour later
+    later_in_hour = replace(first, at_utc=at.replace(minute=20), wait_min=45.0)
+    s = build_series([first, revised])[("250401", "passenger_standard")]
+    assert s.wait.tolist() == [20.0] and s.lanes.tolist() == [3.0]
+    s = build_series([later_in_hour, first, revised])[("250401", "passenger_standard")]
+    assert s.wait.tolist() == [45.0]

@@ -190,21 +190,29 @@ class Series:
 def build_series(observations: Iterable[WaitObservation]) -> dict[tuple[str, str], Series]:
     """Group observations by (crossing, lane type) onto hourly grids.
 
-    Two observations in the same hour keep the later one (the feed's latest word).
+    Two observations in the same hour keep the one with the later update time. The feed
+    sometimes revises a wait without moving its update time (0.6 % of the September 2025
+    readings); of those, the first published is kept, as the store keeps it (the importer
+    deduplicates by crossing, lane type and update time): a later revision was not known at
+    that hour, so keeping it would let a forecast read the future.
     """
-    grouped: dict[tuple[str, str], list[tuple[int, datetime, float, float]]] = defaultdict(list)
-    for o in observations:
+    grouped: dict[tuple[str, str], list[tuple[int, datetime, int, float, float]]] = defaultdict(
+        list
+    )
+    for seq, o in enumerate(observations):
         at = o.at_utc if o.at_utc.tzinfo else o.at_utc.replace(tzinfo=UTC)
         open_ = float(o.lanes_open) if o.lanes_open is not None else np.nan
-        grouped[(o.crossing, o.lane)].append((hour_index(at), at, float(o.wait_min), open_))
+        grouped[(o.crossing, o.lane)].append((hour_index(at), at, -seq, float(o.wait_min), open_))
     out: dict[tuple[str, str], Series] = {}
     for key, rows in grouped.items():
-        rows.sort(key=lambda r: r[1])
+        # Written in order of update time, then of publication reversed: the last write to a
+        # cell is its latest update time as first published.
+        rows.sort(key=lambda r: (r[1], r[2]))
         start = min(r[0] for r in rows)
         stop = max(r[0] for r in rows) + 1
         wait = np.full(stop - start, np.nan)
         lanes_open = np.full(stop - start, np.nan)
-        for h, _, w, ln in rows:
+        for h, _, _, w, ln in rows:
             wait[h - start] = w
             lanes_open[h - start] = ln
         out[key] = Series(key[0], key[1], start, wait, lanes_open)
