@@ -9,8 +9,8 @@ from rich.console import Console
 from rich.table import Table
 
 from smartborder.clients import Role, create_client, parse_role
-from smartborder.config import Settings
-from smartborder.store import make_engine, session_factory, transaction, upgrade
+from smartborder.commands.store_access import store_sessions
+from smartborder.store import transaction
 from smartborder.store.clients import list_clients
 
 app = typer.Typer(help="API clients: create them and list them.", no_args_is_help=True)
@@ -25,15 +25,8 @@ def create(
 ) -> None:
     """Create a client; its secret is printed once and stored only as a hash."""
     parsed: Role = parse_role(role)
-    settings = Settings()
-    settings.ensure_home()
-    engine = make_engine(settings.db_url)
-    try:
-        upgrade(engine)
-        with transaction(session_factory(engine)) as session:
-            new = create_client(session, org=org, role=parsed)
-    finally:
-        engine.dispose()
+    with store_sessions() as sessions, transaction(sessions) as session:
+        new = create_client(session, org=org, role=parsed)
     if as_json:
         print(json.dumps({**new.to_dict(), "scopes": sorted(new.scopes)}))
         return
@@ -48,17 +41,11 @@ def create(
 @app.command("list")
 def list_cmd() -> None:
     """List clients (ids, organizations, roles; never secrets)."""
-    settings = Settings()
-    engine = make_engine(settings.db_url)
-    try:
-        upgrade(engine)
-        with transaction(session_factory(engine)) as session:
-            rows = list_clients(session)
-            table = Table("client_id", "org", "role", "active", "created (UTC)")
-            for r in rows:
-                table.add_row(
-                    r.client_id, r.org, r.role, str(r.active), f"{r.created_at:%Y-%m-%d %H:%M}"
-                )
-    finally:
-        engine.dispose()
+    with store_sessions() as sessions, transaction(sessions) as session:
+        rows = list_clients(session)
+        table = Table("client_id", "org", "role", "active", "created (UTC)")
+        for r in rows:
+            table.add_row(
+                r.client_id, r.org, r.role, str(r.active), f"{r.created_at:%Y-%m-%d %H:%M}"
+            )
     console.print(table)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import io
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -16,35 +14,20 @@ import pyarrow.parquet as pq
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy.orm import Session, sessionmaker
 
-from smartborder.config import Settings
+from smartborder.commands.store_access import store_sessions
 from smartborder.i18n import Text
 from smartborder.kpi.engine import Filters, KpiEngine
 from smartborder.kpi.errors import QueryInvalid
 from smartborder.kpi.importers import ImportReport, import_bts, import_bwt
 from smartborder.kpi.ingest import ingest_batch
 from smartborder.store import kpi as kpi_store
-from smartborder.store import make_engine, session_factory, upgrade
 
 app = typer.Typer(
     help="Border KPIs and open data: import BTS and BWT data, ingest crossing events, query KPIs.",
     no_args_is_help=True,
 )
 console = Console(soft_wrap=True)  # report lines carry paths: never wrap them mid-word
-
-
-@contextmanager
-def store_sessions() -> Iterator[sessionmaker[Session]]:
-    """Sessions on the configured store, migrated to head."""
-    settings = Settings()
-    settings.ensure_home()
-    engine = make_engine(settings.db_url)
-    try:
-        upgrade(engine)
-        yield session_factory(engine)
-    finally:
-        engine.dispose()
 
 
 def _print_report(report: ImportReport, as_json: bool) -> None:

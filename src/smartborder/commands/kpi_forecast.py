@@ -5,6 +5,7 @@ Registered on the ``kpi`` group by :func:`register` (one line in commands/kpi.py
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
@@ -12,12 +13,15 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from smartborder.commands.store_access import store_sessions
 from smartborder.config import Settings
 from smartborder.i18n import Text
+from smartborder.kpi.engine import KpiEngine
 from smartborder.kpi.forecast import HORIZONS_H, fit_forecaster, model_path
-from smartborder.kpi.forecast_data import load_archives
+from smartborder.kpi.forecast_data import load_archives, stored_observations
 from smartborder.kpi.forecast_errors import ForecastInvalid
 from smartborder.kpi.forecast_eval import EvaluationReport, evaluate_archives
+from smartborder.kpi.forecast_features import WaitObservation
 
 console = Console()
 
@@ -103,30 +107,75 @@ def _print(report: EvaluationReport) -> None:
 
 
 def forecast_train(
-    train: list[Path] = typer.Argument(..., help="Feed archives (tars, folders or files)."),
+    train: list[Path] | None = typer.Argument(
+        None, help="Feed archives (tars, folders or files); or --from-store."
+    ),
+    from_store: bool = typer.Option(
+        False,
+        "--from-store",
+        help="Train on the waits imported into this node's store (smartborder kpi import-bwt).",
+    ),
+    days: int | None = typer.Option(
+        None, "--days", min=9, help="With --from-store: only the last DAYS days before the newest."
+    ),
     out: Path | None = typer.Option(
         None, "--out", help="Model file (default: $SMARTBORDER_HOME/models/wait-forecast.pkl)."
     ),
     seed: int = typer.Option(0, "--seed", help="Seed of the random generator (model fitting)."),
 ) -> None:
-    """Train the 1–6 h forecaster on feed archives; GET /kpi/forecast serves it."""
-    loaded = load_archives(train)
-    if not loaded.observations:
+    """Train the 1–6 h forecaster on feed archives or on the store; GET /kpi/forecast serves it.
+
+    A node that imports the live feed can retrain on a schedule (e.g. weekly, from cron):
+    smartborder kpi forecast-train --from-store --days 180. The API reloads the model file
+    when it changes.
+    """
+    if bool(train) == from_store:
         raise ForecastInvalid(
             Text(
-                "The archives hold no U.S.–Mexico wait readings to train on.",
-                "Los archivos no contienen lecturas de espera EE. UU.–México para entrenar.",
+                "Give feed archives to train on, or --from-store, not both.",
+                "Indique archivos del feed para entrenar, o --from-store, no ambos.",
             )
         )
-    model = fit_forecaster(
-        loaded.observations, rng=np.random.default_rng(seed), horizons_h=HORIZONS_H
-    )
+    if days is not None and not from_store:
+        raise ForecastInvalid(
+            Text("--days goes with --from-store.", "--days se usa con --from-store.")
+        )
+    if from_store:
+        observations, source = _store_observations(days)
+    else:
+        loaded = load_archives(train or [])
+        observations, source = loaded.observations, f"{loaded.snapshots} snapshots"
+    if not observations:
+        raise ForecastInvalid(
+            Text(
+                "There are no U.S.–Mexico wait readings to train on.",
+                "No hay lecturas de espera EE. UU.–México para entrenar.",
+            )
+        )
+    model = fit_forecaster(observations, rng=np.random.default_rng(seed), horizons_h=HORIZONS_H)
     path = out or model_path(Settings().ensure_home())
     model.save(path)
     console.print(
-        f"trained on {loaded.snapshots} snapshots, {model.trained_rows:,} rows "
+        f"trained on {source}, {model.trained_rows:,} rows "
         f"(horizons {HORIZONS_H[0]}–{HORIZONS_H[-1]} h): {path}"
     )
+
+
+def _store_observations(days: int | None) -> tuple[list[WaitObservation], str]:
+    """The store's published waits (the last ``days`` days before the newest, if given)."""
+    with store_sessions() as sessions:
+        kpi = KpiEngine(sessions.kw["bind"])
+        try:
+            observations = stored_observations(kpi)
+        finally:
+            kpi.close()
+    if days is not None and observations:
+        since = observations[-1].at_utc - timedelta(days=days)
+        observations = [o for o in observations if o.at_utc >= since]
+    if not observations:
+        return observations, "the store"
+    first, last = observations[0].at_utc, observations[-1].at_utc
+    return observations, f"the store's readings {first:%Y-%m-%d} – {last:%Y-%m-%d}"
 
 
 def register(app: typer.Typer) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from smartborder.kpi.bwt import BwtReading, parse_bwt
 from smartborder.kpi.engine import KpiEngine
@@ -116,20 +116,45 @@ def recent_observations(
     order = "ORDER BY updated_at DESC LIMIT 1" if last_only else "ORDER BY updated_at"
     table = kpi.sql(
         f"""
-        SELECT updated_at, delay_min, lanes_open FROM readings
+        SELECT port_number, mode, lane_type, updated_at, delay_min, lanes_open FROM readings
         WHERE port_number = ? AND mode = ? AND lane_type = ? AND delay_min IS NOT NULL
           AND updated_at >= ?
         {order}
         """,
-        [crossing, mode, lane_type, since.astimezone(UTC).replace(tzinfo=None)],
+        [crossing, mode, lane_type, _naive_utc(since)],
     )
-    out = []
-    for at, wait, lanes in zip(
-        table.column("updated_at").to_pylist(),
-        table.column("delay_min").to_pylist(),
-        table.column("lanes_open").to_pylist(),
-        strict=True,
-    ):
+    return list(_table_observations(table))
+
+
+def stored_observations(kpi: KpiEngine, *, since: datetime | None = None) -> list[WaitObservation]:
+    """Every published U.S.–Mexico wait in the store (since ``since``, aware, if given), the
+    training set of ``smartborder kpi forecast-train --from-store``."""
+    table = kpi.sql(
+        """
+        SELECT port_number, mode, lane_type, updated_at, delay_min, lanes_open FROM readings
+        WHERE border = 'mexico' AND delay_min IS NOT NULL AND updated_at >= ?
+        ORDER BY updated_at
+        """,
+        [_naive_utc(since or datetime(1970, 1, 1, tzinfo=UTC))],
+    )
+    return list(_table_observations(table))
+
+
+def _naive_utc(at: datetime) -> datetime:
+    """DuckDB's TIMESTAMP columns hold naive UTC."""
+    return at.astimezone(UTC).replace(tzinfo=None)
+
+
+def _table_observations(table: Any) -> Iterator[WaitObservation]:
+    """Rows of a readings query (SmartBorder's mode and lane names) as observations; rows of a
+    lane type the forecaster does not model are left out."""
+    cols = [
+        table.column(name).to_pylist()
+        for name in ("port_number", "mode", "lane_type", "updated_at", "delay_min", "lanes_open")
+    ]
+    for crossing, mode, lane_type, at, wait, lanes in zip(*cols, strict=True):
+        lane = lane_key(mode, lane_type)
+        if lane not in LANE_TYPES:
+            continue
         at_utc = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
-        out.append(WaitObservation(crossing, lane, at_utc, float(wait), lanes))
-    return out
+        yield WaitObservation(crossing, lane, at_utc, float(wait), lanes)
