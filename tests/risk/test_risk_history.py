@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import Engine, event, select
 
 from smartborder.api import create_app
 from smartborder.config import Settings
@@ -94,3 +97,85 @@ def test_processes_see_each_others_parties_after_refresh(app: Any) -> None:
     assert not theirs.seen("name:ACME|MEX")  # until its next refresh
     theirs.remember("name:ACME|MEX")
     assert theirs.seen("name:ACME|MEX")
+
+
+@contextmanager
+def _party_reads() -> Iterator[list[str]]:
+    """The names of the threads that read the parties table, through any engine, while the
+    block runs."""
+    threads: list[str] = []
+
+    def record(_c: Any, _cur: Any, statement: str, *_: Any) -> None:
+        if statement.lstrip().startswith("SELECT") and "risk_parties" in statement:
+            threads.append(threading.current_thread().name)
+
+    event.listen(Engine, "before_cursor_execute", record)
+    try:
+        yield threads
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)
+
+
+def test_a_kept_fresh_history_tops_up_on_its_own_thread(app: Any) -> None:
+    ctx = app.state.ctx
+    history = StorePartyHistory(lambda: ctx.sessions, refresh_s=0.02)
+    history.keep_fresh()
+    try:
+        with _party_reads() as readers:
+            with transaction(ctx.sessions) as session:  # another worker stores a party
+                risk_repo.store_parties(session.connection(), ["name:ACME|MEX"], datetime.now(UTC))
+            deadline = time.monotonic() + 10
+            while not history.seen("name:ACME|MEX"):
+                assert time.monotonic() < deadline, "the stored party never became visible"
+                time.sleep(0.005)
+            history.close()
+            time.sleep(0.05)  # past refresh_s, no top-up since: a read still does not query
+            assert not history.seen("name:OTHER|USA")
+        assert readers and set(readers) == {"party-history"}, readers
+    finally:
+        history.close()
+
+
+def test_a_kept_fresh_history_survives_a_failed_top_up(app: Any) -> None:
+    sessions = app.state.ctx.sessions
+    calls = 0
+
+    def flaky() -> Any:
+        nonlocal calls
+        calls += 1
+        if calls == 2:  # the first background top-up: the store is unreachable
+            raise OSError("connection refused")
+        return sessions
+
+    history = StorePartyHistory(flaky, refresh_s=0.02)
+    history.keep_fresh()
+    try:
+        with transaction(sessions) as session:
+            risk_repo.store_parties(session.connection(), ["name:LATE|MEX"], datetime.now(UTC))
+        deadline = time.monotonic() + 10
+        while not history.seen("name:LATE|MEX"):
+            assert time.monotonic() < deadline, "top-ups stopped after a failure"
+            time.sleep(0.005)
+        assert calls >= 3
+    finally:
+        history.close()
+
+
+def test_submissions_never_read_the_party_table(app: Any, client_for: ClientFor) -> None:
+    carrier = client_for("carrier")
+    with _party_reads() as readers:
+        assert _codes(carrier.post("/declarations/trucks", json=_truck(7, rfc_suffix="E"))) >= FIRST
+        again = _truck(8, rfc_suffix="E")
+        assert not FIRST & _codes(carrier.post("/declarations/trucks", json=again))
+    assert not [t for t in readers if t != "party-history"], readers
+
+
+def test_closing_the_app_stops_its_party_history_thread(settings: Settings) -> None:
+    def running() -> int:
+        return sum(t.name == "party-history" for t in threading.enumerate())
+
+    before = running()
+    app = create_app(settings)
+    assert running() == before + 1
+    app.state.ctx.close()
+    assert running() == before

@@ -28,6 +28,7 @@ from smartborder.clients import TokenSigner
 from smartborder.config import Settings
 from smartborder.preclearance.configured import pipeline_for
 from smartborder.preclearance.records import store_many
+from smartborder.risk.history import StorePartyHistory
 from smartborder.store import make_engine, session_factory, upgrade
 from smartborder.store.group_commit import GroupCommitter, file_lock
 
@@ -85,6 +86,10 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     )
     sessions = session_factory(engine)
     write_engine = _write_engine(engine, settings)
+    # Loaded now, topped up on its own thread: a submission never waits on that query (it
+    # would run on the event loop, where submissions are decided).
+    history = StorePartyHistory(lambda: sessions)
+    history.keep_fresh()
     app.state.ctx = AppContext(
         settings=settings,
         engine=engine,
@@ -94,7 +99,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         ),
         write_engine=write_engine,
         signer=TokenSigner.from_home(settings.home, ttl_s=settings.token_ttl_s),
-        decider=pipeline_for(settings),
+        decider=pipeline_for(settings, history=history),
+        history=history,
     )
     app.state.public_bucket = TokenBucket(settings.public_rate_limit_per_min)
     problems.install(app)

@@ -18,6 +18,7 @@ from smartborder.clients import InvalidToken, Principal, TokenSigner
 from smartborder.config import Settings
 from smartborder.errors import Unauthenticated
 from smartborder.preclearance.records import Decider, PreparedSubmission, SubmissionResult
+from smartborder.risk.history import StorePartyHistory
 from smartborder.store import transaction
 from smartborder.store.group_commit import GroupCommitter
 
@@ -33,10 +34,14 @@ class AppContext:
     decider: Decider
     writer: GroupCommitter[PreparedSubmission, SubmissionResult]
     write_engine: Engine | None = None  # the writer's own, where it has one
+    history: StorePartyHistory | None = None  # the risk stage's, kept fresh in the background
 
     def close(self) -> None:
-        """Stop the writer (pending writes finish) and close every database connection."""
+        """Stop the writer (pending writes finish) and the party history's top-ups, and
+        close every database connection."""
         self.writer.close()
+        if self.history is not None:
+            self.history.close()
         self.engine.dispose()
         if self.write_engine is not None:
             self.write_engine.dispose()

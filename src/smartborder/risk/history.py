@@ -3,6 +3,7 @@ agree across worker processes."""
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -11,18 +12,21 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from smartborder.store import risk as repo
 
+log = logging.getLogger("smartborder.risk")
+
 
 class StorePartyHistory:
     """A :class:`~smartborder.risk.PartyHistory` over the store's ``risk_parties`` table.
 
-    Reads are in memory: the set of keys is loaded once, then topped up with what other
-    processes stored, at most every ``refresh_s`` seconds (a party another worker saw in
-    that window may count once more as first-time — a conservative error). ``remember``
-    only marks a key seen in this process; the key is stored with the declaration, in the
-    same transaction (``records.store_many``), so a rejected write leaves nothing behind.
-    On PostgreSQL a row whose transaction commits after a later-numbered one was read is
-    not read by this process: that party counts once more as first-time here, then is
-    remembered.
+    Reads are in memory: the set of keys is loaded, then topped up with what other
+    processes stored every ``refresh_s`` seconds (a party another worker saw in that window
+    may count once more as first-time — a conservative error). By default the read that
+    finds the keys stale does the top-up; after :meth:`keep_fresh` (a server), a background
+    thread does it and reads never query the store. ``remember`` only marks a key seen in
+    this process; the key is stored with the declaration, in the same transaction
+    (``records.store_many``), so a rejected write leaves nothing behind. On PostgreSQL a row
+    whose transaction commits after a later-numbered one was read is not read by this
+    process: that party counts once more as first-time here, then is remembered.
     """
 
     def __init__(
@@ -34,21 +38,51 @@ class StorePartyHistory:
         self._seq = 0
         self._loaded_at = float("-inf")
         self._lock = threading.Lock()
+        self._stop: threading.Event | None = None
+        self._thread: threading.Thread | None = None
 
-    def _refresh(self) -> None:
-        if time.monotonic() - self._loaded_at < self._refresh_s:
-            return
+    def refresh(self) -> None:
+        """Read the parties stored since the last read, by any process."""
         with self._lock:
-            if time.monotonic() - self._loaded_at < self._refresh_s:
-                return
-            with self._sessions()() as session:
-                while rows := repo.parties_after(session, self._seq):
-                    self._keys.update(k for _, k in rows)
-                    self._seq = rows[-1][0]
-            self._loaded_at = time.monotonic()
+            self._read_new()
+
+    def _read_new(self) -> None:
+        with self._sessions()() as session:
+            while rows := repo.parties_after(session, self._seq):
+                self._keys.update(k for _, k in rows)
+                self._seq = rows[-1][0]
+        self._loaded_at = time.monotonic()
+
+    def keep_fresh(self) -> None:
+        """Load the keys now, then top them up every ``refresh_s`` seconds on a background
+        thread until :meth:`close`, so that :meth:`seen` never waits on the store."""
+        if self._thread is not None:
+            return
+        self.refresh()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(
+            target=self._refresh_until_closed, args=(self._stop,), name="party-history", daemon=True
+        )
+        self._thread.start()
+
+    def _refresh_until_closed(self, stop: threading.Event) -> None:
+        while not stop.wait(self._refresh_s):
+            try:
+                self.refresh()
+            except Exception:  # the store is unreachable: reads keep the keys they have
+                log.warning("party history: top-up failed; retrying", exc_info=True)
+
+    def close(self) -> None:
+        """Stop the background top-ups (reads go on answering from memory)."""
+        if self._stop is not None and self._thread is not None:
+            self._stop.set()
+            self._thread.join()
 
     def seen(self, key: str) -> bool:
-        self._refresh()
+        if self._thread is None and time.monotonic() - self._loaded_at >= self._refresh_s:
+            with self._lock:
+                if time.monotonic() - self._loaded_at >= self._refresh_s:
+                    self._read_new()
         return key in self._keys
 
     def remember(self, key: str) -> None:
