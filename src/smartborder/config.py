@@ -7,9 +7,13 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+#: Which did:web DIDs the VC-API's verifier fetches: every one, only peer nodes', or none.
+DidWebMode = Literal["any", "peers", "off"]
 
 
 class Settings(BaseSettings):
@@ -64,6 +68,11 @@ class Settings(BaseSettings):
         description="Base URLs of peer SmartBorder nodes (comma-separated, e.g. https://anam.example.org) whose status lists this node's verifiers may fetch over HTTPS, and whose did:web identities pre-clearance may resolve, to verify their credentials; empty: pre-clearance verification never leaves this node.",
     )
 
+    verify_did_web: DidWebMode = Field(
+        default="any",
+        description="Which did:web DID documents the VC-API (verify credentials and presentations, resolve DIDs) fetches over HTTPS: any, peers (only those of SMARTBORDER_PEERS) or off (none: this node's own DIDs, did:key and did:jwk still verify); a refused DID is a 403 problem naming this setting.",
+    )
+
     @field_validator("peers")
     @classmethod
     def _peers_are_base_urls(cls, value: str) -> str:
@@ -93,4 +102,4 @@ def get_settings() -> Settings:
     return Settings()
 
 
-__all__ = ["Settings", "get_settings"]
+__all__ = ["DidWebMode", "Settings", "get_settings"]

@@ -126,7 +126,11 @@ def test_demo_day_creates_clients_traffic_and_landing_page(home: Path) -> None:
 
 @pytest.mark.parametrize(
     ("variable", "value"),
-    [("SMARTBORDER_STATUS_TTL_S", "five"), ("SMARTBORDER_PEERS", "ftp://anam.example.org")],
+    [
+        ("SMARTBORDER_STATUS_TTL_S", "five"),
+        ("SMARTBORDER_PEERS", "ftp://anam.example.org"),
+        ("SMARTBORDER_VERIFY_DID_WEB", "sometimes"),
+    ],
 )
 def test_an_invalid_setting_is_a_usage_error_naming_the_variable(
     home: Path, variable: str, value: str, monkeypatch: pytest.MonkeyPatch

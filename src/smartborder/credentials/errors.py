@@ -32,6 +32,8 @@ domain at once, and from one kind of the root tree, which decides the HTTP statu
     │   ├── DidNotFound                credentials.did.not_found
     │   ├── VerificationMethodNotFound credentials.did.verification_method_not_found
     │   └── CredentialNotFound         credentials.not_found
+    ├── Forbidden
+    │   └── DidWebRefused              credentials.did.web_refused
     ├── Conflict
     │   └── PresentationExists         credentials.presentation.exists
     ├── TooLarge
@@ -56,6 +58,7 @@ from __future__ import annotations
 
 from smartborder.errors import (
     Conflict,
+    Forbidden,
     InvalidInput,
     NotFound,
     SmartBorderError,
@@ -139,6 +142,39 @@ class VerificationMethodNotFound(CredentialsError, NotFound):
         "The DID document has no verification method with this id.",
         "El documento DID no tiene un método de verificación con este id.",
     )
+
+
+class DidWebRefused(CredentialsError, Forbidden):
+    """This node's policy (``SMARTBORDER_VERIFY_DID_WEB``) forbids fetching the did:web: the
+    verifier declines to check the credential, which says nothing of the credential itself."""
+
+    code = "credentials.did.web_refused"
+    default_message = Text(
+        "This node does not fetch this did:web document (SMARTBORDER_VERIFY_DID_WEB).",
+        "Este nodo no obtiene este documento did:web (SMARTBORDER_VERIFY_DID_WEB).",
+    )
+
+    @classmethod
+    def by_policy(cls, did: str, *, mode: str) -> DidWebRefused:
+        if mode == "peers":
+            message = Text(
+                f"{did} is not the DID of a peer node, and with SMARTBORDER_VERIFY_DID_WEB=peers "
+                "this node fetches only the did:web documents of the nodes in SMARTBORDER_PEERS; "
+                "name the issuer's node there, or set SMARTBORDER_VERIFY_DID_WEB=any.",
+                f"{did} no es el DID de un nodo par, y con SMARTBORDER_VERIFY_DID_WEB=peers este "
+                "nodo solo obtiene los documentos did:web de los nodos de SMARTBORDER_PEERS; "
+                "agregue allí el nodo del emisor, o use SMARTBORDER_VERIFY_DID_WEB=any.",
+            )
+        else:
+            message = Text(
+                f"With SMARTBORDER_VERIFY_DID_WEB={mode} this node fetches no did:web document, "
+                f"so {did} cannot be resolved; only this node's own DIDs, did:key and did:jwk "
+                "are verified here.",
+                f"Con SMARTBORDER_VERIFY_DID_WEB={mode} este nodo no obtiene ningún documento "
+                f"did:web, así que {did} no se puede resolver; aquí solo se verifican los DID de "
+                "este nodo, did:key y did:jwk.",
+            )
+        return cls(message, extra={"did": did, "setting": "SMARTBORDER_VERIFY_DID_WEB"})
 
 
 class DidUnreachable(CredentialsError, Unavailable):
@@ -371,6 +407,7 @@ __all__ = [
     "DidMethodUnsupported",
     "DidNotFound",
     "DidUnreachable",
+    "DidWebRefused",
     "DocumentTooLarge",
     "JsonLdInvalid",
     "KeyInvalid",

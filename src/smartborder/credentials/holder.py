@@ -24,7 +24,7 @@ from smartborder.credentials.datamodel import (
     problems_of_presentation,
     require_presentation,
 )
-from smartborder.credentials.errors import CredentialNonConforming
+from smartborder.credentials.errors import CredentialNonConforming, DidWebRefused
 from smartborder.credentials.jsonld import check_limits
 from smartborder.credentials.keys import PrivateKey
 from smartborder.credentials.recipes import (
@@ -141,7 +141,8 @@ def verify_presentation(
     require_proof: bool = True,
     contexts: ContextStore | None = None,
 ) -> PresentationResult:
-    """Verify a presentation (``vp+jwt`` or Data Integrity) and each credential in it."""
+    """Verify a presentation (``vp+jwt`` or Data Integrity) and each credential in it
+    (:class:`DidWebRefused` raised as by :func:`~smartborder.credentials.recipes.verify`)."""
     result = PresentationResult(
         verified=True, format="vp+jwt" if isinstance(presentation, str) else "data-integrity"
     )
@@ -186,6 +187,8 @@ def verify_presentation(
                 )
         else:
             raise CredentialNonConforming()
+    except DidWebRefused:
+        raise
     except SmartBorderError as exc:
         result.fail("proof", exc.message.en)
     if doc is None:

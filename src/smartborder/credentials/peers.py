@@ -13,12 +13,15 @@ address of its choosing).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 
+from smartborder.config import DidWebMode
 from smartborder.credentials.did.did_web import did_web_url
-from smartborder.credentials.errors import StatusListUnavailable
+from smartborder.credentials.errors import DidWebRefused, StatusListUnavailable
 from smartborder.credentials.fetch import BodyTooLarge, get_capped
 from smartborder.i18n import Text
 
@@ -103,4 +106,18 @@ class Peers:
         return body.decode("utf-8", errors="replace").strip()
 
 
-__all__ = ["MAX_STATUS_LIST_BYTES", "Peers"]
+def did_web_options(mode: DidWebMode, peers: Peers) -> dict[str, Any]:
+    """The DID resolver options of a verifier under ``SMARTBORDER_VERIFY_DID_WEB=mode``:
+    ``any`` fetches every did:web, ``peers`` only those under ``peers``, ``off`` none; a DID
+    refused raises :class:`DidWebRefused`. Fetches go through ``peers``' HTTP client."""
+    if mode == "any":
+        return {"client": peers.client}
+    return {
+        "allow_web": False,
+        "web_allowed": peers.owns_did if mode == "peers" else None,
+        "web_refused": partial(DidWebRefused.by_policy, mode=mode),
+        "client": peers.client,
+    }
+
+
+__all__ = ["MAX_STATUS_LIST_BYTES", "Peers", "did_web_options"]

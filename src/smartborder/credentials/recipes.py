@@ -36,7 +36,7 @@ from smartborder.credentials.datamodel import (
     validity_problem,
 )
 from smartborder.credentials.did import DidResolver
-from smartborder.credentials.errors import CredentialNonConforming
+from smartborder.credentials.errors import CredentialNonConforming, DidWebRefused
 from smartborder.credentials.jsonld import check_limits
 from smartborder.credentials.keys import PrivateKey, PublicKey
 from smartborder.credentials.status import StatusChecker
@@ -310,7 +310,9 @@ def verify(
     require_key_binding: bool = True,
     contexts: ContextStore | None = None,
 ) -> VerificationResult:
-    """Verify a credential in any supported form at time ``now``; never raises for a bad one.
+    """Verify a credential in any supported form at time ``now``; never raises for a bad one
+    (raises :class:`DidWebRefused` when ``resolver`` may not fetch a did:web it needs: that
+    is this verifier's policy, not a property of the credential).
 
     ``contexts`` is the offline JSON-LD context store for Data Integrity proofs (default: the
     one over ``SMARTBORDER_CONTEXTS_DIR``); ``audience``/``nonce`` are what an SD-JWT's
@@ -350,6 +352,8 @@ def verify(
                 raise proof.errors[0]
             for check in proof.proofs:
                 _check_signer(result, doc, did_of(str(check.verification_method)))
+    except DidWebRefused:
+        raise
     except SmartBorderError as exc:
         result.fail("proof", exc.message.en)
     except (ValueError, TypeError, KeyError) as exc:

@@ -31,7 +31,7 @@ from smartborder.credentials.errors import (
 )
 from smartborder.credentials.issuers import NodeResolver, OrgIdentities
 from smartborder.credentials.keys import KeyType, PublicKey
-from smartborder.credentials.peers import Peers
+from smartborder.credentials.peers import Peers, did_web_options
 from smartborder.credentials.status import (
     MIN_LIST_SIZE,
     Bitstring,
@@ -98,17 +98,23 @@ class CredentialService:
         resolver_kwargs: dict[str, Any] | None = None,
         peers: Peers | None = None,
     ) -> CredentialService:
+        """The service of a node. Its resolver fetches the did:web documents
+        ``SMARTBORDER_VERIFY_DID_WEB`` allows, through ``peers``' HTTP client (``peers``, else
+        ``settings.peers``), unless ``resolver_kwargs`` say otherwise."""
         identities = OrgIdentities(settings.home, str(settings.base_url))
         contexts = ensure_own_context(ContextStore.from_settings(settings))
+        peers = peers if peers is not None else Peers(settings.peer_urls)
+        if resolver_kwargs is None:
+            resolver_kwargs = did_web_options(settings.verify_did_web, peers)
         return cls(
             identities=identities,
-            resolver=NodeResolver(identities, **(resolver_kwargs or {})),
+            resolver=NodeResolver(identities, **resolver_kwargs),
             types=CredentialTypes(vocab_dir=settings.traceability_vocab_dir),
             contexts=contexts,
             base_url=str(settings.base_url).rstrip("/"),
             sessions=sessions,
             status_ttl_s=float(settings.status_ttl_s),
-            peers=peers if peers is not None else Peers(settings.peer_urls),
+            peers=peers,
         )
 
     # --- issuing ----------------------------------------------------------------------------

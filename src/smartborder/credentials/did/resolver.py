@@ -14,6 +14,7 @@ from smartborder.credentials.did.did_key import did_key_document
 from smartborder.credentials.did.did_web import fetch_did_web
 from smartborder.credentials.did.documents import VerificationMethod, find_verification_method
 from smartborder.credentials.errors import DidInvalid, DidMethodUnsupported
+from smartborder.errors import SmartBorderError
 from smartborder.i18n import Text
 
 _MAX_CACHED_METHODS = 4096
@@ -28,7 +29,8 @@ class DidResolver:
     (``https``; ``http`` only for a local development node), and cached for
     ``cache_ttl_s``. ``documents`` pins DID documents locally (they win over fetching);
     with ``allow_web=False`` a did:web not pinned is refused, so nothing touches the network,
-    except those ``web_allowed(did)`` accepts (the DIDs of named peer nodes).
+    except those ``web_allowed(did)`` accepts (the DIDs of named peer nodes); ``web_refused(did)``
+    makes the error raised for a refused one (default :class:`DidMethodUnsupported`).
     """
 
     def __init__(
@@ -39,6 +41,7 @@ class DidResolver:
         documents: Mapping[str, Mapping[str, Any]] | None = None,
         allow_web: bool = True,
         web_allowed: Callable[[str], bool] | None = None,
+        web_refused: Callable[[str], SmartBorderError] | None = None,
         timeout_s: float = 5.0,
         cache_ttl_s: float = 300.0,
         clock: Callable[[], float] = time.monotonic,
@@ -48,6 +51,7 @@ class DidResolver:
         self.web_scheme = web_scheme
         self.allow_web = allow_web
         self.web_allowed = web_allowed
+        self.web_refused = web_refused
         self.timeout_s = timeout_s
         self.cache_ttl_s = cache_ttl_s
         self._clock = clock
@@ -85,6 +89,8 @@ class DidResolver:
             return did_jwk_document(did)
         if method == "web":
             if not self.allow_web and not (self.web_allowed and self.web_allowed(did)):
+                if self.web_refused is not None:
+                    raise self.web_refused(did)
                 raise DidMethodUnsupported(
                     Text(
                         f"{did} is not pinned and did:web fetching is disabled here.",
