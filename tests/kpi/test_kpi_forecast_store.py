@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tarfile
+from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
@@ -49,11 +50,15 @@ def test_store_holds_the_same_observations_as_the_archive(home: Path, feed: Path
     kpi = KpiEngine(engine)
     try:
         stored = stored_observations(kpi)
+        recent = stored_observations(kpi, last_days=3)
     finally:
         kpi.close()
         engine.dispose()
     archive = load_archives([feed]).observations
     assert len(stored) > 10_000
+    newest = stored[-1].at_utc
+    assert recent == [o for o in stored if o.at_utc >= newest - timedelta(days=3)]
+    assert 0 < len(recent) < len(stored) / 2
     # The archive repeats a reading in every snapshot until it changes, and the feed sometimes
     # revises a wait without moving its update time; the store keeps the first published, and
     # so does the forecaster's grid: both sources give it the same series.

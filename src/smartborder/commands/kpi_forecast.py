@@ -5,7 +5,6 @@ Registered on the ``kpi`` group by :func:`register` (one line in commands/kpi.py
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
@@ -166,12 +165,9 @@ def _store_observations(days: int | None) -> tuple[list[WaitObservation], str]:
     with store_sessions() as sessions:
         kpi = KpiEngine(sessions.kw["bind"])
         try:
-            observations = stored_observations(kpi)
+            observations = stored_observations(kpi, last_days=days)
         finally:
             kpi.close()
-    if days is not None and observations:
-        since = observations[-1].at_utc - timedelta(days=days)
-        observations = [o for o in observations if o.at_utc >= since]
     if not observations:
         return observations, "the store"
     first, last = observations[0].at_utc, observations[-1].at_utc

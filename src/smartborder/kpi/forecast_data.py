@@ -126,16 +126,25 @@ def recent_observations(
     return list(_table_observations(table))
 
 
-def stored_observations(kpi: KpiEngine, *, since: datetime | None = None) -> list[WaitObservation]:
-    """Every published U.S.–Mexico wait in the store (since ``since``, aware, if given), the
-    training set of ``smartborder kpi forecast-train --from-store``."""
+def stored_observations(kpi: KpiEngine, *, last_days: int | None = None) -> list[WaitObservation]:
+    """Every published U.S.–Mexico wait in the store, oldest first (with ``last_days``, those
+    of the last days before the newest): the training set of ``smartborder kpi
+    forecast-train --from-store``."""
+    where = "border = 'mexico' AND delay_min IS NOT NULL"
+    since, params = "", []
+    if last_days is not None:
+        since = (
+            f" AND updated_at >= (SELECT max(updated_at) FROM readings WHERE {where})"
+            " - to_days(CAST(? AS INTEGER))"
+        )
+        params.append(last_days)
     table = kpi.sql(
-        """
+        f"""
         SELECT port_number, mode, lane_type, updated_at, delay_min, lanes_open FROM readings
-        WHERE border = 'mexico' AND delay_min IS NOT NULL AND updated_at >= ?
-        ORDER BY updated_at
+        WHERE {where}{since}
+        ORDER BY updated_at, id
         """,
-        [_naive_utc(since or datetime(1970, 1, 1, tzinfo=UTC))],
+        params,
     )
     return list(_table_observations(table))
 
