@@ -8,6 +8,7 @@ Skips with a clear message where Debian's chromium (or the playwright package) i
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import tarfile
@@ -15,9 +16,11 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import numpy as np
 import pytest
 
 from conftest import shared_path
@@ -73,6 +76,9 @@ def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "playwright.sync_api", reason="the playwright package (dev extra) is absent"
     )
 
+    from smartborder.kpi.forecast import model_path
+    from smartborder.kpi.forecast_bands import fit_with_bands
+    from smartborder.kpi.forecast_data import load_archives
     from smartborder.kpi.importers import import_bts, import_bwt
     from smartborder.store import make_engine, session_factory, upgrade
 
@@ -88,6 +94,19 @@ def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     assert report.rows_imported > 10_000, report
     import_bts(sessions, bts)
     engine.dispose()
+    # A small forecaster with ranges (measured on the last three days), as forecast-train
+    # makes on a longer archive: the dashboard shows both.
+    obs = load_archives([base / "bwt"]).observations
+    model = fit_with_bands(
+        obs,
+        rng=np.random.default_rng(2),
+        max_iter=30,
+        max_rows=5_000,
+        holdout=timedelta(days=3),
+        min_train_span=timedelta(days=7),
+    )
+    assert model.bands
+    model.save(model_path(settings.home))
 
     with _serving(settings) as url:
         yield url
@@ -165,6 +184,9 @@ def test_dashboard_shows_ports_waits_heatmap_and_switches_to_spanish(
             # Trend, forecast and BTS volumes drew from real data.
             assert page.locator("#trend-svg path.line").count() >= 1
             assert page.locator("#forecast-table tbody tr").count() == 6
+            ranges = page.locator("#forecast-table td.range").all_text_contents()
+            assert len(ranges) == 6 and all(re.fullmatch(r"\d+–\d+ min", r) for r in ranges)
+            assert "Likely range (80 %)" in page.locator("#forecast-table thead").inner_text()
             assert page.locator("#bts-pv-svg rect.bar").count() >= 20  # 1996-2021
             page.screenshot(path=str(tmp_path / "dashboard-en.png"), full_page=True)
 
@@ -185,6 +207,7 @@ def test_dashboard_shows_ports_waits_heatmap_and_switches_to_spanish(
             assert "lun" in axis and "Mon" not in axis
             assert "Pasajeros — SENTRI" in page.locator("#current-table").inner_text()
             assert "Ahead" not in page.locator("#forecast").inner_text()
+            assert "Rango probable (80 %)" in page.locator("#forecast-table thead").inner_text()
             page.screenshot(path=str(tmp_path / "dashboard-es.png"), full_page=True)
             shots = os.environ.get("SMARTBORDER_E2E_SCREENSHOTS")
             if shots:

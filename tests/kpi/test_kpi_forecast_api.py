@@ -15,6 +15,7 @@ from conftest import shared_path
 from smartborder.api import create_app
 from smartborder.config import Settings
 from smartborder.kpi.forecast import fit_forecaster, model_path
+from smartborder.kpi.forecast_bands import held_out_errors
 from smartborder.kpi.forecast_data import load_archives
 from smartborder.kpi.importers import import_bwt
 
@@ -69,10 +70,13 @@ def test_a_trained_model_is_served_once_written(
     assert api.get("/kpi/forecast", params=SY).json()["method"] == "hour_of_week_mean"
     obs = load_archives([folder]).observations
     model = fit_forecaster(obs, rng=np.random.default_rng(3), max_iter=30, max_rows=5_000)
+    # Ranges from its own last two days (forecast-train measures them on unseen weeks).
+    model.bands = held_out_errors(model, obs, after=max(o.at_utc for o in obs) - timedelta(days=2))
     model.save(model_path(settings.home))
     body = api.get("/kpi/forecast", params=SY).json()  # not the cached baseline forecast
     assert body["method"] == "gradient_boosting"
     assert len(body["points"]) == 6
+    assert all(p["low_min"] <= p["wait_min"] <= p["high_min"] for p in body["points"])
 
 
 def test_bad_requests_are_explained(loaded: tuple[TestClient, Path]) -> None:

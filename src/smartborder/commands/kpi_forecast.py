@@ -16,7 +16,8 @@ from smartborder.commands.store_access import store_sessions
 from smartborder.config import Settings
 from smartborder.i18n import Text
 from smartborder.kpi.engine import KpiEngine
-from smartborder.kpi.forecast import HORIZONS_H, fit_forecaster, model_path
+from smartborder.kpi.forecast import HORIZONS_H, model_path
+from smartborder.kpi.forecast_bands import fit_with_bands
 from smartborder.kpi.forecast_data import load_archives, stored_observations
 from smartborder.kpi.forecast_errors import ForecastInvalid
 from smartborder.kpi.forecast_eval import EvaluationReport, evaluate_archives
@@ -124,6 +125,9 @@ def forecast_train(
 ) -> None:
     """Train the 1–6 h forecaster on feed archives or on the store; GET /kpi/forecast serves it.
 
+    Each forecast comes with an 80 % range, measured on the last two weeks by a model trained
+    on the weeks before (two fits; with under four weeks of readings, no ranges).
+
     A node that imports the live feed can retrain on a schedule (e.g. weekly, from cron):
     smartborder kpi forecast-train --from-store --days 180. The API reloads the model file
     when it changes.
@@ -151,12 +155,17 @@ def forecast_train(
                 "No hay lecturas de espera EE. UU.–México para entrenar.",
             )
         )
-    model = fit_forecaster(observations, rng=np.random.default_rng(seed), horizons_h=HORIZONS_H)
+    model = fit_with_bands(observations, rng=np.random.default_rng(seed), horizons_h=HORIZONS_H)
     path = out or model_path(Settings().ensure_home())
     model.save(path)
+    ranges = (
+        "80 % ranges from the last two weeks"
+        if model.bands
+        else "no ranges (under four weeks of readings)"
+    )
     console.print(
         f"trained on {source}, {model.trained_rows:,} rows "
-        f"(horizons {HORIZONS_H[0]}–{HORIZONS_H[-1]} h): {path}"
+        f"(horizons {HORIZONS_H[0]}–{HORIZONS_H[-1]} h; {ranges}): {path}"
     )
 
 

@@ -38,6 +38,7 @@ from smartborder.kpi.forecast import (
     fit_forecaster,
     forecast,
 )
+from smartborder.kpi.forecast_bands import band_coverage, fit_with_bands
 from smartborder.kpi.importers import (
     ImportReport,
     SkippedItem,
@@ -49,6 +50,8 @@ from smartborder.kpi.ingest import event_row, ingest_batch, ingest_events
 
 __all__ = [
     "WaitForecaster",
+    "band_coverage",
+    "fit_with_bands",
     "evaluate_forecaster",
     "event_row",
     "fit_forecaster",

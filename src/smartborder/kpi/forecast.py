@@ -41,10 +41,11 @@ from smartborder.kpi.forecast_features import (
     profile_at_leave_week_out,
     series_features,
 )
+from smartborder.kpi.forecast_range import BandKey, around, band_for
 
 MAX_HORIZON_H = 6
 HORIZONS_H: tuple[int, ...] = tuple(range(1, MAX_HORIZON_H + 1))
-MODEL_VERSION = 1
+MODEL_VERSION = 2  # 2: ranges (bands) around forecasts
 
 
 class CalendarCache:
@@ -72,6 +73,9 @@ class WaitForecaster:
     means: dict[tuple[str, str], float]
     models: dict[int, HistGradientBoostingRegressor] = field(default_factory=dict)
     bases: dict[int, str] = field(default_factory=dict)  # horizon -> "now" or "profile"
+    # 80 % ranges: error percentiles per (lane, horizon, level of the wait now), measured on
+    # weeks the model was not trained on (smartborder.kpi.forecast_bands.fit_with_bands).
+    bands: dict[BandKey, tuple[float, float]] = field(default_factory=dict)
     trained_rows: int = 0
     version: int = MODEL_VERSION
 
@@ -278,11 +282,14 @@ def fit_forecaster(
 
 
 class ForecastPoint(BaseModel):
-    """The forecast wait at one future hour."""
+    """The forecast wait at one future hour, and the range the published wait fell in 80 %
+    of the time on weeks the model was not trained on (None where not measured)."""
 
     horizon_h: int
     at_utc: datetime
     wait_min: float
+    low_min: float | None = None
+    high_min: float | None = None
 
 
 class SeriesForecast(BaseModel):
@@ -326,8 +333,16 @@ def forecast(forecaster: WaitForecaster | None, series: Series) -> SeriesForecas
                 delta = forecaster.models[k].predict(row)
                 base = _base(row, series.wait[i : i + 1], forecaster.bases.get(k, "now"))
                 value = float(on_feed_grid(row, np.maximum(0.0, base + delta))[0])
+                band = band_for(forecaster.bands, series.lane, k, now)
+                low, high = around(value, band) if band is not None else (None, None)
                 points.append(
-                    ForecastPoint(horizon_h=k, at_utc=hour_datetime(last + k), wait_min=value)
+                    ForecastPoint(
+                        horizon_h=k,
+                        at_utc=hour_datetime(last + k),
+                        wait_min=value,
+                        low_min=low,
+                        high_min=high,
+                    )
                 )
         method = "gradient_boosting"
     return SeriesForecast(
@@ -407,19 +422,28 @@ def baseline_hour_of_week(
     return np.where(np.isnan(out), series.wait, out)
 
 
-def evaluate_forecaster(
+@dataclass(frozen=True)
+class HeldOutRows:
+    """One series' scored rows at one horizon: the wait now, the truth, the hour-of-week
+    baseline and the model's forecast (on the feed's grid)."""
+
+    key: tuple[str, str]
+    now: FloatArray
+    truth: FloatArray
+    hour_of_week: FloatArray
+    forecast: FloatArray
+
+
+def held_out_rows(
     forecaster: WaitForecaster,
     observations: Iterable[WaitObservation],
     *,
     horizon_h: int,
     after: datetime | None = None,
-) -> Evaluation:
-    """Score ``forecaster`` on held-out observations at one horizon.
-
-    Rows are the issue hours where a wait was published both then and ``horizon_h`` later
-    (and, with ``after``, issued strictly after it: pass the end of the training data so
-    no scored target was seen in training); the model and both baselines are scored on
-    exactly those rows. Earlier observations still serve as the rows' recent history.
+) -> list[HeldOutRows]:
+    """Forecasts ``horizon_h`` ahead for every issue hour of ``observations`` where a wait was
+    published both then and ``horizon_h`` later (and, with ``after``, issued strictly after
+    it), beside the truth and both baselines. Earlier observations still serve as history.
     """
     if horizon_h not in forecaster.models:
         raise ValueError(f"no model for horizon {horizon_h} h")
@@ -437,24 +461,45 @@ def evaluate_forecaster(
         if keep.any():
             how = baseline_hour_of_week(forecaster, s, horizon_h, cal)[keep]
             parts.append((key, x[keep], now[keep], y[keep], how))
+    if not parts:
+        return []
+    x_all = np.vstack([p[1] for p in parts])
+    with threadpool_limits(limits=1):  # one batch: per-series calls cost more than the trees
+        delta = forecaster.models[horizon_h].predict(x_all)
+    out, start = [], 0
+    for key, x, now, truth, how in parts:
+        d = delta[start : start + len(now)]
+        start += len(now)
+        pred = on_feed_grid(x, np.maximum(0.0, _base(x, now, base_kind) + d))
+        out.append(HeldOutRows(key, now, truth, how, pred))
+    return out
+
+
+def evaluate_forecaster(
+    forecaster: WaitForecaster,
+    observations: Iterable[WaitObservation],
+    *,
+    horizon_h: int,
+    after: datetime | None = None,
+) -> Evaluation:
+    """Score ``forecaster`` on held-out observations at one horizon.
+
+    The rows are those of :func:`held_out_rows` (pass ``after`` = the end of the training data
+    so no scored target was seen in training); the model and both baselines are scored on
+    exactly those rows.
+    """
     scores: list[SeriesScore] = []
     ports: dict[str, _Pool] = {}
     total = _Pool()
-    if parts:
-        x_all = np.vstack([p[1] for p in parts])
-        with threadpool_limits(limits=1):  # one batch: per-series calls cost more than the trees
-            delta = forecaster.models[horizon_h].predict(x_all)
-        start = 0
-        for key, x, now, truth, how in parts:
-            d = delta[start : start + len(now)]
-            start += len(now)
-            pred = on_feed_grid(x, np.maximum(0.0, _base(x, now, base_kind) + d))
-            em, ep, eh = np.abs(pred - truth), np.abs(now - truth), np.abs(how - truth)
-            pool = _Pool()
-            pool.add(em, ep, eh)
-            scores.append(pool.score(*key))
-            ports.setdefault(port_code_of(key[0]), _Pool()).add(em, ep, eh)
-            total.add(em, ep, eh)
+    for rows in held_out_rows(forecaster, observations, horizon_h=horizon_h, after=after):
+        truth = rows.truth
+        em = np.abs(rows.forecast - truth)
+        ep, eh = np.abs(rows.now - truth), np.abs(rows.hour_of_week - truth)
+        pool = _Pool()
+        pool.add(em, ep, eh)
+        scores.append(pool.score(*rows.key))
+        ports.setdefault(port_code_of(rows.key[0]), _Pool()).add(em, ep, eh)
+        total.add(em, ep, eh)
     return Evaluation(
         horizon_min=horizon_h * 60,
         train_rows=forecaster.trained_rows,

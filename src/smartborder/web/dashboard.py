@@ -90,6 +90,7 @@ LABELS: dict[str, Text] = {
     "hours_ahead": Text("Ahead", "Adelanto"),
     "time_utc": Text("Time (UTC)", "Hora (UTC)"),
     "forecast_wait": Text("Forecast wait", "Espera pronosticada"),
+    "forecast_range": Text("Likely range (80 %)", "Rango probable (80 %)"),
     "forecast_from": Text(
         "From the last published wait at", "A partir de la última espera publicada a las"
     ),

@@ -290,11 +290,16 @@
     if (!f) return message("forecast", "no_forecast");
     const table = document.createElement("table");
     table.id = "forecast-table";
-    table.innerHTML = `<thead><tr><th>${t("hours_ahead")}</th><th>${t("time_utc")}</th><th>${t("forecast_wait")}</th></tr></thead>`;
+    // The range the published wait fell in 80 % of the time on weeks the model did not
+    // train on; shown where the model has one (forecast-train measures it).
+    const ranged = f.points.some((p) => p.low_min !== null && p.low_min !== undefined);
+    const rangeHead = ranged ? `<th>${t("forecast_range")}</th>` : "";
+    table.innerHTML = `<thead><tr><th>${t("hours_ahead")}</th><th>${t("time_utc")}</th><th>${t("forecast_wait")}</th>${rangeHead}</tr></thead>`;
     const body = document.createElement("tbody");
     for (const p of f.points) {
       const tr = document.createElement("tr");
-      tr.innerHTML = `<td class="num">+${p.horizon_h} h</td><td>${p.at_utc.replace("T", " ").slice(0, 16)}</td><td class="num">${fmt(p.wait_min)} ${t("min_short")}</td>`;
+      const range = ranged && p.low_min !== null ? `<td class="num range">${fmt(p.low_min)}–${fmt(p.high_min)} ${t("min_short")}</td>` : ranged ? `<td class="num range"></td>` : "";
+      tr.innerHTML = `<td class="num">+${p.horizon_h} h</td><td>${p.at_utc.replace("T", " ").slice(0, 16)}</td><td class="num">${fmt(p.wait_min)} ${t("min_short")}</td>${range}`;
       body.appendChild(tr);
     }
     table.appendChild(body);

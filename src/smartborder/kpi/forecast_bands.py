@@ -1,0 +1,157 @@
+"""An 80 % range around each wait forecast, from the model's errors on days it was not
+trained on.
+
+:func:`fit_with_bands` holds out the last two weeks of the training archive, trains on the
+rest and records how far the published wait fell from that model's forecasts: the 10th and
+90th percentiles of (published − forecast) per lane type, horizon and level of the wait now
+(busy lanes err by more). It then trains on everything, as :func:`fit_forecaster` does, and
+attaches the ranges. Errors on later, unseen weeks are wider than on the training rows
+themselves, so ranges from the training residuals would promise more than they keep.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import partial
+
+import numpy as np
+
+from smartborder.kpi.forecast import (
+    HORIZONS_H,
+    WaitForecaster,
+    fit_forecaster,
+    held_out_rows,
+)
+from smartborder.kpi.forecast_features import FloatArray, WaitObservation
+from smartborder.kpi.forecast_range import (
+    ANY_LANE,
+    ANY_LEVEL,
+    BandKey,
+    around,
+    band_for,
+    level_of,
+)
+
+BAND_QUANTILES = (0.10, 0.90)  # an 80 % range
+MIN_ERRORS = 50  # fewer errors than this in a cell: use the coarser cell
+HOLDOUT = timedelta(days=14)
+MIN_TRAIN_SPAN = timedelta(days=14)  # below this before the hold-out, no ranges are made
+HISTORY = timedelta(days=9)  # the features read up to 8 days back
+
+
+def bands_from_errors(
+    lane: Sequence[str], horizon: Sequence[int], now: FloatArray, error: FloatArray
+) -> dict[BandKey, tuple[float, float]]:
+    """Percentiles of ``error`` (published − forecast) per (lane, horizon, level), per
+    (lane, horizon) over all levels, and per (any lane, horizon, level); cells with fewer
+    than :data:`MIN_ERRORS` errors are left out."""
+    cells: dict[BandKey, list[float]] = defaultdict(list)
+    levels = level_of(now)
+    for ln, k, lv, e in zip(lane, horizon, levels, error, strict=True):
+        for key in ((ln, k, int(lv)), (ln, k, ANY_LEVEL), (ANY_LANE, k, int(lv))):
+            cells[key].append(float(e))
+    out = {}
+    for key, errs in cells.items():
+        if len(errs) >= MIN_ERRORS:
+            lo, hi = np.quantile(np.array(errs), BAND_QUANTILES)
+            out[key] = (float(lo), float(hi))
+    return out
+
+
+def held_out_errors(
+    forecaster: WaitForecaster,
+    observations: Iterable[WaitObservation],
+    *,
+    after: datetime,
+) -> dict[BandKey, tuple[float, float]]:
+    """Ranges from ``forecaster``'s errors on the forecasts issued after ``after``."""
+    obs = list(observations)
+    lanes: list[str] = []
+    horizons: list[int] = []
+    nows: list[FloatArray] = []
+    errors: list[FloatArray] = []
+    for k in sorted(forecaster.models):
+        for rows in held_out_rows(forecaster, obs, horizon_h=k, after=after):
+            lanes.extend([rows.key[1]] * len(rows.now))
+            horizons.extend([k] * len(rows.now))
+            nows.append(rows.now)
+            errors.append(rows.truth - rows.forecast)
+    if not errors:
+        return {}
+    return bands_from_errors(lanes, horizons, np.concatenate(nows), np.concatenate(errors))
+
+
+def fit_with_bands(
+    observations: Iterable[WaitObservation],
+    *,
+    rng: np.random.Generator,
+    horizons_h: Sequence[int] = HORIZONS_H,
+    max_iter: int = 500,
+    max_rows: int | None = None,
+    holdout: timedelta = HOLDOUT,
+    min_train_span: timedelta = MIN_TRAIN_SPAN,
+) -> WaitForecaster:
+    """:func:`fit_forecaster` on all ``observations``, with 80 % ranges measured on the last
+    ``holdout`` (two weeks) by a model trained on the readings before (none if those span
+    under ``min_train_span``). Twice the work of :func:`fit_forecaster`: two fits."""
+    fit = partial(
+        fit_forecaster, rng=rng, horizons_h=horizons_h, max_iter=max_iter, max_rows=max_rows
+    )
+    obs = sorted(observations, key=lambda o: o.at_utc)
+    bands: dict[BandKey, tuple[float, float]] = {}
+    if obs:
+        cut = obs[-1].at_utc - holdout
+        early = [o for o in obs if o.at_utc <= cut]
+        if early and cut - early[0].at_utc >= min_train_span:
+            probe = fit(early)
+            tail = [o for o in obs if o.at_utc > cut - HISTORY]
+            bands = held_out_errors(probe, tail, after=cut)
+    model = fit(obs)
+    model.bands = bands
+    return model
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How often the published wait fell inside the forecast's range, and its mean width."""
+
+    n: int
+    inside: float
+    mean_width_min: float
+
+
+def band_coverage(
+    forecaster: WaitForecaster,
+    observations: Iterable[WaitObservation],
+    *,
+    horizon_h: int,
+    after: datetime | None = None,
+    crossings: set[str] | None = None,
+) -> Coverage:
+    """Coverage of ``forecaster``'s ranges on held-out ``observations`` at one horizon."""
+    n, inside, width = 0, 0, 0.0
+    for rows in held_out_rows(forecaster, observations, horizon_h=horizon_h, after=after):
+        if crossings is not None and rows.key[0] not in crossings:
+            continue
+        for value, now, truth in zip(rows.forecast, rows.now, rows.truth, strict=True):
+            band = band_for(forecaster.bands, rows.key[1], horizon_h, float(now))
+            if band is None:
+                continue
+            low, high = around(float(value), band)
+            n += 1
+            inside += int(low <= truth <= high)
+            width += high - low
+    return Coverage(n, inside / n if n else 0.0, width / n if n else 0.0)
+
+
+__all__ = [
+    "BAND_QUANTILES",
+    "Coverage",
+    "band_coverage",
+    "bands_from_errors",
+    "fit_with_bands",
+    "held_out_errors",
+]
