@@ -17,7 +17,7 @@ from pathlib import Path
 from threading import Lock
 
 import numpy as np
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sklearn.ensemble import HistGradientBoostingRegressor
 from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
@@ -285,11 +285,17 @@ class ForecastPoint(BaseModel):
     """The forecast wait at one future hour, and the range the published wait fell in 80 %
     of the time on weeks the model was not trained on (None where not measured)."""
 
-    horizon_h: int
-    at_utc: datetime
-    wait_min: float
-    low_min: float | None = None
-    high_min: float | None = None
+    horizon_h: int = Field(description="Hours after the last published wait (1-6).")
+    at_utc: datetime = Field(description="The hour forecast, UTC.")
+    wait_min: float = Field(description="Forecast wait, minutes (on the feed's grid).")
+    low_min: float | None = Field(
+        default=None,
+        description="Low end of the 80 % range (minutes); null without a measured range.",
+    )
+    high_min: float | None = Field(
+        default=None,
+        description="High end of the 80 % range (minutes); null without a measured range.",
+    )
 
 
 class SeriesForecast(BaseModel):
