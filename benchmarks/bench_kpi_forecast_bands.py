@@ -23,10 +23,14 @@ from pathlib import Path
 import numpy as np
 
 from smartborder.kpi.forecast import HORIZONS_H, WaitForecaster, held_out_rows
-from smartborder.kpi.forecast_bands import band_coverage, bands_from_errors, fit_with_bands
+from smartborder.kpi.forecast_bands import (
+    band_coverage,
+    bands_from_errors,
+    coverage_of,
+    fit_with_bands,
+)
 from smartborder.kpi.forecast_data import TARGET_PORTS, load_archives
 from smartborder.kpi.forecast_features import WaitObservation, port_code_of
-from smartborder.kpi.forecast_range import around, band_for
 
 BWT = Path(__file__).resolve().parents[2] / "shared" / "data" / "bwt"
 
@@ -42,25 +46,16 @@ def persistence_coverage(
     lanes: list[str] = []
     nows: list[np.ndarray] = []
     changes: list[np.ndarray] = []
-    for rows in held_out_rows(model, train, horizon_h=k):
-        lanes.extend([rows.key[1]] * len(rows.now))
-        nows.append(rows.now)
-        changes.append(rows.truth - rows.now)
+    for seen in held_out_rows(model, train, horizon_h=k):
+        lanes.extend([seen.key[1]] * len(seen.now))
+        nows.append(seen.now)
+        changes.append(seen.truth - seen.now)
     bands = bands_from_errors(
         lanes, [k] * len(lanes), np.concatenate(nows), np.concatenate(changes)
     )
-    n = inside = 0
-    width = 0.0
-    for rows in held_out_rows(model, test, horizon_h=k, after=after):
-        for now, truth in zip(rows.now, rows.truth, strict=True):
-            band = band_for(bands, rows.key[1], k, float(now))
-            if band is None:
-                continue
-            low, high = around(float(now), band)
-            n += 1
-            inside += int(low <= truth <= high)
-            width += high - low
-    return inside / max(n, 1), width / max(n, 1)
+    rows = held_out_rows(model, test, horizon_h=k, after=after)
+    cov = coverage_of(rows, bands, horizon_h=k, around_now=True)
+    return cov.inside, cov.mean_width_min
 
 
 def main() -> int:

@@ -77,24 +77,28 @@ def api(app: FastAPI) -> TestClient:
 ClientFor = Callable[..., TestClient]
 
 
+def bearer_client(app: FastAPI, role: Role | str, *, org: str | None = None) -> TestClient:
+    """A TestClient of ``app`` carrying a bearer token of a new client of ``role``."""
+    role = Role(role)
+    with transaction(app.state.ctx.sessions) as session:
+        new = create_client(session, org=org or f"org-{role.value}", role=role)
+    tc = TestClient(app)
+    resp = tc.post(
+        "/oauth/token",
+        data={"grant_type": "client_credentials"},
+        auth=(new.client_id, new.client_secret),
+    )
+    assert resp.status_code == 200, resp.text
+    tc.headers["Authorization"] = f"Bearer {resp.json()['access_token']}"
+    return tc
+
+
 @pytest.fixture
 def client_for(app: FastAPI) -> ClientFor:
     """``client_for(role, org=...)``: a TestClient carrying a bearer token of a new client."""
 
     def make(role: Role | str, *, org: str | None = None) -> TestClient:
-        ctx = app.state.ctx
-        role = Role(role)
-        with transaction(ctx.sessions) as session:
-            new = create_client(session, org=org or f"org-{role.value}", role=role)
-        tc = TestClient(app)
-        resp = tc.post(
-            "/oauth/token",
-            data={"grant_type": "client_credentials"},
-            auth=(new.client_id, new.client_secret),
-        )
-        assert resp.status_code == 200, resp.text
-        tc.headers["Authorization"] = f"Bearer {resp.json()['access_token']}"
-        return tc
+        return bearer_client(app, role, org=org)
 
     return make
 

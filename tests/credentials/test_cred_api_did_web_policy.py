@@ -16,28 +16,14 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
+from conftest import bearer_client
 from smartborder.api import create_app
-from smartborder.clients import Role, create_client
 from smartborder.config import Settings
 from smartborder.credentials.peers import Peers
 from smartborder.credentials.vcapi import CredentialService
-from smartborder.store import transaction
 
 ANAM = "https://anam.example"
 ANAM_ORG_DID = "did:web:anam.example:orgs:exportadora-del-norte"
-
-
-def _client(app: FastAPI, role: str, org: str) -> TestClient:
-    with transaction(app.state.ctx.sessions) as session:
-        new = create_client(session, org=org, role=Role(role))
-    tc = TestClient(app)
-    token = tc.post(
-        "/oauth/token",
-        data={"grant_type": "client_credentials"},
-        auth=(new.client_id, new.client_secret),
-    ).json()["access_token"]
-    tc.headers["Authorization"] = f"Bearer {token}"
-    return tc
 
 
 def _issue(issuer: TestClient) -> dict[str, Any]:
@@ -65,7 +51,7 @@ def anam(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Anam]:
     fetched: list[str] = []
     client = TestClient(app, base_url=ANAM)
     client.event_hooks["request"] = [lambda request: fetched.append(str(request.url))]
-    credential = _issue(_client(app, "carrier", "Exportadora del Norte"))
+    credential = _issue(bearer_client(app, "carrier", org="Exportadora del Norte"))
     yield Anam(client, credential, fetched)
     app.state.ctx.close()
 
@@ -95,7 +81,7 @@ def verifier(tmp_path: Path, anam: Anam) -> Iterator[Verifier]:
                 sessions=app.state.ctx.sessions,
                 peers=Peers(settings.peer_urls, client=anam.client),
             )
-        return _client(app, "cbp", "CBP")
+        return bearer_client(app, "cbp", org="CBP")
 
     yield make
     for app in apps:

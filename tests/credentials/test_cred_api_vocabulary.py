@@ -9,11 +9,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from conftest import shared_path
+from conftest import bearer_client, shared_path
 from smartborder.api import create_app
-from smartborder.clients import create_client
 from smartborder.config import Settings
-from smartborder.store import transaction
 
 
 @pytest.fixture
@@ -25,16 +23,7 @@ def broker(tmp_path: Path) -> Iterator[TestClient]:
         contexts_dir=shared_path("conformance", "contexts"),
     )
     app = create_app(settings)
-    with transaction(app.state.ctx.sessions) as session:
-        new = create_client(session, org="Agencia Aduanal Laredo", role="broker")
-    tc = TestClient(app)
-    token = tc.post(
-        "/oauth/token",
-        data={"grant_type": "client_credentials"},
-        auth=(new.client_id, new.client_secret),
-    ).json()["access_token"]
-    tc.headers["Authorization"] = f"Bearer {token}"
-    yield tc
+    yield bearer_client(app, "broker", org="Agencia Aduanal Laredo")
     app.state.ctx.close()
 
 

@@ -21,6 +21,7 @@ import numpy as np
 
 from smartborder.kpi.forecast import (
     HORIZONS_H,
+    HeldOutRows,
     WaitForecaster,
     fit_forecaster,
     held_out_rows,
@@ -132,15 +133,29 @@ def band_coverage(
     crossings: set[str] | None = None,
 ) -> Coverage:
     """Coverage of ``forecaster``'s ranges on held-out ``observations`` at one horizon."""
+    rows = held_out_rows(forecaster, observations, horizon_h=horizon_h, after=after)
+    if crossings is not None:
+        rows = [r for r in rows if r.key[0] in crossings]
+    return coverage_of(rows, forecaster.bands, horizon_h=horizon_h)
+
+
+def coverage_of(
+    rows: Iterable[HeldOutRows],
+    bands: dict[BandKey, tuple[float, float]],
+    *,
+    horizon_h: int,
+    around_now: bool = False,
+) -> Coverage:
+    """Coverage of ``bands`` on scored rows, around each forecast (or, ``around_now``, around
+    the wait now: a range built on persistence)."""
     n, inside, width = 0, 0, 0.0
-    for rows in held_out_rows(forecaster, observations, horizon_h=horizon_h, after=after):
-        if crossings is not None and rows.key[0] not in crossings:
-            continue
-        for value, now, truth in zip(rows.forecast, rows.now, rows.truth, strict=True):
-            band = band_for(forecaster.bands, rows.key[1], horizon_h, float(now))
+    for r in rows:
+        centers = r.now if around_now else r.forecast
+        for center, now, truth in zip(centers, r.now, r.truth, strict=True):
+            band = band_for(bands, r.key[1], horizon_h, float(now))
             if band is None:
                 continue
-            low, high = around(float(value), band)
+            low, high = around(float(center), band)
             n += 1
             inside += int(low <= truth <= high)
             width += high - low
@@ -152,6 +167,7 @@ __all__ = [
     "Coverage",
     "band_coverage",
     "bands_from_errors",
+    "coverage_of",
     "fit_with_bands",
     "held_out_errors",
 ]
