@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from kpi_testdata import crossing_story, feed_xml, lane, port_xml, sy_passenger
 from smartborder.kpi import import_bwt, ingest_events, parse_bwt, parse_events
 from smartborder.kpi.engine import Filters, KpiEngine
 from smartborder.kpi.feed import bwt_json, bwt_ports, bwt_xml, format_update_time
+from smartborder.store import kpi as kpi_store
 from smartborder.store import make_engine, session_factory, upgrade
 from smartborder.twin.emissions import idling_emissions
 from smartborder.twin.scenario import DEFAULT_PRIMARY_S
@@ -259,3 +261,19 @@ def test_feed_round_trips_a_crossing_outside_the_registry(
         )
     finally:
         engine.dispose()
+
+
+def test_a_sqlite_store_is_read_by_one_copy_of_sqlite_only(store) -> None:  # type: ignore[no-untyped-def]
+    """Two copies of SQLite in one process drop each other's POSIX locks on the same file
+    (sqlite.org/howtocorrupt.html): the ADBC SQLite driver bundles its own, and reading the
+    store through it while the server's connections were open crashed the demo server
+    (SIGBUS, "disk I/O error"). The engine reads SQLite through Python's sqlite3 only."""
+    engine, _ = store
+    kpi = KpiEngine(engine, refresh_interval_s=0)
+    try:
+        assert kpi.latest().num_rows >= 2  # the readings were copied in
+        if engine.url.get_backend_name() == "sqlite":
+            assert kpi_store.scan_readings_arrow(engine) is None
+            assert not [m for m in sys.modules if m.startswith("adbc_driver_sqlite")]
+    finally:
+        kpi.close()
