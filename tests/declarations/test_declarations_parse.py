@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -21,6 +22,7 @@ from smartborder.declarations import (
     json_schemas,
     load_hs,
     parse_declaration,
+    parse_declaration_json,
     parse_traveler,
     parse_truck,
 )
@@ -385,3 +387,21 @@ def test_bad_attachments_point_at_the_item(traveler: dict[str, Any]) -> None:
     }
     traveler["presentations"] = ["x" * 20] * 9
     assert problems(traveler) == {"/presentations": "declaration.field.too_long"}
+
+
+@pytest.mark.parametrize("value", [12345, 1.8e9])
+def test_a_number_is_not_a_time_of_arrival(truck: dict[str, Any], value: float) -> None:
+    # pydantic alone would take it as seconds since 1970 and report an arrival in the past.
+    truck["expected_arrival"] = value
+    assert problems(truck) == {"/expected_arrival": "declaration.field.wrong_type"}
+    body = json.dumps(truck)
+    with pytest.raises(DeclarationInvalid) as err:
+        parse_declaration_json(body, now=NOW)
+    [problem] = err.value.problems
+    assert problem.code == "declaration.field.wrong_type"
+    assert "ISO 8601" in problem.message.en and "ISO 8601" in problem.message.es
+
+
+def test_a_number_is_not_a_date_of_birth(traveler: dict[str, Any]) -> None:
+    traveler["date_of_birth"] = 20000101
+    assert problems(traveler) == {"/date_of_birth": "declaration.field.wrong_type"}

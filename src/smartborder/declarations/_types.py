@@ -16,6 +16,7 @@ from pydantic import (
     AfterValidator,
     AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -157,8 +158,20 @@ PassId = Annotated[
     StringConstraints(strip_whitespace=True),
     _pattern(checks.PASSID_RE, "declaration.trusted_traveler.number"),
 ]
-ExpectedArrival = Annotated[AwareDatetime, AfterValidator(_arrival)]
-BirthDate = Annotated[date, AfterValidator(_birth_date)]
+def _text_only(kind: str) -> BeforeValidator:
+    """Refuse a number where a date or time is due: pydantic would read it as seconds since
+    1970 (``12345`` -> 1970-01-01T03:25:45Z), which no sender means; ISO 8601 text only."""
+
+    def check(value: Any) -> Any:
+        if isinstance(value, int | float):
+            raise PydanticCustomError(f"{kind}_type", "Input should be ISO 8601 text")
+        return value
+
+    return BeforeValidator(check)
+
+
+ExpectedArrival = Annotated[AwareDatetime, _text_only("datetime"), AfterValidator(_arrival)]
+BirthDate = Annotated[date, _text_only("date"), AfterValidator(_birth_date)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
 IdempotencyKey = Annotated[
