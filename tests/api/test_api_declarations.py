@@ -268,6 +268,24 @@ def test_batch_keeps_good_items_and_reports_bad_ones(client_for: ClientFor) -> N
     assert items[1]["error"]["code"] == "declaration.invalid"
 
 
+def test_batch_items_that_are_not_objects_fail_alone(client_for: ClientFor) -> None:
+    r = client_for("carrier").post("/declarations/batch", json=[truck(21), "x", [1], None])
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["created"] == 1 and body["rejected"] == 3
+    errors = [i["error"] for i in body["items"][1:]]
+    assert [e["code"] for e in errors] == ["request.not_an_object"] * 3
+    assert "Item 1 must be a JSON object (a declaration), not a string" in errors[0]["message_en"]
+    assert "El elemento 2 debe ser un objeto JSON" in errors[1]["message_es"]
+    assert "not null" in errors[2]["message_en"]
+
+
+def test_a_body_that_is_not_an_object_is_named_in_json_words(client_for: ClientFor) -> None:
+    r = client_for("carrier").post("/declarations/trucks", json=[truck(22)])
+    assert r.status_code == 400 and r.json()["code"] == "request.not_an_object"
+    assert "not an array" in r.json()["detail"] and "list" not in r.json()["detail"]
+
+
 json_values = st.recursive(
     st.none()
     | st.booleans()

@@ -20,7 +20,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from smartborder.clients import Principal
-from smartborder.errors import Conflict, Forbidden, NotFound, SmartBorderError
+from smartborder.errors import Conflict, Forbidden, InvalidInput, NotFound, SmartBorderError
 from smartborder.i18n import Text
 from smartborder.kpi.ingest import event_row
 from smartborder.preclearance.events import crossing_event
@@ -498,10 +498,36 @@ class BatchItem(BaseModel):
     error: dict[str, Any] | None = None
 
 
+_JSON_TYPES: dict[type, tuple[str, str]] = {
+    list: ("an array", "un arreglo"),
+    str: ("a string", "una cadena"),
+    int: ("a number", "un número"),
+    float: ("a number", "un número"),
+    bool: ("true or false", "true o false"),
+    type(None): ("null", "null"),
+}
+
+
+def require_object(value: Any, *, what: Text | None = None) -> Mapping[str, Any]:
+    """``value`` if it is a JSON object, else the ``request.not_an_object`` error naming
+    what it is in JSON's words (``what``: the thing that must be an object)."""
+    if isinstance(value, Mapping):
+        return value
+    en, es = _JSON_TYPES.get(type(value), ("not an object", "no un objeto"))
+    what = what or Text("The body", "El cuerpo")
+    raise InvalidInput(
+        Text(
+            f"{what.en} must be a JSON object (a declaration), not {en}.",
+            f"{what.es} debe ser un objeto JSON (una declaración), no {es}.",
+        ),
+        code="request.not_an_object",
+    )
+
+
 def submit_many(
     session: Session,
     principal: Principal,
-    payloads: Sequence[Mapping[str, Any]],
+    payloads: Sequence[Any],
     *,
     decider: Decider,
     now: datetime,
@@ -518,7 +544,8 @@ def submit_many(
     ready: list[tuple[int, PreparedSubmission]] = []
     for i, payload in enumerate(payloads):
         try:
-            ready.append((i, prepare(principal, payload, decider=decider, now=now)))
+            item = require_object(payload, what=Text(f"Item {i}", f"El elemento {i}"))
+            ready.append((i, prepare(principal, item, decider=decider, now=now)))
         except SmartBorderError as exc:
             results[i] = BatchItem(index=i, error=_error_dict(exc))
     stored = store_many(session, [p for _, p in ready])

@@ -77,15 +77,8 @@ def parse_object(raw: bytes) -> dict[str, Any]:
             ),
             code="request.malformed_json",
         ) from None
-    if not isinstance(data, dict):
-        raise InvalidInput(
-            Text(
-                f"The body must be a JSON object (a declaration), not {type(data).__name__}.",
-                f"El cuerpo debe ser un objeto JSON (una declaración), no {type(data).__name__}.",
-            ),
-            code="request.not_an_object",
-        )
-    return data
+    records.require_object(data)
+    return data  # type: ignore[no-any-return]  # a dict: require_object let it through
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,12 +174,12 @@ def submit_batch(
     ctx: Ctx,
     session: DbSession,
     caller: Writer,
-    payloads: Annotated[list[dict[str, Any]], Body(max_length=5000)],
+    payloads: Annotated[list[Any], Body(max_length=5000)],
 ) -> BatchResult:
     """Submit up to 5,000 declarations (trucks and travelers, by ``kind``) in one transaction.
 
-    Each item gets its own record and decision, or its own problems: a bad item never costs
-    the good ones. Items are idempotent by ``idempotency_key`` or shipment control numbers.
+    Each item gets its own record and decision, or its own problems (an item that is not a
+    JSON object included): a bad item never costs the good ones. Items are idempotent by ``idempotency_key`` or shipment control numbers.
     """
     items = records.submit_many(
         session, caller, payloads, decider=ctx.decider, now=datetime.now(UTC)
