@@ -42,6 +42,8 @@ def test_wrong_secret_is_401_problem_in_spanish(api: TestClient) -> None:
     assert body["error"] == "invalid_client"
     assert body["code"] == "auth.invalid_client"
     assert "secreto" in body["detail"]
+    # The client authenticated with HTTP Basic: the challenge says so (RFC 6749 section 5.2).
+    assert r.headers["www-authenticate"] == 'Basic realm="smartborder"'
 
 
 def test_requested_scope_narrows_token(api: TestClient) -> None:

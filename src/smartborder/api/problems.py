@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -88,9 +89,22 @@ def error_response(request: Request, exc: e.SmartBorderError) -> JSONResponse:
     extra: dict[str, Any] = dict(exc.extra)
     if exc.problems:
         extra["errors"] = [p.to_dict(lang) for p in exc.problems]
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    headers: dict[str, str] = {}
+    if status == 401:
+        # The token endpoint authenticates clients with HTTP Basic (RFC 6749 section 5.2);
+        # everything else takes a bearer token (RFC 6750).
+        basic = request.url.path == "/oauth/token"
+        headers["WWW-Authenticate"] = 'Basic realm="smartborder"' if basic else "Bearer"
+    if status == 429 and isinstance(extra.get("retry_after_s"), int | float):
+        headers["Retry-After"] = str(max(1, math.ceil(extra["retry_after_s"])))  # RFC 9110 10.2.3
     return problem_response(
-        status, exc.code, exc.message, lang, instance=request.url.path, extra=extra, headers=headers
+        status,
+        exc.code,
+        exc.message,
+        lang,
+        instance=request.url.path,
+        extra=extra,
+        headers=headers or None,
     )
 
 
