@@ -29,6 +29,12 @@ def test_page_is_rendered_in_the_asked_or_negotiated_language(api: TestClient) -
     assert '<html lang="en">' in en.text and LABELS["heatmap_title"].en in en.text
     neg = api.get("/dashboard", headers={"Accept-Language": "es-MX,es;q=0.9,en;q=0.5"})
     assert '<html lang="es">' in neg.text
+    # A language SmartBorder does not speak is no error: the browser's language, else English.
+    for path in ("/dashboard", "/"):
+        fr = api.get(f"{path}?lang=fr", headers={"Accept-Language": "es-MX"})
+        assert fr.status_code == 200 and fr.headers["content-language"] == "es", path
+        assert api.get(f"{path}?lang=fr").headers["content-language"] == "en"
+    assert api.get("/dashboard?lang=es-MX").headers["content-language"] == "es"
     config = _config(es.text)
     assert config["lang"] == "es"
     ports = config["ports"]

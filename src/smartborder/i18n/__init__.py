@@ -52,4 +52,11 @@ def negotiate(accept_language: str | None, default: Lang = Lang.EN) -> Lang:
     return best[1] if best else default
 
 
-__all__ = ["Lang", "Text", "negotiate"]
+def pick_lang(query: str | None, accept_language: str | None) -> Lang:
+    """A page's language: ``?lang=`` where it names English or Spanish (``es-MX`` too), else
+    the browser's ``Accept-Language``; a language SmartBorder does not speak is no error."""
+    primary = (query or "").strip().lower().split("-")[0]
+    return Lang(primary) if primary in ("en", "es") else negotiate(accept_language)
+
+
+__all__ = ["Lang", "Text", "negotiate", "pick_lang"]

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse
 
 from smartborder.errors import NotFound
-from smartborder.i18n import Lang, Text, negotiate
+from smartborder.i18n import Text, pick_lang
 from smartborder.ports import all_ports
 from smartborder.web import STATIC_DIR, templates
 from smartborder.web.dashboard import labels_for, page_config
@@ -37,10 +37,10 @@ def _ports() -> list[dict[str, Any]]:
 @router.get("/dashboard", response_class=HTMLResponse, include_in_schema=False)
 def dashboard(
     request: Request,
-    lang: Annotated[str | None, Query(pattern="^(en|es)$")] = None,
+    lang: Annotated[str | None, Query(description="en or es (else the browser's language)")] = None,
 ) -> HTMLResponse:
     """The dashboard in ``?lang=en|es`` (default: the browser's Accept-Language)."""
-    chosen = Lang(lang) if lang else negotiate(request.headers.get("accept-language"))
+    chosen = pick_lang(lang, request.headers.get("accept-language"))
     html = templates.get_template("dashboard.html").render(
         lang=chosen.value, t=labels_for(chosen), config_json=page_config(chosen, _ports())
     )

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
 from smartborder.api.deps import DbSession
-from smartborder.i18n import Lang, negotiate
+from smartborder.i18n import Lang, pick_lang
 from smartborder.ports import all_ports
 from smartborder.store.declarations import decision_counts
 from smartborder.web import templates
@@ -138,9 +138,9 @@ def _today_counts(
 def landing(
     request: Request,
     session: DbSession,
-    lang: Annotated[str | None, Query(pattern="^(en|es)$")] = None,
+    lang: Annotated[str | None, Query(description="en or es (else the browser's language)")] = None,
 ) -> HTMLResponse:
-    chosen = Lang(lang) if lang else negotiate(request.headers.get("accept-language"))
+    chosen = pick_lang(lang, request.headers.get("accept-language"))
     start = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     counts = _today_counts(session, start)
     names = {p.code: p.name for p in all_ports()}

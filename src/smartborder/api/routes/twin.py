@@ -17,7 +17,7 @@ from smartborder.api.ratelimit import public_rate_limit
 from smartborder.clients import Principal
 from smartborder.clients.roles import TWIN_RUN
 from smartborder.errors import Problem
-from smartborder.i18n import Lang, Text, negotiate
+from smartborder.i18n import Text, pick_lang
 from smartborder.store import transaction
 from smartborder.store import twin as twin_store
 from smartborder.store.tables.twin import TwinRunRow
@@ -206,12 +206,12 @@ def compare_page(
     ] = None,
     replications: Annotated[int, Query(ge=1, le=5)] = 2,
     seed: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
-    lang: Annotated[str | None, Query(pattern="^(en|es)$")] = None,
+    lang: Annotated[str | None, Query(description="en or es (else the browser's language)")] = None,
 ) -> HTMLResponse:
     from smartborder.twin.charts import compare_svg
     from smartborder.web.twin import LABELS, templates
 
-    chosen_lang = Lang(lang) if lang else negotiate(request.headers.get("accept-language"))
+    chosen_lang = pick_lang(lang, request.headers.get("accept-language"))
     shipped = shipped_scenarios()
     names = list(dict.fromkeys(scenario or DEFAULT_COMPARE))[:4]
     unknown = [n for n in names if n not in shipped]
