@@ -22,6 +22,7 @@ from smartborder.api.routes import declarations, health, landing, oauth, schemas
 from smartborder.api.routes import dids as dids_routes
 from smartborder.api.routes import forecast as forecast_routes
 from smartborder.api.routes import kpi as kpi_routes
+from smartborder.api.routes import ports as ports_routes
 from smartborder.api.routes import trust as trust_routes
 from smartborder.api.routes import twin as twin_routes
 from smartborder.clients import TokenSigner
@@ -110,6 +111,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.include_router(health.router)
     app.include_router(declarations.router)
     app.include_router(schemas.router)
+    app.include_router(ports_routes.router)
     app.include_router(landing.router)
     app.include_router(dids_routes.router)
     app.include_router(admissibility_routes.router)
