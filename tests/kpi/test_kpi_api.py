@@ -9,7 +9,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 from fastapi.testclient import TestClient
-from kpi_testdata import feed_xml, sy_passenger
+from kpi_testdata import feed_xml, lane, port_xml, sy_passenger
 
 from smartborder.api import create_app
 from smartborder.config import Settings
@@ -133,3 +133,31 @@ def test_public_endpoints_are_rate_limited(tmp_path: Path) -> None:
     wait = answers[-1].json()["retry_after_s"]
     assert int(answers[-1].headers["Retry-After"]) == max(1, math.ceil(wait))
     app.state.ctx.close()
+
+
+def test_latest_honours_port_mode_and_lane_type(app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    otay = port_xml(
+        "250601",
+        name="Otay Mesa",
+        lanes={
+            ("commercial_vehicle_lanes", "standard_lanes"): lane(
+                "At 1:00 pm PDT", "delay", "40", "3"
+            )
+        },
+    )
+    (tmp_path / "s.xml").write_bytes(feed_xml([sy_passenger("At 1:00 pm PDT", 10), otay]))
+    import_bwt(app.state.ctx.sessions, [tmp_path])
+    client = TestClient(app)
+    everything = client.get("/kpi/latest").json()
+    assert {r["port_code"] for r in everything["data"]} == {"2504", "2506"}
+    doc = client.get("/kpi/latest", params={"port": "2504"}).json()
+    assert doc["meta"]["port"] == "2504"
+    assert {r["port_code"] for r in doc["data"]} == {"2504"}
+    by_mode = client.get("/kpi/latest", params={"mode": "commercial"}).json()
+    assert [(r["crossing"], r["mode"]) for r in by_mode["data"]] == [("250601", "commercial")]
+    assert by_mode["meta"]["mode"] == "commercial"
+    by_lane = client.get(
+        "/kpi/latest", params={"lane_type": "general", "crossing": "250401"}
+    ).json()
+    assert [(r["crossing"], r["lane_type"]) for r in by_lane["data"]] == [("250401", "general")]
+    assert client.get("/kpi/latest", params={"border": "canada"}).json()["data"] == []

@@ -427,9 +427,13 @@ class KpiEngine:
         border: str | None = "mexico",
         crossing: str | None = None,
         as_of: datetime | None = None,
+        port: str | None = None,
+        mode: str | None = None,
+        lane_type: str | None = None,
     ) -> pa.Table:
         """The newest reading of every crossing, mode and lane type (what the map shows),
-        optionally as it stood at ``as_of`` (aware)."""
+        optionally as it stood at ``as_of`` (aware); ``border``, ``crossing``, ``port``
+        (4-digit code), ``mode`` and ``lane_type`` keep only the matching lanes."""
         if as_of is not None:
             newest = (
                 self.sql("SELECT max(updated_at) AS t FROM latest_readings").column("t")[0].as_py()
@@ -441,9 +445,15 @@ class KpiEngine:
         if border is not None:
             clauses.append("r.border = ?")
             params.append(border)
-        if crossing is not None:
-            clauses.append("r.port_number = ?")
-            params.append(crossing)
+        for value, col in (
+            (crossing, "r.port_number"),
+            (port, "c.port_code"),
+            (mode, "r.mode"),
+            (lane_type, "r.lane_type"),
+        ):
+            if value is not None:
+                clauses.append(f"{col} = ?")
+                params.append(value)
         # The live table answers "now"; an ``as_of`` in the past needs the full history.
         source = (
             "latest_readings r"

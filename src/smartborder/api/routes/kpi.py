@@ -262,13 +262,20 @@ def kpi_compare(
 def kpi_latest(
     request: Request, kpi: Kpi, fmt: Fmt = None,
     border: str | None = Query("mexico", description="mexico, canada, or all."),
-    crossing: str | None = None,
+    crossing: str | None = Query(None, description="BWT crossing number."),
+    port: str | None = Query(None, description="4-digit port code."),
+    mode: str | None = Query(None, description="passenger_vehicle, commercial, pedestrian."),
+    lane_type: str | None = Query(None, description="general, ready, sentri, fast, precleared."),
 ) -> Response:  # fmt: skip
     """The newest reading of every crossing, mode and lane type."""
     b = None if border == "all" else border
+    meta = {
+        k: v for k, v in (("port", port), ("mode", mode), ("lane_type", lane_type)) if v is not None
+    }
     return _dataset(
-        "latest", lambda: kpi.latest(border=b, crossing=crossing), request, fmt,
-        {"border": border, "crossing": crossing},
+        "latest",
+        lambda: kpi.latest(border=b, crossing=crossing, port=port, mode=mode, lane_type=lane_type),
+        request, fmt, {"border": border, "crossing": crossing, **meta},
     )  # fmt: skip
 
 
