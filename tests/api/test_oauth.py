@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from smartborder.clients import Role, create_client
+from smartborder.clients.errors import InvalidOrg
 from smartborder.store import transaction
 
 
@@ -66,3 +69,13 @@ def test_oversize_body_is_413(api: TestClient) -> None:
     r = api.post("/oauth/token", content=b"x" * 2_000_000)
     assert r.status_code == 413
     assert r.json()["code"] == "too_large"
+
+
+@pytest.mark.parametrize("org", ["", "   ", "x" * 201])
+def test_a_client_names_its_organization(app: FastAPI, org: str) -> None:
+    with pytest.raises(InvalidOrg) as err, transaction(app.state.ctx.sessions) as session:
+        create_client(session, org=org, role=Role.CARRIER)
+    assert err.value.code == "auth.invalid_org" and "organización" in err.value.message.es
+    with transaction(app.state.ctx.sessions) as session:
+        made = create_client(session, org="  Transportes del Norte ", role=Role.CARRIER)
+    assert made.org == "Transportes del Norte"

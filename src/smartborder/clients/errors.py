@@ -30,5 +30,13 @@ class UnknownRole(InvalidInput):
     code = "auth.unknown_role"
 
 
+class InvalidOrg(InvalidInput):
+    code = "auth.invalid_org"
+    default_message = Text(
+        "Name the organization: 1 to 200 characters, not only spaces.",
+        "Indique la organización: de 1 a 200 caracteres, no solo espacios.",
+    )
+
+
 class ClientExists(Conflict):
     code = "auth.client_exists"

@@ -20,7 +20,13 @@ from joserfc.errors import JoseError
 from joserfc.jwk import OctKey
 from sqlalchemy.orm import Session
 
-from smartborder.clients.errors import InvalidClient, InvalidToken, MissingScope, UnknownRole
+from smartborder.clients.errors import (
+    InvalidClient,
+    InvalidOrg,
+    InvalidToken,
+    MissingScope,
+    UnknownRole,
+)
 from smartborder.clients.roles import ROLE_SCOPES, Role
 from smartborder.i18n import Text
 from smartborder.store import clients as repo
@@ -106,7 +112,11 @@ def parse_role(value: str) -> Role:
 def create_client(
     session: Session, *, org: str, role: Role | str, scopes: frozenset[str] | None = None
 ) -> NewClient:
-    """Create a client of ``org`` with ``role``; returns the secret (shown once)."""
+    """Create a client of ``org`` with ``role``; returns the secret (shown once). The
+    organization is every record's tenant: it must be named (1-200 characters, trimmed)."""
+    org = org.strip()
+    if not 1 <= len(org) <= 200:
+        raise InvalidOrg()
     role = parse_role(role) if isinstance(role, str) else role
     granted = ROLE_SCOPES[role] if scopes is None else scopes & ROLE_SCOPES[role]
     client_id = f"{role.value}-{secrets.token_hex(6)}"
