@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from smartborder.twin import load_scenario, shipped_scenarios, simulate
 from smartborder.twin.emissions import HEAVY_DUTY_DIESEL, factors_for, idling_emissions
 from smartborder.twin.errors import ClusterUnavailable, ScenarioInvalid
 from smartborder.twin.optimize import optimize_staffing
+from smartborder.twin.results import mean_ci
 from smartborder.twin.sweep import apply_change, simulate_on_dask, sweep
 
 runner = CliRunner()
@@ -151,3 +153,11 @@ def test_emission_factors_and_results() -> None:
     assert general.nox_g_per_day / general.co2_kg_per_day == pytest.approx(
         1.416 / HEAVY_DUTY_DIESEL.co2_g_per_min * 1000
     )
+
+
+def test_a_wait_interval_never_goes_below_zero() -> None:
+    # Two replications of a nearly idle lane: the t-interval alone would reach below zero.
+    low, high = mean_ci([0.1, 2.0], floor=0.0) or (math.nan, math.nan)
+    assert low == 0.0 and high > 2.0
+    unfloored = mean_ci([0.1, 2.0])
+    assert unfloored is not None and unfloored[0] < 0 and unfloored[1] == high

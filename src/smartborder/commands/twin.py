@@ -22,10 +22,10 @@ app = typer.Typer(
     help="The port digital twin: simulate staffing, lanes, pre-clearance, new ports.",
     no_args_is_help=True,
 )
-console = Console()
+console = Console(emoji=False)
 if not console.is_terminal:  # pipes and CI logs: wide enough for the tables
-    console = Console(width=150)
-err = Console(stderr=True)
+    console = Console(width=150, emoji=False)
+err = Console(stderr=True, emoji=False)
 
 ScenarioArg = Annotated[
     str, typer.Argument(help="A scenario YAML file or a shipped name (see `twin scenarios`).")
@@ -108,7 +108,7 @@ def _summary_table(res: RunResult) -> Table:
         t.add_column(col, justify="left" if col in ("lane", "type") else "right")
     for s in res.summary:
         ci = (
-            f"{s.wait_mean_ci_min[0]:.1f}-{s.wait_mean_ci_min[1]:.1f}"
+            f"{s.wait_mean_ci_min[0]:.1f} – {s.wait_mean_ci_min[1]:.1f}"
             if s.wait_mean_ci_min
             else "-"
         )

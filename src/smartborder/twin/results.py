@@ -115,14 +115,19 @@ def _min(x: float) -> float | None:
     return _none(x / 60.0)
 
 
-def mean_ci(values: Sequence[float], *, level: float = 0.95) -> tuple[float, float] | None:
-    """Student-t confidence interval of the mean of independent replications."""
+def mean_ci(
+    values: Sequence[float], *, level: float = 0.95, floor: float | None = None
+) -> tuple[float, float] | None:
+    """Student-t confidence interval of the mean of independent replications, cut at
+    ``floor`` where the quantity cannot go below it (a wait: 0). The cut keeps the coverage:
+    the true mean is never below the floor."""
     a = np.asarray([v for v in values if math.isfinite(v)], dtype=np.float64)
     if a.size < 2:
         return None
     half = float(sps.t.ppf(0.5 + level / 2.0, a.size - 1) * a.std(ddof=1) / math.sqrt(a.size))
     m = float(a.mean())
-    return (m - half, m + half)
+    low = m - half if floor is None else max(floor, m - half)
+    return (low, m + half)
 
 
 def summarize(
@@ -218,7 +223,7 @@ def summarize(
         ]
         tot_served = served[g].sum()
         idle_day = soj_sum[g].sum() / 60.0 / (s.days * n_r)
-        ci = mean_ci(per_rep_wait)
+        ci = mean_ci(per_rep_wait, floor=0.0)
         p95s = quant[g, :, st.P95]
         summary.append(
             LaneSummary(
