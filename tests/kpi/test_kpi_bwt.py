@@ -144,6 +144,18 @@ def test_latin1_bytes_declared_as_utf8_are_reread_not_lost() -> None:
     assert len(snap.readings) == 1
 
 
+def test_a_latin1_byte_after_complete_ports_rereads_the_whole_document() -> None:
+    ports = [port_xml("250601", name="Otay Mesa")] * 67
+    ports += [port_xml(name="San Ysidró"), sy_passenger("At 4:00 pm PDT", 10)]
+    ports += [port_xml("250601", name="Otay Mesa")] * 11
+    doc = feed_xml(ports, encoding="UTF-8").replace("ó".encode(), "ó".encode("latin-1"))
+    snap = parse_bwt(doc, source="t")
+    assert [p.reason for p in snap.problems] == ["encoding"]
+    assert snap.complete and len(snap.ports) == 80
+    assert snap.ports[67].port_name == "San Ysidró"
+    assert len(snap.readings) == 1
+
+
 def test_iso_8859_1_as_served() -> None:
     doc = feed_xml([port_xml(crossing="Señor Bridge")])
     assert "Señor".encode("latin-1") in doc

@@ -24,6 +24,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 import zlib
+from collections import Counter
 from collections.abc import Mapping
 from datetime import date, datetime, tzinfo
 from typing import Any
@@ -305,22 +306,38 @@ def _parse_xml(data: bytes, snap: BwtSnapshot, builder: _Builder) -> None:
     if root is not None:  # the common case: a whole document, parsed in one C call
         _walk_root(root, snap, builder)
         return
+    before = (len(snap.ports), len(snap.readings), len(snap.problems), Counter(snap.statuses))
     error = _pull_ports(data, snap, builder)
     if error is None:
         return
     msg, line = error
-    if "invalid token" in msg and not snap.ports and _not_utf8_but_declared(data):
-        # Bytes that are not what the declaration says (Latin-1 sent as UTF-8): re-read.
-        builder.problem(
-            "encoding",
-            f"bytes do not match the declared encoding ({msg}); read as ISO-8859-1",
-            line=line,
-        )
+    if "invalid token" in msg and _not_utf8_but_declared(data):
+        # Bytes that are not what the declaration says (Latin-1 sent as UTF-8): re-read the
+        # whole document as ISO-8859-1 and keep that reading when it gets further, even when
+        # ports before the first such byte had been read already.
         fixed = re.sub(rb"^<\?xml[^>]*\?>", b"", data.lstrip(), count=1)
-        error = _pull_ports(b"<?xml version='1.0' encoding='ISO-8859-1'?>" + fixed, snap, builder)
-        if error is None:
-            return
-        msg, line = error
+        trial = BwtSnapshot(source=snap.source, taken_at=snap.taken_at)
+        trial_error = _pull_ports(
+            b"<?xml version='1.0' encoding='ISO-8859-1'?>" + fixed,
+            trial,
+            _Builder(trial, builder.zone_for),
+        )
+        if trial.supported and len(trial.ports) > len(snap.ports) - before[0]:
+            del snap.ports[before[0] :], snap.readings[before[1] :], snap.problems[before[2] :]
+            snap.statuses = before[3]
+            builder.problem(
+                "encoding",
+                f"bytes do not match the declared encoding ({msg}); read as ISO-8859-1",
+                line=line,
+            )
+            snap.ports.extend(trial.ports)
+            snap.readings.extend(trial.readings)
+            snap.problems.extend(trial.problems)
+            snap.statuses.update(trial.statuses)
+            snap.taken_at = trial.taken_at or snap.taken_at
+            if trial_error is None:
+                return
+            msg, line = trial_error
     reason = "truncated" if "no element found" in msg or "unclosed token" in msg else "malformed"
     builder.problem(
         reason, f"XML: {msg}; kept the {len(snap.ports)} complete ports before it", line=line
