@@ -158,6 +158,8 @@ PassId = Annotated[
     StringConstraints(strip_whitespace=True),
     _pattern(checks.PASSID_RE, "declaration.trusted_traveler.number"),
 ]
+
+
 def _text_only(kind: str) -> BeforeValidator:
     """Refuse a number where a date or time is due: pydantic would read it as seconds since
     1970 (``12345`` -> 1970-01-01T03:25:45Z), which no sender means; ISO 8601 text only."""
