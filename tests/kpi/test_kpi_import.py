@@ -39,9 +39,10 @@ def _archive(folder: Path) -> None:
 def test_folder_import_dedupes_reports_and_resumes(tmp_path: Path, sessions) -> None:  # type: ignore[no-untyped-def]
     _archive(tmp_path / "arch")
     report = import_bwt(sessions, [tmp_path / "arch"])
-    assert report.snapshots_seen == 6 and report.snapshots_imported == 6
+    assert report.snapshots_seen == 6 and report.snapshots_imported == 4
     assert (report.rows_read, report.rows_imported, report.rows_duplicate) == (4, 3, 1)
-    assert report.snapshots_unsupported == 1 and report.snapshots_incomplete == 2
+    assert report.snapshots_unsupported == 1 and report.snapshots_unreadable == 1
+    assert report.snapshots_incomplete == 1  # a-1900, cut short; b-junk is unreadable
     by_source = {(Path(s.source).name, s.reason) for s in report.skipped}
     assert {
         ("a-1900.xml", "truncated"),
@@ -58,12 +59,44 @@ def test_folder_import_dedupes_reports_and_resumes(tmp_path: Path, sessions) -> 
     )
 
 
+def test_snapshot_counts_add_up(tmp_path: Path, sessions) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    (folder / "empty.xml").write_bytes(b"")
+    (folder / "garbage.xml").write_bytes(b"this is not xml at all <<<")
+    (folder / "random.xml.gz").write_bytes(bytes(range(256)) * 4)
+    (folder / "wrong.json").write_bytes(b'{"hello": "world"}')
+    for i in range(4):
+        (folder / f"ok-{i}.xml").write_bytes(
+            feed_xml([sy_passenger(f"At {1 + i}:00 pm PDT", 10 * i)], at=f"{16 + i}:10:0")
+        )
+    report = import_bwt(sessions, [folder])
+    counts = (
+        report.snapshots_seen,
+        report.snapshots_imported,
+        report.snapshots_already_imported,
+        report.snapshots_unsupported,
+        report.snapshots_unreadable,
+        report.snapshots_incomplete,
+    )
+    assert counts == (8, 4, 0, 1, 3, 0)
+    assert report.rows_imported == 4
+    again = import_bwt(sessions, [folder])
+    assert (again.snapshots_seen, again.snapshots_imported) == (8, 0)
+    assert again.snapshots_seen == (
+        again.snapshots_imported
+        + again.snapshots_already_imported
+        + again.snapshots_unsupported
+        + again.snapshots_unreadable
+    )
+
+
 def test_interrupted_import_resumes_where_it_stopped(tmp_path: Path, sessions) -> None:  # type: ignore[no-untyped-def]
     _archive(tmp_path / "arch")
     first = import_bwt(sessions, [tmp_path / "arch" / "a-1600.xml"])
     assert first.snapshots_imported == 1
     rest = import_bwt(sessions, [tmp_path / "arch"], batch_snapshots=2)
-    assert (rest.snapshots_already_imported, rest.snapshots_imported) == (1, 5)
+    assert (rest.snapshots_already_imported, rest.snapshots_imported) == (1, 3)
     with sessions() as s:
         assert kpi_store.count_readings(s) == 3
 

@@ -54,11 +54,28 @@ class ImportReport(BaseModel):
 
     kind: str = Field(description="bts or bwt")
     sources: list[str]
-    snapshots_seen: int = 0
-    snapshots_imported: int = 0
-    snapshots_already_imported: int = 0
-    snapshots_unsupported: int = 0
-    snapshots_incomplete: int = 0
+    snapshots_seen: int = Field(
+        0,
+        description="Snapshots found: imported + already_imported + unsupported + unreadable.",
+    )
+    snapshots_imported: int = Field(
+        0, description="Feed documents read in this run (readings, crossings or at least a time)."
+    )
+    snapshots_already_imported: int = Field(
+        0,
+        description="The same bytes were handled by an earlier run (or earlier in this one), "
+        "whatever came of them; skipped.",
+    )
+    snapshots_unsupported: int = Field(
+        0, description="Readable documents that are not the feed (RSS, HTML, other JSON)."
+    )
+    snapshots_unreadable: int = Field(
+        0, description="Nothing readable: empty, not XML or JSON, or the file could not be read."
+    )
+    snapshots_incomplete: int = Field(
+        0,
+        description="Of the imported, those cut short (the complete ports before the break kept).",
+    )
     rows_read: int = 0
     rows_imported: int = 0
     rows_duplicate: int = 0
@@ -224,8 +241,11 @@ def import_bwt(
                 without.update(snap.statuses)
                 if not snap.supported:
                     report.snapshots_unsupported += 1
-                if not snap.complete:
-                    report.snapshots_incomplete += 1
+                elif not (snap.complete or snap.ports or snap.taken_at):
+                    report.snapshots_unreadable += 1  # empty, garbage: no feed document at all
+                else:
+                    report.snapshots_imported += 1
+                    report.snapshots_incomplete += not snap.complete
                 report.rows_read += len(snap.readings)
                 for row in _reading_rows(snap):
                     key = (row["port_number"], row["mode"], row["lane_type"], row["updated_at"])
@@ -258,7 +278,6 @@ def import_bwt(
                         "complete": snap.complete,
                     }
                 )
-                report.snapshots_imported += 1
             rows = list(readings.values())
             new = kpi_store.insert_bwt_readings(session, rows)
             report.rows_imported += new
@@ -270,6 +289,7 @@ def import_bwt(
     for src in iter_snapshot_sources(paths):
         report.snapshots_seen += 1
         if src.data is None:
+            report.snapshots_unreadable += 1
             report.add_skip(
                 SkippedItem(source=src.name, reason="unreadable", detail=src.error or "no data")
             )
