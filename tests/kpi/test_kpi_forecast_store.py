@@ -89,8 +89,9 @@ def test_forecast_train_from_store_writes_a_model_the_api_can_load(home: Path, f
 @pytest.mark.parametrize(
     ("args", "needle"),
     [
-        (["kpi", "forecast-train"], "or --from-store"),
+        (["kpi", "forecast-train"], "Nothing to train on"),
         (["kpi", "forecast-train", "--from-store", "x.tar"], "not both"),
+        (["kpi", "forecast-train", "x.tar", "y.tar", "--from-store"], "not both"),
         (["kpi", "forecast-train", "x.tar", "--days", "30"], "--days goes with --from-store"),
         (["kpi", "forecast-train", "--from-store"], "no U.S.–Mexico wait readings"),
     ],

@@ -23,7 +23,7 @@ from smartborder.kpi.forecast_errors import ForecastInvalid
 from smartborder.kpi.forecast_eval import EvaluationReport, evaluate_archives
 from smartborder.kpi.forecast_features import WaitObservation
 
-console = Console()
+console = Console(emoji=False)
 
 
 def _split_paths(args: list[str]) -> tuple[list[Path], list[Path]]:
@@ -132,7 +132,14 @@ def forecast_train(
     smartborder kpi forecast-train --from-store --days 180. The API reloads the model file
     when it changes.
     """
-    if bool(train) == from_store:
+    if not train and not from_store:
+        raise ForecastInvalid(
+            Text(
+                "Nothing to train on: give feed archives, or --from-store.",
+                "Nada con qué entrenar: indique archivos del feed, o --from-store.",
+            )
+        )
+    if train and from_store:
         raise ForecastInvalid(
             Text(
                 "Give feed archives to train on, or --from-store, not both.",
