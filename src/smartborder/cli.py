@@ -1,6 +1,7 @@
 """The ``smartborder`` command: a thin Typer layer over the library, one group per domain.
 
-Exit codes: 0 success, 1 rejected input (a :class:`SmartBorderError`), 2 usage error.
+Exit codes: 0 success, 1 rejected input (a :class:`SmartBorderError`), 2 usage error (click's
+own, or a :class:`~smartborder.commands.UsageError`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 from typer.core import TyperGroup
 
+from smartborder.commands import UsageError
 from smartborder.commands import clients as clients_cmd
 from smartborder.commands import credentials as credentials_cmd
 from smartborder.commands import db as db_cmd
@@ -30,11 +32,15 @@ from smartborder.i18n import Text
 
 class _RootGroup(TyperGroup):
     """The root group: a domain error becomes a bilingual message on stderr and exit code 1;
-    a setting that does not validate (an ``SMARTBORDER_*`` variable) is a usage error, 2."""
+    a :class:`UsageError` or a setting that does not validate (an ``SMARTBORDER_*`` variable)
+    is a usage error, 2."""
 
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
+        except UsageError as exc:
+            report_error(exc)
+            ctx.exit(2)
         except SmartBorderError as exc:
             report_error(exc)
             ctx.exit(1)
@@ -71,7 +77,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-err_console = Console(stderr=True)
+err_console = Console(stderr=True, emoji=False)  # messages carry DIDs: did:key:... stays as is
 
 # Commands and groups: import the domain's module above, register it here (one line each).
 app.command("serve")(server_cmd.serve)

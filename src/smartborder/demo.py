@@ -148,7 +148,7 @@ def run_demo(
 ) -> DemoReport:
     """Create the store, the demo clients and tomorrow's pre-arrival traffic, with a few
     northbound trucks filed late today (idempotent for the same ``now``, default the clock)."""
-    console = console or Console()
+    console = console or Console(emoji=False)
     settings.ensure_home()
     engine = make_engine(settings.db_url)
     started = time.perf_counter()

@@ -14,7 +14,7 @@ from smartborder.store import transaction
 from smartborder.store.clients import list_clients
 
 app = typer.Typer(help="API clients: create them and list them.", no_args_is_help=True)
-console = Console()
+console = Console(emoji=False)
 
 
 @app.command("create")

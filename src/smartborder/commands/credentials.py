@@ -19,12 +19,13 @@ from typing import Any
 
 import typer
 
+from smartborder.commands import choice
 from smartborder.config import Settings
 from smartborder.credentials import sdjwt
 from smartborder.credentials.datamodel import parse_datetime
 from smartborder.credentials.did import did_key_for
 from smartborder.credentials.errors import CredentialNonConforming
-from smartborder.credentials.keys import PrivateKey, PublicKey
+from smartborder.credentials.keys import KeyType, PrivateKey, PublicKey
 from smartborder.credentials.recipes import Format, issue, unenvelope
 from smartborder.credentials.vcapi import CredentialService
 from smartborder.i18n import Text
@@ -88,7 +89,7 @@ def keygen(
     key_type: str = typer.Option("P-384", "--type", help="Ed25519, P-256 or P-384 (ES384)."),
 ) -> None:
     """Create a signing key; prints its did:key and verification method."""
-    key = PrivateKey.generate(key_type)
+    key = PrivateKey.generate(choice("--type", key_type, tuple(t.value for t in KeyType)))
     key.save(out)
     _emit(
         {
@@ -119,6 +120,7 @@ def issue_cmd(
     now: str | None = typer.Option(None, "--now", help="Issue as of this time (default: now)."),
 ) -> None:
     """Check a credential against VC DM 2.0 and its schema, then sign it."""
+    fmt = choice("--format", fmt, tuple(f.value for f in Format))
     doc = _read(credential)
     when = _now(now)
     holder = PublicKey.from_jwk(json.loads(holder_jwk.read_text())) if holder_jwk else None
@@ -134,7 +136,7 @@ def issue_cmd(
             verification_method=_did_key_method(key),
             now=when,
             types=svc.types,
-            format=Format(fmt) if fmt in ("vc+jwt", "dc+sd-jwt") else fmt,
+            format=Format(fmt),
             suite=suite,
             disclosable=disclose,
             holder=holder,

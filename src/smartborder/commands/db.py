@@ -9,7 +9,7 @@ from smartborder.config import Settings
 from smartborder.store import make_engine, upgrade
 
 app = typer.Typer(help="The database: create or migrate it.", no_args_is_help=True)
-console = Console()
+console = Console(emoji=False)
 
 
 @app.command("upgrade")

@@ -27,7 +27,7 @@ app = typer.Typer(
     help="Border KPIs and open data: import BTS and BWT data, ingest crossing events, query KPIs.",
     no_args_is_help=True,
 )
-console = Console(soft_wrap=True)  # report lines carry paths: never wrap them mid-word
+console = Console(soft_wrap=True, emoji=False)  # report lines carry paths: never wrap them mid-word
 
 
 def _print_report(report: ImportReport, as_json: bool) -> None:

@@ -29,14 +29,17 @@ from smartborder.admissibility import (
 from smartborder.admissibility.engine import Policies
 from smartborder.admissibility.impact import ImpactReport, chart, generate_trips, impact, load_trips
 from smartborder.admissibility.plan import plan_text
+from smartborder.commands import read_text
 from smartborder.config import Settings
+from smartborder.errors import InvalidInput
+from smartborder.i18n import Text
 from smartborder.store import make_engine, session_factory, transaction, upgrade
 
 app = typer.Typer(
     help="Admissibility plans: list, show, check, publish, evaluate a traveler, analyze impact.",
     no_args_is_help=True,
 )
-console = Console()
+console = Console(emoji=False)
 
 
 @contextmanager
@@ -174,6 +177,30 @@ def publish_cmd(
     print(json.dumps({**version.model_dump(mode="json"), "state": state}, ensure_ascii=False))
 
 
+def _load_json(path: Path, option: str) -> object:
+    """The JSON in ``path``; a file that is not JSON names the file and where it breaks."""
+    try:
+        return json.loads(read_text(path, code="policy.file_unreadable"))
+    except UnicodeDecodeError:
+        raise InvalidInput(
+            Text(
+                f"{option} {path} is not UTF-8 text (JSON expected).",
+                f"{option} {path} no es texto UTF-8 (se esperaba JSON).",
+            ),
+            code="policy.malformed_json",
+        ) from None
+    except json.JSONDecodeError as exc:
+        where = f"line {exc.lineno}, column {exc.colno}"
+        donde = f"línea {exc.lineno}, columna {exc.colno}"
+        raise InvalidInput(
+            Text(
+                f"{option} {path} is not valid JSON: {exc.msg} at {where}.",
+                f"{option} {path} no es JSON válido: {exc.msg} en {donde}.",
+            ),
+            code="policy.malformed_json",
+        ) from None
+
+
 @app.command("eval")
 def eval_cmd(
     plan: str = typer.Option(
@@ -189,7 +216,7 @@ def eval_cmd(
     direction: str = typer.Option("northbound", "--direction", help="northbound or southbound."),
 ) -> None:
     """Decide one traveler; prints decision, policies, reasons (en, es), version as JSON."""
-    data = json.loads(traveler.read_text(encoding="utf-8"))
+    data = _load_json(traveler, "--traveler")
     if isinstance(data, dict) and data.get("kind") == "traveler":
         from smartborder.admissibility.impact import trip_from_record
 

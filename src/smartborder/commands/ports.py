@@ -76,4 +76,4 @@ def ports(
                 aduana,
                 end_section=last,
             )
-    Console().print(table)
+    Console(emoji=False).print(table)

@@ -15,7 +15,7 @@ from smartborder.config import Settings
 if TYPE_CHECKING:
     from smartborder.demo import DemoReport
 
-console = Console()
+console = Console(emoji=False)
 
 
 def serve(

@@ -15,14 +15,14 @@ from rich.progress import Progress
 from rich.table import Table
 
 from smartborder.clients import ROLE_SCOPES, Principal, Role
+from smartborder.commands import UsageError, read_text
 from smartborder.config import Settings
-from smartborder.errors import InvalidInput
 from smartborder.i18n import Text
 from smartborder.preclearance.configured import pipeline_for
 from smartborder.preclearance.records import BatchItem, submit_many
 from smartborder.store import make_engine, session_factory, transaction, upgrade
 
-console = Console()
+console = Console(emoji=False)
 
 
 def _files(paths: list[Path]) -> list[Path]:
@@ -33,7 +33,7 @@ def _files(paths: list[Path]) -> list[Path]:
         elif path.is_file():
             out.append(path)
         else:
-            raise InvalidInput(
+            raise UsageError(
                 Text(f"No such file or folder: {path}", f"No existe el archivo o carpeta: {path}"),
                 code="submit.path_not_found",
             )
@@ -43,7 +43,7 @@ def _files(paths: list[Path]) -> list[Path]:
 def _load(path: Path) -> list[tuple[str, Any]]:
     """(where, payload) for each declaration in a file: an object or a list of objects."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_text(path, code="submit.path_unreadable"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         return [(str(path), _Unreadable(str(exc)))]
     if isinstance(data, list):
@@ -76,7 +76,8 @@ def submit(
 ) -> None:
     """Validate, decide and store declarations in the local store; print each decision.
 
-    Exit code 0 when every declaration was accepted, 1 when any was rejected.
+    Exit code 0 when every declaration was accepted, 1 when any was rejected, 2 when a path
+    cannot be read (nothing is submitted then).
     """
     parsed = Role(role) if role in ("carrier", "broker") else None
     if parsed is None:
