@@ -202,7 +202,10 @@ def run(
 @app.command()
 def compare(
     scenarios: Annotated[
-        list[str], typer.Argument(help="Two or more scenario files or shipped names.")
+        list[str],
+        typer.Argument(
+            help="Scenario files or shipped names: two or more side by side (one runs alone)."
+        ),
     ],
     replications: Reps = 5,
     seed: Seed = 0,
