@@ -82,6 +82,24 @@ def test_bad_rows_are_reported_with_their_line_and_good_rows_kept(tmp_path: Path
     assert "kept line 10" in parsed.problems[-1].detail and "differs" in parsed.problems[-1].detail
     assert [r.value for r in parsed.records if r.port_code == "2604"] == [30000]
     assert len(parsed.records) == 3
+    assert parsed.rows_read == 10  # every data row, the skipped ones too
+
+
+def test_a_made_up_us_mexico_port_is_skipped_but_historical_bts_codes_are_kept(
+    tmp_path: Path,
+) -> None:
+    text = NEWER + (
+        "Nowhere,California,9999,US-Mexico Border,Dec 2021,Buses,5,0,0,x\n"  # line 4
+        "Ysleta,Texas,2401,US-Mexico Border,Apr 2020,Trucks,7,0,0,x\n"  # in BTS's own extract
+        "Somewhere,Maine,9999,US-Canada Border,Dec 2021,Buses,5,0,0,x\n"  # no Canada registry
+    )
+    parsed = parse_bts(_write(tmp_path, "made-up.csv", text))
+    assert [(p.line, p.reason) for p in parsed.problems] == [(4, "unknown_port")]
+    assert "9999" in parsed.problems[0].detail
+    assert [(r.port_code, r.border) for r in parsed.records] == [
+        ("2504", "mexico"), ("0708", "canada"), ("2401", "mexico"), ("9999", "canada"),
+    ]  # fmt: skip
+    assert parsed.rows_read == 5
 
 
 def test_windows_1252_file_is_read_and_noted(tmp_path: Path) -> None:
