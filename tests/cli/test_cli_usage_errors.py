@@ -115,3 +115,22 @@ def test_report_error_prints_dids_and_brackets_literally(
     err = _flat(capsys.readouterr().err)
     assert "Issuer did:key:z6MkTest [bold]x[/] is not trusted :smile:." in err
     assert "El emisor did:key:z6MkTest [bold]x[/] no es de confianza :smile:." in err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["creds", "issue", "{doc}", "--key", "{missing}"],
+        ["creds", "verify", "{missing}"],
+    ],
+)
+def test_creds_name_a_file_they_cannot_read(home: Path, tmp_path: Path, args: list[str]) -> None:
+    doc = tmp_path / "doc.json"
+    doc.write_text(json.dumps({"type": ["VerifiableCredential"]}))
+    missing = tmp_path / "nope.pem"
+    argv = [a.format(doc=doc, missing=missing) for a in args]
+    r = runner.invoke(app, argv)
+    assert r.exit_code == 2, r.output
+    assert isinstance(r.exception, SystemExit)  # no traceback
+    text = _flat(r.output)
+    assert "creds.path_unreadable" in text and "nope.pem" in text and "no existe" in text

@@ -19,7 +19,7 @@ from typing import Any
 
 import typer
 
-from smartborder.commands import choice
+from smartborder.commands import choice, read_text
 from smartborder.config import Settings
 from smartborder.credentials import sdjwt
 from smartborder.credentials.datamodel import parse_datetime
@@ -54,7 +54,7 @@ def _now(value: str | None) -> datetime:
 
 def _read(path: Path) -> Any:
     """A file holding JSON, or a compact JWT / SD-JWT (``-`` reads standard input)."""
-    text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
+    text = sys.stdin.read() if str(path) == "-" else read_text(path, code="creds.path_unreadable")
     text = text.strip()
     if text.startswith("{"):
         try:
@@ -64,6 +64,11 @@ def _read(path: Path) -> Any:
                 Text(f"{path} is not valid JSON: {exc}.", f"{path} no es JSON válido: {exc}.")
             ) from exc
     return text
+
+
+def _load_key(path: Path) -> PrivateKey:
+    """A PEM private key named on the command line (a missing file is a usage error)."""
+    return PrivateKey.from_pem(read_text(path, code="creds.path_unreadable").encode())
 
 
 def _emit(value: Any) -> None:
@@ -123,11 +128,11 @@ def issue_cmd(
     fmt = choice("--format", fmt, tuple(f.value for f in Format))
     doc = _read(credential)
     when = _now(now)
-    holder = PublicKey.from_jwk(json.loads(holder_jwk.read_text())) if holder_jwk else None
+    holder = PublicKey.from_jwk(_read(holder_jwk)) if holder_jwk else None
     if (key_file is None) == (org is None):
         raise typer.BadParameter("give exactly one of --key or --org")
     if key_file is not None:
-        key = PrivateKey.load(key_file)
+        key = _load_key(key_file)
         svc, engine = _service()
         engine.dispose()
         result = issue(
@@ -199,7 +204,7 @@ def present_cmd(
     token = _read(sd_jwt)
     if not isinstance(token, str):
         token = unenvelope(token)
-    key = PrivateKey.load(key_file) if key_file else None
+    key = _load_key(key_file) if key_file else None
     print(
         sdjwt.present(
             str(token),
