@@ -81,6 +81,20 @@ def test_other_datasets_and_bad_queries(loaded: TestClient) -> None:
         resp = loaded.get("/kpi/waits", params=bad)
         assert resp.status_code == 400 and resp.json()["code"] == "kpi.query_invalid"
     assert loaded.get("/kpi/heatmap").status_code == 400
+    for path, bad in (
+        ("/kpi/waits", {"port": "abc"}),
+        ("/kpi/waits", {"border": "mars"}),
+        ("/kpi/volumes", {"port": "25041"}),
+        ("/kpi/events", {"port": "abc"}),
+        ("/kpi/latest", {"border": "mars"}),
+        ("/kpi/latest", {"port": "25"}),
+        ("/kpi/compare", {"border": "mars", "period_a": "2025-07-01", "period_b": "2025-07-01"}),
+        ("/kpi/bwt.xml", {"border": "mars"}),
+        ("/kpi/bwt.json", {"border": "mars"}),
+    ):
+        resp = loaded.get(path, params=bad, headers={"accept-language": "es"})
+        assert resp.status_code == 400 and resp.json()["code"] == "kpi.query_invalid", (path, bad)
+        assert "desconocida" in resp.text or "dígitos" in resp.text
     none = loaded.get(
         "/kpi/heatmap", params={"crossing": "250601", "mode": "commercial", "lane_type": "fast"}
     )

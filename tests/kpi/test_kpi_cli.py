@@ -64,3 +64,13 @@ def test_bad_input_exits_1_with_a_bilingual_message(home: Path) -> None:
     assert out.exit_code == 1
     out = CliRunner().invoke(cli_app, ["kpi", "query", "planets"])
     assert out.exit_code == 1
+
+
+def test_a_filter_no_data_could_match_is_refused_not_an_empty_table(home: Path) -> None:
+    for args, word in (
+        (["--port", "abc"], "4-digit"),
+        (["--border", "mars"], "mars"),
+    ):
+        out = CliRunner().invoke(cli_app, ["kpi", "query", "waits", *args])
+        assert out.exit_code != 0, out.output
+        assert word in out.output

@@ -107,6 +107,24 @@ def _invalid(en: str, es: str) -> QueryInvalid:
     return QueryInvalid(Text(en, es))
 
 
+BORDERS = ("mexico", "canada")
+
+
+def check_filter_values(*, border: str | None = None, port: str | None = None) -> None:
+    """Raise :class:`QueryInvalid` for a ``border`` or ``port`` no data could ever match
+    (a typo would otherwise answer with an empty table)."""
+    if border is not None and border not in BORDERS:
+        raise _invalid(
+            f"Unknown border {border!r}; use mexico or canada.",
+            f"Frontera desconocida {border!r}; use mexico o canada.",
+        )
+    if port is not None and not (len(port) == 4 and port.isascii() and port.isdigit()):
+        raise _invalid(
+            f"Port {port!r} is not a 4-digit port code (e.g. 2504).",
+            f"El puerto {port!r} no es un código de puerto de 4 dígitos (p. ej. 2504).",
+        )
+
+
 def _group_cols(by: Sequence[str], allowed: dict[str, str]) -> list[str]:
     cols = []
     for name in by:
@@ -323,6 +341,7 @@ class KpiEngine:
 
     @staticmethod
     def _where(f: Filters, *, crossing_col: str, params: list[Any]) -> str:
+        check_filter_values(border=f.border, port=f.port)
         clauses = []
         if f.start is not None:
             clauses.append("local_ts >= ?")
@@ -395,6 +414,7 @@ class KpiEngine:
     ) -> pa.Table:  # fmt: skip
         """BTS inbound crossings summed by ``by`` and ``grain`` (month or year)."""
         f = filters or Filters()
+        check_filter_values(border=f.border, port=f.port)
         cols = _group_cols(by, BTS_GROUPS)
         period = _grain(grain, BTS_GRAINS)
         keys = cols + ([f"{period} AS period"] if period else [])
@@ -434,6 +454,7 @@ class KpiEngine:
         """The newest reading of every crossing, mode and lane type (what the map shows),
         optionally as it stood at ``as_of`` (aware); ``border``, ``crossing``, ``port``
         (4-digit code), ``mode`` and ``lane_type`` keep only the matching lanes."""
+        check_filter_values(border=border, port=port)
         if as_of is not None:
             newest = (
                 self.sql("SELECT max(updated_at) AS t FROM latest_readings").column("t")[0].as_py()
@@ -528,6 +549,7 @@ class KpiEngine:
                 f"Métrica desconocida {metric!r}; use una de {list(WAIT_METRICS)}.",
             )
         f = filters or Filters(border="mexico")
+        check_filter_values(border=f.border, port=f.port)
         a = self.waits(by=by, grain=None, filters=_with_dates(f, period_a))
         b = self.waits(by=by, grain=None, filters=_with_dates(f, period_b))
         keys = [GROUPS[k] for k in by]
@@ -586,12 +608,14 @@ def engine_for(engine: Engine) -> KpiEngine:
 
 
 __all__ = [
+    "BORDERS",
     "EVENT_GROUPS",
     "EVENT_METRICS",
     "GRAINS",
     "GROUPS",
     "WAIT_METRICS",
     "Filters",
+    "check_filter_values",
     "KpiEngine",
     "engine_for",
 ]
