@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from kpi_testdata import feed_xml, sy_passenger
+from kpi_testdata import feed_xml, lane, port_xml, sy_passenger
 from typer.testing import CliRunner
 
 from smartborder.cli import app as cli_app
@@ -74,3 +74,26 @@ def test_a_filter_no_data_could_match_is_refused_not_an_empty_table(home: Path) 
         out = CliRunner().invoke(cli_app, ["kpi", "query", "waits", *args])
         assert out.exit_code != 0, out.output
         assert word in out.output
+
+
+def test_query_latest_takes_the_port_filter(home: Path) -> None:
+    runner = CliRunner()
+    feed = home / "feed"
+    feed.mkdir()
+    otay = port_xml(
+        "250601",
+        name="Otay Mesa",
+        lanes={
+            ("commercial_vehicle_lanes", "standard_lanes"): lane(
+                "At 3:00 pm PDT", "delay", "60", "8"
+            )
+        },
+    )
+    (feed / "s.xml").write_bytes(feed_xml([sy_passenger("At 1:00 pm PDT", 15), otay]))
+    out = runner.invoke(cli_app, ["kpi", "import-bwt", str(feed)])
+    assert out.exit_code == 0, out.output
+    assert "0 unreadable" in out.output
+    out = runner.invoke(cli_app, ["kpi", "query", "latest", "--port", "2506", "--format", "json"])
+    assert out.exit_code == 0, out.output
+    rows = json.loads(out.output)
+    assert rows and {r["port_code"] for r in rows} == {"2506"}

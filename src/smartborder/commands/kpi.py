@@ -39,7 +39,8 @@ def _print_report(report: ImportReport, as_json: bool) -> None:
         console.print(
             f"  snapshots: {report.snapshots_seen} seen, {report.snapshots_imported} imported, "
             f"{report.snapshots_already_imported} already imported, "
-            f"{report.snapshots_unsupported} unsupported, {report.snapshots_incomplete} incomplete"
+            f"{report.snapshots_unsupported} unsupported, {report.snapshots_unreadable} unreadable, "
+            f"{report.snapshots_incomplete} incomplete"
         )
         if report.lanes_without_reading:
             parts = ", ".join(f"{k} {v}" for k, v in sorted(report.lanes_without_reading.items()))
@@ -185,7 +186,13 @@ def query_cmd(
                     filters=f,
                 )
             elif dataset == "latest":
-                table = kpi.latest(border=border or "mexico", crossing=crossing)
+                table = kpi.latest(
+                    border=border or "mexico",
+                    crossing=crossing,
+                    port=port,
+                    mode=mode,
+                    lane_type=lane_type,
+                )
             elif dataset == "heatmap" and crossing and mode and lane_type:
                 table = kpi.heatmap(crossing=crossing, mode=mode, lane_type=lane_type, filters=f)
             else:
