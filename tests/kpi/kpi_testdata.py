@@ -62,6 +62,19 @@ def feed_xml(
     return text.encode("latin-1" if encoding.upper() == "ISO-8859-1" else "utf-8")
 
 
+def otay_commercial(update_time: str, delay: str, lanes_open: str, status: str = "delay") -> str:
+    """Otay Mesa (its passenger crossing number) with one commercial standard-lane reading."""
+    return port_xml(
+        "250601",
+        name="Otay Mesa",
+        lanes={
+            ("commercial_vehicle_lanes", "standard_lanes"): lane(
+                update_time, status, delay, lanes_open
+            )
+        },
+    )
+
+
 def sy_passenger(update_time: str, delay: int, lanes_open: int = 5, date: str = "7/1/2025") -> str:
     """San Ysidro with one passenger standard-lane reading."""
     return port_xml(

@@ -9,7 +9,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 from fastapi.testclient import TestClient
-from kpi_testdata import feed_xml, lane, port_xml, sy_passenger
+from kpi_testdata import feed_xml, otay_commercial, sy_passenger
 
 from smartborder.api import create_app
 from smartborder.config import Settings
@@ -150,15 +150,7 @@ def test_public_endpoints_are_rate_limited(tmp_path: Path) -> None:
 
 
 def test_latest_honours_port_mode_and_lane_type(app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    otay = port_xml(
-        "250601",
-        name="Otay Mesa",
-        lanes={
-            ("commercial_vehicle_lanes", "standard_lanes"): lane(
-                "At 1:00 pm PDT", "delay", "40", "3"
-            )
-        },
-    )
+    otay = otay_commercial("At 1:00 pm PDT", "40", "3")
     (tmp_path / "s.xml").write_bytes(feed_xml([sy_passenger("At 1:00 pm PDT", 10), otay]))
     import_bwt(app.state.ctx.sessions, [tmp_path])
     client = TestClient(app)

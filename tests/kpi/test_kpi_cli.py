@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from kpi_testdata import feed_xml, lane, port_xml, sy_passenger
+from kpi_testdata import feed_xml, otay_commercial, sy_passenger
 from typer.testing import CliRunner
 
 from smartborder.cli import app as cli_app
@@ -80,15 +80,7 @@ def test_query_latest_takes_the_port_filter(home: Path) -> None:
     runner = CliRunner()
     feed = home / "feed"
     feed.mkdir()
-    otay = port_xml(
-        "250601",
-        name="Otay Mesa",
-        lanes={
-            ("commercial_vehicle_lanes", "standard_lanes"): lane(
-                "At 3:00 pm PDT", "delay", "60", "8"
-            )
-        },
-    )
+    otay = otay_commercial("At 3:00 pm PDT", "60", "8")
     (feed / "s.xml").write_bytes(feed_xml([sy_passenger("At 1:00 pm PDT", 15), otay]))
     out = runner.invoke(cli_app, ["kpi", "import-bwt", str(feed)])
     assert out.exit_code == 0, out.output

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from kpi_testdata import crossing_story, feed_xml, lane, port_xml, sy_passenger
+from kpi_testdata import crossing_story, feed_xml, lane, otay_commercial, port_xml, sy_passenger
 
 from smartborder.kpi import import_bwt, ingest_events, parse_bwt, parse_events
 from smartborder.kpi.engine import Filters, KpiEngine
@@ -37,15 +37,7 @@ def store(tmp_path: Path, database_url: str):  # type: ignore[no-untyped-def]
         feed_xml([sy_passenger("At 6:00 pm PDT", 50, lanes_open=2)], at="21:10:0")
     )
     # Otay Mesa commercial, same day.
-    otay = port_xml(
-        "250601",
-        name="Otay Mesa",
-        lanes={
-            ("commercial_vehicle_lanes", "standard_lanes"): lane(
-                "At 3:00 pm PDT", "delay", "60", "8"
-            )
-        },
-    )
+    otay = otay_commercial("At 3:00 pm PDT", "60", "8")
     (folder / "t.xml").write_bytes(feed_xml([otay], at="18:10:0"))
     sessions = session_factory(engine)
     import_bwt(sessions, [folder])
