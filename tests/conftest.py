@@ -94,6 +94,16 @@ def bearer_client(app: FastAPI, role: Role | str, *, org: str | None = None) -> 
 
 
 @pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh ``SMARTBORDER_HOME`` (created) on the default SQLite store, for CLI runs."""
+    path = tmp_path / "home"
+    path.mkdir()
+    monkeypatch.setenv("SMARTBORDER_HOME", str(path))
+    monkeypatch.delenv("SMARTBORDER_DATABASE_URL", raising=False)
+    return path
+
+
+@pytest.fixture
 def client_for(app: FastAPI) -> ClientFor:
     """``client_for(role, org=...)``: a TestClient carrying a bearer token of a new client."""
 

@@ -77,7 +77,9 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-err_console = Console(stderr=True, emoji=False)  # messages carry DIDs: did:key:... stays as is
+# Messages carry DIDs (did:key:... stays as is: no emoji codes) and paths (never wrapped
+# mid-word: a path must stay copyable).
+err_console = Console(stderr=True, emoji=False, soft_wrap=True)
 
 # Commands and groups: import the domain's module above, register it here (one line each).
 app.command("serve")(server_cmd.serve)

@@ -22,13 +22,6 @@ runner = CliRunner()
 TOMORROW = (datetime.now(UTC) + timedelta(days=1)).date()
 
 
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("SMARTBORDER_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("SMARTBORDER_DATABASE_URL", raising=False)
-    return tmp_path / "home"
-
-
 def test_clients_create_prints_secret_once_and_list_hides_it(home: Path) -> None:
     r = runner.invoke(
         app, ["clients", "create", "--org", "Aduana Demo", "--role", "anam", "--json"]

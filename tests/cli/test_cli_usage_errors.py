@@ -17,13 +17,6 @@ from smartborder.i18n import Text
 runner = CliRunner()
 
 
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("SMARTBORDER_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("SMARTBORDER_DATABASE_URL", raising=False)
-    return tmp_path / "home"
-
-
 def _flat(text: str) -> str:
     """The output with Rich's line wrapping undone."""
     return " ".join(text.split())

@@ -6,20 +6,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from cred_fixtures import carta_porte, sentri
 from typer.testing import CliRunner
 
 from smartborder.cli import app
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("SMARTBORDER_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("SMARTBORDER_DATABASE_URL", raising=False)
-    return tmp_path
 
 
 def test_keygen_issue_verify_with_a_key_file(home: Path) -> None:

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pyarrow.parquet as pq
-import pytest
 from kpi_testdata import feed_xml, otay_commercial, sy_passenger
 from typer.testing import CliRunner
 
@@ -17,13 +16,6 @@ BTS = (
     "San Ysidro,California,2504,US-Mexico Border,Jan 2024,Pedestrians,600000\n"
     "San Ysidro,California,2504,US-Mexico Border,Feb 2024,Pedestrians,nope\n"
 )
-
-
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("SMARTBORDER_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("SMARTBORDER_DATABASE_URL", raising=False)
-    return tmp_path
 
 
 def test_import_query_and_show(home: Path) -> None:

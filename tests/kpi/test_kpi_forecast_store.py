@@ -22,13 +22,6 @@ SEP = ("data", "bwt", "bwt-feed-2025-09.tar")
 
 
 @pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("SMARTBORDER_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("SMARTBORDER_DATABASE_URL", raising=False)
-    return tmp_path / "home"
-
-
-@pytest.fixture
 def feed(tmp_path: Path) -> Path:
     """Ten days of the real September 2025 feed, one snapshot an hour."""
     dest = tmp_path / "feed"
