@@ -127,3 +127,13 @@ def test_creds_name_a_file_they_cannot_read(home: Path, tmp_path: Path, args: li
     assert isinstance(r.exception, SystemExit)  # no traceback
     text = _flat(r.output)
     assert "creds.path_unreadable" in text and "nope.pem" in text and "no existe" in text
+
+
+def test_a_file_that_is_not_utf8_is_named(home: Path, tmp_path: Path) -> None:
+    latin = tmp_path / "latin.json"
+    latin.write_bytes('{"name": "Jos\xe9"}'.encode("latin-1"))
+    r = runner.invoke(app, ["creds", "verify", str(latin)])
+    assert r.exit_code == 2, r.output
+    assert isinstance(r.exception, SystemExit)  # no traceback
+    text = _flat(r.output)
+    assert "not UTF-8 text (byte 13)" in text and "guárdelo como UTF-8" in text

@@ -32,8 +32,8 @@ def choice(option: str, value: str, choices: tuple[str, ...]) -> str:
 
 
 def read_text(path: Path, *, code: str) -> str:
-    """The text of an input file named on the command line; a path that is missing, a folder
-    or unreadable is a :class:`UsageError` (exit 2) naming it and why."""
+    """The text of an input file named on the command line; a path that is missing, a folder,
+    unreadable or not UTF-8 is a :class:`UsageError` (exit 2) naming it and why."""
     try:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -42,6 +42,11 @@ def read_text(path: Path, *, code: str) -> str:
         why = Text("it is a folder, not a file", "es una carpeta, no un archivo")
     except PermissionError:
         why = Text("permission denied", "permiso denegado")
+    except UnicodeDecodeError as exc:
+        why = Text(
+            f"not UTF-8 text (byte {exc.start}); save it as UTF-8",
+            f"no es texto UTF-8 (byte {exc.start}); guárdelo como UTF-8",
+        )
     except OSError as exc:
         why = Text(exc.strerror or str(exc), exc.strerror or str(exc))
     raise UsageError(

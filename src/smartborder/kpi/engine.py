@@ -549,7 +549,6 @@ class KpiEngine:
                 f"Métrica desconocida {metric!r}; use una de {list(WAIT_METRICS)}.",
             )
         f = filters or Filters(border="mexico")
-        check_filter_values(border=f.border, port=f.port)
         a = self.waits(by=by, grain=None, filters=_with_dates(f, period_a))
         b = self.waits(by=by, grain=None, filters=_with_dates(f, period_b))
         keys = [GROUPS[k] for k in by]
