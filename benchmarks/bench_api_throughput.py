@@ -33,8 +33,8 @@ from _pgschema import drop_schema, fresh_schema_url
 from smartborder.clients import Role, TokenSigner, create_client
 from smartborder.config import Settings
 from smartborder.declarations.synthetic import generate_travelers, generate_trucks
-from smartborder.preclearance.configured import pipeline_for
-from smartborder.preclearance.records import submit
+from smartborder.node import build_pipeline
+from smartborder.preclearance import prepare, store_many
 from smartborder.store import make_engine, session_factory, transaction, upgrade
 
 
@@ -88,12 +88,12 @@ def bench_store(
     token, _ = TokenSigner.from_home(home, ttl_s=3600).issue(principal)
 
     # Baseline 1: the same write path in-process (no HTTP), one transaction per declaration.
-    pipeline = pipeline_for(settings)
+    pipeline = build_pipeline(settings)
     inproc = payloads(min(requests, 2000), seed=999, truck_share=truck_share)
     t0 = time.perf_counter()
     for _, p in inproc:
         with transaction(sessions) as s:
-            submit(s, principal, p, decider=pipeline, now=datetime.now(UTC))
+            store_many(s, [prepare(principal, p, decider=pipeline, now=datetime.now(UTC))])
     inproc_rps = len(inproc) / (time.perf_counter() - t0)
     engine.dispose()
 

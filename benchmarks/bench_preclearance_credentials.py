@@ -8,7 +8,7 @@ SENTRI membership when it declares one and a vaccination status (SD-JWT VC, ES38
 birth withheld). Then it decides the same declarations through:
 
 - baseline 1: ``Pipeline.default()`` — no credentials stage, no admissibility stage;
-- baseline 2: the node's pipeline (``pipeline_for``: credentials + admissibility stages) with
+- baseline 2: the node's pipeline (``node.build_pipeline``: credentials + admissibility stages) with
   nothing attached;
 - the node's pipeline with the credentials attached: every proof, issuer trust, status list
   entry (this node's lists, cached), validity, schema and binding checked.
@@ -39,9 +39,9 @@ from smartborder.config import Settings
 from smartborder.credentials.demo import DemoCredentials
 from smartborder.credentials.vcapi import CredentialService
 from smartborder.declarations.synthetic import generate_travelers, generate_trucks
+from smartborder.node import build_pipeline
 from smartborder.ports import Direction
 from smartborder.preclearance import Pipeline
-from smartborder.preclearance.configured import pipeline_for
 from smartborder.store import make_engine, session_factory, transaction, upgrade
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "conformance"
@@ -102,7 +102,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     attached = sum(len(p["presentations"]) for p in trucks + travelers)
 
     baseline = Pipeline.default()
-    node = pipeline_for(settings)
+    node = build_pipeline(settings)
     loads = {
         "truck": [baseline.parse(p, now=now) for p in trucks],
         "traveler": [baseline.parse(p, now=now) for p in travelers],

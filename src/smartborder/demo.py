@@ -20,12 +20,10 @@ from rich.progress import Progress
 from smartborder.clients import Principal, Role, create_client
 from smartborder.config import Settings
 from smartborder.credentials.demo import DemoCredentials, sample_size
-from smartborder.credentials.stage import CredentialsStage
 from smartborder.credentials.vcapi import CredentialService
 from smartborder.declarations.synthetic import generate_travelers, generate_trucks
+from smartborder.node import Node
 from smartborder.ports import Direction, get_port
-from smartborder.preclearance.configured import pipeline_for
-from smartborder.preclearance.records import submit_many
 from smartborder.store import make_engine, session_factory, transaction, upgrade
 from smartborder.store.clients import get_client
 from smartborder.store.declarations import find_keys
@@ -149,19 +147,16 @@ def run_demo(
     """Create the store, the demo clients and tomorrow's pre-arrival traffic, with a few
     northbound trucks filed late today (idempotent for the same ``now``, default the clock)."""
     console = console or Console(emoji=False)
-    settings.ensure_home()
-    engine = make_engine(settings.db_url)
     started = time.perf_counter()
+    node = Node.open(settings)
     try:
-        upgrade(engine)
-        sessions = session_factory(engine)
+        sessions = node.sessions
         principals = _clients(settings, sessions)
-        decider = pipeline_for(settings)
         now = now or datetime.now(UTC)
         creds = DemoCredentials(CredentialService.from_settings(settings), now=now)
         with transaction(sessions) as session:
             creds.setup(session)
-        stage = next((s for s in decider.stages if isinstance(s, CredentialsStage)), None)
+        stage = node.credentials
         credentialed = 0
         total = created = rejected = 0
         with Progress(console=console, transient=True, disable=not progress) as bar:
@@ -191,8 +186,7 @@ def run_demo(
                     )
                     fresh = [p for p in sample if f"key:{p['idempotency_key']}" not in stored]
                     credentialed += creds.attach_to(session, fresh)
-                if stage is not None:
-                    stage.refresh()  # the statuses just set must be seen
+                stage.refresh()  # the statuses just set must be seen
                 # Stored with their credentials in an earlier run: fresh signatures would differ
                 # from the stored version (a reused key), so they are not sent again.
                 again = {id(p) for p in sample if f"key:{p['idempotency_key']}" in stored}
@@ -202,16 +196,13 @@ def run_demo(
                     bar.advance(task, len(again))
                 for start in range(0, len(payloads), BATCH):
                     chunk = payloads[start : start + BATCH]
-                    with transaction(sessions) as session:
-                        items = submit_many(
-                            session, principals[role], chunk, decider=decider, now=now
-                        )
+                    items = node.submit_many(principals[role], chunk, now=now)
                     total += len(items)
                     created += sum(1 for it in items if it.created)
                     rejected += sum(1 for it in items if it.error)
                     bar.advance(task, len(chunk))
     finally:
-        engine.dispose()
+        node.close()
     return DemoReport(
         declarations=total,
         created=created,

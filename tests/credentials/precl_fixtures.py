@@ -19,9 +19,9 @@ from smartborder.credentials.recipes import unenvelope
 from smartborder.credentials.trust import TrustEntry, ensure_entry
 from smartborder.credentials.vcapi import CredentialService
 from smartborder.declarations.synthetic import generate_trucks
+from smartborder.node import build_pipeline
 from smartborder.ports import Direction
 from smartborder.preclearance import Pipeline
-from smartborder.preclearance.configured import pipeline_for
 from smartborder.store import make_engine, session_factory, transaction, upgrade
 
 ACCREDITED = (
@@ -110,7 +110,7 @@ def make_world(
                 added_by="tests",
                 now=now,
             )
-    return World(settings, sessions, svc, pipeline_for(settings))
+    return World(settings, sessions, svc, build_pipeline(settings))
 
 
 def usmca_truck(now: datetime) -> dict[str, Any]:

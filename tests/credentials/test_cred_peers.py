@@ -14,14 +14,13 @@ from fastapi.testclient import TestClient
 from precl_fixtures import World, make_world, usmca_shipment, usmca_truck
 
 from conftest import shared_path
-from smartborder.admissibility.stage import AdmissibilityStage
 from smartborder.api import create_app
 from smartborder.credentials import attach
 from smartborder.credentials.errors import StatusListUnavailable
 from smartborder.credentials.peers import Peers
 from smartborder.credentials.stage import CredentialsStage
 from smartborder.credentials.trust import TrustEntry, ensure_entry
-from smartborder.preclearance import Outcome, Pipeline
+from smartborder.preclearance import AdmissibilityStage, Outcome, Pipeline
 from smartborder.store import transaction
 
 NOW = datetime.now(UTC).replace(microsecond=0)

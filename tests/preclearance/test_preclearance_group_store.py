@@ -12,9 +12,8 @@ from sqlalchemy import func, select
 from smartborder.clients import ROLE_SCOPES, Principal, Role
 from smartborder.config import Settings
 from smartborder.declarations.synthetic import generate_trucks
-from smartborder.preclearance import prepare
-from smartborder.preclearance.configured import pipeline_for
-from smartborder.preclearance.records import KeyReused, store_many
+from smartborder.node import build_pipeline
+from smartborder.preclearance import KeyReused, prepare, store_many
 from smartborder.store import make_engine, session_factory, upgrade
 from smartborder.store.group_commit import GroupCommitter
 from smartborder.store.tables.declarations import DecisionRow, DeclarationRow
@@ -27,7 +26,7 @@ def test_concurrent_same_key_one_record_and_conflict_fails_alone(settings: Setti
     upgrade(engine)
     sessions = session_factory(engine)
     writer = GroupCommitter(sessions, store_many)
-    pipeline = pipeline_for(settings)
+    pipeline = build_pipeline(settings)
     now = datetime.now(UTC)
     day = (now + timedelta(days=1)).date()
     trucks = generate_trucks("2304", day, 40, rng=np.random.default_rng(3))

@@ -33,8 +33,13 @@ from smartborder.admissibility.model import (
     traveler_from_declaration,
 )
 from smartborder.admissibility.plan import BUILTIN_PLANS, DEFAULT_PLAN, Plan, load_plan, parse_plan
-from smartborder.admissibility.service import evaluate, evaluate_many, policies_for, request_for
-from smartborder.admissibility.stage import AdmissibilityStage
+from smartborder.admissibility.service import (
+    PlanRef,
+    evaluate,
+    evaluate_many,
+    policies_for,
+    request_for,
+)
 from smartborder.admissibility.versions import (
     PublishedVersion,
     get_version,
@@ -49,7 +54,6 @@ __all__ = [
     "ESSENTIAL_PURPOSES",
     "PURPOSES",
     "AdmissibilityResult",
-    "AdmissibilityStage",
     "CheckReport",
     "Finding",
     "ImpactReport",
@@ -57,6 +61,7 @@ __all__ = [
     "Plan",
     "PlanInvalid",
     "PlanNotFound",
+    "PlanRef",
     "Policies",
     "PolicyInvalid",
     "PublishedVersion",

@@ -7,44 +7,18 @@ thread pool, and that hop cost more than the work itself on every request.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
-from smartborder.clients import InvalidToken, Principal, TokenSigner
-from smartborder.config import Settings
+from smartborder.clients import InvalidToken, Principal
 from smartborder.errors import Unauthenticated
-from smartborder.preclearance.records import Decider, PreparedSubmission, SubmissionResult
-from smartborder.risk.history import StorePartyHistory
+from smartborder.node import Node
 from smartborder.store import transaction
-from smartborder.store.group_commit import GroupCommitter
 
-
-@dataclass
-class AppContext:
-    """What every request shares: settings, the store, the token signer."""
-
-    settings: Settings
-    engine: Engine
-    sessions: sessionmaker[Session]
-    signer: TokenSigner
-    decider: Decider
-    writer: GroupCommitter[PreparedSubmission, SubmissionResult]
-    write_engine: Engine | None = None  # the writer's own, where it has one
-    history: StorePartyHistory | None = None  # the risk stage's, kept fresh in the background
-
-    def close(self) -> None:
-        """Stop the writer (pending writes finish) and the party history's top-ups, and
-        close every database connection."""
-        self.writer.close()
-        if self.history is not None:
-            self.history.close()
-        self.engine.dispose()
-        if self.write_engine is not None:
-            self.write_engine.dispose()
+#: What every request shares: the node (settings, store, writer, signer, pipeline).
+AppContext = Node
 
 
 async def get_context(request: Request) -> AppContext:

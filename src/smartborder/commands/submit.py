@@ -18,9 +18,8 @@ from smartborder.clients import ROLE_SCOPES, Principal, Role
 from smartborder.commands import UsageError, read_text
 from smartborder.config import Settings
 from smartborder.i18n import Text
-from smartborder.preclearance.configured import pipeline_for
-from smartborder.preclearance.records import BatchItem, submit_many
-from smartborder.store import make_engine, session_factory, transaction, upgrade
+from smartborder.node import Node
+from smartborder.preclearance import BatchItem
 
 console = Console(emoji=False)
 
@@ -86,32 +85,18 @@ def submit(
     settings.ensure_home()
     entries = [e for f in _files(paths) for e in _load(f)]
     principal = Principal(f"cli:{getpass.getuser()}", org, parsed, ROLE_SCOPES[parsed])
-    engine = make_engine(settings.db_url)
     results: list[tuple[str, BatchItem]] = []
-    try:
-        upgrade(engine)
-        sessions = session_factory(engine)
-        pipeline = pipeline_for(settings)
-        with Progress(console=console, transient=True) as progress:
-            task = progress.add_task("submitting", total=len(entries))
-            for start in range(0, len(entries), 500):
-                chunk = entries[start : start + 500]
-                good = [(w, p) for w, p in chunk if not isinstance(p, _Unreadable)]
-                with transaction(sessions) as session:
-                    items = submit_many(
-                        session,
-                        principal,
-                        [p for _, p in good],
-                        decider=pipeline,
-                        now=datetime.now(UTC),
-                    )
-                stored = iter(items)  # in the order of ``good``; keep the files' order
-                for i, (where, p) in enumerate(chunk):
-                    item = _unreadable(i, p) if isinstance(p, _Unreadable) else next(stored)
-                    results.append((where, item))
-                progress.advance(task, len(chunk))
-    finally:
-        engine.dispose()
+    with Node.open(settings) as node, Progress(console=console, transient=True) as progress:
+        task = progress.add_task("submitting", total=len(entries))
+        for start in range(0, len(entries), 500):
+            chunk = entries[start : start + 500]
+            good = [(w, p) for w, p in chunk if not isinstance(p, _Unreadable)]
+            items = node.submit_many(principal, [p for _, p in good], now=datetime.now(UTC))
+            stored = iter(items)  # in the order of ``good``; keep the files' order
+            for i, (where, p) in enumerate(chunk):
+                item = _unreadable(i, p) if isinstance(p, _Unreadable) else next(stored)
+                results.append((where, item))
+            progress.advance(task, len(chunk))
     rejected = sum(1 for _, it in results if it.error)
     if as_json:
         print(

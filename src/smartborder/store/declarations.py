@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, false, func, select
+from sqlalchemy import Select, Table, false, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from smartborder.store.bulk import BulkInsert, insert_with_children
@@ -103,18 +103,42 @@ def insert_many_new(
     )
 
 
-def add_version(
+def apply_version(
     session: Session,
-    record: DeclarationRow,
-    version: DeclarationVersionRow,
-    decision: DecisionRow,
-    state: StateChangeRow,
-) -> None:
-    record.current_version = version.version
-    record.updated_at = version.created_at
-    record.state = state.state
-    session.add_all([version, decision, state])
-    session.flush()
+    record: dict[str, Any],
+    *,
+    amends: int,
+    amendable: Sequence[str],
+    version: dict[str, Any],
+    decision: dict[str, Any],
+    states: Sequence[dict[str, Any]],
+) -> bool:
+    """Store version ``amends + 1`` of a record with its decision and state changes, only if
+    the record is still at version ``amends`` in an ``amendable`` state (one conditional
+    ``UPDATE``: two amendments of one version never both go in). False if it was not."""
+    conn = session.connection()
+    records = _T["declarations"]
+    done = conn.execute(
+        update(records)
+        .where(
+            records.c.id == record["id"],
+            records.c.current_version == amends,
+            records.c.state.in_(list(amendable)),
+        )
+        .values(
+            current_version=version["version"],
+            port_code=record["port_code"],
+            expected_arrival=record["expected_arrival"],
+            state=record["state"],
+            updated_at=record["updated_at"],
+        )
+    )
+    if done.rowcount != 1:
+        return False
+    conn.execute(insert(_T["declaration_versions"]), [version])
+    conn.execute(insert(_T["decisions"]), [decision])
+    conn.execute(insert(_T["declaration_states"]), list(states))
+    return True
 
 
 def versions_of(session: Session, declaration_id: str) -> list[DeclarationVersionRow]:

@@ -7,10 +7,16 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from smartborder.admissibility.errors import TravelerInvalid
-from smartborder.admissibility.model import AdmissibilityResult, Traveler, traveler_from_declaration
-from smartborder.admissibility.plan import DEFAULT_PLAN
-from smartborder.admissibility.service import PlanRef, evaluate, policies_for
+from smartborder.admissibility import (
+    DEFAULT_PLAN,
+    AdmissibilityResult,
+    PlanRef,
+    Traveler,
+    TravelerInvalid,
+    evaluate,
+    policies_for,
+    traveler_from_declaration,
+)
 from smartborder.declarations import Declaration, TravelerDeclaration, TruckShipment
 from smartborder.i18n import Text
 from smartborder.preclearance.decision import Outcome as PipelineOutcome

@@ -1,4 +1,5 @@
-"""The submission fast lane answers exactly as the FastAPI routes it stands in front of."""
+"""The submission routes, whose two dependencies are resolved by hand (SubmissionRoute),
+answer exactly as FastAPI's own handler of the same endpoints, inside the app's middleware."""
 
 from __future__ import annotations
 
@@ -10,10 +11,14 @@ from typing import Any
 import numpy as np
 import pytest
 from fastapi import FastAPI
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
-from starlette.types import Receive, Scope, Send
+from starlette.routing import request_response
 
+from smartborder.api import create_app
+from smartborder.api.routes.declarations import SubmissionRoute
 from smartborder.clients import Role, create_client
+from smartborder.config import Settings
 from smartborder.declarations.synthetic import generate_travelers, generate_trucks
 from smartborder.store import transaction
 
@@ -28,19 +33,22 @@ def _traveler(seed: int) -> dict[str, Any]:
     return generate_travelers("2504", TOMORROW, 1, rng=np.random.default_rng(seed))[0]
 
 
-class _ThroughFastAPI:
-    """The same app, entered through FastAPI's own stack (the fast lane bypassed)."""
-
-    def __init__(self, app: FastAPI) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await FastAPI.__call__(self.app, scope, receive, send)
+def _with_fastapis_own_handlers(app: FastAPI) -> FastAPI:
+    """The same app with FastAPI's standard handler (dependency solving, validation) on the
+    submission routes instead of SubmissionRoute's: the reference they must match."""
+    for route in app.router.routes:
+        if isinstance(route, SubmissionRoute):
+            route.app = request_response(APIRoute.get_route_handler(route))
+    return app
 
 
 @pytest.fixture
-def pair(app: FastAPI) -> Callable[..., tuple[TestClient, TestClient]]:
-    """``pair(role, scopes...)``: (fast lane client, FastAPI client) with one token."""
+def pair(
+    app: FastAPI, settings: Settings
+) -> Iterator[Callable[..., tuple[TestClient, TestClient]]]:
+    """``pair(role)``: (SubmissionRoute client, FastAPI-handler client) with one token, on
+    two apps over one store."""
+    reference = _with_fastapis_own_handlers(create_app(settings))
 
     def make(role: str = "carrier") -> tuple[TestClient, TestClient]:
         ctx = app.state.ctx
@@ -52,12 +60,13 @@ def pair(app: FastAPI) -> Callable[..., tuple[TestClient, TestClient]]:
             data={"grant_type": "client_credentials"},
             auth=(new.client_id, new.client_secret),
         ).json()["access_token"]
-        slow = TestClient(_ThroughFastAPI(app))
+        slow = TestClient(reference)
         for tc in (fast, slow):
             tc.headers["Authorization"] = f"Bearer {token}"
         return fast, slow
 
-    return make
+    yield make
+    reference.state.ctx.close()
 
 
 def _same(a: Any, b: Any) -> None:
@@ -98,6 +107,7 @@ def test_fast_lane_and_fastapi_give_the_same_answer(
     content = body if isinstance(body, bytes) else json.dumps(body(1)).encode()
     # a first filing makes its trading parties known, so both answers below see them alike
     fast.post(path, content=content, headers={"Idempotency-Key": "warm-up"})
+    slow.app.state.ctx.history.refresh()  # type: ignore[attr-defined]  # the other node reads it
     for n, tc in enumerate((fast, slow)):
         sent = {"Content-Type": "application/json", "Idempotency-Key": f"same-{n}", **headers}
         answers.append(tc.post(path, content=content, headers=sent))
@@ -129,7 +139,7 @@ def test_missing_scope_is_403_on_both(pair: Callable[..., tuple[TestClient, Test
     _same(*answers)
 
 
-def test_overlong_idempotency_key_goes_to_fastapi_validation(
+def test_overlong_idempotency_key_is_the_same_422(
     pair: Callable[..., tuple[TestClient, TestClient]],
 ) -> None:
     fast, slow = pair()
@@ -144,7 +154,7 @@ def test_overlong_idempotency_key_goes_to_fastapi_validation(
 def test_chunked_oversize_body_is_413_and_nothing_stored(
     pair: Callable[..., tuple[TestClient, TestClient]], app: FastAPI
 ) -> None:
-    """No Content-Length: the lane counts while reading and hands the rest to FastAPI."""
+    """No Content-Length: the size limit counts while the route reads the body."""
     fast, _ = pair()
     limit = app.state.ctx.settings.max_body_bytes
 
@@ -176,3 +186,49 @@ def test_retry_with_same_key_is_200_with_the_same_record(
         first.json()["record"]["id"] == again.json()["record"]["id"] == third.json()["record"]["id"]
     )
     assert third.headers["location"] == first.headers["location"]
+
+
+@pytest.mark.parametrize(
+    ("headers", "code"),
+    [
+        ([("Idempotency-Key", "a"), ("Idempotency-Key", "b")], "request.idempotency_key_repeated"),
+        ([("Idempotency-Key", "")], "request.idempotency_key_empty"),
+        ([("Idempotency-Key", "   ")], "request.idempotency_key_empty"),
+    ],
+    ids=["two keys", "empty", "blank"],
+)
+def test_two_or_empty_idempotency_keys_are_400_and_nothing_stored(
+    pair: Callable[..., tuple[TestClient, TestClient]], headers: list[tuple[str, str]], code: str
+) -> None:
+    fast, slow = pair()
+    answers = [
+        tc.post(
+            "/declarations/trucks",
+            content=json.dumps(_truck(5)).encode(),
+            headers=[("Content-Type", "application/json"), *headers],
+        )
+        for tc in (fast, slow)
+    ]
+    assert answers[0].status_code == 400
+    assert answers[0].json()["code"] == code
+    _same(*answers)
+    admin = pair("admin")[0]
+    assert admin.get("/decisions").json() == []
+
+
+def test_middleware_added_to_the_app_sees_submissions(app: FastAPI) -> None:
+    """The submission routes are routes of the app: a middleware added later wraps them."""
+    seen: list[str] = []
+
+    class Spy:
+        def __init__(self, inner: Any) -> None:
+            self.inner = inner
+
+        async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+            if scope["type"] == "http":
+                seen.append(f"{scope['method']} {scope['path']}")
+            await self.inner(scope, receive, send)
+
+    app.add_middleware(Spy)
+    TestClient(app).post("/declarations/trucks", json=_truck(6))
+    assert seen == ["POST /declarations/trucks"]
