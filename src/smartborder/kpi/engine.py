@@ -11,13 +11,13 @@ Definitions (see :mod:`smartborder.kpi.dictionary` for every column):
 * wait: CBP's published delay to reach the primary booth (BWT), or from events the time from
   ``queue_joined`` to ``primary_reached`` of one subject.
 * travel time through the crossing = wait + the primary inspection time of the mode
-  (:data:`smartborder.twin.scenario.DEFAULT_PRIMARY_S`, the twin's published figures).
+  (:data:`smartborder.ports.PRIMARY_INSPECTION_S`, published figures the twin uses too).
 * buffer index = (p95 travel time - mean travel time) / mean travel time, and
   planning time index = p95 travel time / free-flow travel time, as FHWA defines them
   ("Travel Time Reliability: Making It There On Time, All The Time", FHWA-HOP-06-070, 2006).
   Free flow at a border crossing is crossing with no queue: the primary inspection time alone.
-* idling emissions = vehicle-minutes waiting x the twin's idling factors per mode
-  (:mod:`smartborder.twin.emissions`). From BWT readings, vehicle-minutes in the hour a
+* idling emissions = vehicle-minutes waiting x the idling factors per mode
+  (:mod:`smartborder.ports.emissions`, which the twin uses too). From BWT readings, vehicle-minutes in the hour a
   reading stands for are estimated as lanes open x vehicles per lane-hour at primary
   (3600 / primary seconds) x wait — columns with ``_est`` are such estimates.
 """
@@ -44,8 +44,6 @@ from smartborder.kpi._sql import events_sql, waits_sql
 from smartborder.kpi.errors import QueryInvalid
 from smartborder.store import kpi as kpi_store
 from smartborder.store import session_factory
-from smartborder.twin.emissions import factors_for
-from smartborder.twin.scenario import DEFAULT_PRIMARY_S
 
 GROUPS: dict[str, str] = {
     "border": "border",
@@ -209,8 +207,8 @@ class KpiEngine:
         )
         modes = []
         for mode in ports.Mode:
-            f = factors_for(mode.value)
-            primary_min = DEFAULT_PRIMARY_S[mode.value] / 60.0
+            f = ports.factors_for(mode.value)
+            primary_min = ports.PRIMARY_INSPECTION_S[mode.value] / 60.0
             modes.append(
                 (mode.value, primary_min, f.co2_g_per_min, f.nox_g_per_min, f.pm25_g_per_min)
             )

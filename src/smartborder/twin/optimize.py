@@ -17,6 +17,7 @@ from collections.abc import Callable
 import numpy as np
 from pydantic import BaseModel
 
+from smartborder.ports import UnknownCrossing, get_crossing
 from smartborder.twin._refdata import Mode
 from smartborder.twin.results import LaneSummary, RunResult
 from smartborder.twin.scenario import Scenario
@@ -60,8 +61,6 @@ def _with(s: Scenario, sched: np.ndarray) -> Scenario:
 def _mode_limits(s: Scenario) -> dict[Mode, int]:
     if not s.crossing:
         return {}
-    from smartborder.ports import UnknownCrossing, get_crossing
-
     try:
         crossing = get_crossing(s.crossing)
     except UnknownCrossing:
