@@ -20,7 +20,6 @@ from smartborder.admissibility.errors import (
     PlanNotFound,
     PolicyInvalid,
     TravelerInvalid,
-    VersionImmutable,
     VersionNotFound,
 )
 from smartborder.admissibility.graph import schema_text
@@ -63,7 +62,6 @@ __all__ = [
     "Reason",
     "Traveler",
     "TravelerInvalid",
-    "VersionImmutable",
     "VersionNotFound",
     "check_plan",
     "compile_plan",
