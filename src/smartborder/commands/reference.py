@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import click
 import typer
 
 from smartborder.config import Settings
@@ -56,7 +55,7 @@ def _walk(cmd: Any, path: list[str], out: list[str]) -> None:
                 _walk(sub, [*path, name], out)
 
 
-def cli_reference(root: click.Command) -> str:
+def cli_reference(root: Any) -> str:
     """The reference of every command under ``root`` (the ``smartborder`` command as click
     sees it: passed in, since this module sits below the CLI that registers it)."""
     out = ["# CLI reference\n", "Generated from the CLI by `smartborder reference --write`.\n"]
