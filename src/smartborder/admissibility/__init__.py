@@ -12,9 +12,9 @@ review with the deciding policy ids and an explanation in English and Spanish::
 """
 
 from smartborder.admissibility.categories import ESSENTIAL_PURPOSES, PURPOSES
+from smartborder.admissibility.cedar import Policies, load_policies
 from smartborder.admissibility.check import CheckReport, Finding, check_plan
 from smartborder.admissibility.compile import compile_plan
-from smartborder.admissibility.engine import Policies, load_policies
 from smartborder.admissibility.errors import (
     PlanInvalid,
     PlanNotFound,

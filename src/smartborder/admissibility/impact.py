@@ -19,7 +19,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from smartborder import ports
-from smartborder.admissibility.engine import Request, decide_batch
+from smartborder.admissibility.cedar import Request, decide_batch
 from smartborder.admissibility.errors import TravelerInvalid
 from smartborder.admissibility.graph import DESTINATION, region_of_port
 from smartborder.admissibility.model import Traveler

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
+from smartborder.admissibility.cedar import Policies, load_policies
 from smartborder.admissibility.compile import compile_plan
-from smartborder.admissibility.engine import Policies, load_policies
 from smartborder.admissibility.errors import PlanNotFound, VersionNotFound
 from smartborder.admissibility.plan import (
     BUILTIN_PLANS,
