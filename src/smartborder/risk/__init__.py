@@ -7,17 +7,6 @@ the matching rules and maps the total to ``release``, ``documentary_review`` or 
 Facts come from :func:`truck_facts` / :func:`traveler_facts` (catalogs in ``FACTS``).
 """
 
-from smartborder.risk.engine import (
-    LANES,
-    OPERATORS,
-    RiskResult,
-    Rule,
-    RuleHit,
-    RuleSet,
-    Thresholds,
-    load_rules,
-    parse_rules,
-)
 from smartborder.risk.errors import RulesInvalid
 from smartborder.risk.facts import (
     FACTS,
@@ -30,6 +19,8 @@ from smartborder.risk.facts import (
     traveler_facts,
     truck_facts,
 )
+from smartborder.risk.rulefile import OPERATORS, load_rules, parse_rules
+from smartborder.risk.scoring import LANES, RiskResult, Rule, RuleHit, RuleSet, Thresholds
 
 __all__ = [
     "FACTS",
