@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 from kpi_testdata import crossing_story, feed_xml, lane, otay_commercial, port_xml, sy_passenger
 
-from smartborder.kpi import import_bwt, ingest_events, parse_bwt, parse_events
-from smartborder.kpi.engine import Filters, KpiEngine
+from smartborder.kpi import Filters, KpiEngine, import_bwt, ingest_events, parse_bwt, parse_events
 from smartborder.kpi.feed import bwt_json, bwt_ports, bwt_xml, format_update_time
 from smartborder.ports import PRIMARY_INSPECTION_S, idling_emissions
 from smartborder.store import kpi as kpi_store
