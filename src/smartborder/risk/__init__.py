@@ -9,7 +9,9 @@ Facts come from :func:`truck_facts` / :func:`traveler_facts` (catalogs in ``FACT
 
 from smartborder.risk.errors import RulesInvalid
 from smartborder.risk.facts import (
+    FACT_FUNCTIONS,
     FACTS,
+    PARTY_KEYS,
     InMemoryPartyHistory,
     PartyHistory,
     apply_verified_claims,
@@ -19,11 +21,15 @@ from smartborder.risk.facts import (
     traveler_facts,
     truck_facts,
 )
+from smartborder.risk.history import StorePartyHistory
 from smartborder.risk.rulefile import OPERATORS, load_rules, parse_rules
 from smartborder.risk.scoring import LANES, RiskResult, Rule, RuleHit, RuleSet, Thresholds
 
 __all__ = [
     "FACTS",
+    "FACT_FUNCTIONS",
+    "PARTY_KEYS",
+    "StorePartyHistory",
     "LANES",
     "OPERATORS",
     "InMemoryPartyHistory",
