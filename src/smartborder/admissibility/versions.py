@@ -16,7 +16,6 @@ from smartborder.admissibility.plan import (
     DEFAULT_PLAN,
     digest,
     parse_plan,
-    plan_text,
 )
 from smartborder.admissibility.service import policies_for
 from smartborder.i18n import Text
@@ -86,11 +85,6 @@ def publish(
     )
     q.add_version(session, row)
     return _model(row)
-
-
-def publish_builtin(session: Session, name: str, *, published_by: str) -> PublishedVersion:
-    text, _ = plan_text(name)
-    return publish(session, text, published_by=published_by)
 
 
 def list_versions(session: Session, plan_id: str | None = None) -> list[PublishedVersion]:

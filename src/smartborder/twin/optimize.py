@@ -42,15 +42,6 @@ class StaffingPlan(BaseModel):
     violations: list[tuple[str, int, float]]  # (lane, hour, p95 minutes) left, if infeasible
 
 
-def _schedule(s: Scenario) -> np.ndarray:
-    period = s.profile_hours
-    rows = []
-    for g in s.lanes:
-        b = g.booths if isinstance(g.booths, list) else [g.booths]
-        rows.append(np.resize(np.asarray(b, dtype=np.int64), period))
-    return np.stack(rows)
-
-
 def _with(s: Scenario, sched: np.ndarray) -> Scenario:
     data = s.model_dump(mode="json")
     for i, lane in enumerate(data["lanes"]):

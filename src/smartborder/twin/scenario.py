@@ -23,14 +23,9 @@ from smartborder.twin.errors import ScenarioInvalid
 
 Profile = float | list[float]
 
-# Published primary and secondary times used as defaults (seconds). Primary per mode:
-# smartborder.ports.PRIMARY_INSPECTION_S; about 70 s when a compartment is opened; FAST truck
-# about 27 s: figures quoted by the working group's issue (CBP and GAO port studies).
-# Secondary: scanner about 8 min, physical exam up to 2 h (ibid.).
-PRIMARY_COMPARTMENT_OPENED_S = 70.0
+# Published primary times used as defaults (seconds): per mode, ports.PRIMARY_INSPECTION_S; a
+# FAST truck about 27 s: figures quoted by the working group's issue (CBP and GAO port studies).
 FAST_TRUCK_PRIMARY_S = 27.0
-SECONDARY_SCANNER_S = 8 * 60.0
-SECONDARY_PHYSICAL_MAX_S = 2 * 3600.0
 
 
 class _Model(BaseModel):
