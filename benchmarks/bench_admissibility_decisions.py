@@ -31,7 +31,7 @@ import numpy as np
 
 from smartborder import ports
 from smartborder.admissibility import impact, policies_for, request_for
-from smartborder.admissibility.engine import _cedar_request, _traveler_entity, decide_batch
+from smartborder.admissibility.cedar import _cedar_request, _traveler_entity, decide_batch
 from smartborder.admissibility.graph import port_graph
 from smartborder.admissibility.impact import generate_trips
 from smartborder.admissibility.plan import parse_plan

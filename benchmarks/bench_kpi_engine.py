@@ -34,7 +34,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from smartborder import ports
-from smartborder.kpi.engine import Filters, KpiEngine
+from smartborder.kpi import Filters, KpiEngine
 from smartborder.store import kpi as kpi_store
 from smartborder.store import make_engine, session_factory, transaction, upgrade
 

@@ -1,5 +1,6 @@
 """Each domain exposes its public names in its ``__init__`` (with ``__all__``), and every
-name there resolves. Domains use each other only through these names."""
+name there resolves. That domains use each other only through these names is checked, from
+the source, by ``tests/test_architecture.py``."""
 
 from __future__ import annotations
 

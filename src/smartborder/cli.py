@@ -10,8 +10,6 @@ from typing import Any
 
 import typer
 from pydantic import ValidationError
-from rich.console import Console
-from rich.markup import escape
 from typer.core import TyperGroup
 
 from smartborder.commands import UsageError
@@ -25,6 +23,7 @@ from smartborder.commands import reference as reference_cmd
 from smartborder.commands import server as server_cmd
 from smartborder.commands import submit as submit_cmd
 from smartborder.commands import twin as twin_cmd
+from smartborder.commands.output import report_error
 from smartborder.config import Settings
 from smartborder.errors import InvalidInput, Problem, SmartBorderError
 from smartborder.i18n import Text
@@ -77,9 +76,6 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-# Messages carry DIDs (did:key:... stays as is: no emoji codes) and paths (never wrapped
-# mid-word: a path must stay copyable).
-err_console = Console(stderr=True, emoji=False, soft_wrap=True)
 
 # Commands and groups: import the domain's module above, register it here (one line each).
 app.command("serve")(server_cmd.serve)
@@ -99,11 +95,3 @@ app.add_typer(credentials_cmd.app, name="credentials", hidden=True)  # the first
 def main() -> None:
     """Entry point: run the app, turning domain errors into a bilingual message and exit 1."""
     app(standalone_mode=True)
-
-
-def report_error(exc: SmartBorderError) -> None:
-    err_console.print(f"[bold red]error[/] {escape(f'[{exc.code}]')} {escape(exc.message.en)}")
-    err_console.print(f"[dim]        {escape(exc.message.es)}[/]")
-    for p in exc.problems:
-        line = f"  {p.pointer or '/'}  {p.code}: {p.message.en} / {p.message.es}"
-        err_console.print(escape(line))

@@ -13,7 +13,7 @@ import pytest
 
 from smartborder import ports
 from smartborder.admissibility import Traveler, impact, policies_for, request_for
-from smartborder.admissibility.engine import decide_batch
+from smartborder.admissibility.cedar import decide_batch
 from smartborder.admissibility.impact import Trip, category_of, chart, generate_trips, load_trips
 
 # covid-us-land-2020 (Federal Register instants, UTC) and the sentri-first proposal's dates.
@@ -224,12 +224,12 @@ def test_concurrent_decisions_survive_memo_clearing(
 ) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
-    from smartborder.admissibility import engine
+    from smartborder.admissibility import cedar
 
     policies = policies_for("covid-us-land-2020")
     requests = [request_for(t.traveler, port=t.port, at=t.at) for t in trips[:400]]
     expected = decide_batch(policies, requests, memo=False)
-    monkeypatch.setattr(engine, "MEMO_MAX", 3)  # force the shared memo to be cleared constantly
+    monkeypatch.setattr(cedar, "MEMO_MAX", 3)  # force the shared memo to be cleared constantly
     with ThreadPoolExecutor(max_workers=4) as pool:
         got = list(pool.map(lambda r: decide_batch(policies, [r])[0], requests))
     assert got == expected

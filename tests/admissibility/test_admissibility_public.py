@@ -27,7 +27,6 @@ def test_public_names_are_pinned() -> None:
             "Reason",
             "Traveler",
             "TravelerInvalid",
-            "VersionImmutable",
             "VersionNotFound",
             "check_plan",
             "compile_plan",

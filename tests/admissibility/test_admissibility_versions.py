@@ -11,7 +11,6 @@ from smartborder.admissibility import (
     Outcome,
     PolicyInvalid,
     Traveler,
-    VersionImmutable,
     VersionNotFound,
     evaluate,
     get_version,
@@ -20,7 +19,7 @@ from smartborder.admissibility import (
     version_policies,
 )
 from smartborder.admissibility.plan import plan_text
-from smartborder.store import transaction
+from smartborder.store import RowImmutable, transaction
 from smartborder.store.tables.admissibility import PolicyVersionRow
 
 COVID, _ = plan_text("covid-us-land-2020")
@@ -59,11 +58,11 @@ def test_publish_creates_versions_and_decisions_cite_them(sessions: sessionmaker
 def test_published_versions_are_immutable(sessions: sessionmaker[Session]) -> None:
     with transaction(sessions) as s:
         v1 = publish(s, COVID, published_by="cbp/test")
-    with pytest.raises(VersionImmutable), transaction(sessions) as s:
+    with pytest.raises(RowImmutable), transaction(sessions) as s:
         row = s.get(PolicyVersionRow, v1.version)
         assert row is not None
         row.cedar = "permit(principal, action, resource);"
-    with pytest.raises(VersionImmutable), transaction(sessions) as s:
+    with pytest.raises(RowImmutable), transaction(sessions) as s:
         row = s.get(PolicyVersionRow, v1.version)
         s.delete(row)
     with transaction(sessions) as s:

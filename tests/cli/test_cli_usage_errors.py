@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from smartborder.cli import app, report_error
+from smartborder.cli import app
+from smartborder.commands.output import report_error
 from smartborder.errors import InvalidInput
 from smartborder.i18n import Text
 

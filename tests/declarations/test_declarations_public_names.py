@@ -9,7 +9,7 @@ import smartborder.risk
 
 def test_declarations_public_names() -> None:
     assert set(smartborder.declarations.__all__) == {
-        "CommodityLine", "Declaration", "DeclarationInvalid", "Driver", "Equipment",
+        "GENERIC_RFCS", "CommodityLine", "Declaration", "DeclarationInvalid", "Driver", "Equipment",
         "HSFileInvalid", "HSNomenclature", "MexicanElements", "Purpose", "Shipment",
         "TravelerDeclaration", "TruckShipment", "TrustedTraveler", "TrustedTravelerProgram",
         "UsmcaCertification", "Vaccination", "json_schemas", "load_hs", "parse_declaration", "parse_declaration_json",
@@ -31,7 +31,7 @@ def test_preclearance_public_names() -> None:
 
 def test_risk_public_names() -> None:
     assert set(smartborder.risk.__all__) == {
-        "FACTS", "LANES", "OPERATORS", "InMemoryPartyHistory", "PartyHistory", "RiskResult",
+        "FACTS", "FACT_FUNCTIONS", "PARTY_KEYS", "StorePartyHistory", "LANES", "OPERATORS", "InMemoryPartyHistory", "PartyHistory", "RiskResult",
         "Rule", "RuleHit", "RuleSet", "RulesInvalid", "Thresholds", "apply_verified_claims", "load_rules",
         "parties_of",
         "parse_rules",

@@ -10,16 +10,14 @@ from pathlib import Path
 import pytest
 from kpi_testdata import crossing_story, feed_xml, lane, otay_commercial, port_xml, sy_passenger
 
-from smartborder.kpi import import_bwt, ingest_events, parse_bwt, parse_events
-from smartborder.kpi.engine import Filters, KpiEngine
+from smartborder.kpi import Filters, KpiEngine, import_bwt, ingest_events, parse_bwt, parse_events
 from smartborder.kpi.feed import bwt_json, bwt_ports, bwt_xml, format_update_time
+from smartborder.ports import PRIMARY_INSPECTION_S, idling_emissions
 from smartborder.store import kpi as kpi_store
 from smartborder.store import make_engine, session_factory, upgrade
-from smartborder.twin.emissions import idling_emissions
-from smartborder.twin.scenario import DEFAULT_PRIMARY_S
 
 DELAYS = [10, 20, 30, 40, 100]  # San Ysidro passenger general lanes, 12:00..16:00 PDT on 7/1
-PRIMARY_MIN = DEFAULT_PRIMARY_S["passenger_vehicle"] / 60.0
+PRIMARY_MIN = PRIMARY_INSPECTION_S["passenger_vehicle"] / 60.0
 
 
 @pytest.fixture

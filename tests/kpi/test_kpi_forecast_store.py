@@ -12,10 +12,10 @@ from typer.testing import CliRunner
 
 from conftest import shared_path
 from smartborder.cli import app as cli_app
-from smartborder.kpi.engine import KpiEngine
 from smartborder.kpi.forecast import HORIZONS_H, WaitForecaster
 from smartborder.kpi.forecast_data import load_archives, stored_observations
 from smartborder.kpi.forecast_features import build_series
+from smartborder.kpi.queries import KpiEngine
 from smartborder.store import make_engine
 
 SEP = ("data", "bwt", "bwt-feed-2025-09.tar")

@@ -12,8 +12,8 @@ import yaml
 from typer.testing import CliRunner
 
 from smartborder.cli import app
+from smartborder.ports.emissions import HEAVY_DUTY_DIESEL, factors_for, idling_emissions
 from smartborder.twin import load_scenario, shipped_scenarios, simulate
-from smartborder.twin.emissions import HEAVY_DUTY_DIESEL, factors_for, idling_emissions
 from smartborder.twin.errors import ClusterUnavailable, ScenarioInvalid
 from smartborder.twin.optimize import optimize_staffing
 from smartborder.twin.results import mean_ci

@@ -12,15 +12,14 @@ review with the deciding policy ids and an explanation in English and Spanish::
 """
 
 from smartborder.admissibility.categories import ESSENTIAL_PURPOSES, PURPOSES
+from smartborder.admissibility.cedar import Policies, load_policies
 from smartborder.admissibility.check import CheckReport, Finding, check_plan
 from smartborder.admissibility.compile import compile_plan
-from smartborder.admissibility.engine import Policies, load_policies
 from smartborder.admissibility.errors import (
     PlanInvalid,
     PlanNotFound,
     PolicyInvalid,
     TravelerInvalid,
-    VersionImmutable,
     VersionNotFound,
 )
 from smartborder.admissibility.graph import schema_text
@@ -68,7 +67,6 @@ __all__ = [
     "Reason",
     "Traveler",
     "TravelerInvalid",
-    "VersionImmutable",
     "VersionNotFound",
     "check_plan",
     "compile_plan",

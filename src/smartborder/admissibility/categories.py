@@ -72,10 +72,6 @@ PURPOSE_LABELS: dict[str, Text] = {
     "other": Text("another purpose", "otro motivo"),
 }
 
-COUNTRY_NAMES: dict[str, Text] = {
-    "USA": Text("the United States", "Estados Unidos"),
-    "MEX": Text("Mexico", "México"),
-}
 # Demonyms for the status categories' labels ("U.S. citizens and nationals").
 _CITIZENS: dict[str, Text] = {
     "USA": Text("U.S. citizens and nationals", "ciudadanos y nacionales de EE. UU."),
@@ -245,16 +241,3 @@ def category(name: str, country: str) -> Category:
             lambda f: program in (f.get("trusted_traveler") or ()),
         )
     raise KeyError(name)
-
-
-CATEGORY_NAMES: tuple[str, ...] = (
-    "everyone",
-    "citizen-or-national",
-    "permanent-resident",
-    "essential-purpose",
-    "purpose:<purpose>",
-    "fully-vaccinated",
-    "fully-vaccinated-with-proof",
-    "minor",
-    "trusted-traveler:<PROGRAM>",
-)

@@ -28,14 +28,14 @@ from pydantic import BaseModel
 
 from smartborder import ports
 from smartborder.admissibility.categories import PURPOSES
-from smartborder.admissibility.compile import compile_plan
-from smartborder.admissibility.engine import (
+from smartborder.admissibility.cedar import (
     Policies,
     Request,
     _cedar_request,
     _traveler_entity,
     load_policies,
 )
+from smartborder.admissibility.compile import compile_plan
 from smartborder.admissibility.errors import PlanInvalid, PlanNotFound, PolicyInvalid
 from smartborder.admissibility.graph import COUNTRIES, DESTINATION
 from smartborder.admissibility.graph import port_graph as _graph

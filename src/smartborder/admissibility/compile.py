@@ -210,7 +210,7 @@ def _compile(
 def compile_plan(plan: Plan, *, resolve: Resolver = load_plan) -> str:
     """Cedar text for ``plan`` (and its base plans); :class:`PlanInvalid` on plan-level faults.
 
-    The text is not yet checked by Cedar: :func:`smartborder.admissibility.engine.load_policies`
+    The text is not yet checked by Cedar: :func:`smartborder.admissibility.cedar.load_policies`
     parses it and validates it against the schema.
     """
     problems: list[Problem] = []

@@ -7,13 +7,14 @@ InvalidInput
 NotFound
 ├── PlanNotFound          admissibility.plan_not_found
 └── VersionNotFound       admissibility.version_not_found
-Conflict
-└── VersionImmutable      admissibility.version_immutable a published version cannot change
+
+A published version cannot change: the store refuses any update or delete of one with
+``smartborder.store.RowImmutable`` (``store.row_immutable``, a Conflict).
 """
 
 from __future__ import annotations
 
-from smartborder.errors import Conflict, NotFound, ValidationFailed
+from smartborder.errors import NotFound, ValidationFailed
 from smartborder.i18n import Text
 
 
@@ -57,19 +58,10 @@ class VersionNotFound(NotFound):
     )
 
 
-class VersionImmutable(Conflict):
-    code = "admissibility.version_immutable"
-    default_message = Text(
-        "A published policy version cannot be changed or deleted; publish a new version instead.",
-        "Una versión publicada no se puede modificar ni borrar; publique una versión nueva.",
-    )
-
-
 __all__ = [
     "PlanInvalid",
     "PlanNotFound",
     "PolicyInvalid",
     "TravelerInvalid",
-    "VersionImmutable",
     "VersionNotFound",
 ]

@@ -223,10 +223,6 @@ class AdmissibilityResult(BaseModel):
             parts = [f"{r.en} (policy {r.policy})" for r in self.reasons]
         return f"{self.decision.label.get(lang)}: " + "; ".join(parts)
 
-    @property
-    def explanation_text(self) -> Text:
-        return Text(self.explanation(Lang.EN), self.explanation(Lang.ES))
-
     def to_json(self) -> dict[str, Any]:
         out = self.model_dump(mode="json")
         out["explanation"] = {"en": self.explanation(Lang.EN), "es": self.explanation(Lang.ES)}

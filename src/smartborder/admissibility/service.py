@@ -9,14 +9,14 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from smartborder.admissibility.compile import compile_plan
-from smartborder.admissibility.engine import (
+from smartborder.admissibility.cedar import (
     Policies,
     Request,
     Verdict,
     decide_batch,
     load_policies,
 )
+from smartborder.admissibility.compile import compile_plan
 from smartborder.admissibility.errors import TravelerInvalid
 from smartborder.admissibility.graph import DESTINATION, region_of_port
 from smartborder.admissibility.model import (

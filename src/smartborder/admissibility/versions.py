@@ -8,15 +8,14 @@ from datetime import UTC, datetime
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
+from smartborder.admissibility.cedar import Policies, load_policies
 from smartborder.admissibility.compile import compile_plan
-from smartborder.admissibility.engine import Policies, load_policies
 from smartborder.admissibility.errors import PlanNotFound, VersionNotFound
 from smartborder.admissibility.plan import (
     BUILTIN_PLANS,
     DEFAULT_PLAN,
     digest,
     parse_plan,
-    plan_text,
 )
 from smartborder.admissibility.service import policies_for
 from smartborder.i18n import Text
@@ -86,11 +85,6 @@ def publish(
     )
     q.add_version(session, row)
     return _model(row)
-
-
-def publish_builtin(session: Session, name: str, *, published_by: str) -> PublishedVersion:
-    text, _ = plan_text(name)
-    return publish(session, text, published_by=published_by)
 
 
 def list_versions(session: Session, plan_id: str | None = None) -> list[PublishedVersion]:

@@ -17,7 +17,7 @@ from rich.table import Table
 
 from smartborder.commands.store_access import store_sessions
 from smartborder.i18n import Text
-from smartborder.kpi.engine import Filters, KpiEngine
+from smartborder.kpi import Filters, KpiEngine
 from smartborder.kpi.errors import QueryInvalid
 from smartborder.kpi.importers import ImportReport, import_bts, import_bwt
 from smartborder.kpi.ingest import ingest_batch

@@ -15,13 +15,13 @@ from rich.table import Table
 from smartborder.commands.store_access import store_sessions
 from smartborder.config import Settings
 from smartborder.i18n import Text
-from smartborder.kpi.engine import KpiEngine
 from smartborder.kpi.forecast import HORIZONS_H, model_path
 from smartborder.kpi.forecast_bands import fit_with_bands
 from smartborder.kpi.forecast_data import load_archives, stored_observations
 from smartborder.kpi.forecast_errors import ForecastInvalid
 from smartborder.kpi.forecast_eval import EvaluationReport, evaluate_archives
 from smartborder.kpi.forecast_features import WaitObservation
+from smartborder.kpi.queries import KpiEngine
 
 console = Console(emoji=False)
 

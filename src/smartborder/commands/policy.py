@@ -26,7 +26,7 @@ from smartborder.admissibility import (
     publish,
     version_policies,
 )
-from smartborder.admissibility.engine import Policies
+from smartborder.admissibility.cedar import Policies
 from smartborder.admissibility.impact import ImpactReport, chart, generate_trips, impact, load_trips
 from smartborder.admissibility.plan import plan_text
 from smartborder.commands import read_text

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from typer.main import get_command
 
 from smartborder.config import Settings
 
@@ -56,11 +55,11 @@ def _walk(cmd: Any, path: list[str], out: list[str]) -> None:
                 _walk(sub, [*path, name], out)
 
 
-def cli_reference() -> str:
-    from smartborder.cli import app as root
-
+def cli_reference(root: Any) -> str:
+    """The reference of every command under ``root`` (the ``smartborder`` command as click
+    sees it: passed in, since this module sits below the CLI that registers it)."""
     out = ["# CLI reference\n", "Generated from the CLI by `smartborder reference --write`.\n"]
-    _walk(get_command(root), ["smartborder"], out)
+    _walk(root, ["smartborder"], out)
     return "\n".join(out)
 
 
@@ -74,13 +73,15 @@ def readme_with_settings(readme: str) -> str:
 
 @app.callback(invoke_without_command=True)
 def reference(
+    ctx: typer.Context,
     write: bool = typer.Option(False, "--write", help="Write docs/cli.md and README.md."),
     root: Path = typer.Option(Path("."), "--root", help="The project's root folder."),
 ) -> None:
     """Print (or write) the CLI reference and the settings table."""
+    text = cli_reference(ctx.find_root().command)
     if not write:
-        print(cli_reference())
+        print(text)
         return
-    (root / "docs" / "cli.md").write_text(cli_reference())
+    (root / "docs" / "cli.md").write_text(text)
     readme = root / "README.md"
     readme.write_text(readme_with_settings(readme.read_text()))

@@ -6,6 +6,7 @@ pointer, stable code, English and Spanish). ``json_schemas()`` gives their JSON 
 Synthetic realistic traffic is in :mod:`smartborder.declarations.synthetic`.
 """
 
+from smartborder.declarations.checks import GENERIC_RFCS
 from smartborder.declarations.errors import DeclarationInvalid
 from smartborder.declarations.hs import HSFileInvalid, HSNomenclature, load_hs
 from smartborder.declarations.parse import (
@@ -35,6 +36,7 @@ from smartborder.declarations.truck import (
 )
 
 __all__ = [
+    "GENERIC_RFCS",
     "CommodityLine",
     "Declaration",
     "DeclarationInvalid",

@@ -139,7 +139,6 @@ def _birth_date(value: date, info: ValidationInfo) -> date:
 
 
 Vin = Annotated[str, _Upper, _checked(checks.vin_problem)]
-ContainerNumber = Annotated[str, _Upper, _checked(checks.container_problem)]
 Scac = Annotated[str, _Upper, _pattern(checks.SCAC_RE, "declaration.scac.format")]
 ShipmentControlNumber = Annotated[str, _Upper, _pattern(checks.SCN_RE, "declaration.scn.format")]
 TripNumber = Annotated[str, _Upper, _pattern(checks.TRIP_RE, "declaration.trip_number.format")]
@@ -175,7 +174,6 @@ def _text_only(kind: str) -> BeforeValidator:
 ExpectedArrival = Annotated[AwareDatetime, _text_only("datetime"), AfterValidator(_arrival)]
 BirthDate = Annotated[date, _text_only("date"), AfterValidator(_birth_date)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
 IdempotencyKey = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)
 ]
@@ -298,7 +296,3 @@ Presentations = Annotated[
         ),
     ),
 ]
-
-
-def utc(value: datetime) -> datetime:
-    return value.astimezone(UTC)

@@ -139,10 +139,6 @@ def rfc_problem(rfc: str) -> tuple[str, dict[str, str]] | None:
     return None
 
 
-def rfc_is_persona_moral(rfc: str) -> bool:
-    return len(rfc) == 12
-
-
 # --- Mexico: pedimento number ---------------------------------------------------------------------
 # Carta Porte 3.1 NumPedimento: "YY  AA  PPPP  DNNNNNN" — 2 digits of the validation year, the
 # 2-digit customs house (aduana de despacho), the 4-digit customs broker patent, then 7 digits:

@@ -20,7 +20,6 @@ from smartborder.kpi.bwt import (
     parse_update_time,
 )
 from smartborder.kpi.dictionary import DATASETS, dictionary
-from smartborder.kpi.engine import Filters, KpiEngine, engine_for
 from smartborder.kpi.errors import EventsInvalid, ImportSourceInvalid, NoKpiData, QueryInvalid
 from smartborder.kpi.events import (
     TRUSTED_CLASSES,
@@ -32,6 +31,7 @@ from smartborder.kpi.events import (
     parse_events,
 )
 from smartborder.kpi.feed import bwt_json, bwt_ports, bwt_xml, format_update_time
+from smartborder.kpi.filters import Filters
 from smartborder.kpi.forecast import (
     WaitForecaster,
     evaluate_forecaster,
@@ -47,6 +47,7 @@ from smartborder.kpi.importers import (
     iter_snapshot_sources,
 )
 from smartborder.kpi.ingest import event_row, ingest_batch, ingest_events
+from smartborder.kpi.queries import KpiEngine, engine_for
 
 __all__ = [
     "WaitForecaster",

@@ -116,11 +116,6 @@ class BwtProblem:
     line: int | None = None
     port_number: str | None = None
 
-    def describe(self) -> str:
-        where = self.source + (f":{self.line}" if self.line is not None else "")
-        port = f" port {self.port_number}" if self.port_number else ""
-        return f"{where}{port}: {self.reason}: {self.detail}"
-
 
 @dataclass(slots=True)
 class BwtSnapshot:

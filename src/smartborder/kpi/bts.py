@@ -100,9 +100,6 @@ class BtsProblem:
     reason: str
     detail: str
 
-    def describe(self) -> str:
-        return f"{self.source}:{self.line}: {self.reason}: {self.detail}"
-
 
 @dataclass(slots=True)
 class BtsParse:

@@ -145,8 +145,8 @@ DATASETS: tuple[Dataset, ...] = (
                 "idling_co2_kg_est",
                 "number",
                 "kg",
-                "Estimated CO2 from idling (the twin's factors, smartborder.twin.emissions).",
-                "CO2 estimado en ralentí (factores del gemelo, smartborder.twin.emissions).",
+                "Estimated CO2 from idling (the twin's factors, smartborder.ports.emissions).",
+                "CO2 estimado en ralentí (factores del gemelo, smartborder.ports.emissions).",
             ),
             _c(
                 "idling_nox_g_est",

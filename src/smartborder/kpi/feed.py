@@ -19,7 +19,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from smartborder import ports
-from smartborder.kpi.engine import KpiEngine
+from smartborder.kpi.queries import KpiEngine
 
 # (group element, mode, automation key in the JSON form, lanes: (element, lane type)).
 GROUPS: tuple[tuple[str, str, str, tuple[tuple[str, str], ...]], ...] = (

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from smartborder.kpi.bwt import BwtReading, parse_bwt
-from smartborder.kpi.engine import KpiEngine
 from smartborder.kpi.forecast_features import LANE_TYPES, WaitObservation
 from smartborder.kpi.importers import iter_snapshot_sources
+from smartborder.kpi.queries import KpiEngine
 
 
 class ReadingLike(Protocol):

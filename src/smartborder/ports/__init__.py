@@ -10,6 +10,7 @@ binational regions. Look-ups of unknown codes raise :class:`UnknownPort` /
 
 from __future__ import annotations
 
+from smartborder.ports._inspection import PRIMARY_INSPECTION_S
 from smartborder.ports._model import Aduana, Crossing, Direction, LaneType, Mode, Port, Region
 from smartborder.ports._registry import (
     all_crossings,
@@ -24,15 +25,19 @@ from smartborder.ports._registry import (
     regions,
 )
 from smartborder.ports._time import to_local, to_utc, zone_of
+from smartborder.ports.emissions import Emissions, IdlingFactors, factors_for, idling_emissions
 from smartborder.ports.errors import InvalidLocalTime, UnknownCrossing, UnknownPort, UnknownRegion
 
 __all__ = [
     "Aduana",
     "Crossing",
     "Direction",
+    "Emissions",
+    "IdlingFactors",
     "InvalidLocalTime",
     "LaneType",
     "Mode",
+    "PRIMARY_INSPECTION_S",
     "Port",
     "Region",
     "UnknownCrossing",
@@ -41,10 +46,12 @@ __all__ = [
     "all_crossings",
     "all_ports",
     "excluded_feed_numbers",
+    "factors_for",
     "get_aduana",
     "get_crossing",
     "get_port",
     "get_region",
+    "idling_emissions",
     "port_of_crossing",
     "region_of",
     "regions",

@@ -7,20 +7,11 @@ the matching rules and maps the total to ``release``, ``documentary_review`` or 
 Facts come from :func:`truck_facts` / :func:`traveler_facts` (catalogs in ``FACTS``).
 """
 
-from smartborder.risk.engine import (
-    LANES,
-    OPERATORS,
-    RiskResult,
-    Rule,
-    RuleHit,
-    RuleSet,
-    Thresholds,
-    load_rules,
-    parse_rules,
-)
 from smartborder.risk.errors import RulesInvalid
 from smartborder.risk.facts import (
+    FACT_FUNCTIONS,
     FACTS,
+    PARTY_KEYS,
     InMemoryPartyHistory,
     PartyHistory,
     apply_verified_claims,
@@ -30,9 +21,15 @@ from smartborder.risk.facts import (
     traveler_facts,
     truck_facts,
 )
+from smartborder.risk.history import StorePartyHistory
+from smartborder.risk.rulefile import OPERATORS, load_rules, parse_rules
+from smartborder.risk.scoring import LANES, RiskResult, Rule, RuleHit, RuleSet, Thresholds
 
 __all__ = [
     "FACTS",
+    "FACT_FUNCTIONS",
+    "PARTY_KEYS",
+    "StorePartyHistory",
     "LANES",
     "OPERATORS",
     "InMemoryPartyHistory",

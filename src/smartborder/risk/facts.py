@@ -12,8 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal, Protocol
 
-from smartborder.declarations import TravelerDeclaration, TruckShipment
-from smartborder.declarations.checks import GENERIC_RFCS
+from smartborder.declarations import GENERIC_RFCS, TravelerDeclaration, TruckShipment
 from smartborder.ports import Direction
 
 FactType = Literal["bool", "number", "string", "set"]

@@ -1,7 +1,16 @@
 """The store: the only place that knows SQL. SQLAlchemy 2.0 models, sessions, migrations."""
 
 from smartborder.store.base import Base
-from smartborder.store.engine import LazySessions, make_engine, session_factory, transaction
+from smartborder.store.connection import LazySessions, make_engine, session_factory, transaction
+from smartborder.store.errors import RowImmutable
 from smartborder.store.migrate import upgrade
 
-__all__ = ["Base", "LazySessions", "make_engine", "session_factory", "transaction", "upgrade"]
+__all__ = [
+    "Base",
+    "LazySessions",
+    "RowImmutable",
+    "make_engine",
+    "session_factory",
+    "transaction",
+    "upgrade",
+]

@@ -8,13 +8,20 @@ from typing import Any
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Mapper, Session
 
+from smartborder.i18n import Text
+from smartborder.store.errors import RowImmutable
 from smartborder.store.tables.admissibility import PolicyVersionRow
 
 
-def _refuse(_mapper: Mapper[Any], _conn: Any, _target: PolicyVersionRow) -> None:
-    from smartborder.admissibility.errors import VersionImmutable
-
-    raise VersionImmutable()
+def _refuse(_mapper: Mapper[Any], _conn: Any, target: PolicyVersionRow) -> None:
+    raise RowImmutable(
+        Text(
+            f"Published policy version {target.version_id!r} cannot be changed or deleted; "
+            "publish a new version instead.",
+            f"La versión publicada {target.version_id!r} no se puede modificar ni borrar; "
+            "publique una versión nueva.",
+        )
+    )
 
 
 event.listen(PolicyVersionRow, "before_update", _refuse)

@@ -4,7 +4,7 @@ new ports and emissions.
 ``load_scenario`` reads a YAML scenario (validated up front), ``simulate`` runs replications
 on this process, ``sweep`` runs them and scenario grids on Dask, ``optimize_staffing`` finds the
 fewest booth-hours meeting a wait target, ``calibrate`` builds a scenario from BTS volumes and
-the Border Wait Times archive. Emission factors live in :mod:`smartborder.twin.emissions`.
+the Border Wait Times archive. Emission factors live in :mod:`smartborder.ports.emissions`.
 """
 
 from __future__ import annotations

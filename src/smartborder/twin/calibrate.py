@@ -26,10 +26,18 @@ import numpy as np
 from pydantic import BaseModel
 
 from smartborder.i18n import Text
+from smartborder.kpi import (
+    PLATFORM_LANE,
+    PLATFORM_MODE,
+    iter_snapshot_sources,
+    parse_bts,
+    parse_bwt,
+)
+from smartborder.ports import PRIMARY_INSPECTION_S, get_crossing, get_port, zone_of
 from smartborder.twin._refdata import LaneType, Mode
 from smartborder.twin.errors import CalibrationFailed
 from smartborder.twin.results import RunResult
-from smartborder.twin.scenario import DEFAULT_PRIMARY_S, FAST_TRUCK_PRIMARY_S, Scenario
+from smartborder.twin.scenario import FAST_TRUCK_PRIMARY_S, Scenario
 from smartborder.twin.simulate import simulate
 
 Progress = Callable[[int, int], None]
@@ -87,8 +95,6 @@ def _fail(en: str, es: str) -> CalibrationFailed:
 
 def bts_daily_volume(path: Path, port: str, mode: Mode) -> tuple[float, list[str]]:
     """Mean daily inbound volume of ``mode`` at ``port`` over its latest 12 months in BTS."""
-    from smartborder.kpi import parse_bts
-
     parsed = parse_bts(path)
     measure = BTS_MEASURE[mode]
     by_month: dict[date, int] = defaultdict(int)
@@ -112,10 +118,6 @@ def _days_in(m: date) -> int:
 
 def bwt_profile(paths: Sequence[Path], crossing: str, mode: Mode, port: str) -> FeedProfile:
     """Mean lanes open and reported delay by local hour of day and lane type."""
-    from smartborder.kpi import iter_snapshot_sources, parse_bwt
-    from smartborder.kpi.bwt import PLATFORM_LANE, PLATFORM_MODE
-    from smartborder.ports import zone_of
-
     zone = zone_of(port)
     lanes: dict[str, list[list[float]]] = defaultdict(lambda: [[] for _ in range(24)])
     delays: dict[str, list[list[float]]] = defaultdict(lambda: [[] for _ in range(24)])
@@ -153,8 +155,6 @@ def bwt_profile(paths: Sequence[Path], crossing: str, mode: Mode, port: str) -> 
 
 
 def _busiest_crossing(port: str, mode: Mode) -> str:
-    from smartborder.ports import get_port
-
     crossings = [c for c in get_port(port).crossings if mode in c.modes]
     if not crossings:
         raise _fail(
@@ -176,8 +176,6 @@ def build_scenario(
     days: int = 7,
 ) -> Scenario:
     """The scenario for given service factors (one per lane type)."""
-    from smartborder.ports import get_crossing
-
     xing = get_crossing(crossing)
     types = [
         lt
@@ -202,7 +200,7 @@ def build_scenario(
     day = day / float(np.sum(day))
     lane_weight = {lt: float(sum(booths[lt])) for lt in types}
     weight_sum = sum(lane_weight.values())
-    base = FAST_TRUCK_PRIMARY_S if mode is Mode.COMMERCIAL else DEFAULT_PRIMARY_S[mode.value]
+    base = FAST_TRUCK_PRIMARY_S if mode is Mode.COMMERCIAL else PRIMARY_INSPECTION_S[mode.value]
     lanes = []
     for lt in types:
         mean = (
@@ -279,8 +277,6 @@ def calibrate(
     """Build and fit a scenario for ``port`` (and ``crossing``, default the busiest)."""
     m = Mode(mode)
     crossing = crossing or _busiest_crossing(port, m)
-    from smartborder.ports import get_port
-
     siblings = [c for c in get_port(port).crossings if m in c.modes]
     lanes_here = next((c.max_lanes(m) for c in siblings if c.bwt_number == crossing), 0)
     share = lanes_here / sum(c.max_lanes(m) for c in siblings) if siblings else 1.0

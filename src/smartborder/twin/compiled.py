@@ -14,7 +14,7 @@ from smartborder.twin.distributions import (
     LogNormal,
     parse_distribution,
 )
-from smartborder.twin.engine import next_open_table
+from smartborder.twin.loop import next_open_table
 from smartborder.twin.scenario import Scenario
 
 DRAIN_H = 24  # hours after the last arrival in which queued vehicles are still served

@@ -15,6 +15,8 @@ from typing import Any, ClassVar, Protocol
 import numpy as np
 from numpy.typing import NDArray
 
+from smartborder.errors import Problem
+from smartborder.i18n import Text
 from smartborder.twin.errors import ScenarioInvalid
 
 FloatArray = NDArray[np.float64]
@@ -167,9 +169,6 @@ _KINDS = ("exponential", "deterministic", "lognormal", "gamma", "empirical")
 
 
 def _problem(pointer: str, en: str, es: str) -> ScenarioInvalid:
-    from smartborder.errors import Problem
-    from smartborder.i18n import Text
-
     return ScenarioInvalid(problems=[Problem(pointer, "twin.bad_distribution", Text(en, es))])
 
 

@@ -17,6 +17,7 @@ from collections.abc import Callable
 import numpy as np
 from pydantic import BaseModel
 
+from smartborder.ports import UnknownCrossing, get_crossing
 from smartborder.twin._refdata import Mode
 from smartborder.twin.results import LaneSummary, RunResult
 from smartborder.twin.scenario import Scenario
@@ -41,15 +42,6 @@ class StaffingPlan(BaseModel):
     violations: list[tuple[str, int, float]]  # (lane, hour, p95 minutes) left, if infeasible
 
 
-def _schedule(s: Scenario) -> np.ndarray:
-    period = s.profile_hours
-    rows = []
-    for g in s.lanes:
-        b = g.booths if isinstance(g.booths, list) else [g.booths]
-        rows.append(np.resize(np.asarray(b, dtype=np.int64), period))
-    return np.stack(rows)
-
-
 def _with(s: Scenario, sched: np.ndarray) -> Scenario:
     data = s.model_dump(mode="json")
     for i, lane in enumerate(data["lanes"]):
@@ -60,8 +52,6 @@ def _with(s: Scenario, sched: np.ndarray) -> Scenario:
 def _mode_limits(s: Scenario) -> dict[Mode, int]:
     if not s.crossing:
         return {}
-    from smartborder.ports import UnknownCrossing, get_crossing
-
     try:
         crossing = get_crossing(s.crossing)
     except UnknownCrossing:

@@ -8,7 +8,7 @@ import numpy as np
 
 from smartborder.twin import _stats as st
 from smartborder.twin.compiled import CompiledScenario
-from smartborder.twin.engine import (
+from smartborder.twin.loop import (
     arrival_times,
     assign,
     fifo_constant,

@@ -12,9 +12,9 @@ import numpy as np
 from pydantic import BaseModel, Field
 from scipy import stats as sps  # type: ignore[import-untyped]
 
+from smartborder.ports import factors_for
 from smartborder.twin import _stats as st
 from smartborder.twin.compiled import CompiledScenario
-from smartborder.twin.emissions import factors_for
 from smartborder.twin.replication import Replication
 
 

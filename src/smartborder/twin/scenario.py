@@ -16,25 +16,16 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from smartborder.errors import Problem
 from smartborder.i18n import Text
+from smartborder.ports import PRIMARY_INSPECTION_S, UnknownCrossing, get_crossing
 from smartborder.twin._refdata import LaneType, Mode
 from smartborder.twin.distributions import Distribution, parse_distribution
 from smartborder.twin.errors import ScenarioInvalid
 
 Profile = float | list[float]
 
-# Published primary and secondary times used as defaults (seconds). Passenger vehicle at
-# primary about 34 s, about 70 s when a compartment is opened; FAST truck about 27 s: figures
-# quoted by the working group's issue (CBP and GAO port studies). Secondary: scanner about 8 min,
-# physical exam up to 2 h (ibid.).
-DEFAULT_PRIMARY_S: dict[str, float] = {
-    "passenger_vehicle": 34.0,
-    "pedestrian": 20.0,
-    "commercial": 90.0,
-}
-PRIMARY_COMPARTMENT_OPENED_S = 70.0
+# Published primary times used as defaults (seconds): per mode, ports.PRIMARY_INSPECTION_S; a
+# FAST truck about 27 s: figures quoted by the working group's issue (CBP and GAO port studies).
 FAST_TRUCK_PRIMARY_S = 27.0
-SECONDARY_SCANNER_S = 8 * 60.0
-SECONDARY_PHYSICAL_MAX_S = 2 * 3600.0
 
 
 class _Model(BaseModel):
@@ -152,7 +143,7 @@ class Scenario(_Model):
         if spec in ({}, None):
             spec = {
                 "dist": "lognormal",
-                "mean_s": DEFAULT_PRIMARY_S.get(lane.mode.value, 34.0),
+                "mean_s": PRIMARY_INSPECTION_S.get(lane.mode.value, 34.0),
                 "cv": 0.6,
             }
         return parse_distribution(spec, pointer=f"/lanes/{i}/service")
@@ -185,8 +176,6 @@ def _check_crossing(s: Scenario) -> list[Problem]:
     """Lane types of a mode share the crossing's booths: open booths per hour <= its max lanes."""
     if not s.crossing:
         return []
-    from smartborder.ports import UnknownCrossing, get_crossing
-
     try:
         crossing = get_crossing(s.crossing)
     except UnknownCrossing:

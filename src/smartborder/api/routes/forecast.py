@@ -11,7 +11,7 @@ from smartborder import ports
 from smartborder.api.deps import Ctx
 from smartborder.api.ratelimit import public_rate_limit
 from smartborder.i18n import Text
-from smartborder.kpi.engine import engine_for
+from smartborder.kpi import engine_for
 from smartborder.kpi.forecast import (
     ForecastCache,
     SeriesForecast,

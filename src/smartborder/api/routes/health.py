@@ -7,6 +7,7 @@ from sqlalchemy import text
 
 from smartborder import __version__
 from smartborder.api.deps import Ctx
+from smartborder.store import transaction
 
 router = APIRouter(tags=["health"])
 
@@ -20,8 +21,6 @@ def healthz() -> dict[str, str]:
 @router.get("/readyz")
 def readyz(ctx: Ctx) -> dict[str, str]:
     """The store answers; 503 problem otherwise."""
-    from smartborder.store import transaction
-
     with transaction(ctx.sessions) as session:
         session.execute(text("SELECT 1"))
     return {"status": "ready", "database": ctx.engine.dialect.name}

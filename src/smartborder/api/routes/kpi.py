@@ -24,9 +24,9 @@ from smartborder.api.ratelimit import public_rate_limit
 from smartborder.clients import Principal
 from smartborder.clients.roles import EVENTS_WRITE
 from smartborder.i18n import Text, negotiate
+from smartborder.kpi import Filters, KpiEngine, engine_for
 from smartborder.kpi import feed as bwt_feed
 from smartborder.kpi.dictionary import dictionary
-from smartborder.kpi.engine import Filters, KpiEngine, engine_for
 from smartborder.kpi.errors import NoKpiData, QueryInvalid
 from smartborder.kpi.events import IngestReport
 from smartborder.kpi.ingest import ingest_batch

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -26,7 +27,7 @@ from smartborder.admissibility.graph import lineage as _lineage
 from smartborder.admissibility.graph import port_graph as _graph
 from smartborder.admissibility.graph import uid as _uid
 from smartborder.admissibility.model import OPTIONAL_ATTRIBUTES
-from smartborder.admissibility.plan import cedar_instant, digest
+from smartborder.admissibility.plan import cedar_instant, digest, instants_in
 from smartborder.errors import Problem
 from smartborder.i18n import Text
 
@@ -274,10 +275,6 @@ class _Classes:
     classes fall back to exact values."""
 
     def __init__(self, cedar: str) -> None:
-        from bisect import bisect_right
-
-        from smartborder.admissibility.plan import instants_in
-
         self._bisect = bisect_right
         self.instants = instants_in(cedar) if not _TIME_OPS.search(cedar) else None
         ages = _AGE_CMP.findall(cedar)

@@ -1,7 +1,7 @@
 """Idling emission factors: what a vehicle emits per minute while it waits to cross.
 
-Public and independent of the simulator: the KPI domain imports these factors so the twin and
-the open-data KPIs give the same emissions for the same waits. Every number is a parameter with
+Reference figures like the ports' own facts, below both users: the open-data KPIs and the twin
+read these factors, so they give the same emissions for the same waits. Every number is a parameter with
 its source beside it; replace them with local MOVES figures for a formal study.
 """
 

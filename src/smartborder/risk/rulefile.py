@@ -1,4 +1,4 @@
-"""The weight-set rule engine: versioned YAML rules → a score → a lane.
+"""Rule files: versioned YAML weight sets, validated and compiled into a :class:`RuleSet`.
 
 A rules file (see ``rules/v1.yaml`` and docs/preclearance.md) has a ``version``, score
 ``thresholds`` per declaration kind, and ``rules``: each with an ``id``, the ``kind`` it applies
@@ -17,11 +17,10 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import yaml
 
@@ -29,8 +28,7 @@ from smartborder.errors import Problem
 from smartborder.i18n import Text
 from smartborder.risk.errors import RulesInvalid
 from smartborder.risk.facts import FACTS, FactType
-
-Predicate = Callable[[Mapping[str, Any]], bool]
+from smartborder.risk.scoring import Predicate, Rule, RuleSet, Thresholds
 
 _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
     "lt": operator.lt,
@@ -53,84 +51,6 @@ OPERATORS = (
     "is_true",
     "is_false",
 )
-LANES = ("release", "documentary_review", "inspect")
-
-
-class RuleHit(NamedTuple):
-    """A rule that matched, with the points it added."""
-
-    rule_id: str
-    weight: float
-    message: Text
-
-
-class RiskResult(NamedTuple):
-    """The score, its lane (one of ``LANES``), the rules that matched, the threshold crossed."""
-
-    score: float
-    lane: str
-    hits: tuple[RuleHit, ...]
-    threshold: float | None
-
-
-@dataclass(frozen=True, slots=True)
-class Rule:
-    id: str
-    kind: str
-    weight: float
-    message: Text
-    when: Predicate
-    source: Mapping[str, Any]
-
-    hit: RuleHit = field(init=False, compare=False)  # what a match reports, built once
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "hit", RuleHit(self.id, self.weight, self.message))
-
-
-@dataclass(frozen=True, slots=True)
-class Thresholds:
-    """Scores at or above ``documentary_review`` / ``inspect`` send a declaration there."""
-
-    documentary_review: float
-    inspect: float
-
-    def lane(self, score: float) -> str:
-        if score >= self.inspect:
-            return "inspect"
-        if score >= self.documentary_review:
-            return "documentary_review"
-        return "release"
-
-
-@dataclass(frozen=True, slots=True)
-class RuleSet:
-    """A loaded, compiled weight set."""
-
-    version: str
-    name: str
-    source: str
-    thresholds: Mapping[str, Thresholds]
-    rules: Mapping[str, tuple[Rule, ...]]  # by declaration kind
-
-    def score(self, kind: str, facts: Mapping[str, Any]) -> RiskResult:
-        """Score the facts of a declaration of ``kind`` and map the score to a lane."""
-        total = 0.0
-        hits: list[RuleHit] = []
-        for rule in self.rules.get(kind, ()):
-            if rule.when(facts):
-                total += rule.weight
-                hits.append(rule.hit)
-        th = self.thresholds[kind]
-        lane = th.lane(total)
-        crossed = (
-            th.inspect
-            if lane == "inspect"
-            else th.documentary_review
-            if lane == "documentary_review"
-            else None
-        )
-        return RiskResult(total, lane, tuple(hits), crossed)
 
 
 def _all_of(parts: tuple[Predicate, ...]) -> Predicate:
