@@ -13,8 +13,9 @@ import numpy as np
 from sqlalchemy.orm import Session, sessionmaker
 
 from smartborder.config import Settings
-from smartborder.credentials import attach, jose, sdjwt
-from smartborder.credentials.keys import KeyType, PrivateKey
+from smartborder.credentials import attach
+from smartborder.credentials.primitives import jose, sdjwt
+from smartborder.credentials.primitives.keys import KeyType, PrivateKey
 from smartborder.credentials.recipes import unenvelope
 from smartborder.credentials.trust import TrustEntry, ensure_entry
 from smartborder.credentials.vcapi import CredentialService

@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 from cred_fixtures import NOW, carta_porte, make_issuer, own_types, resolver
 
-from smartborder.credentials import jose, recipes
+from smartborder.credentials import recipes
 from smartborder.credentials.errors import StatusListInvalid
+from smartborder.credentials.primitives import jose
 from smartborder.credentials.status import (
     MIN_LIST_SIZE,
     Bitstring,

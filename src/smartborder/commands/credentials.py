@@ -21,11 +21,11 @@ import typer
 
 from smartborder.commands import choice, read_text
 from smartborder.config import Settings
-from smartborder.credentials import sdjwt
 from smartborder.credentials.datamodel import parse_datetime
-from smartborder.credentials.did import did_key_for
 from smartborder.credentials.errors import CredentialNonConforming
-from smartborder.credentials.keys import KeyType, PrivateKey, PublicKey
+from smartborder.credentials.primitives import sdjwt
+from smartborder.credentials.primitives.did import did_key_for
+from smartborder.credentials.primitives.keys import KeyType, PrivateKey, PublicKey
 from smartborder.credentials.recipes import Format, issue, unenvelope
 from smartborder.credentials.vcapi import CredentialService
 from smartborder.i18n import Text

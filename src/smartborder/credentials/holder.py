@@ -17,16 +17,16 @@ from typing import Any
 
 from pydantic import Field
 
-from smartborder.credentials import integrity, jose
-from smartborder.credentials.contexts import ContextStore, default_store
 from smartborder.credentials.datamodel import (
     VC_V2_CONTEXT,
     problems_of_presentation,
     require_presentation,
 )
 from smartborder.credentials.errors import CredentialNonConforming, DidWebRefused
-from smartborder.credentials.jsonld import check_limits
-from smartborder.credentials.keys import PrivateKey
+from smartborder.credentials.primitives import integrity, jose
+from smartborder.credentials.primitives.contexts import ContextStore, builtin_store
+from smartborder.credentials.primitives.jsonld import check_limits
+from smartborder.credentials.primitives.keys import PrivateKey
 from smartborder.credentials.recipes import (
     Resolver,
     VerificationResult,
@@ -104,7 +104,7 @@ def prove(
             proof_purpose="authentication",
             challenge=challenge,
             domain=domain,
-            contexts=ensure_own_context(contexts or default_store()),
+            contexts=ensure_own_context(contexts or builtin_store()),
         )
     claims = dict(doc)
     claims["iat"] = int(now.timestamp())
@@ -166,7 +166,7 @@ def verify_presentation(
             check_limits(presentation)  # bounded before any proof or credential work
             doc = presentation
             if "proof" in doc:
-                store = ensure_own_context(contexts or default_store())
+                store = ensure_own_context(contexts or builtin_store())
                 proof = integrity.verify_proof(
                     doc,
                     resolver=resolver,

@@ -6,7 +6,7 @@ secures it in one of three ways:
 - ``format="vc+jwt"``: VC-JOSE compact JWS (ES384 with a P-384 key, ES256, EdDSA);
 - ``format="dc+sd-jwt"``: SD-JWT VC with selectively disclosable subject claims;
 - ``suite=<cryptosuite>``: a Data Integrity proof (``eddsa-rdfc-2022``, ``eddsa-jcs-2022``,
-  ``ecdsa-rdfc-2019``, ``ecdsa-jcs-2019``) through :mod:`smartborder.credentials.integrity`.
+  ``ecdsa-rdfc-2019``, ``ecdsa-jcs-2019``) through :mod:`smartborder.credentials.primitives.integrity`.
 
 ``verify`` takes any of those forms and a clock (``now``) and returns a
 :class:`VerificationResult` that says which checks ran, and every warning and error. It never
@@ -25,8 +25,6 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from smartborder.credentials import integrity, jose, sdjwt
-from smartborder.credentials.contexts import ContextStore, default_store
 from smartborder.credentials.datamodel import (
     VC_V2_CONTEXT,
     issuer_id,
@@ -35,10 +33,12 @@ from smartborder.credentials.datamodel import (
     require_credential,
     validity_problem,
 )
-from smartborder.credentials.did import DidResolver
 from smartborder.credentials.errors import CredentialNonConforming, DidWebRefused
-from smartborder.credentials.jsonld import check_limits
-from smartborder.credentials.keys import PrivateKey, PublicKey
+from smartborder.credentials.primitives import integrity, jose, sdjwt
+from smartborder.credentials.primitives.contexts import ContextStore, builtin_store
+from smartborder.credentials.primitives.did import DidResolver
+from smartborder.credentials.primitives.jsonld import check_limits
+from smartborder.credentials.primitives.keys import PrivateKey, PublicKey
 from smartborder.credentials.status import StatusChecker
 from smartborder.credentials.types import CredentialTypes, ensure_own_context
 from smartborder.errors import SmartBorderError
@@ -163,7 +163,7 @@ def issue(
     """
     doc = prepare(credential, verification_method=verification_method, now=now, types=types)
     if suite is not None:
-        contexts = ensure_own_context(contexts or default_store())
+        contexts = ensure_own_context(contexts or builtin_store())
         return integrity.add_proof(
             doc,
             key=key,
@@ -346,7 +346,7 @@ def verify(
                 raise CredentialNonConforming()
             check_limits(value)  # bounded before any proof or schema work
             doc = value
-            store = ensure_own_context(contexts or default_store())
+            store = ensure_own_context(contexts or builtin_store())
             proof = integrity.verify_proof(doc, resolver=resolver, now=now, contexts=store)
             if not proof.verified:
                 raise proof.errors[0]

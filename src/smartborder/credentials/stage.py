@@ -46,10 +46,12 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.orm import Session, object_session, sessionmaker
 
-from smartborder.credentials import holder, jose, recipes
+from smartborder.config import Settings
+from smartborder.credentials import holder, recipes
 from smartborder.credentials.binding import PERSONAL_TYPES, bind, subjects_of
-from smartborder.credentials.contexts import ContextStore
 from smartborder.credentials.peers import Peers
+from smartborder.credentials.primitives import jose
+from smartborder.credentials.primitives.contexts import ContextStore
 from smartborder.credentials.status import StatusChecker
 from smartborder.credentials.trust import (
     AGENCY_COUNTRY,
@@ -233,7 +235,7 @@ class CredentialsStage:
     @classmethod
     def from_settings(
         cls,
-        settings: Any,
+        settings: Settings,
         *,
         sessions: sessionmaker[Session] | None = None,
         trust_ttl_s: float = 30.0,

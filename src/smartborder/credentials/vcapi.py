@@ -19,8 +19,8 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
-from smartborder.credentials import holder, jose, recipes
-from smartborder.credentials.contexts import ContextStore
+from smartborder.config import Settings
+from smartborder.credentials import holder, recipes
 from smartborder.credentials.datamodel import issuer_id, parse_datetime
 from smartborder.credentials.errors import (
     CredentialNonConforming,
@@ -30,8 +30,10 @@ from smartborder.credentials.errors import (
     StatusListUnavailable,
 )
 from smartborder.credentials.issuers import NodeResolver, OrgIdentities
-from smartborder.credentials.keys import KeyType, PublicKey
 from smartborder.credentials.peers import Peers, did_web_options
+from smartborder.credentials.primitives import jose
+from smartborder.credentials.primitives.contexts import ContextStore
+from smartborder.credentials.primitives.keys import KeyType, PublicKey
 from smartborder.credentials.status import (
     MIN_LIST_SIZE,
     Bitstring,
@@ -92,7 +94,7 @@ class CredentialService:
     @classmethod
     def from_settings(
         cls,
-        settings: Any,
+        settings: Settings,
         *,
         sessions: sessionmaker[Session] | None = None,
         resolver_kwargs: dict[str, Any] | None = None,

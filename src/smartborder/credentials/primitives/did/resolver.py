@@ -9,11 +9,14 @@ from typing import Any
 
 import httpx
 
-from smartborder.credentials.did.did_jwk import did_jwk_document
-from smartborder.credentials.did.did_key import did_key_document
-from smartborder.credentials.did.did_web import fetch_did_web
-from smartborder.credentials.did.documents import VerificationMethod, find_verification_method
 from smartborder.credentials.errors import DidInvalid, DidMethodUnsupported
+from smartborder.credentials.primitives.did.did_jwk import did_jwk_document
+from smartborder.credentials.primitives.did.did_key import did_key_document
+from smartborder.credentials.primitives.did.did_web import fetch_did_web
+from smartborder.credentials.primitives.did.documents import (
+    VerificationMethod,
+    find_verification_method,
+)
 from smartborder.errors import SmartBorderError
 from smartborder.i18n import Text
 
