@@ -19,11 +19,11 @@ from rich.progress import Progress
 
 from smartborder.clients import Principal, Role, create_client
 from smartborder.config import Settings
+from smartborder.credentials import CredentialService
 from smartborder.credentials.demo import DemoCredentials, sample_size
-from smartborder.credentials.stage import CredentialsStage
-from smartborder.credentials.vcapi import CredentialService
 from smartborder.declarations.synthetic import generate_travelers, generate_trucks
 from smartborder.ports import Direction, get_port
+from smartborder.preclearance import CredentialsStage
 from smartborder.preclearance.configured import pipeline_for
 from smartborder.preclearance.records import submit_many
 from smartborder.store import make_engine, session_factory, transaction, upgrade

@@ -13,6 +13,7 @@ SD-JWT, multibase, keys' encodings, DID methods — live apart in
 or test a securing mechanism, not to decide whether a credential is good.
 """
 
+from smartborder.credentials.binding import PERSONAL_TYPES, bind, subjects_of
 from smartborder.credentials.datamodel import (
     problems_of_credential,
     problems_of_presentation,
@@ -24,11 +25,14 @@ from smartborder.credentials.holder import PresentationResult, verify_presentati
 from smartborder.credentials.holder import prove as present
 from smartborder.credentials.issuers import NodeResolver, OrgIdentities
 from smartborder.credentials.keystore import NodeKeys
+from smartborder.credentials.node_verifier import AttachedResults, NodeVerifier
+from smartborder.credentials.peer_cache import PeerCache
 from smartborder.credentials.peers import Peers
 from smartborder.credentials.primitives.contexts import ContextStore
 from smartborder.credentials.primitives.did import DidResolver, did_key_for, did_web_for
 from smartborder.credentials.primitives.keys import KeyType, PrivateKey, PublicKey
 from smartborder.credentials.recipes import Format, VerificationResult, issue, verify
+from smartborder.credentials.service import CredentialService
 from smartborder.credentials.status import (
     Bitstring,
     StatusChecker,
@@ -36,9 +40,8 @@ from smartborder.credentials.status import (
     status_entry,
     status_list_credential,
 )
-from smartborder.credentials.trust import StoredTrust, TrustEntry, TrustRegistry
+from smartborder.credentials.trust import AGENCY_COUNTRY, StoredTrust, TrustEntry, TrustRegistry
 from smartborder.credentials.types import SMARTBORDER_CONTEXT, CredentialTypes
-from smartborder.credentials.vcapi import CredentialService
 
 __all__ = [
     # the recipes and what they return
@@ -74,11 +77,19 @@ __all__ = [
     "status_entry",
     "status_list_credential",
     # trust, peers, the VC-API service
+    "AGENCY_COUNTRY",
     "CredentialService",
+    "PeerCache",
     "Peers",
     "StoredTrust",
     "TrustEntry",
     "TrustRegistry",
+    # verifying attached credentials for decisions (the pre-clearance stage's engine)
+    "PERSONAL_TYPES",
+    "AttachedResults",
+    "NodeVerifier",
+    "bind",
+    "subjects_of",
     # errors
     "CredentialsError",
 ]

@@ -227,4 +227,39 @@ def verify_presentation(
     return result
 
 
-__all__ = ["PresentationResult", "challenge_of", "holder_of", "prove", "verify_presentation"]
+def unenvelope_presentation(value: Any) -> Any:
+    """The compact ``vp+jwt`` inside an ``EnvelopedVerifiablePresentation``, else ``value``."""
+    prefix = "data:application/vp+jwt,"
+    if isinstance(value, dict) and value.get("type") == "EnvelopedVerifiablePresentation":
+        ident = value.get("id")
+        if isinstance(ident, str) and ident.startswith(prefix):
+            return ident[len(prefix) :]
+    return value
+
+
+def is_presentation(item: Any) -> bool:
+    """True for a verifiable presentation (a ``vp+jwt``, a JSON-LD or enveloped one), False for
+    anything else (a credential, or input that is neither: verifying it says why)."""
+    if isinstance(item, str):
+        if "~" in item:
+            return False
+        try:
+            return jose.read_header(item, require_kid=False).get("typ") == jose.VP_JWT
+        except Exception:  # not even a JWT: the credential check says why
+            return False
+    if isinstance(item, dict):
+        kind = item.get("type")
+        kinds = kind if isinstance(kind, list) else [kind]
+        return "VerifiablePresentation" in kinds or "EnvelopedVerifiablePresentation" in kinds
+    return False
+
+
+__all__ = [
+    "PresentationResult",
+    "challenge_of",
+    "holder_of",
+    "is_presentation",
+    "prove",
+    "unenvelope_presentation",
+    "verify_presentation",
+]

@@ -33,7 +33,7 @@ from smartborder.credentials.datamodel import (
     require_credential,
     validity_problem,
 )
-from smartborder.credentials.errors import CredentialNonConforming, DidWebRefused
+from smartborder.credentials.errors import CredentialNonConforming, DidUnreachable, DidWebRefused
 from smartborder.credentials.primitives import integrity, jose, sdjwt
 from smartborder.credentials.primitives.contexts import ContextStore, builtin_store
 from smartborder.credentials.primitives.did import DidResolver
@@ -314,9 +314,10 @@ def verify(
     (raises :class:`DidWebRefused` when ``resolver`` may not fetch a did:web it needs: that
     is this verifier's policy, not a property of the credential).
 
-    ``contexts`` is the offline JSON-LD context store for Data Integrity proofs (default: the
-    one over ``SMARTBORDER_CONTEXTS_DIR``); ``audience``/``nonce`` are what an SD-JWT's
-    key-binding JWT must carry.
+    ``contexts`` is the offline JSON-LD context store for Data Integrity proofs (pass the
+    node's; without it only contexts registered in memory are known); ``audience``/``nonce``
+    are what an SD-JWT's key-binding JWT must carry. A signer's DID document that cannot be
+    fetched fails the ``unreachable`` check (the proof could not be checked), not ``proof``.
     """
     value = unenvelope(credential)
     fmt = detect_format(value)
@@ -354,6 +355,8 @@ def verify(
                 _check_signer(result, doc, did_of(str(check.verification_method)))
     except DidWebRefused:
         raise
+    except DidUnreachable as exc:  # the signer's DID document could not be had: not a forgery
+        result.fail("unreachable", exc.message.en)
     except SmartBorderError as exc:
         result.fail("proof", exc.message.en)
     except (ValueError, TypeError, KeyError) as exc:

@@ -8,6 +8,7 @@ southbound ANAM), the lane and the risk score. Other domains plug in by supplyin
 lifecycle over the store is in ``preclearance.records`` / ``preclearance.lifecycle``.
 """
 
+from smartborder.preclearance.credentials_stage import CredentialsReport, CredentialsStage
 from smartborder.preclearance.decision import Agency, Decision, Note, Outcome, Reason, StageName
 from smartborder.preclearance.lifecycle import State, visibility
 from smartborder.preclearance.pipeline import Pipeline
@@ -37,6 +38,8 @@ from smartborder.preclearance.stages import (
 )
 
 __all__ = [
+    "CredentialsReport",
+    "CredentialsStage",
     "FAST_DEADLINE_MIN",
     "BatchItem",
     "RecordDetail",

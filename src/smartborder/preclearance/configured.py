@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from smartborder.admissibility.stage import AdmissibilityStage
 from smartborder.config import Settings
-from smartborder.credentials.stage import CredentialsStage
 from smartborder.declarations import load_hs
+from smartborder.preclearance.credentials_stage import CredentialsStage
 from smartborder.preclearance.pipeline import Pipeline
 from smartborder.risk import PartyHistory
 from smartborder.risk.history import StorePartyHistory
