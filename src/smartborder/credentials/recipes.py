@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PrivateAttr
 
 from smartborder.credentials.datamodel import (
     VC_V2_CONTEXT,
@@ -92,12 +92,20 @@ class VerificationResult(BaseModel):
     credential_type: str | None = None
     issuer: str | None = None
     disclosed: list[str] | None = None
+    #: Spanish ``errors`` by position, where the reason came from a bilingual error.
+    _errors_es: dict[int, str] = PrivateAttr(default_factory=dict)
 
-    def fail(self, check: str, reason: str) -> None:
+    def fail(self, check: str, reason: str, reason_es: str | None = None) -> None:
         if check not in self.failed_checks:
             self.failed_checks.append(check)
         self.errors.append(f"{check}: {reason}")
+        if reason_es is not None:
+            self._errors_es[len(self.errors) - 1] = f"{check}: {reason_es}"
         self.verified = False
+
+    def error_es(self, index: int) -> str:
+        """``errors[index]`` in Spanish when its reason was given in Spanish, else as is."""
+        return self._errors_es.get(index, self.errors[index])
 
     def ran(self, check: str) -> None:
         if check not in self.checks:
@@ -356,7 +364,7 @@ def verify(
     except DidWebRefused:
         raise
     except DidUnreachable as exc:  # the signer's DID document could not be had: not a forgery
-        result.fail("unreachable", exc.message.en)
+        result.fail("unreachable", exc.message.en, exc.message.es)
     except SmartBorderError as exc:
         result.fail("proof", exc.message.en)
     except (ValueError, TypeError, KeyError) as exc:
@@ -417,7 +425,7 @@ def _check_document(
         try:
             found = status.check(entry, now=now)
         except SmartBorderError as exc:
-            result.fail("status", exc.message.en)
+            result.fail("status", exc.message.en, exc.message.es)
             continue
         if found.issuer != issuer_id(doc):
             result.fail(

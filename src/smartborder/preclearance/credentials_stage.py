@@ -169,8 +169,9 @@ def _none_attached() -> dict[Agency, Reason]:
 
 def _failures_of(result: VerificationResult) -> list[Failure]:
     out: list[Failure] = []
-    for error in result.errors:
+    for i, error in enumerate(result.errors):
         check, _, detail = error.partition(": ")
+        detail_es = result.error_es(i).partition(": ")[2]
         if check == "status":
             check = (
                 "revoked"
@@ -183,7 +184,7 @@ def _failures_of(result: VerificationResult) -> list[Failure]:
             check = "expired" if detail.startswith("expired") else "not_yet_valid"
         elif check not in CHECKS:
             check = "proof"  # key binding, malformed input: the proof cannot be relied on
-        out.append(Failure(check, detail, detail))
+        out.append(Failure(check, detail, detail_es))
     return out
 
 
