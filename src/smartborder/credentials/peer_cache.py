@@ -98,6 +98,13 @@ class PeerCache:
         return value
 
     def _read(self, kind: Kind, key: str) -> Any:
+        if self._peer_of(kind, key) is None:  # refused without a request
+            if kind == "status":
+                return self.peers.status_list(key)
+            raise DidUnreachable(
+                Text(f"{key} is not a peer node's DID.", f"{key} no es un DID de un nodo par."),
+                extra={"did": key},
+            )
         now = self._clock()
         entry = self._entries.get((kind, key))
         if entry is None or now - entry.fetched_at >= self._ttl_of(entry, kind):
