@@ -170,7 +170,7 @@ def _jcs_section(
     jcs_rate, raw_rate, ratio = _paired(
         verify, lambda: raw_pub.verify(raw_sig, message), args.rounds, args.seconds
     )
-    # The primitive the node verifies Ed25519 with is libsodium's (credentials/keys.py): its
+    # The primitive the node verifies Ed25519 with is libsodium's (credentials/primitives/keys.py): its
     # raw rate says how much the Data Integrity steps around it cost.
     _, sodium_rate, sodium_ratio = _paired(
         verify, lambda: crypto_sign_open(raw_sig + message, sodium_pub), args.rounds, args.seconds
