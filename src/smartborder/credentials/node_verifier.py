@@ -10,8 +10,11 @@ reloading the registry on first use after its time-to-live.
 
 from __future__ import annotations
 
+import logging
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -28,6 +31,29 @@ from smartborder.credentials.trust import SessionsRef, StoredTrust, TrustRegistr
 from smartborder.credentials.types import CredentialTypes, ensure_own_context
 from smartborder.store import LazySessions
 
+log = logging.getLogger(__name__)
+
+
+class _Every:
+    """Calls ``fn()`` every ``interval_s`` seconds from a daemon thread until stopped."""
+
+    def __init__(self, interval_s: float, fn: Callable[[], object], name: str) -> None:
+        self._stop = threading.Event()
+
+        def run() -> None:
+            while not self._stop.wait(interval_s):
+                try:
+                    fn()
+                except Exception:  # keep going: the next period tries again
+                    log.exception("%s failed", name)
+
+        self._thread = threading.Thread(target=run, name=name, daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout_s: float = 5.0) -> None:
+        self._stop.set()
+        self._thread.join(timeout_s)
+
 
 @dataclass(frozen=True, slots=True)
 class AttachedResults:
@@ -43,7 +69,9 @@ class NodeVerifier:
 
     ``trust`` is a :class:`StoredTrust` or a fixed :class:`TrustRegistry`; ``status`` checks
     status list entries (``None``: a status entry cannot be told); ``peer_cache`` serves peers'
-    DID documents and status lists from memory (``None``: no peers).
+    DID documents and status lists from memory (``None``: no peers). Once started, the lists
+    ``status`` has read are fetched again every ``status_refresh_s`` in the background, so a
+    decision reads a list itself (from the store) only the first time it meets it.
     """
 
     def __init__(
@@ -55,6 +83,7 @@ class NodeVerifier:
         status: StatusChecker | None = None,
         contexts: ContextStore | None = None,
         peer_cache: PeerCache | None = None,
+        status_refresh_s: float = 30.0,
     ) -> None:
         self.resolver = resolver
         self.types = types
@@ -62,6 +91,8 @@ class NodeVerifier:
         self.status = status
         self.contexts = ensure_own_context(contexts) if contexts is not None else None
         self.peer_cache = peer_cache
+        self.status_refresh_s = status_refresh_s
+        self._status_refresher: _Every | None = None
 
     @classmethod
     def from_settings(
@@ -101,16 +132,25 @@ class NodeVerifier:
             status=status,
             contexts=service.contexts,
             peer_cache=cache,
+            status_refresh_s=status_ttl_s / 2,
         )
 
     # --- lifecycle (the composition root owns it) ---------------------------------------------
 
     def start(self) -> None:
-        """Load the trust registry and keep it and the peer cache fresh in background threads."""
+        """Load the trust registry, and from now on keep it, the status lists decisions have
+        read (every ``status_refresh_s``) and the peer cache fresh in background threads."""
         if isinstance(self.trust, StoredTrust):
             self.trust.start()
         if self.peer_cache is not None:
             self.peer_cache.start()
+        status = self.status
+        if status is not None and self._status_refresher is None:
+            self._status_refresher = _Every(
+                self.status_refresh_s,
+                lambda: status.refresh(datetime.now(UTC)),
+                "smartborder-status-lists",
+            )
 
     def close(self) -> None:
         """Stop the background threads (idempotent)."""
@@ -118,6 +158,9 @@ class NodeVerifier:
             self.trust.stop()
         if self.peer_cache is not None:
             self.peer_cache.stop()
+        refresher, self._status_refresher = self._status_refresher, None
+        if refresher is not None:
+            refresher.stop()
 
     stop = close
 
