@@ -28,16 +28,10 @@ from typing import Any
 from nacl.bindings import crypto_sign_open
 from pyld import jsonld
 
-from smartborder.credentials import (
-    ContextStore,
-    DidResolver,
-    KeyType,
-    PrivateKey,
-    add_proof,
-    did_key_for,
-    verify_proof,
-)
-from smartborder.credentials.multibase import decode_base58btc
+from smartborder.credentials import ContextStore, DidResolver, KeyType, PrivateKey, did_key_for
+from smartborder.credentials.primitives import add_proof, verify_proof
+from smartborder.credentials.primitives.ldtemplates import templates_for
+from smartborder.credentials.primitives.multibase import decode_base58btc
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -176,7 +170,7 @@ def _jcs_section(
     jcs_rate, raw_rate, ratio = _paired(
         verify, lambda: raw_pub.verify(raw_sig, message), args.rounds, args.seconds
     )
-    # The primitive the node verifies Ed25519 with is libsodium's (credentials/keys.py): its
+    # The primitive the node verifies Ed25519 with is libsodium's (credentials/primitives/keys.py): its
     # raw rate says how much the Data Integrity steps around it cost.
     _, sodium_rate, sodium_ratio = _paired(
         verify, lambda: crypto_sign_open(raw_sig + message, sodium_pub), args.rounds, args.seconds
@@ -234,7 +228,7 @@ def _rdfc_section(
     cold_store = ContextStore([args.contexts])
 
     def cold_verify() -> None:
-        cold_store.templates.clear()  # every call is the first of its shape
+        templates_for(cold_store).clear()  # every call is the first of its shape
         verify_proof(rdfc_signed, resolver=resolver, contexts=cold_store)
 
     cold = _rate(cold_verify, args.seconds * 2)

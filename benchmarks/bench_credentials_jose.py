@@ -24,9 +24,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "credenti
 from cred_fixtures import carta_porte, make_issuer, sentri
 
 from smartborder.credentials import holder as holder_mod
-from smartborder.credentials import jose, recipes, sdjwt
-from smartborder.credentials.did import DidResolver
-from smartborder.credentials.keys import PrivateKey
+from smartborder.credentials import recipes
+from smartborder.credentials.primitives import jose, sdjwt
+from smartborder.credentials.primitives.did import DidResolver
+from smartborder.credentials.primitives.keys import PrivateKey
 from smartborder.credentials.types import CredentialTypes
 
 NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)

@@ -36,8 +36,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from smartborder.config import Settings
+from smartborder.credentials import CredentialService
 from smartborder.credentials.demo import DemoCredentials
-from smartborder.credentials.vcapi import CredentialService
 from smartborder.declarations.synthetic import generate_travelers, generate_trucks
 from smartborder.node import build_pipeline
 from smartborder.ports import Direction

@@ -64,6 +64,7 @@ def test_the_package_root_is_small() -> None:
         "i18n",
         "kpi",
         "ports",
+        "node",
         "preclearance",
         "risk",
         "store",

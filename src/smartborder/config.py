@@ -8,12 +8,22 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 #: Which did:web DIDs the VC-API's verifier fetches: every one, only peer nodes', or none.
 DidWebMode = Literal["any", "peers", "off"]
+
+
+def peer_base_url(url: str) -> str:
+    """``url`` as a peer node's base URL (``scheme://host[:port][/path]/``); ValueError if it
+    is not one (another scheme, no host, a query or a fragment)."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("https", "http") or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError(f"a peer is a base URL like https://anam.example.org, not {url!r}")
+    return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}/"
 
 
 class Settings(BaseSettings):
@@ -76,9 +86,9 @@ class Settings(BaseSettings):
     @field_validator("peers")
     @classmethod
     def _peers_are_base_urls(cls, value: str) -> str:
-        from smartborder.credentials.peers import Peers  # the one place that reads them
-
-        Peers([u for u in value.split(",") if u.strip()])  # ValueError says which one is wrong
+        for url in value.split(","):
+            if url.strip():
+                peer_base_url(url)  # ValueError says which one is wrong
         return value
 
     @property
@@ -98,8 +108,4 @@ class Settings(BaseSettings):
         return self.home
 
 
-def get_settings() -> Settings:
-    return Settings()
-
-
-__all__ = ["DidWebMode", "Settings", "get_settings"]
+__all__ = ["DidWebMode", "Settings", "peer_base_url"]

@@ -19,8 +19,8 @@ from rich.progress import Progress
 
 from smartborder.clients import Principal, Role, create_client
 from smartborder.config import Settings
+from smartborder.credentials import CredentialService
 from smartborder.credentials.demo import DemoCredentials, sample_size
-from smartborder.credentials.vcapi import CredentialService
 from smartborder.declarations.synthetic import generate_travelers, generate_trucks
 from smartborder.node import Node
 from smartborder.ports import Direction, get_port

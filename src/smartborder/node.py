@@ -28,11 +28,11 @@ from sqlalchemy.orm import Session
 
 from smartborder.clients import Principal, TokenSigner
 from smartborder.config import Settings
-from smartborder.credentials import CredentialsStage
 from smartborder.declarations import load_hs
 from smartborder.preclearance import (
     AdmissibilityStage,
     BatchItem,
+    CredentialsStage,
     Pipeline,
     PreparedSubmission,
     SubmissionResult,
@@ -140,10 +140,13 @@ class Node:
         return self.pipeline
 
     def serve(self) -> None:
-        """Start the background work a serving node needs, so that no request waits on the
-        store for it: the party history is loaded, then topped up on its own thread."""
+        """Start the background work a serving node needs, so that no decision waits on the
+        store or a peer for it: the party history is loaded, then topped up on its own
+        thread; the trust registry and the peers' DID documents and status lists are
+        refreshed on the credentials stage's threads."""
         if not self._serving:
             self.history.keep_fresh()
+            self.credentials.start()
             self._serving = True
 
     def close(self) -> None:
@@ -151,6 +154,7 @@ class Node:
         database connection."""
         self.writer.close()
         self.history.close()
+        self.credentials.close()
         self.engine.dispose()
         if self.write_engine is not None:
             self.write_engine.dispose()

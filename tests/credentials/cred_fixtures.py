@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from smartborder.credentials.did import DidResolver, did_key_for
-from smartborder.credentials.keys import KeyType, PrivateKey
+from smartborder.credentials.primitives.did import DidResolver, did_key_for
+from smartborder.credentials.primitives.keys import KeyType, PrivateKey
 from smartborder.credentials.types import SMARTBORDER_CONTEXT, CredentialTypes
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)

@@ -13,11 +13,11 @@ import numpy as np
 from sqlalchemy.orm import Session, sessionmaker
 
 from smartborder.config import Settings
-from smartborder.credentials import attach, jose, sdjwt
-from smartborder.credentials.keys import KeyType, PrivateKey
+from smartborder.credentials import CredentialService, attach
+from smartborder.credentials.primitives import jose, sdjwt
+from smartborder.credentials.primitives.keys import KeyType, PrivateKey
 from smartborder.credentials.recipes import unenvelope
 from smartborder.credentials.trust import TrustEntry, ensure_entry
-from smartborder.credentials.vcapi import CredentialService
 from smartborder.declarations.synthetic import generate_trucks
 from smartborder.node import build_pipeline
 from smartborder.ports import Direction

@@ -19,8 +19,8 @@ from pydantic import ValidationError
 from conftest import bearer_client
 from smartborder.api import create_app
 from smartborder.config import Settings
+from smartborder.credentials import CredentialService
 from smartborder.credentials.peers import Peers
-from smartborder.credentials.vcapi import CredentialService
 
 ANAM = "https://anam.example"
 ANAM_ORG_DID = "did:web:anam.example:orgs:exportadora-del-norte"

@@ -6,7 +6,7 @@ from typing import Any
 
 from cred_fixtures import carta_porte
 
-from smartborder.credentials.keys import KeyType
+from smartborder.credentials.primitives.keys import KeyType
 
 
 def test_old_credentials_verify_after_key_rotation(app: Any, client_for: Any) -> None:

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from cred_fixtures import carta_porte, sentri
 
-from smartborder.credentials import sdjwt
-from smartborder.credentials.keys import PrivateKey
+from smartborder.credentials.primitives import sdjwt
+from smartborder.credentials.primitives.keys import PrivateKey
 from smartborder.credentials.recipes import unenvelope
 
 

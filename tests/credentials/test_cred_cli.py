@@ -62,7 +62,7 @@ def test_present_hides_the_date_of_birth(home: Path) -> None:
     issuer, holder = home / "i.pem", home / "h.pem"
     runner.invoke(app, ["creds", "keygen", "--out", str(issuer)])
     runner.invoke(app, ["creds", "keygen", "--out", str(holder), "--type", "Ed25519"])
-    from smartborder.credentials.keys import PrivateKey
+    from smartborder.credentials.primitives.keys import PrivateKey
 
     (home / "h.jwk").write_text(json.dumps(PrivateKey.load(holder).public.jwk))
     (home / "s.json").write_text(json.dumps(sentri()))

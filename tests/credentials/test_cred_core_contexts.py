@@ -9,14 +9,15 @@ from pathlib import Path
 import pytest
 
 from conftest import shared_path
-from smartborder.credentials import ContextStore, check_limits, to_quads
-from smartborder.credentials.contexts import CREDENTIALS_V2, PINNED_SHA256
+from smartborder.credentials import ContextStore
 from smartborder.credentials.errors import (
     ContextTampered,
     ContextUnknown,
     DocumentTooLarge,
     JsonLdInvalid,
 )
+from smartborder.credentials.primitives import check_limits, to_quads
+from smartborder.credentials.primitives.contexts import CREDENTIALS_V2, PINNED_SHA256
 
 
 @pytest.fixture(scope="module")

@@ -19,15 +19,9 @@ from smartborder.credentials import (
     KeyType,
     NodeKeys,
     PrivateKey,
-    add_proof,
-    did_jwk_document,
-    did_jwk_for,
     did_key_for,
     did_web_for,
-    did_web_url,
-    verify_proof,
 )
-from smartborder.credentials.did import public_key_of_did_jwk
 from smartborder.credentials.errors import (
     DidInvalid,
     DidNotFound,
@@ -35,6 +29,14 @@ from smartborder.credentials.errors import (
     VerificationMethodNotFound,
 )
 from smartborder.credentials.keystore import node_did
+from smartborder.credentials.primitives import (
+    add_proof,
+    did_jwk_document,
+    did_jwk_for,
+    did_web_url,
+    verify_proof,
+)
+from smartborder.credentials.primitives.did import public_key_of_did_jwk
 
 NOW = datetime(2025, 6, 1, tzinfo=UTC)
 

@@ -9,8 +9,8 @@ import rfc8785
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from smartborder.credentials import jcs
 from smartborder.credentials.errors import DocumentTooLarge
+from smartborder.credentials.primitives import jcs
 
 _scalars = st.one_of(
     st.none(),

@@ -9,7 +9,7 @@ import pytest
 
 from smartborder.credentials import KeyType, PrivateKey, PublicKey
 from smartborder.credentials.errors import KeyInvalid, KeyUnsupported, MultibaseInvalid
-from smartborder.credentials.multibase import encode_base58btc, varint
+from smartborder.credentials.primitives.multibase import encode_base58btc, varint
 
 ALL = [KeyType.ED25519, KeyType.P256, KeyType.P384]
 

@@ -13,8 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import shared_path
-from smartborder.credentials import ContextStore, to_quads
+from smartborder.credentials import ContextStore
 from smartborder.credentials.errors import CredentialsError
+from smartborder.credentials.primitives import to_quads
+from smartborder.credentials.primitives.ldtemplates import templates_for
 
 TRICKY = [
     "ex:foo",
@@ -89,7 +91,7 @@ def test_w3c_documents_same_rdf_both_ways(contexts: ContextStore) -> None:
             assert got == expected, path
         checked += 1
     assert checked >= 10
-    assert contexts.templates.hits > 0
+    assert templates_for(contexts).hits > 0
 
 
 @settings(
@@ -135,8 +137,8 @@ def test_templates_serve_documents_of_a_known_shape(contexts: ContextStore) -> N
         assert sorted(to_quads(other, contexts=store)) == sorted(
             to_quads(other, contexts=store, compiled=False)
         )
-    assert store.templates.hits >= 5
-    assert store.templates.misses == 1
+    assert templates_for(store).hits >= 5
+    assert templates_for(store).misses == 1
 
 
 def test_values_json_ld_would_expand_never_reuse_a_template(tmp_path: Path) -> None:

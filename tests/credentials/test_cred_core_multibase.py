@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from smartborder.credentials.errors import MultibaseInvalid
-from smartborder.credentials.multibase import decode_base58btc, encode_base58btc
+from smartborder.credentials.primitives.multibase import decode_base58btc, encode_base58btc
 
 
 @settings(max_examples=300, deadline=None)

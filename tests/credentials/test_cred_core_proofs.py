@@ -13,15 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import shared_path
-from smartborder.credentials import (
-    ContextStore,
-    DidResolver,
-    KeyType,
-    PrivateKey,
-    add_proof,
-    did_key_for,
-    verify_proof,
-)
+from smartborder.credentials import ContextStore, DidResolver, KeyType, PrivateKey, did_key_for
+from smartborder.credentials.primitives import add_proof, verify_proof
 
 NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
 SUITES = [

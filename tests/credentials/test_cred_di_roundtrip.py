@@ -7,7 +7,7 @@ from cred_fixtures import NOW, carta_porte, make_issuer, own_types, resolver
 
 from conftest import shared_path
 from smartborder.credentials import recipes
-from smartborder.credentials.contexts import ContextStore
+from smartborder.credentials.primitives.contexts import ContextStore
 
 
 @pytest.fixture(scope="module")

@@ -13,9 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import smartborder.credentials as creds
-from smartborder.credentials import jose, recipes, sdjwt
+from smartborder.credentials import recipes
 from smartborder.credentials.errors import SdJwtInvalid
-from smartborder.credentials.keys import PrivateKey
+from smartborder.credentials.primitives import jose, sdjwt
+from smartborder.credentials.primitives.keys import PrivateKey
 from smartborder.errors import SmartBorderError
 
 
@@ -89,7 +90,7 @@ def test_public_names_of_the_securing_layer() -> None:
     for name in (
         "issue",
         "verify",
-        "prove",
+        "present",
         "verify_presentation",
         "CredentialService",
         "StatusChecker",

@@ -8,9 +8,10 @@ import json
 import pytest
 from cred_fixtures import NOW, carta_porte, make_issuer, own_types, resolver
 
-from smartborder.credentials import jose, recipes
+from smartborder.credentials import recipes
 from smartborder.credentials.errors import JoseInvalid
-from smartborder.credentials.keys import KeyType
+from smartborder.credentials.primitives import jose
+from smartborder.credentials.primitives.keys import KeyType
 
 
 def _b64(data: bytes) -> str:

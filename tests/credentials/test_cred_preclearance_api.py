@@ -70,7 +70,7 @@ def test_carta_porte_through_the_api(client_for: ClientFor) -> None:
 
     revoked = _issue(carrier, third)
     token = revoked["id"].split(",", 1)[1]
-    from smartborder.credentials import jose
+    from smartborder.credentials.primitives import jose
 
     cid = jose.unverified_claims(token)["id"]
     status = carrier.post(

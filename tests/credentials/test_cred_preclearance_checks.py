@@ -11,8 +11,7 @@ from precl_fixtures import World, forge, make_world, tamper, usmca_shipment, usm
 
 from conftest import shared_path
 from smartborder.credentials import attach
-from smartborder.credentials.stage import CredentialsStage
-from smartborder.preclearance import Outcome
+from smartborder.preclearance import CredentialsStage, Outcome
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 

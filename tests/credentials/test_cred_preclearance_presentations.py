@@ -9,8 +9,9 @@ import pytest
 from precl_fixtures import World, make_world, usmca_shipment, usmca_truck
 
 from conftest import shared_path
-from smartborder.credentials import attach, jose
-from smartborder.credentials.keys import KeyType, PrivateKey
+from smartborder.credentials import attach
+from smartborder.credentials.primitives import jose
+from smartborder.credentials.primitives.keys import KeyType, PrivateKey
 from smartborder.credentials.recipes import issue
 from smartborder.credentials.trust import StoredTrust, TrustEntry, add_entry
 from smartborder.credentials.types import CredentialTypes

@@ -11,8 +11,7 @@ from precl_fixtures import World, make_world, present
 
 from conftest import shared_path
 from smartborder.credentials import attach
-from smartborder.credentials.stage import CredentialsStage
-from smartborder.preclearance import Outcome
+from smartborder.preclearance import CredentialsStage, Outcome
 
 # Phase 3 of the 2020 land-border restrictions (from 22 January 2022): non-citizens need proof
 # of vaccination, so a verified vaccination credential changes the admissibility decision.

@@ -6,8 +6,8 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from conftest import ClientFor
-from smartborder.credentials.stage import CredentialsStage
 from smartborder.credentials.trust import StoredTrust
+from smartborder.preclearance import CredentialsStage
 
 ENTRY = {
     "issuer": "did:web:127.0.0.1%3A8000:orgs:u-s-customs-and-border-protection",

@@ -9,9 +9,10 @@ from datetime import timedelta
 import pytest
 from cred_fixtures import NOW, make_issuer, own_types, resolver, sentri
 
-from smartborder.credentials import recipes, sdjwt
+from smartborder.credentials import recipes
 from smartborder.credentials.errors import SdJwtInvalid
-from smartborder.credentials.keys import PrivateKey
+from smartborder.credentials.primitives import sdjwt
+from smartborder.credentials.primitives.keys import PrivateKey
 
 PRIVATE = ["birthDate", "givenName", "familyName", "passId", "nationality"]
 

@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 from cred_fixtures import NOW, carta_porte, make_issuer, own_types, resolver
 
-from smartborder.credentials import jose, recipes
+from smartborder.credentials import recipes
 from smartborder.credentials.errors import StatusListInvalid
+from smartborder.credentials.primitives import jose
 from smartborder.credentials.status import (
     MIN_LIST_SIZE,
     Bitstring,
@@ -183,3 +184,27 @@ def test_unreachable_list_fails_closed() -> None:
 def test_unchecked_status_is_a_warning() -> None:
     result = recipes.verify(Publisher().issue(1), now=NOW, resolver=resolver(), types=own_types())
     assert result.verified and result.warnings
+
+
+def test_a_background_refresh_renews_cached_lists_and_keeps_them_when_the_source_fails() -> None:
+    pub = Publisher()
+    checker = StatusChecker(pub.fetch, verify_list=_verify_list, ttl_s=60)
+    token = pub.issue(3)
+
+    def check(at_s: int) -> Any:
+        at = NOW + timedelta(seconds=at_s)
+        return recipes.verify(token, now=at, resolver=resolver(), types=own_types(), status=checker)
+
+    assert check(0).verified and pub.fetched == 2
+    pub.lists[LIST].set(3, True)
+    assert checker.refresh(NOW + timedelta(seconds=30)) == 2  # what a refresher thread does
+    assert pub.fetched == 4
+    revoked = check(80)  # 80 s after the first read, 50 s after the refresh: no fetch of its own
+    assert "revoked" in revoked.errors[0] and pub.fetched == 4
+
+    def down(url: str) -> str:
+        raise OSError("connection refused")
+
+    checker._fetch = down
+    assert checker.refresh(NOW + timedelta(seconds=85)) == 0
+    assert "revoked" in check(85).errors[0]  # the entry from the last good read still serves

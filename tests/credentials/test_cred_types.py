@@ -8,13 +8,14 @@ import pytest
 from cred_fixtures import NOW, carta_porte, make_issuer, own_types, resolver, sentri
 
 from conftest import shared_path
-from smartborder.credentials import jose, recipes
+from smartborder.credentials import recipes
 from smartborder.credentials.datamodel import parse_datetime
 from smartborder.credentials.errors import (
     CredentialNonConforming,
     CredentialTypeUnknown,
     SchemaViolation,
 )
+from smartborder.credentials.primitives import jose
 from smartborder.credentials.types import CORRIDOR_VOCAB_TYPES, OWN_TYPES, CredentialTypes
 
 

@@ -21,13 +21,13 @@ import typer
 
 from smartborder.commands import choice, read_text
 from smartborder.config import Settings
-from smartborder.credentials import sdjwt
+from smartborder.credentials import CredentialService
 from smartborder.credentials.datamodel import parse_datetime
-from smartborder.credentials.did import did_key_for
 from smartborder.credentials.errors import CredentialNonConforming
-from smartborder.credentials.keys import KeyType, PrivateKey, PublicKey
+from smartborder.credentials.primitives import sdjwt
+from smartborder.credentials.primitives.did import did_key_for
+from smartborder.credentials.primitives.keys import KeyType, PrivateKey, PublicKey
 from smartborder.credentials.recipes import Format, issue, unenvelope
-from smartborder.credentials.vcapi import CredentialService
 from smartborder.i18n import Text
 from smartborder.store import make_engine, session_factory, transaction, upgrade
 

@@ -1,57 +1,38 @@
-"""Verifiable credentials: keys, DIDs, offline JSON-LD, RDFC-1.0 and Data Integrity proofs.
+"""Verifiable credentials, the safe way: ``issue``, ``verify``, ``present``.
 
-Core primitives (keys, DIDs, contexts, canonicalization, proofs) are exported here; the
-securing mechanisms and recipes built on them (VC-JOSE, SD-JWT VC, status lists, credential
-types) add their names below.
+These recipes secure and check W3C Verifiable Credentials 2.0 with fixed, standard suites
+(VC-JOSE ``vc+jwt``, SD-JWT VC, Data Integrity ``eddsa-*``/``ecdsa-*``) and run every check a
+border decision relies on: proof and signer, data model, the type's JSON Schema, validity at
+the caller's ``now``, Bitstring Status List entries. Around them: credential types, the trust
+registry, status lists, this node's organization identities and keys, the VC-API service, and
+the peers whose DID documents and status lists a node reads in the background.
+
+The primitives the recipes are built from — canonicalization, Data Integrity proofs, JOSE,
+SD-JWT, multibase, keys' encodings, DID methods — live apart in
+:mod:`smartborder.credentials.primitives` (pyca/cryptography's "hazmat"): use them to build
+or test a securing mechanism, not to decide whether a credential is good.
 """
 
-# --- core: keys, DIDs, contexts, canonicalization, Data Integrity ---------------------------
-from smartborder.credentials.contexts import ContextStore, default_store
+from smartborder.credentials.binding import PERSONAL_TYPES, bind, subjects_of
 from smartborder.credentials.datamodel import (
     problems_of_credential,
     problems_of_presentation,
     require_credential,
     require_presentation,
 )
-from smartborder.credentials.did import (
-    DidResolver,
-    VerificationMethod,
-    build_document,
-    did_jwk_document,
-    did_jwk_for,
-    did_key_document,
-    did_key_for,
-    did_web_for,
-    did_web_url,
-    find_verification_method,
-)
 from smartborder.credentials.errors import CredentialsError
-from smartborder.credentials.holder import PresentationResult, prove, verify_presentation
-from smartborder.credentials.integrity import (
-    SUITES,
-    ProofCheck,
-    ProofResult,
-    add_proof,
-    jcs,
-    verify_proof,
-)
+from smartborder.credentials.holder import PresentationResult, verify_presentation
+from smartborder.credentials.holder import prove as present
 from smartborder.credentials.issuers import NodeResolver, OrgIdentities
-from smartborder.credentials.jsonld import check_limits, to_quads
-from smartborder.credentials.keys import KeyType, PrivateKey, PublicKey
 from smartborder.credentials.keystore import NodeKeys
-from smartborder.credentials.rdfc import (
-    CanonicalResult,
-    canonicalize,
-    canonicalize_nquads,
-    parse_nquads,
-)
-from smartborder.credentials.recipes import (
-    Format,
-    VerificationResult,
-    issue,
-    verify,
-)
-from smartborder.credentials.stage import CredentialsReport, CredentialsStage  # pre-clearance
+from smartborder.credentials.node_verifier import AttachedResults, NodeVerifier
+from smartborder.credentials.peer_cache import PeerCache
+from smartborder.credentials.peers import Peers
+from smartborder.credentials.primitives.contexts import ContextStore
+from smartborder.credentials.primitives.did import DidResolver, did_key_for, did_web_for
+from smartborder.credentials.primitives.keys import KeyType, PrivateKey, PublicKey
+from smartborder.credentials.recipes import Format, VerificationResult, issue, verify
+from smartborder.credentials.service import CredentialService
 from smartborder.credentials.status import (
     Bitstring,
     StatusChecker,
@@ -59,67 +40,56 @@ from smartborder.credentials.status import (
     status_entry,
     status_list_credential,
 )
-from smartborder.credentials.trust import StoredTrust, TrustEntry, TrustRegistry
+from smartborder.credentials.trust import AGENCY_COUNTRY, StoredTrust, TrustEntry, TrustRegistry
 from smartborder.credentials.types import SMARTBORDER_CONTEXT, CredentialTypes
-from smartborder.credentials.vcapi import CredentialService
 
 __all__ = [
-    # core
-    "SUITES",
-    "CanonicalResult",
+    # the recipes and what they return
+    "Format",
+    "PresentationResult",
+    "VerificationResult",
+    "issue",
+    "present",
+    "verify",
+    "verify_presentation",
+    # what a caller passes them: keys, identities, resolvers, contexts, types
     "ContextStore",
-    "CredentialsError",
+    "CredentialTypes",
     "DidResolver",
     "KeyType",
     "NodeKeys",
-    "PrivateKey",
-    "ProofCheck",
-    "ProofResult",
-    "PublicKey",
-    "VerificationMethod",
-    "add_proof",
-    "build_document",
-    "canonicalize",
-    "canonicalize_nquads",
-    "check_limits",
-    "default_store",
-    "did_jwk_document",
-    "did_jwk_for",
-    "did_key_document",
-    "did_key_for",
-    "did_web_for",
-    "did_web_url",
-    "find_verification_method",
-    "jcs",
-    "parse_nquads",
-    "to_quads",
-    "verify_proof",
-    # securing, status, types, recipes, VC-API
-    "Bitstring",
-    "CredentialService",
-    "CredentialTypes",
-    "Format",
     "NodeResolver",
     "OrgIdentities",
-    "PresentationResult",
+    "PrivateKey",
+    "PublicKey",
     "SMARTBORDER_CONTEXT",
-    "StatusChecker",
-    "StatusPurpose",
-    "VerificationResult",
-    "issue",
+    "did_key_for",
+    "did_web_for",
+    # data model checks
     "problems_of_credential",
     "problems_of_presentation",
-    "prove",
     "require_credential",
     "require_presentation",
+    # status lists
+    "Bitstring",
+    "StatusChecker",
+    "StatusPurpose",
     "status_entry",
     "status_list_credential",
-    "verify",
-    "verify_presentation",
-    # pre-clearance
-    "CredentialsReport",
-    "CredentialsStage",
+    # trust, peers, the VC-API service
+    "AGENCY_COUNTRY",
+    "CredentialService",
+    "PeerCache",
+    "Peers",
     "StoredTrust",
     "TrustEntry",
     "TrustRegistry",
+    # verifying attached credentials for decisions (the pre-clearance stage's engine)
+    "PERSONAL_TYPES",
+    "AttachedResults",
+    "NodeVerifier",
+    "bind",
+    "subjects_of",
+    # errors
+    "CredentialsError",
 ]

@@ -5,7 +5,7 @@ declaration's JSON payload (the same dict a client submits): a USMCA certificati
 from a shipment, a C-TPAT certificate of the carrier, a Carta Porte 3.1 complement of the
 movement, a trusted-traveler membership and a vaccination status of a traveler or driver.
 The demo (``smartborder serve --demo``) and the tests issue them with
-:class:`~smartborder.credentials.vcapi.CredentialService` and attach them to declarations;
+:class:`~smartborder.credentials.CredentialService` and attach them to declarations;
 :mod:`.binding` is the check that a credential fits its declaration.
 """
 

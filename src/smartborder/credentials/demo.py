@@ -27,10 +27,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from smartborder.credentials import attach, jose, sdjwt
+from smartborder.credentials import attach
+from smartborder.credentials.primitives import jose, sdjwt
 from smartborder.credentials.recipes import unenvelope
+from smartborder.credentials.service import CredentialService
 from smartborder.credentials.trust import TrustEntry, ensure_entry
-from smartborder.credentials.vcapi import CredentialService
 
 CARRIER = "Transportes Fronterizos del Norte SA de CV"
 BROKER = "Agencia Aduanal Garza y Asociados"

@@ -17,16 +17,16 @@ from typing import Any
 
 from pydantic import Field
 
-from smartborder.credentials import integrity, jose
-from smartborder.credentials.contexts import ContextStore, default_store
 from smartborder.credentials.datamodel import (
     VC_V2_CONTEXT,
     problems_of_presentation,
     require_presentation,
 )
 from smartborder.credentials.errors import CredentialNonConforming, DidWebRefused
-from smartborder.credentials.jsonld import check_limits
-from smartborder.credentials.keys import PrivateKey
+from smartborder.credentials.primitives import integrity, jose
+from smartborder.credentials.primitives.contexts import ContextStore, builtin_store
+from smartborder.credentials.primitives.jsonld import check_limits
+from smartborder.credentials.primitives.keys import PrivateKey
 from smartborder.credentials.recipes import (
     Resolver,
     VerificationResult,
@@ -104,7 +104,7 @@ def prove(
             proof_purpose="authentication",
             challenge=challenge,
             domain=domain,
-            contexts=ensure_own_context(contexts or default_store()),
+            contexts=ensure_own_context(contexts or builtin_store()),
         )
     claims = dict(doc)
     claims["iat"] = int(now.timestamp())
@@ -166,7 +166,7 @@ def verify_presentation(
             check_limits(presentation)  # bounded before any proof or credential work
             doc = presentation
             if "proof" in doc:
-                store = ensure_own_context(contexts or default_store())
+                store = ensure_own_context(contexts or builtin_store())
                 proof = integrity.verify_proof(
                     doc,
                     resolver=resolver,
@@ -227,4 +227,39 @@ def verify_presentation(
     return result
 
 
-__all__ = ["PresentationResult", "challenge_of", "holder_of", "prove", "verify_presentation"]
+def unenvelope_presentation(value: Any) -> Any:
+    """The compact ``vp+jwt`` inside an ``EnvelopedVerifiablePresentation``, else ``value``."""
+    prefix = "data:application/vp+jwt,"
+    if isinstance(value, dict) and value.get("type") == "EnvelopedVerifiablePresentation":
+        ident = value.get("id")
+        if isinstance(ident, str) and ident.startswith(prefix):
+            return ident[len(prefix) :]
+    return value
+
+
+def is_presentation(item: Any) -> bool:
+    """True for a verifiable presentation (a ``vp+jwt``, a JSON-LD or enveloped one), False for
+    anything else (a credential, or input that is neither: verifying it says why)."""
+    if isinstance(item, str):
+        if "~" in item:
+            return False
+        try:
+            return jose.read_header(item, require_kid=False).get("typ") == jose.VP_JWT
+        except Exception:  # not even a JWT: the credential check says why
+            return False
+    if isinstance(item, dict):
+        kind = item.get("type")
+        kinds = kind if isinstance(kind, list) else [kind]
+        return "VerifiablePresentation" in kinds or "EnvelopedVerifiablePresentation" in kinds
+    return False
+
+
+__all__ = [
+    "PresentationResult",
+    "challenge_of",
+    "holder_of",
+    "is_presentation",
+    "prove",
+    "unenvelope_presentation",
+    "verify_presentation",
+]

@@ -14,10 +14,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from smartborder.credentials.did import DidResolver, did_web_for
 from smartborder.credentials.errors import DidInvalid, DidNotFound
-from smartborder.credentials.keys import KeyType, PrivateKey
 from smartborder.credentials.keystore import INDEX, NodeKeys
+from smartborder.credentials.primitives.did import DidResolver, did_web_for
+from smartborder.credentials.primitives.keys import KeyType, PrivateKey
 from smartborder.i18n import Text
 
 _SLUG = re.compile(r"[^a-z0-9-]+")

@@ -19,13 +19,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from smartborder.credentials.did.documents import (
+from smartborder.config import Settings
+from smartborder.credentials.errors import KeyInvalid
+from smartborder.credentials.primitives.did.did_web import did_web_for
+from smartborder.credentials.primitives.did.documents import (
     SIGNING_RELATIONSHIPS,
     VerificationMethod,
     build_document,
 )
-from smartborder.credentials.errors import KeyInvalid
-from smartborder.credentials.keys import KeyType, PrivateKey
+from smartborder.credentials.primitives.keys import KeyType, PrivateKey
 from smartborder.i18n import Text
 
 INDEX = "keys.json"
@@ -54,7 +56,7 @@ class NodeKeys:
         self.directory = Path(directory)
 
     @classmethod
-    def from_settings(cls, settings: Any) -> NodeKeys:
+    def from_settings(cls, settings: Settings) -> NodeKeys:
         return cls(Path(settings.home) / "keys")
 
     @contextmanager
@@ -189,14 +191,12 @@ class NodeKeys:
 __all__ = ["TRACEABILITY_SERVICE_TYPE", "KeyRecord", "NodeKeys"]
 
 
-def node_did(settings: Any) -> str:
+def node_did(settings: Settings) -> str:
     """This node's did:web, from ``settings.base_url`` (e.g. ``did:web:border.example``)."""
-    from smartborder.credentials.did.did_web import did_web_for
-
     return did_web_for(str(settings.base_url))
 
 
-def node_did_document(settings: Any) -> dict[str, Any]:
+def node_did_document(settings: Settings) -> dict[str, Any]:
     """This node's DID document (its keys created on first use), with its TraceabilityAPI
     service at ``settings.base_url``."""
     keys = NodeKeys.from_settings(settings)

@@ -15,24 +15,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import partial
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 
-from smartborder.config import DidWebMode
-from smartborder.credentials.did.did_web import did_web_url
+from smartborder.config import DidWebMode, peer_base_url
 from smartborder.credentials.errors import DidWebRefused, StatusListUnavailable
-from smartborder.credentials.fetch import BodyTooLarge, get_capped
+from smartborder.credentials.primitives.did.did_web import did_web_url
+from smartborder.credentials.primitives.fetch import BodyTooLarge, get_capped
 from smartborder.i18n import Text
 
 MAX_STATUS_LIST_BYTES = 1_000_000  # a 131,072-entry list (the spec's minimum) is ~16 KB encoded
-
-
-def _base(url: str) -> str:
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("https", "http") or not parts.netloc or parts.query or parts.fragment:
-        raise ValueError(f"a peer is a base URL like https://anam.example.org, not {url!r}")
-    return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}/"
 
 
 class Peers:
@@ -45,7 +37,7 @@ class Peers:
         client: httpx.Client | None = None,
         timeout_s: float = 5.0,
     ) -> None:
-        self.bases = tuple(_base(u) for u in base_urls if u.strip())
+        self.bases = tuple(peer_base_url(u) for u in base_urls if u.strip())
         self.client = client
         self.timeout_s = timeout_s
 

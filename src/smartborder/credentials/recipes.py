@@ -6,7 +6,7 @@ secures it in one of three ways:
 - ``format="vc+jwt"``: VC-JOSE compact JWS (ES384 with a P-384 key, ES256, EdDSA);
 - ``format="dc+sd-jwt"``: SD-JWT VC with selectively disclosable subject claims;
 - ``suite=<cryptosuite>``: a Data Integrity proof (``eddsa-rdfc-2022``, ``eddsa-jcs-2022``,
-  ``ecdsa-rdfc-2019``, ``ecdsa-jcs-2019``) through :mod:`smartborder.credentials.integrity`.
+  ``ecdsa-rdfc-2019``, ``ecdsa-jcs-2019``) through :mod:`smartborder.credentials.primitives.integrity`.
 
 ``verify`` takes any of those forms and a clock (``now``) and returns a
 :class:`VerificationResult` that says which checks ran, and every warning and error. It never
@@ -23,10 +23,8 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PrivateAttr
 
-from smartborder.credentials import integrity, jose, sdjwt
-from smartborder.credentials.contexts import ContextStore, default_store
 from smartborder.credentials.datamodel import (
     VC_V2_CONTEXT,
     issuer_id,
@@ -35,10 +33,12 @@ from smartborder.credentials.datamodel import (
     require_credential,
     validity_problem,
 )
-from smartborder.credentials.did import DidResolver
-from smartborder.credentials.errors import CredentialNonConforming, DidWebRefused
-from smartborder.credentials.jsonld import check_limits
-from smartborder.credentials.keys import PrivateKey, PublicKey
+from smartborder.credentials.errors import CredentialNonConforming, DidUnreachable, DidWebRefused
+from smartborder.credentials.primitives import integrity, jose, sdjwt
+from smartborder.credentials.primitives.contexts import ContextStore, builtin_store
+from smartborder.credentials.primitives.did import DidResolver
+from smartborder.credentials.primitives.jsonld import check_limits
+from smartborder.credentials.primitives.keys import PrivateKey, PublicKey
 from smartborder.credentials.status import StatusChecker
 from smartborder.credentials.types import CredentialTypes, ensure_own_context
 from smartborder.errors import SmartBorderError
@@ -92,12 +92,20 @@ class VerificationResult(BaseModel):
     credential_type: str | None = None
     issuer: str | None = None
     disclosed: list[str] | None = None
+    #: Spanish ``errors`` by position, where the reason came from a bilingual error.
+    _errors_es: dict[int, str] = PrivateAttr(default_factory=dict)
 
-    def fail(self, check: str, reason: str) -> None:
+    def fail(self, check: str, reason: str, reason_es: str | None = None) -> None:
         if check not in self.failed_checks:
             self.failed_checks.append(check)
         self.errors.append(f"{check}: {reason}")
+        if reason_es is not None:
+            self._errors_es[len(self.errors) - 1] = f"{check}: {reason_es}"
         self.verified = False
+
+    def error_es(self, index: int) -> str:
+        """``errors[index]`` in Spanish when its reason was given in Spanish, else as is."""
+        return self._errors_es.get(index, self.errors[index])
 
     def ran(self, check: str) -> None:
         if check not in self.checks:
@@ -163,7 +171,7 @@ def issue(
     """
     doc = prepare(credential, verification_method=verification_method, now=now, types=types)
     if suite is not None:
-        contexts = ensure_own_context(contexts or default_store())
+        contexts = ensure_own_context(contexts or builtin_store())
         return integrity.add_proof(
             doc,
             key=key,
@@ -314,9 +322,10 @@ def verify(
     (raises :class:`DidWebRefused` when ``resolver`` may not fetch a did:web it needs: that
     is this verifier's policy, not a property of the credential).
 
-    ``contexts`` is the offline JSON-LD context store for Data Integrity proofs (default: the
-    one over ``SMARTBORDER_CONTEXTS_DIR``); ``audience``/``nonce`` are what an SD-JWT's
-    key-binding JWT must carry.
+    ``contexts`` is the offline JSON-LD context store for Data Integrity proofs (pass the
+    node's; without it only contexts registered in memory are known); ``audience``/``nonce``
+    are what an SD-JWT's key-binding JWT must carry. A signer's DID document that cannot be
+    fetched fails the ``unreachable`` check (the proof could not be checked), not ``proof``.
     """
     value = unenvelope(credential)
     fmt = detect_format(value)
@@ -346,7 +355,7 @@ def verify(
                 raise CredentialNonConforming()
             check_limits(value)  # bounded before any proof or schema work
             doc = value
-            store = ensure_own_context(contexts or default_store())
+            store = ensure_own_context(contexts or builtin_store())
             proof = integrity.verify_proof(doc, resolver=resolver, now=now, contexts=store)
             if not proof.verified:
                 raise proof.errors[0]
@@ -354,6 +363,8 @@ def verify(
                 _check_signer(result, doc, did_of(str(check.verification_method)))
     except DidWebRefused:
         raise
+    except DidUnreachable as exc:  # the signer's DID document could not be had: not a forgery
+        result.fail("unreachable", exc.message.en, exc.message.es)
     except SmartBorderError as exc:
         result.fail("proof", exc.message.en)
     except (ValueError, TypeError, KeyError) as exc:
@@ -414,7 +425,7 @@ def _check_document(
         try:
             found = status.check(entry, now=now)
         except SmartBorderError as exc:
-            result.fail("status", exc.message.en)
+            result.fail("status", exc.message.en, exc.message.es)
             continue
         if found.issuer != issuer_id(doc):
             result.fail(

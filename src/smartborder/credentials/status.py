@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import base64
 import gzip
+import logging
+import threading
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +25,8 @@ from typing import Any
 
 from smartborder.credentials.errors import StatusListInvalid, StatusListUnavailable
 from smartborder.i18n import Text
+
+log = logging.getLogger(__name__)
 
 MIN_LIST_SIZE = 131_072  # Bitstring Status List v1.0 §2.1: minimum 16 KB (131,072 bits)
 MAX_LIST_SIZE = 1 << 24  # refuse lists over 16 Mi entries (2 MiB decompressed): bounds the work
@@ -220,12 +224,16 @@ class StatusChecker:
         self._ttl = timedelta(seconds=ttl_s)
         self._max = max_lists
         self._cache: dict[str, _Cached] = {}
+        self._lock = threading.Lock()
         self.fetches = 0
 
     def _list(self, url: str, now: datetime) -> _Cached:
         hit = self._cache.get(url)
         if hit is not None and now < hit.expires_at:
             return hit
+        return self._load(url, now)
+
+    def _load(self, url: str, now: datetime) -> _Cached:
         try:
             raw = self._fetch(url)
         except StatusListInvalid:
@@ -254,10 +262,26 @@ class StatusChecker:
         ttl = subject.get("ttl")
         life = timedelta(milliseconds=ttl) if isinstance(ttl, int) and ttl > 0 else self._ttl
         entry = _Cached(now, now + life, doc, bits)
-        if len(self._cache) >= self._max:
-            self._cache.pop(next(iter(self._cache)))
-        self._cache[url] = entry
+        with self._lock:
+            if url not in self._cache and len(self._cache) >= self._max:
+                self._cache.pop(next(iter(self._cache)))
+            self._cache[url] = entry
         return entry
+
+    def refresh(self, now: datetime) -> int:
+        """Fetch every cached list again (from a background thread: decisions keep reading the
+        cached ones meanwhile, so they rarely read a list themselves). A list that cannot be
+        fetched keeps its entry until it expires. Returns how many were refreshed."""
+        refreshed = 0
+        with self._lock:
+            urls = list(self._cache)
+        for url in urls:
+            try:
+                self._load(url, now)
+                refreshed += 1
+            except Exception as exc:  # the old entry serves until it expires
+                log.warning("refreshing the status list %s failed: %s", url, exc)
+        return refreshed
 
     def check(self, entry: Any, *, now: datetime) -> StatusResult:
         """The status bit for ``entry``; raises :class:`StatusListInvalid` when it can't be told."""
@@ -276,10 +300,11 @@ class StatusChecker:
 
     def invalidate(self, url: str | None = None) -> None:
         """Forget one cached list (or all), e.g. after the issuer changed it."""
-        if url is None:
-            self._cache.clear()
-        else:
-            self._cache.pop(url, None)
+        with self._lock:
+            if url is None:
+                self._cache.clear()
+            else:
+                self._cache.pop(url, None)
 
 
 __all__ = [

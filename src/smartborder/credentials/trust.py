@@ -12,6 +12,7 @@ pipeline, which is told to reload).
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import time
@@ -28,6 +29,8 @@ from smartborder.i18n import Text
 from smartborder.store import transaction
 from smartborder.store import trust as repo
 from smartborder.store.tables.trust import TrustEntryRow
+
+log = logging.getLogger(__name__)
 
 Country = Literal["US", "MX"]
 #: The country whose agency a decision binds.
@@ -174,9 +177,14 @@ def session_maker(sessions: SessionsRef) -> sessionmaker[Session]:
 
 
 class StoredTrust:
-    """The registry as stored, re-read at most every ``ttl_s`` seconds (thread-safe).
+    """The registry as stored: a snapshot reloaded every ``ttl_s`` seconds (thread-safe).
 
-    ``sessions`` is a session factory, or a function returning one (called on first use).
+    After :meth:`start`, a background thread reloads it, so :meth:`registry` — called inside
+    every decision, on the event loop — only reads the last snapshot and never touches the
+    store (if a reload fails, the last snapshot keeps serving and the thread tries again next
+    period). Without :meth:`start` (the CLI, tests) the snapshot is reloaded on first use after
+    ``ttl_s``. ``sessions`` is a session factory, or a function returning one (called on first
+    use).
     """
 
     def __init__(
@@ -192,22 +200,84 @@ class StoredTrust:
         self._lock = threading.Lock()
         self._snapshot: TrustRegistry | None = None
         self._loaded_at = 0.0
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.reloads = 0
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
 
     def registry(self) -> TrustRegistry:
-        now = self._clock()
         snapshot = self._snapshot
-        if snapshot is not None and now - self._loaded_at < self._ttl:
+        if snapshot is not None and (self.running or self._clock() - self._loaded_at < self._ttl):
             return snapshot
         with self._lock:
-            if self._snapshot is None or self._clock() - self._loaded_at >= self._ttl:
-                with transaction(session_maker(self._sessions)) as session:
-                    self._snapshot = load_registry(session)
-                self._loaded_at = self._clock()
+            if self._snapshot is None or (
+                not self.running and self._clock() - self._loaded_at >= self._ttl
+            ):
+                self._load()
+            assert self._snapshot is not None
+            return self._snapshot
+
+    def _load(self) -> None:
+        with transaction(session_maker(self._sessions)) as session:
+            snapshot = load_registry(session)
+        self._snapshot, self._loaded_at = snapshot, self._clock()
+        self.reloads += 1
+
+    def reload(self) -> TrustRegistry:
+        """Reload the snapshot now, in the calling thread (after an edit, off the event loop)."""
+        with self._lock:
+            self._load()
+            assert self._snapshot is not None
             return self._snapshot
 
     def invalidate(self) -> None:
-        """Reload on next use (after an edit)."""
-        self._snapshot = None
+        """Take an edit into account: reload now when the background thread runs (the caller is
+        the API's threadpool, after the commit), else on next use."""
+        if self.running:
+            try:
+                self.reload()
+            except Exception:  # the thread retries; the old snapshot serves meanwhile
+                log.exception("trust registry reload failed")
+                self._wake.set()
+        else:
+            self._snapshot = None
+
+    def start(self) -> None:
+        """Load the registry now and keep it fresh from a daemon thread (idempotent)."""
+        if self.running:
+            return
+        self.reload()
+        self._stop.clear()
+        self._thread = threading.Thread(
+            target=self._run, name="smartborder-trust-registry", daemon=True
+        )
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._wake.wait(self._ttl)
+            self._wake.clear()
+            if self._stop.is_set():
+                return
+            try:
+                with self._lock:
+                    self._load()
+            except Exception:  # keep serving the last snapshot; try again next period
+                log.exception("trust registry reload failed")
+
+    def stop(self, timeout_s: float = 5.0) -> None:
+        """Stop the background thread (the snapshot stays readable)."""
+        thread, self._thread = self._thread, None
+        if thread is not None:
+            self._stop.set()
+            self._wake.set()
+            thread.join(timeout_s)
+
+    close = stop
 
 
 __all__ = [

@@ -9,6 +9,7 @@ lifecycle over the store is in ``preclearance.records`` / ``preclearance.lifecyc
 """
 
 from smartborder.preclearance.admissibility_stage import AdmissibilityStage
+from smartborder.preclearance.credentials_stage import CredentialsReport, CredentialsStage
 from smartborder.preclearance.decision import Agency, Decision, Note, Outcome, Reason, StageName
 from smartborder.preclearance.lifecycle import State, visibility
 from smartborder.preclearance.pipeline import Pipeline
@@ -52,6 +53,8 @@ __all__ = [
     "AmendedMeanwhile",
     "BatchItem",
     "CredentialsNotConfigured",
+    "CredentialsReport",
+    "CredentialsStage",
     "Decider",
     "Decision",
     "DecisionDraft",

@@ -13,8 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from smartborder.kpi import CrossingEvent
-from smartborder.kpi.events import EventKind, EventSource, TravelerClass
+from smartborder.kpi import CrossingEvent, EventKind, EventSource, TravelerClass
 from smartborder.ports import Direction, LaneType, Mode
 from smartborder.preclearance.lifecycle import State
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from smartborder.clients import Principal
 from smartborder.errors import NotFound
 from smartborder.i18n import Text
-from smartborder.kpi.ingest import event_row
+from smartborder.kpi import event_row
 from smartborder.preclearance.events import crossing_event
 from smartborder.preclearance.lifecycle import (
     State,

@@ -18,12 +18,13 @@ from smartborder.i18n import Text
 from smartborder.ports import Direction
 from smartborder.preclearance.decision import Agency, Note, Outcome, Reason, StageName
 from smartborder.risk import (
+    FACT_FUNCTIONS,
+    PARTY_KEYS,
     PartyHistory,
     RuleSet,
     apply_verified_claims,
     load_rules,
 )
-from smartborder.risk.facts import FACT_FUNCTIONS, PARTY_KEYS
 
 
 @dataclass(slots=True)

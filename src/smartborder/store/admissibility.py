@@ -24,8 +24,12 @@ def _refuse(_mapper: Mapper[Any], _conn: Any, target: PolicyVersionRow) -> None:
     )
 
 
-event.listen(PolicyVersionRow, "before_update", _refuse)
-event.listen(PolicyVersionRow, "before_delete", _refuse)
+def guard_policy_versions() -> None:
+    """Refuse any ORM update or delete of a published version (idempotent; the store's
+    :func:`~smartborder.store.engine.make_engine` calls it, never an import)."""
+    for name in ("before_update", "before_delete"):
+        if not event.contains(PolicyVersionRow, name, _refuse):
+            event.listen(PolicyVersionRow, name, _refuse)
 
 
 def add_version(session: Session, row: PolicyVersionRow) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from smartborder.errors import Unavailable
 from smartborder.i18n import Text
+from smartborder.store.admissibility import guard_policy_versions
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -37,6 +38,7 @@ def _sqlite_begin(conn: Any) -> None:
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine for ``url``; SQLite files get WAL, foreign keys and a busy timeout."""
+    guard_policy_versions()  # the ORM's guards on insert-only rows, registered here, not on import
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 10})
         engine = create_engine(url, **kwargs)

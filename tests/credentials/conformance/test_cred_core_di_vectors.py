@@ -15,9 +15,10 @@ from typing import Any
 import pytest
 
 from conftest import shared_path
-from smartborder.credentials import ContextStore, DidResolver, PrivateKey, add_proof, verify_proof
-from smartborder.credentials.integrity import canonical_form, get_suite
-from smartborder.credentials.multibase import decode_base58btc
+from smartborder.credentials import ContextStore, DidResolver, PrivateKey
+from smartborder.credentials.primitives import add_proof, verify_proof
+from smartborder.credentials.primitives.integrity import canonical_form, get_suite
+from smartborder.credentials.primitives.multibase import decode_base58btc
 
 # (suite, vector folder, key pair file, file-name stem, hash)
 CASES = [

@@ -9,10 +9,11 @@ from typing import Any
 import pytest
 
 from conftest import SHARED, shared_path
-from smartborder.credentials import KeyType, PrivateKey, PublicKey, did_key_document, did_key_for
-from smartborder.credentials.did import public_key_of_did_key
+from smartborder.credentials import KeyType, PrivateKey, PublicKey, did_key_for
 from smartborder.credentials.errors import KeyUnsupported
-from smartborder.credentials.multibase import decode_base58btc
+from smartborder.credentials.primitives import did_key_document
+from smartborder.credentials.primitives.did import public_key_of_did_key
+from smartborder.credentials.primitives.multibase import decode_base58btc
 
 _DIR = SHARED / "conformance" / "did-method-key" / "test-vectors"
 

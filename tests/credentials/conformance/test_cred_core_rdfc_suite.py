@@ -16,7 +16,7 @@ import pytest
 
 from conftest import SHARED, shared_path
 from smartborder.credentials.errors import RdfcPoisoned
-from smartborder.credentials.rdfc import canonicalize, parse_nquads
+from smartborder.credentials.primitives.rdfc import canonicalize, parse_nquads
 
 _MANIFEST = SHARED / "conformance" / "rdf-canon" / "tests" / "manifest.jsonld"
 

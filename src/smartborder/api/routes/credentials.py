@@ -1,6 +1,6 @@
 """The VC-API of the W3C CCG Traceability Interoperability spec, with its OAuth2 scopes.
 
-Thin HTTP over :class:`smartborder.credentials.vcapi.CredentialService`; errors are domain
+Thin HTTP over :class:`smartborder.credentials.CredentialService`; errors are domain
 errors mapped to problem+json by :mod:`smartborder.api.problems`.
 """
 
@@ -16,10 +16,10 @@ from fastapi.responses import Response
 from smartborder.api.deps import Ctx, DbSession, require_scopes
 from smartborder.api.ratelimit import public_rate_limit
 from smartborder.clients import Principal
+from smartborder.credentials import CredentialService
 from smartborder.credentials.errors import CredentialNonConforming
 from smartborder.credentials.holder import PresentationResult
 from smartborder.credentials.recipes import VerificationResult
-from smartborder.credentials.vcapi import CredentialService
 from smartborder.i18n import Text
 
 router = APIRouter(tags=["credentials"])

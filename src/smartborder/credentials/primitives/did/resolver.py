@@ -9,11 +9,14 @@ from typing import Any
 
 import httpx
 
-from smartborder.credentials.did.did_jwk import did_jwk_document
-from smartborder.credentials.did.did_key import did_key_document
-from smartborder.credentials.did.did_web import fetch_did_web
-from smartborder.credentials.did.documents import VerificationMethod, find_verification_method
 from smartborder.credentials.errors import DidInvalid, DidMethodUnsupported
+from smartborder.credentials.primitives.did.did_jwk import did_jwk_document
+from smartborder.credentials.primitives.did.did_key import did_key_document
+from smartborder.credentials.primitives.did.did_web import fetch_did_web
+from smartborder.credentials.primitives.did.documents import (
+    VerificationMethod,
+    find_verification_method,
+)
 from smartborder.errors import SmartBorderError
 from smartborder.i18n import Text
 
@@ -31,6 +34,8 @@ class DidResolver:
     with ``allow_web=False`` a did:web not pinned is refused, so nothing touches the network,
     except those ``web_allowed(did)`` accepts (the DIDs of named peer nodes); ``web_refused(did)``
     makes the error raised for a refused one (default :class:`DidMethodUnsupported`).
+    ``web_fetch(did)``, when given, supplies did:web documents instead of ``client`` (e.g. a
+    cache of peers' documents kept fresh in the background).
     """
 
     def __init__(
@@ -44,6 +49,7 @@ class DidResolver:
         web_refused: Callable[[str], SmartBorderError] | None = None,
         timeout_s: float = 5.0,
         cache_ttl_s: float = 300.0,
+        web_fetch: Callable[[str], dict[str, Any]] | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._client = client
@@ -53,6 +59,7 @@ class DidResolver:
         self.web_allowed = web_allowed
         self.web_refused = web_refused
         self.timeout_s = timeout_s
+        self.web_fetch = web_fetch
         self.cache_ttl_s = cache_ttl_s
         self._clock = clock
         self._pinned: dict[str, dict[str, Any]] = {k: dict(v) for k, v in (documents or {}).items()}
@@ -101,9 +108,12 @@ class DidResolver:
             hit = self._cache.get(did)
             if hit is not None and hit[0] > now:
                 return hit[1]
-            doc = fetch_did_web(
-                did, client=self._http(), scheme=self.web_scheme, timeout_s=self.timeout_s
-            )
+            if self.web_fetch is not None:
+                doc = self.web_fetch(did)
+            else:
+                doc = fetch_did_web(
+                    did, client=self._http(), scheme=self.web_scheme, timeout_s=self.timeout_s
+                )
             with self._lock:
                 self._cache[did] = (now + self.cache_ttl_s, doc)
             return doc

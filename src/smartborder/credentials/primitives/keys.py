@@ -25,7 +25,7 @@ from nacl.bindings import crypto_sign_open
 from nacl.exceptions import BadSignatureError
 
 from smartborder.credentials.errors import KeyInvalid, KeyUnsupported
-from smartborder.credentials.multibase import (
+from smartborder.credentials.primitives.multibase import (
     decode_multibase,
     encode_base58btc,
     read_varint,

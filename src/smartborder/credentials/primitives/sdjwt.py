@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from smartborder.credentials import jose
 from smartborder.credentials.errors import JoseInvalid, SdJwtInvalid
-from smartborder.credentials.jsonld import check_limits
-from smartborder.credentials.keys import PrivateKey, PublicKey
+from smartborder.credentials.primitives import jose
+from smartborder.credentials.primitives.jsonld import check_limits
+from smartborder.credentials.primitives.keys import PrivateKey, PublicKey
 from smartborder.i18n import Text
 
 SD_JWT_TYP = "dc+sd-jwt"

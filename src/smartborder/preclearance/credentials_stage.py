@@ -38,34 +38,28 @@ from __future__ import annotations
 
 import json
 import threading
-import weakref
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import event
-from sqlalchemy.orm import Session, object_session, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
-from smartborder.credentials import holder, jose, recipes
-from smartborder.credentials.binding import PERSONAL_TYPES, bind, subjects_of
-from smartborder.credentials.contexts import ContextStore
-from smartborder.credentials.peers import Peers
-from smartborder.credentials.status import StatusChecker
-from smartborder.credentials.trust import (
+from smartborder.config import Settings
+from smartborder.credentials import (
     AGENCY_COUNTRY,
-    SessionsRef,
+    PERSONAL_TYPES,
+    NodeVerifier,
+    Peers,
     StoredTrust,
     TrustRegistry,
-    session_maker,
+    VerificationResult,
+    bind,
+    subjects_of,
 )
-from smartborder.credentials.types import CredentialTypes, ensure_own_context
-from smartborder.credentials.vcapi import STATUS_PATH, CredentialService
 from smartborder.declarations import Declaration, TravelerDeclaration, TruckShipment
 from smartborder.i18n import Text
 from smartborder.preclearance.decision import Agency, Outcome, Reason, StageName
 from smartborder.preclearance.stages import DecisionDraft
-from smartborder.store import LazySessions, transaction
-from smartborder.store.tables.credentials import StatusListRow
 
 _INSPECT, _REVIEW = Outcome.INSPECT, Outcome.DOCUMENTARY_REVIEW
 #: check -> (outcome, English label, Spanish label)
@@ -80,6 +74,11 @@ CHECKS: dict[str, tuple[Outcome, str, str]] = {
     "revoked": (_INSPECT, "revoked by its issuer", "revocada por su emisor"),
     "suspended": (_REVIEW, "suspended by its issuer", "suspendida por su emisor"),
     "status": (_REVIEW, "status cannot be established", "no se puede establecer su estado"),
+    "unreachable": (
+        _REVIEW,
+        "its issuer's DID document could not be fetched, so it could not be checked yet",
+        "no se pudo obtener el documento DID de su emisor, así que aún no se pudo verificar",
+    ),
     "expired": (_REVIEW, "expired", "vencida"),
     "not_yet_valid": (_REVIEW, "not yet valid", "aún no es válida"),
     "schema": (_REVIEW, "does not match its type's schema", "no cumple el esquema de su tipo"),
@@ -168,25 +167,11 @@ def _none_attached() -> dict[Agency, Reason]:
     }
 
 
-def _is_presentation(item: Any) -> bool:
-    if isinstance(item, str):
-        if "~" in item:
-            return False
-        try:
-            return jose.read_header(item, require_kid=False).get("typ") == jose.VP_JWT
-        except Exception:  # not even a JWT: the credential check says why
-            return False
-    if isinstance(item, dict):
-        kind = item.get("type")
-        kinds = kind if isinstance(kind, list) else [kind]
-        return "VerifiablePresentation" in kinds or "EnvelopedVerifiablePresentation" in kinds
-    return False
-
-
-def _failures_of(result: recipes.VerificationResult) -> list[Failure]:
+def _failures_of(result: VerificationResult) -> list[Failure]:
     out: list[Failure] = []
-    for error in result.errors:
+    for i, error in enumerate(result.errors):
         check, _, detail = error.partition(": ")
+        detail_es = result.error_es(i).partition(": ")[2]
         if check == "status":
             check = (
                 "revoked"
@@ -199,76 +184,63 @@ def _failures_of(result: recipes.VerificationResult) -> list[Failure]:
             check = "expired" if detail.startswith("expired") else "not_yet_valid"
         elif check not in CHECKS:
             check = "proof"  # key binding, malformed input: the proof cannot be relied on
-        out.append(Failure(check, detail, detail))
+        out.append(Failure(check, detail, detail_es))
     return out
 
 
 class CredentialsStage:
     """Implements ``preclearance.Stage`` (name ``credentials``); see the module docstring.
 
-    ``trust`` is a :class:`StoredTrust` (re-read from the store after its TTL) or a fixed
-    :class:`TrustRegistry`; ``status`` checks status list entries (``None``: an entry is a
-    ``credentials.check.status`` failure, since it cannot be told).
+    It verifies through a :class:`~smartborder.credentials.NodeVerifier`, whose background
+    threads (trust registry, peers' DID documents and status lists) its owner starts with
+    :meth:`start` and stops with :meth:`close`; a decision never waits on the store or a peer.
     """
 
     name: StageName = "credentials"
 
-    def __init__(
-        self,
-        *,
-        resolver: recipes.Resolver,
-        types: CredentialTypes,
-        trust: StoredTrust | TrustRegistry,
-        status: StatusChecker | None = None,
-        contexts: ContextStore | None = None,
-    ) -> None:
-        self.resolver = resolver
-        self.types = types
-        self.trust = trust
-        self.status = status
-        self.contexts = ensure_own_context(contexts) if contexts is not None else None
+    def __init__(self, verifier: NodeVerifier) -> None:
+        self.verifier = verifier
         self._none = _none_attached()
         self._local = threading.local()
 
     @classmethod
     def from_settings(
         cls,
-        settings: Any,
+        settings: Settings,
         *,
         sessions: sessionmaker[Session] | None = None,
         trust_ttl_s: float = 30.0,
         status_ttl_s: float = 60.0,
         peers: Peers | None = None,
     ) -> CredentialsStage:
-        """The stage of a node: its org identities, types, contexts, registry and status lists.
-
-        Only this node's DIDs and lists are read, and — when peers are named (``peers``, else
-        ``settings.peers``) — the did:web identities and status lists of those peer nodes."""
-        peers = peers if peers is not None else Peers(settings.peer_urls)
-        service = CredentialService.from_settings(
-            settings,
-            resolver_kwargs={
-                "allow_web": False,
-                "web_allowed": peers.owns_did,
-                "client": peers.client,
-            },
-            peers=peers,
-        )
-        store: SessionsRef = sessions if sessions is not None else LazySessions(settings.db_url)
+        """The stage of a node (see :meth:`NodeVerifier.from_settings`)."""
         return cls(
-            resolver=service.resolver,
-            types=service.types,
-            trust=StoredTrust(store, ttl_s=trust_ttl_s),
-            status=local_status_checker(service, store, ttl_s=status_ttl_s),
-            contexts=service.contexts,
+            NodeVerifier.from_settings(
+                settings,
+                sessions=sessions,
+                trust_ttl_s=trust_ttl_s,
+                status_ttl_s=status_ttl_s,
+                peers=peers,
+            )
         )
+
+    @property
+    def trust(self) -> StoredTrust | TrustRegistry:
+        return self.verifier.trust
+
+    def start(self) -> None:
+        """Start the verifier's background refreshers (trust registry, peer cache)."""
+        self.verifier.start()
+
+    def close(self) -> None:
+        """Stop them (idempotent)."""
+        self.verifier.close()
+
+    stop = close
 
     def refresh(self) -> None:
-        """Re-read the trust registry and status lists on next use (after editing either)."""
-        if isinstance(self.trust, StoredTrust):
-            self.trust.invalidate()
-        if self.status is not None:
-            self.status.invalidate()
+        """Take edits of the trust registry and status lists into account (after editing either)."""
+        self.verifier.refresh()
 
     # --- the pipeline stage -------------------------------------------------------------------
 
@@ -327,55 +299,27 @@ class CredentialsStage:
         items = getattr(declaration, "presentations", None) or []
         if not items:
             return CredentialsReport()
-        registry = self.trust.registry() if isinstance(self.trust, StoredTrust) else self.trust
+        registry = self.verifier.registry()
         country = AGENCY_COUNTRY[agency]
-        checked: list[CheckedCredential] = []
-        vp_failures: list[Failure] = []
-        for item in items:
-            if _is_presentation(item):
-                vp = holder.verify_presentation(
-                    CredentialService.unenvelope_presentation(item),
-                    now=now,
-                    resolver=self.resolver,
-                    types=self.types,
-                    status=self.status,
-                    require_proof=False,
-                    contexts=self.contexts,
-                )
-                for error in vp.errors:
-                    check, _, detail = error.partition(": ")
-                    if check != "credentials":
-                        vp_failures.append(Failure("presentation", error, error))
-                results = vp.credentials
-            else:
-                results = [
-                    recipes.verify(
-                        item,
-                        now=now,
-                        resolver=self.resolver,
-                        types=self.types,
-                        status=self.status,
-                        require_key_binding=False,
-                        contexts=self.contexts,
-                    )
-                ]
-            for result in results:
-                checked.append(self._judge(result, declaration, registry, country))
+        found = self.verifier.verify_attached(items, now=now)
+        checked = [self._judge(r, declaration, registry, country) for r in found.credentials]
         return CredentialsReport(
             credentials=tuple(checked),
-            presentation_failures=tuple(vp_failures),
+            presentation_failures=tuple(
+                Failure("presentation", e, e) for e in found.presentation_errors
+            ),
             claims=_claims(checked, declaration),
         )
 
     def _judge(
         self,
-        result: recipes.VerificationResult,
+        result: VerificationResult,
         declaration: Declaration,
         registry: TrustRegistry,
         country: str,
     ) -> CheckedCredential:
         failures = _failures_of(result)
-        if "status" in result.checks and self.status is None:
+        if "status" in result.checks and self.verifier.status is None:
             failures.append(
                 Failure(
                     "status",
@@ -488,55 +432,6 @@ def _claims(checked: list[CheckedCredential], declaration: Declaration) -> dict[
     return claims
 
 
-_DIRTY = "smartborder.status_lists_changed"
-_LOCAL_CHECKERS: weakref.WeakSet[_LocalStatusChecker] = weakref.WeakSet()
-
-
-class _LocalStatusChecker(StatusChecker):
-    """A status checker over this node's lists that forgets a list as soon as a change to it
-    is committed in this process (other processes see it within the time-to-live)."""
-
-    prefix = ""
-
-    def forget(self, list_ids: set[str]) -> None:
-        for list_id in list_ids:
-            self.invalidate(self.prefix + list_id)
-
-
-def _status_list_changed(mapper: Any, connection: Any, target: StatusListRow) -> None:
-    session = object_session(target)
-    if session is not None:
-        session.info.setdefault(_DIRTY, set()).add(target.list_id)
-
-
-def _after_commit(session: Session) -> None:
-    changed = session.info.pop(_DIRTY, None)
-    if changed:
-        for checker in list(_LOCAL_CHECKERS):
-            checker.forget(changed)
-
-
-event.listen(StatusListRow, "after_update", _status_list_changed)
-event.listen(Session, "after_commit", _after_commit)
-
-
-def local_status_checker(
-    service: CredentialService, sessions: SessionsRef, *, ttl_s: float = 60.0
-) -> StatusChecker:
-    """A status checker over this node's own lists in the store (never the network), each list
-    re-read at most every ``ttl_s`` seconds. A status change committed in this process (the
-    node's VC-API, the demo) is seen at once; one made by another process within ``ttl_s``."""
-
-    def fetch(url: str) -> str:
-        with transaction(session_maker(sessions)) as session:
-            return service.fetch_status_list(session, url)
-
-    checker = _LocalStatusChecker(fetch, verify_list=service.verify_status_list, ttl_s=ttl_s)
-    checker.prefix = service.base_url + STATUS_PATH
-    _LOCAL_CHECKERS.add(checker)
-    return checker
-
-
 def presentation_bytes(items: list[Any]) -> int:
     """Size of the attached items as JSON (for reports and benchmarks)."""
     return sum(len(i) if isinstance(i, str) else len(json.dumps(i)) for i in items)
@@ -548,6 +443,5 @@ __all__ = [
     "CredentialsReport",
     "CredentialsStage",
     "Failure",
-    "local_status_checker",
     "presentation_bytes",
 ]

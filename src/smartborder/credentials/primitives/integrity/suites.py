@@ -18,16 +18,16 @@ from typing import Any
 import orjson
 import rfc8785
 
-from smartborder.credentials.contexts import ContextStore
 from smartborder.credentials.errors import (
     CryptosuiteUnsupported,
     DocumentTooLarge,
     JsonLdInvalid,
     KeyUnsupported,
 )
-from smartborder.credentials.jsonld import check_limits, to_quads
-from smartborder.credentials.keys import KeyType
-from smartborder.credentials.rdfc import DEFAULT_MAX_WORK, canonical_nquads
+from smartborder.credentials.primitives.contexts import ContextStore
+from smartborder.credentials.primitives.jsonld import check_limits, to_quads
+from smartborder.credentials.primitives.keys import KeyType
+from smartborder.credentials.primitives.rdfc import DEFAULT_MAX_WORK, canonical_nquads
 from smartborder.i18n import Text
 
 

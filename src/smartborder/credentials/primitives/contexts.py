@@ -19,13 +19,11 @@ import os
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from smartborder.config import Settings
 from smartborder.credentials.errors import ContextTampered, ContextUnknown, JsonLdInvalid
 from smartborder.i18n import Text
-
-if TYPE_CHECKING:
-    from smartborder.credentials.ldtemplates import TemplateCache
 
 CREDENTIALS_V1 = "https://www.w3.org/2018/credentials/v1"
 CREDENTIALS_V2 = "https://www.w3.org/ns/credentials/v2"
@@ -112,13 +110,17 @@ class ContextStore:
         self._lock = threading.Lock()
         #: pyld's resolved contexts for this store (see :mod:`.jsonld`); cleared on register.
         self.resolved_cache: dict[str, Any] = {}
-        self._templates: TemplateCache | None = None
+        #: Called (without arguments) whenever a context is registered, so caches derived from
+        #: this store's contexts (e.g. :mod:`.ldtemplates`) can drop what they compiled.
+        self._on_change: list[Callable[[], None]] = []
+        #: Caches other modules derive from this store, by name (they live as long as it does).
+        self.derived: dict[str, Any] = {}
         self._index(dirs)
         for url, doc in (extra or {}).items():
             self.register(url, doc)
 
     @classmethod
-    def from_settings(cls, settings: Any) -> ContextStore:
+    def from_settings(cls, settings: Settings) -> ContextStore:
         """The store over ``settings.contexts_dir`` (an empty store when unset)."""
         return cls(settings.contexts_dir)
 
@@ -159,18 +161,14 @@ class ContextStore:
         with self._lock:
             self._docs[url] = document
             self.resolved_cache.clear()
-            if self._templates is not None:
-                self._templates.clear()
+            listeners = list(self._on_change)
+        for listener in listeners:
+            listener()
 
-    @property
-    def templates(self) -> TemplateCache:
-        """Compiled JSON-LD templates for documents over this store's contexts."""
-        cache = self._templates
-        if cache is None:
-            from smartborder.credentials.ldtemplates import TemplateCache
-
-            cache = self._templates = TemplateCache(self)
-        return cache
+    def on_change(self, listener: Callable[[], None]) -> None:
+        """Call ``listener()`` after every :meth:`register` (a derived cache clears itself)."""
+        with self._lock:
+            self._on_change.append(listener)
 
     @property
     def urls(self) -> list[str]:
@@ -267,18 +265,16 @@ __all__ = [
 ]
 
 
-_DEFAULT: dict[str, ContextStore] = {}
+_BUILTIN: list[ContextStore] = []
 
 
-def default_store() -> ContextStore:
-    """The store over ``SMARTBORDER_CONTEXTS_DIR`` (built once per process)."""
-    store = _DEFAULT.get("store")
-    if store is None:
-        from smartborder.config import Settings
-
-        store = ContextStore.from_settings(Settings())
-        _DEFAULT["store"] = store
-    return store
+def builtin_store() -> ContextStore:
+    """A store over no directory (only contexts registered in memory, e.g. SmartBorder's own),
+    one per process: what a recipe uses when its caller passes no ``contexts``. It never reads
+    the environment; a node passes ``ContextStore.from_settings(settings)`` explicitly."""
+    if not _BUILTIN:
+        _BUILTIN.append(ContextStore())
+    return _BUILTIN[0]
 
 
-__all__ += ["default_store"]
+__all__ += ["builtin_store"]

@@ -24,8 +24,8 @@ from joserfc.jwk import ECKey, OKPKey
 from joserfc.jws import JWSRegistry
 
 from smartborder.credentials.errors import JoseInvalid
-from smartborder.credentials.jsonld import MAX_DEPTH, MAX_NODES, check_limits
-from smartborder.credentials.keys import KeyType, PrivateKey, PublicKey
+from smartborder.credentials.primitives.jsonld import MAX_DEPTH, MAX_NODES, check_limits
+from smartborder.credentials.primitives.keys import KeyType, PrivateKey, PublicKey
 from smartborder.i18n import Text
 
 VC_JWT = "vc+jwt"

@@ -11,8 +11,8 @@ from smartborder.credentials.errors import (
     VerificationMethodInvalid,
     VerificationMethodNotFound,
 )
-from smartborder.credentials.keys import KeyType, PublicKey
-from smartborder.credentials.multibase import decode_base58btc
+from smartborder.credentials.primitives.keys import KeyType, PublicKey
+from smartborder.credentials.primitives.multibase import decode_base58btc
 from smartborder.i18n import Text
 
 DID_V1 = "https://www.w3.org/ns/did/v1"

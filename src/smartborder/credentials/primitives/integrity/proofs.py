@@ -11,14 +11,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from smartborder.credentials.contexts import (
-    CREDENTIALS_V2,
-    DATA_INTEGRITY_V1,
-    DATA_INTEGRITY_V2,
-    ContextStore,
-    default_store,
-)
-from smartborder.credentials.did.resolver import DidResolver
 from smartborder.credentials.errors import (
     CredentialsError,
     MultibaseInvalid,
@@ -28,16 +20,24 @@ from smartborder.credentials.errors import (
     ProofMissing,
     ProofNotYetValid,
 )
-from smartborder.credentials.integrity.suites import (
+from smartborder.credentials.primitives.contexts import (
+    CREDENTIALS_V2,
+    DATA_INTEGRITY_V1,
+    DATA_INTEGRITY_V2,
+    ContextStore,
+    builtin_store,
+)
+from smartborder.credentials.primitives.did.resolver import DidResolver
+from smartborder.credentials.primitives.integrity.suites import (
     Cryptosuite,
     Transform,
     canonical_form,
     get_suite,
 )
-from smartborder.credentials.jsonld import check_limits
-from smartborder.credentials.keys import PrivateKey, PublicKey
-from smartborder.credentials.multibase import decode_base58btc, encode_base58btc
-from smartborder.credentials.rdfc import DEFAULT_MAX_WORK
+from smartborder.credentials.primitives.jsonld import check_limits
+from smartborder.credentials.primitives.keys import PrivateKey, PublicKey
+from smartborder.credentials.primitives.multibase import decode_base58btc, encode_base58btc
+from smartborder.credentials.primitives.rdfc import DEFAULT_MAX_WORK
 from smartborder.errors import SmartBorderError
 from smartborder.i18n import Text
 
@@ -141,7 +141,7 @@ def add_proof(
     data-integrity/v2 context."""
     cs = get_suite(suite)
     cs.check_key(key.type)
-    contexts = contexts or default_store()
+    contexts = contexts or builtin_store()
     if not isinstance(document, dict):
         raise ProofMalformed(
             Text("The document must be a JSON object.", "El documento debe ser un objeto JSON.")
@@ -378,7 +378,7 @@ def verify_proof(
     results: list[ProofCheck] = []
     errors: list[SmartBorderError] = []
     all_proofs = proofs if isinstance(proofs, list) else [proofs]
-    store = contexts or default_store()
+    store = contexts or builtin_store()
     for proof in all_proofs:
         try:
             results.append(

@@ -6,9 +6,9 @@ import base64
 import json
 from typing import Any
 
-from smartborder.credentials.did.documents import DID_V1, JWS_2020_V1
 from smartborder.credentials.errors import DidInvalid
-from smartborder.credentials.keys import KeyType, PublicKey
+from smartborder.credentials.primitives.did.documents import DID_V1, JWS_2020_V1
+from smartborder.credentials.primitives.keys import KeyType, PublicKey
 from smartborder.i18n import Text
 
 _MAX_DID_JWK_CHARS = 2048

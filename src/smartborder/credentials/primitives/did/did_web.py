@@ -14,7 +14,7 @@ from urllib.parse import quote, unquote, urlsplit
 import httpx
 
 from smartborder.credentials.errors import DidInvalid, DidNotFound, DidUnreachable
-from smartborder.credentials.fetch import BodyTooLarge, get_capped
+from smartborder.credentials.primitives.fetch import BodyTooLarge, get_capped
 from smartborder.i18n import Text
 
 #: A DID document larger than this is refused (bounds memory and parse work).

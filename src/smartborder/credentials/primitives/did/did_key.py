@@ -13,10 +13,10 @@ from typing import Any
 
 import base58
 
-from smartborder.credentials.did.documents import DID_V1, JWS_2020_V1, MULTIKEY_V1
 from smartborder.credentials.errors import DidInvalid
-from smartborder.credentials.keys import KeyType, PublicKey
-from smartborder.credentials.multibase import encode_base58btc, varint
+from smartborder.credentials.primitives.did.documents import DID_V1, JWS_2020_V1, MULTIKEY_V1
+from smartborder.credentials.primitives.keys import KeyType, PublicKey
+from smartborder.credentials.primitives.multibase import encode_base58btc, varint
 from smartborder.i18n import Text
 
 ED25519_2018_V1 = "https://w3id.org/security/suites/ed25519-2018/v1"

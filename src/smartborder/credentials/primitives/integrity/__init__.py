@@ -1,6 +1,6 @@
 """Data Integrity proofs: eddsa-rdfc-2022, eddsa-jcs-2022, ecdsa-rdfc-2019, ecdsa-jcs-2019."""
 
-from smartborder.credentials.integrity.proofs import (
+from smartborder.credentials.primitives.integrity.proofs import (
     DEFAULT_MAX_CLOCK_SKEW,
     ProofCheck,
     ProofResult,
@@ -9,7 +9,7 @@ from smartborder.credentials.integrity.proofs import (
     parse_datetime,
     verify_proof,
 )
-from smartborder.credentials.integrity.suites import (
+from smartborder.credentials.primitives.integrity.suites import (
     SUITES,
     Cryptosuite,
     Transform,

@@ -13,9 +13,10 @@ from typing import Any
 from pyld import jsonld as pyld_jsonld
 from pyld.context_resolver import ContextResolver
 
-from smartborder.credentials.contexts import ContextStore
 from smartborder.credentials.errors import CredentialsError, DocumentTooLarge, JsonLdInvalid
-from smartborder.credentials.rdfc import Quad, iri, literal
+from smartborder.credentials.primitives.contexts import ContextStore
+from smartborder.credentials.primitives.ldtemplates import templates_for
+from smartborder.credentials.primitives.rdfc import Quad, iri, literal
 from smartborder.errors import SmartBorderError
 from smartborder.i18n import Text
 
@@ -109,7 +110,7 @@ def to_quads(
             Text("The document must be a JSON object.", "El documento debe ser un objeto JSON.")
         )
     if compiled and safe:
-        return contexts.templates.quads(
+        return templates_for(contexts).quads(
             document,
             run=lambda doc: _pyld_quads(doc, contexts=contexts, safe=True),
             max_depth=MAX_DEPTH,

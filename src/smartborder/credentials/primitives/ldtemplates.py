@@ -28,9 +28,9 @@ from typing import Any
 
 import orjson
 
-from smartborder.credentials.contexts import ContextStore
 from smartborder.credentials.errors import DocumentTooLarge
-from smartborder.credentials.rdfc import Quad, escape_literal
+from smartborder.credentials.primitives.contexts import ContextStore
+from smartborder.credentials.primitives.rdfc import Quad, escape_literal
 from smartborder.i18n import Text
 
 _NONCE = secrets.token_hex(6)
@@ -112,6 +112,7 @@ class TemplateCache:
 
     def __init__(self, store: ContextStore) -> None:
         self.store = store
+        store.on_change(self.clear)  # a context registered later may change any template
         self._vocab: dict[str, _Vocab] = {}
         self._shapes: dict[tuple[str | int, ...], list[_Template]] = {}
         self._lock = threading.Lock()
@@ -429,4 +430,13 @@ def _instantiate(template: _Template, values: list[Any]) -> list[Quad]:
     return out
 
 
-__all__ = ["TemplateCache"]
+def templates_for(store: ContextStore) -> TemplateCache:
+    """The compiled templates for documents over ``store``'s contexts (one cache per store)."""
+    cache = store.derived.get("ldtemplates")
+    if cache is None:
+        cache = store.derived.setdefault("ldtemplates", TemplateCache(store))
+    assert isinstance(cache, TemplateCache)
+    return cache
+
+
+__all__ = ["TemplateCache", "templates_for"]

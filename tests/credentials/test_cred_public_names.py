@@ -1,0 +1,35 @@
+"""The credentials package offers recipes; the primitives under them live apart (pyca's hazmat)."""
+
+from __future__ import annotations
+
+import importlib
+
+import smartborder.credentials as creds
+import smartborder.credentials.primitives as primitives
+
+RECIPES = {"issue", "verify", "present", "verify_presentation"}
+PRIMITIVE_MODULES = ["contexts", "ldtemplates", "jsonld", "rdfc", "multibase", "keys", "jose"]
+PRIMITIVE_MODULES += ["sdjwt", "fetch", "integrity", "did"]
+
+
+def test_the_package_offers_the_recipes_and_no_raw_proof_or_canonicalization() -> None:
+    assert set(creds.__all__) >= RECIPES
+    raw = {"add_proof", "verify_proof", "canonicalize", "to_quads", "jcs", "SUITES"}
+    assert raw <= set(primitives.__all__)
+    assert not raw & set(creds.__all__)
+    assert all(hasattr(creds, n) for n in creds.__all__)
+    assert all(hasattr(primitives, n) for n in primitives.__all__)
+
+
+def test_primitives_live_only_under_primitives() -> None:
+    for name in PRIMITIVE_MODULES:
+        importlib.import_module(f"smartborder.credentials.primitives.{name}")
+        try:
+            importlib.import_module(f"smartborder.credentials.{name}")
+        except ModuleNotFoundError:
+            continue
+        raise AssertionError(f"smartborder.credentials.{name} should be under primitives")
+
+
+def test_the_pipeline_stage_is_not_part_of_the_credentials_package() -> None:
+    assert "CredentialsStage" not in creds.__all__
