@@ -19,7 +19,6 @@ from rich.progress import Progress
 
 from smartborder.clients import Principal, Role, create_client
 from smartborder.config import Settings
-from smartborder.credentials import CredentialService
 from smartborder.credentials.demo import DemoCredentials, sample_size
 from smartborder.declarations.synthetic import generate_travelers, generate_trucks
 from smartborder.node import Node
@@ -153,7 +152,7 @@ def run_demo(
         sessions = node.sessions
         principals = _clients(settings, sessions)
         now = now or datetime.now(UTC)
-        creds = DemoCredentials(CredentialService.from_settings(settings), now=now)
+        creds = DemoCredentials(node.credential_service, now=now)
         with transaction(sessions) as session:
             creds.setup(session)
         stage = node.credentials

@@ -20,6 +20,7 @@ import asyncio
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
+from functools import cached_property
 from types import TracebackType
 from typing import Any
 
@@ -28,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from smartborder.clients import Principal, TokenSigner
 from smartborder.config import Settings
+from smartborder.credentials import CredentialService
 from smartborder.declarations import load_hs
 from smartborder.preclearance import (
     AdmissibilityStage,
@@ -133,6 +135,13 @@ class Node:
     def open(cls, settings: Settings, *, migrate: bool = True) -> Node:
         """A node over the store named by ``settings`` (migrated to head unless told not)."""
         return cls(settings, migrate=migrate)
+
+    @cached_property
+    def credential_service(self) -> CredentialService:
+        """The VC-API's issuing, status and verifying service over this node's store, built
+        on first use (a node that never issues or verifies through the API never loads its
+        schemas)."""
+        return CredentialService.from_settings(self.settings, sessions=self.sessions)
 
     @property
     def decider(self) -> Pipeline:

@@ -76,7 +76,7 @@ def verifier(tmp_path: Path, anam: Anam) -> Iterator[Verifier]:
         app = create_app(settings)
         apps.append(app)
         if reach_anam:
-            app.state.credential_service = CredentialService.from_settings(
+            app.state.ctx.credential_service = CredentialService.from_settings(
                 settings,
                 sessions=app.state.ctx.sessions,
                 peers=Peers(settings.peer_urls, client=anam.client),

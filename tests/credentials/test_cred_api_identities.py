@@ -14,7 +14,7 @@ def test_old_credentials_verify_after_key_rotation(app: Any, client_for: Any) ->
     old = carrier.post("/credentials/issue", json={"credential": carta_porte()}).json()[
         "verifiableCredential"
     ]
-    svc = app.state.credential_service
+    svc = app.state.ctx.credential_service
     new_vm = svc.identities.rotate("acme", KeyType.P384)
     new = carrier.post("/credentials/issue", json={"credential": carta_porte()}).json()[
         "verifiableCredential"
@@ -56,7 +56,7 @@ def test_status_lists_are_cached_across_requests_until_changed(app: Any, client_
     second = carrier.post("/credentials/issue", json={"credential": carta_porte()}).json()
     for body in (first, second, first):
         assert carrier.post("/credentials/verify", json=body).json()["verified"]
-    checker = app.state.credential_service._shared_checker
+    checker = app.state.ctx.credential_service._shared_checker
     assert checker.fetches == 2  # one per list (revocation, suspension), not per credential
     cred_id = carrier.post("/credentials/verify", json=first).json()["credential"]["id"]
     update = {

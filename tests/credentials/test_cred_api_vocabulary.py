@@ -28,10 +28,7 @@ def broker(tmp_path: Path) -> Iterator[TestClient]:
 
 
 def _example(tc: Any, name: str) -> dict[str, Any]:
-    svc = tc.app.state.credential_service if hasattr(tc.app.state, "credential_service") else None
-    if svc is None:
-        tc.get("/credentials/types")
-        svc = tc.app.state.credential_service
+    svc = tc.app.state.ctx.credential_service
     cred: dict[str, Any] = svc.types.example(name)
     return cred
 

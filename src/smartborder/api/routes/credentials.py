@@ -27,13 +27,10 @@ router = APIRouter(tags=["credentials"])
 JsonBody = Annotated[dict[str, Any], Body()]
 
 
-def service(request: Request, ctx: Ctx) -> CredentialService:
-    """One service per app (its schema validators and resolver caches are reused)."""
-    svc: CredentialService | None = getattr(request.app.state, "credential_service", None)
-    if svc is None:
-        svc = CredentialService.from_settings(ctx.settings, sessions=ctx.sessions)
-        request.app.state.credential_service = svc
-    return svc
+async def service(ctx: Ctx) -> CredentialService:
+    """The node's credential service (one per node: its schema validators and resolver
+    caches are reused)."""
+    return ctx.credential_service
 
 
 Service = Annotated[CredentialService, Depends(service)]
