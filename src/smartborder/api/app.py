@@ -11,11 +11,11 @@ from sqlalchemy import Engine
 from starlette.types import Receive, Scope, Send
 
 from smartborder import __version__
-from smartborder.api import fastlane, problems
+from smartborder.api import docs, fastlane, problems, ratelimit
 from smartborder.api.deps import AppContext
 from smartborder.api.limits import BodySizeLimit
-from smartborder.api.ratelimit import TokenBucket
 from smartborder.api.routes import admissibility as admissibility_routes
+from smartborder.api.routes import clients as clients_routes
 from smartborder.api.routes import credentials as credentials_routes
 from smartborder.api.routes import dashboard as dashboard_routes
 from smartborder.api.routes import declarations, health, landing, oauth, schemas
@@ -25,7 +25,7 @@ from smartborder.api.routes import kpi as kpi_routes
 from smartborder.api.routes import ports as ports_routes
 from smartborder.api.routes import trust as trust_routes
 from smartborder.api.routes import twin as twin_routes
-from smartborder.clients import TokenSigner
+from smartborder.clients import ClientRegistry, TokenSigner
 from smartborder.config import Settings
 from smartborder.preclearance.configured import pipeline_for
 from smartborder.preclearance.records import store_many
@@ -82,7 +82,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         version=__version__,
         summary="Binational U.S.-Mexico smart border: one window for pre-arrival data.",
         openapi_url="/openapi.json",
-        docs_url="/docs",
+        docs_url=None,  # served from local assets: see docs.install
+        redoc_url=None,  # ReDoc would load from a CDN
         lifespan=_lifespan,
     )
     sessions = session_factory(engine)
@@ -99,15 +100,19 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
             session_factory(write_engine or engine), store_many, write_lock=_write_lock(engine)
         ),
         write_engine=write_engine,
-        signer=TokenSigner.from_home(settings.home, ttl_s=settings.token_ttl_s),
+        signer=TokenSigner.from_home(
+            settings.home, ttl_s=settings.token_ttl_s, clients=ClientRegistry(sessions).keep_fresh()
+        ),
         decider=pipeline_for(settings, history=history),
         history=history,
     )
-    app.state.public_bucket = TokenBucket(settings.public_rate_limit_per_min)
+    ratelimit.install(app, settings)
+    docs.install(app)
     problems.install(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     # Domain routers register here, one line each.
     app.include_router(oauth.router)
+    app.include_router(clients_routes.router)
     app.include_router(health.router)
     app.include_router(declarations.router)
     app.include_router(schemas.router)

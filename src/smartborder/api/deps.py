@@ -40,6 +40,7 @@ class AppContext:
         """Stop the writer (pending writes finish) and the party history's top-ups, and
         close every database connection."""
         self.writer.close()
+        self.signer.close()
         if self.history is not None:
             self.history.close()
         self.engine.dispose()
