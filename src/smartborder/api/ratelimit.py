@@ -1,11 +1,12 @@
 """Rate limits per client address (public endpoints, the token endpoint) and per client id.
 
-Built on the ``limits`` library: a sliding-window counter (two counters per key, so memory per
-address is constant) in its in-process ``MemoryStorage``. That storage forgets a key once
-its window has passed, so it holds only the addresses seen in the last two windows; to bound
-it outright, against a sweep from many addresses (an IPv6 /64 is 2**64 of them), a limit that
-holds more than :data:`MAX_KEYS` keys starts afresh (measured ≈ 340 bytes a key, so ≈ 17 MB at
-most). Starting afresh forgets everyone's count once; a caller that could fill the table
+Built on the ``limits`` library: a moving window (exact: at most N requests in any
+:data:`WINDOW_S` seconds; its sliding-window counter rounds down and, at small N, lets twice
+as many through across a window boundary) in its in-process ``MemoryStorage``. That storage
+drops a key's entries once they leave the window (its own timer thread), so it holds only
+what arrived in the last window; to bound it outright, against a sweep from many addresses
+(an IPv6 /64 is 2**64 of them), a limit that holds more than :data:`MAX_KEYS` keys starts
+afresh. Starting afresh forgets everyone's count once; a caller that could fill the table
 already had as many addresses as it liked.
 
 Per node on purpose: API nodes are stateless, and a shared limiter would add a network hop
@@ -21,7 +22,7 @@ import time
 from fastapi import FastAPI, Request
 from limits import RateLimitItemPerSecond
 from limits.storage import MemoryStorage
-from limits.strategies import SlidingWindowCounterRateLimiter
+from limits.strategies import MovingWindowRateLimiter
 
 from smartborder.config import Settings
 from smartborder.errors import RateLimited
@@ -29,7 +30,7 @@ from smartborder.i18n import Text
 
 log = logging.getLogger("smartborder.api")
 
-MAX_KEYS = 50_000
+MAX_KEYS = 20_000  # ≈ 10 MB: measured ≈ 480 bytes a key with one request in its window
 WINDOW_S = 10  # a per-minute rate is enforced as a sixth of it per 10 s: the burst allowed
 
 
@@ -39,15 +40,20 @@ class RateLimit:
     def __init__(self, per_minute: int, *, max_keys: int = MAX_KEYS) -> None:
         self.per_minute = per_minute
         self._item = RateLimitItemPerSecond(max(1, per_minute // 6), WINDOW_S)
-        self._storage = MemoryStorage()
-        self._limiter = SlidingWindowCounterRateLimiter(self._storage)
         self.max_keys = max_keys
+        self._fresh()
+
+    def _fresh(self) -> None:
+        # A new table, not MemoryStorage.reset(): its sweeping thread may be mid-way through
+        # the old one.
+        self._storage = MemoryStorage()
+        self._limiter = MovingWindowRateLimiter(self._storage)
 
     def take(self, *key: str) -> float:
         """Count one request of ``key``; 0 if allowed, else the seconds to wait."""
-        if len(self._storage.storage) > self.max_keys:
+        if len(self._storage.events) > self.max_keys:
             log.warning("rate limit table over %d keys: starting afresh", self.max_keys)
-            self._storage.reset()
+            self._fresh()
         if self._limiter.hit(self._item, *key):
             return 0.0
         reset_at = self._limiter.get_window_stats(self._item, *key).reset_time
@@ -55,8 +61,8 @@ class RateLimit:
 
     @property
     def keys(self) -> int:
-        """How many counters the table holds now (two per recent key at most)."""
-        return len(self._storage.storage)
+        """How many keys the table holds now."""
+        return len(self._storage.events)
 
 
 def install(app: FastAPI, settings: Settings) -> None:
