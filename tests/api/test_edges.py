@@ -103,3 +103,10 @@ def test_docs_page_loads_only_local_assets(api: TestClient) -> None:
     for ref in refs:
         assert api.get(ref).status_code == 200, ref
     assert api.get("/docs/oauth2-redirect").status_code == 200
+
+
+def test_guessers_on_many_addresses_still_meet_a_limit_per_worker(strict_app: FastAPI) -> None:
+    strict_app.state.token_limit_all = RateLimit(6)  # 1 per 10 s for the whole worker
+    assert _ask(strict_app, "192.0.2.1", "carrier-aaaaaaaaaaaa").status_code == 401
+    r = _ask(strict_app, "192.0.2.2", "carrier-bbbbbbbbbbbb")
+    assert r.status_code == 429 and "Retry-After" in r.headers

@@ -31,6 +31,7 @@ from smartborder.i18n import Text
 log = logging.getLogger("smartborder.api")
 
 MAX_KEYS = 20_000  # ≈ 10 MB: measured ≈ 480 bytes a key with one request in its window
+TOKENS_PER_MIN_PER_WORKER = 600
 WINDOW_S = 10  # a per-minute rate is enforced as a sixth of it per 10 s: the burst allowed
 
 
@@ -71,6 +72,9 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.state.public_limit = RateLimit(settings.public_rate_limit_per_min)
     app.state.token_limit_by_address = RateLimit(settings.token_rate_limit_per_min)
     app.state.token_limit_by_client = RateLimit(max(6, settings.token_rate_limit_per_min // 2))
+    # And for the whole worker: guessers on many addresses still get at most this many
+    # scrypt hashes (~0.6 of a core at ~60 ms each); a client needs one token per 15 min.
+    app.state.token_limit_all = RateLimit(TOKENS_PER_MIN_PER_WORKER)
 
 
 def address_of(request: Request) -> str:

@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from smartborder.api.deps import Ctx, DbSession
 from smartborder.api.ratelimit import RateLimit, address_of, refuse
 from smartborder.clients import InvalidClient, authenticate, requested_scopes
-from smartborder.errors import InvalidInput
+from smartborder.errors import InvalidInput, RateLimited
 from smartborder.i18n import Text
 
 router = APIRouter(tags=["auth"])
@@ -87,3 +87,13 @@ def _limit(request: Request, client_id: str) -> None:
     wait = by_client.take("token", client_id[:64])  # ids are 64 characters at most
     if wait > 0:
         raise refuse(wait, client_id[:64])
+    everyone: RateLimit = request.app.state.token_limit_all
+    wait = everyone.take("token", "*")
+    if wait > 0:
+        raise RateLimited(
+            Text(
+                f"This node is issuing too many tokens right now; retry in {wait:.1f} s.",
+                f"Este nodo está emitiendo demasiados tokens ahora; reintente en {wait:.1f} s.",
+            ),
+            extra={"retry_after_s": round(wait, 1)},
+        )
