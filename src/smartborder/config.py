@@ -60,6 +60,10 @@ class Settings(BaseSettings):
     public_rate_limit_per_min: int = Field(
         default=600, description="Requests per minute per client address on public endpoints."
     )
+    token_rate_limit_per_min: int = Field(
+        default=60,
+        description="Requests per minute per client address to POST /oauth/token (half as many per client id); each costs an scrypt hash.",
+    )
     dask_scheduler: str | None = Field(
         default=None,
         description="Address of an existing Dask scheduler (tcp://HOST:PORT); default: a local cluster.",

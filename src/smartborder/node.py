@@ -27,7 +27,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from smartborder.clients import Principal, TokenSigner
+from smartborder.clients import ClientRegistry, Principal, TokenSigner
 from smartborder.config import Settings
 from smartborder.credentials import CredentialService
 from smartborder.declarations import load_hs
@@ -124,7 +124,12 @@ class Node:
             store_units,
             write_lock=_write_lock(self.engine),
         )
-        self.signer = TokenSigner.from_home(settings.home, ttl_s=settings.token_ttl_s)
+        # Tokens are checked against this view of the client table (reloaded in the
+        # background once serving): a disabled or deleted client's tokens stop working.
+        self.clients = ClientRegistry(self.sessions)
+        self.signer = TokenSigner.from_home(
+            settings.home, ttl_s=settings.token_ttl_s, clients=self.clients
+        )
         sessions = self.sessions
         self.history = StorePartyHistory(lambda: sessions)
         self.credentials = CredentialsStage.from_settings(settings, sessions=self.sessions)
@@ -151,10 +156,11 @@ class Node:
     def serve(self) -> None:
         """Start the background work a serving node needs, so that no decision waits on the
         store or a peer for it: the party history is loaded, then topped up on its own
-        thread; the trust registry and the peers' DID documents and status lists are
+        thread; the client table is reloaded every second (token checks); the trust registry and the peers' DID documents and status lists are
         refreshed on the credentials stage's threads."""
         if not self._serving:
             self.history.keep_fresh()
+            self.clients.keep_fresh()
             self.credentials.start()
             self._serving = True
 
@@ -164,6 +170,7 @@ class Node:
         self.writer.close()
         self.history.close()
         self.credentials.close()
+        self.signer.close()
         self.engine.dispose()
         if self.write_engine is not None:
             self.write_engine.dispose()

@@ -53,10 +53,25 @@ def test_requested_scope_narrows_token(api: TestClient) -> None:
     cid, secret = _new(api, Role.PUBLIC)
     r = api.post(
         "/oauth/token",
-        data={"grant_type": "client_credentials", "scope": "kpi:read declarations:write"},
+        data={"grant_type": "client_credentials", "scope": "kpi:read"},
         auth=(cid, secret),
     )
-    assert r.json()["scope"] == "kpi:read"
+    assert r.status_code == 200 and r.json()["scope"] == "kpi:read"
+
+
+def test_a_scope_the_client_lacks_is_invalid_scope(api: TestClient) -> None:
+    # RFC 6749 section 5.2: the client learns now, not at its first 403.
+    cid, secret = _new(api, Role.PUBLIC)
+    r = api.post(
+        "/oauth/token",
+        data={"grant_type": "client_credentials", "scope": "kpi:read declarations:write"},
+        auth=(cid, secret),
+        headers={"Accept-Language": "es"},
+    )
+    assert r.status_code == 400
+    body = r.json()
+    assert body["error"] == "invalid_scope" and body["code"] == "auth.invalid_scope"
+    assert body["invalid_scopes"] == ["declarations:write"] and "alcance" in body["detail"]
 
 
 def test_unsupported_grant_type(api: TestClient) -> None:

@@ -8,10 +8,10 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from smartborder import __version__
-from smartborder.api import problems
+from smartborder.api import docs, problems, ratelimit
 from smartborder.api.limits import BodySizeLimit
-from smartborder.api.ratelimit import TokenBucket
 from smartborder.api.routes import admissibility as admissibility_routes
+from smartborder.api.routes import clients as clients_routes
 from smartborder.api.routes import credentials as credentials_routes
 from smartborder.api.routes import dashboard as dashboard_routes
 from smartborder.api.routes import declarations, health, landing, oauth, schemas
@@ -44,17 +44,20 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         version=__version__,
         summary="Binational U.S.-Mexico smart border: one window for pre-arrival data.",
         openapi_url="/openapi.json",
-        docs_url="/docs",
+        docs_url=None,  # served from local assets: see docs.install
+        redoc_url=None,  # ReDoc would load from a CDN
         lifespan=_lifespan,
     )
     app.state.ctx = node
     settings = node.settings
-    app.state.public_bucket = TokenBucket(settings.public_rate_limit_per_min)
+    ratelimit.install(app, settings)
+    docs.install(app)
     problems.install(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     # Domain routers register here, one line each.
     app.include_router(declarations.router)  # first: the submissions are the busiest routes
     app.include_router(oauth.router)
+    app.include_router(clients_routes.router)
     app.include_router(health.router)
     app.include_router(schemas.router)
     app.include_router(ports_routes.router)

@@ -1,12 +1,28 @@
-"""ASGI middleware that refuses request bodies over the configured size with 413."""
+"""ASGI middleware that refuses request bodies over the configured size with 413.
+
+Answering 413 and closing while the client is still sending makes the kernel answer the
+rest with a TCP reset, which destroys the 413 before most clients read it (they read only
+once they have sent everything). Keeping the connection open instead lets uvicorn read and
+discard the rest, however large. So the middleware reads and discards the rest itself —
+up to :data:`DRAIN_FACTOR` times the limit, for at most :data:`DRAIN_TIMEOUT_S` — and then
+answers 413 with ``Connection: close``: an ordinary client that sent a body a few times too
+large reads the 413 and sees the connection end cleanly. Bodies larger still, and clients
+that wait for ``100 Continue`` before sending, get the 413 at once (the latter never send
+the body).
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from smartborder.i18n import negotiate
+
+DRAIN_FACTOR = 4
+DRAIN_TIMEOUT_S = 5.0
 
 
 class BodyTooLarge(Exception):
@@ -26,31 +42,60 @@ class BodySizeLimit:
         lang = negotiate(headers.get(b"accept-language", b"").decode("latin-1"))
         length = headers.get(b"content-length")
         if length is not None and length.isdigit() and int(length) > self.max_bytes:
+            cheap = int(length) <= DRAIN_FACTOR * self.max_bytes
+            if cheap and headers.get(b"expect", b"").lower() != b"100-continue":
+                await self._drain(receive, 0)
             await self._refuse(send, lang.value)
             return
         seen = 0
-        started = False
+        started = exceeded = False
 
         async def limited_receive() -> Message:
-            nonlocal seen
+            nonlocal seen, exceeded
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
+                    exceeded = True
                     raise BodyTooLarge
             return message
 
         async def tracking_send(message: Message) -> None:
             nonlocal started
+            if exceeded and not started:
+                return  # the app's answer to a body it could not read: the 413 replaces it
             if message["type"] == "http.response.start":
                 started = True
             await send(message)
 
         try:
             await self.app(scope, limited_receive, tracking_send)
-        except BodyTooLarge:
-            if not started:
-                await self._refuse(send, lang.value)
+        except Exception:
+            if not exceeded:
+                raise
+        # Some readers turn the failed read into an answer of their own (FastAPI's form
+        # parsing into a 400): an oversize body is a 413 whatever the route.
+        if exceeded and not started:
+            await self._drain(receive, seen)
+            await self._refuse(send, lang.value)
+
+    async def _drain(self, receive: Receive, seen: int) -> None:
+        """Read and discard the rest of the body, up to the drain budget and time."""
+        budget = DRAIN_FACTOR * self.max_bytes - seen
+
+        async def discard() -> None:
+            nonlocal budget
+            while budget > 0:
+                message = await receive()
+                if message["type"] != "http.request":
+                    return  # the client went away
+                budget -= len(message.get("body", b""))
+                if not message.get("more_body", False):
+                    return
+
+        # A trickling sender gets the 413 and the close when the time is up.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(discard(), DRAIN_TIMEOUT_S)
 
     async def _refuse(self, send: Send, lang: str) -> None:
         es = lang == "es"
@@ -74,6 +119,7 @@ class BodySizeLimit:
                     (b"content-type", b"application/problem+json"),
                     (b"content-length", str(len(raw)).encode()),
                     (b"content-language", lang.encode()),
+                    (b"connection", b"close"),  # what is left of the body is not read
                 ],
             }
         )

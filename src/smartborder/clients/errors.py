@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from smartborder.errors import Conflict, Forbidden, InvalidInput, Unauthenticated
+from smartborder.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
 from smartborder.i18n import Text
 
 
@@ -40,3 +40,37 @@ class InvalidOrg(InvalidInput):
 
 class ClientExists(Conflict):
     code = "auth.client_exists"
+
+
+class InvalidScope(InvalidInput):
+    """A token request names a scope the client does not hold (RFC 6749 §5.2 ``invalid_scope``)."""
+
+    code = "auth.invalid_scope"
+
+
+class ClientDisabled(InvalidToken):
+    code = "auth.client_disabled"
+    default_message = Text(
+        "The client of this access token has been disabled or deleted; ask the node's "
+        "administrator.",
+        "El cliente de este token de acceso fue deshabilitado o eliminado; consulte al "
+        "administrador del nodo.",
+    )
+
+
+class TokenNotYetValid(InvalidToken):
+    code = "auth.token_not_yet_valid"
+    default_message = Text(
+        "The access token is not valid yet (its iat or nbf is in the future); check the "
+        "clocks of the issuing node and of this node.",
+        "El token de acceso aún no es válido (su iat o nbf está en el futuro); verifique los "
+        "relojes del nodo emisor y de este nodo.",
+    )
+
+
+class ClientNotFound(NotFound):
+    code = "auth.client_not_found"
+    default_message = Text(
+        "No such client; list them with GET /clients or `smartborder clients list`.",
+        "No existe ese cliente; liste los clientes con GET /clients o `smartborder clients list`.",
+    )

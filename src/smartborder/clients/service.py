@@ -21,12 +21,17 @@ from joserfc.jwk import OctKey
 from sqlalchemy.orm import Session
 
 from smartborder.clients.errors import (
+    ClientDisabled,
+    ClientNotFound,
     InvalidClient,
     InvalidOrg,
+    InvalidScope,
     InvalidToken,
     MissingScope,
+    TokenNotYetValid,
     UnknownRole,
 )
+from smartborder.clients.registry import ClientRegistry
 from smartborder.clients.roles import ROLE_SCOPES, Role
 from smartborder.i18n import Text
 from smartborder.store import clients as repo
@@ -34,6 +39,13 @@ from smartborder.store.tables.clients import ApiClientRow
 
 # scrypt cost: N=2**14, r=8, p=1 is the interactive-login setting recommended in RFC 7914 §2.
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
+# Checked when the client id is unknown or disabled, so that such a request costs the same
+# scrypt as a known one and its timing does not tell which ids exist.
+_DUMMY_HASH = f"scrypt${'00' * 16}${'00' * 32}"
+# Leeway for a token's iat/nbf ahead of this node's clock: RFC 7519 §4.1.4-4.1.5 allow "some
+# small leeway, usually no more than a few minutes, to account for clock skew"; NTP-synced
+# nodes differ by milliseconds, so one minute is ample.
+CLOCK_SKEW_S = 60
 TOKEN_ISSUER = "smartborder"
 _TOKEN_CACHE_SIZE = 10_000
 
@@ -139,21 +151,73 @@ def create_client(
 def authenticate(session: Session, client_id: str, client_secret: str) -> Principal:
     """Check a client's secret; raise :class:`InvalidClient` on any mismatch."""
     row = repo.get_client(session, client_id)
-    if row is None or not row.active or not check_secret(client_secret, row.secret_hash):
+    usable = row is not None and row.active
+    matches = check_secret(client_secret, row.secret_hash if row is not None else _DUMMY_HASH)
+    if row is None or not usable or not matches:
         raise InvalidClient()
     return Principal(row.client_id, row.org, Role(row.role), frozenset(row.scopes.split()))
+
+
+def requested_scopes(principal: Principal, scope: str | None) -> frozenset[str]:
+    """The scopes a token request asks for (all the client holds when it names none);
+    :class:`InvalidScope` if it names one the client does not hold (RFC 6749 §5.2)."""
+    if not scope or not scope.split():
+        return principal.scopes
+    wanted = frozenset(scope.split())
+    extra = sorted(wanted - principal.scopes)
+    if extra:
+        names = " ".join(extra)
+        raise InvalidScope(
+            Text(
+                f"Your client ({principal.role}) does not hold the scope(s) {names}; "
+                "ask for fewer, or none for all it holds.",
+                f"Su cliente ({principal.role}) no tiene el/los alcance(s) {names}; "
+                "pida menos, o ninguno para todos los que tiene.",
+            ),
+            extra={"error": "invalid_scope", "invalid_scopes": extra},
+        )
+    return wanted
+
+
+def list_clients(session: Session) -> list[ApiClientRow]:
+    """Every client, oldest first (rows carry no secret in clear)."""
+    return repo.list_clients(session)
+
+
+def set_enabled(session: Session, client_id: str, *, enabled: bool) -> ApiClientRow:
+    """Disable or re-enable a client; :class:`ClientNotFound` if there is none. Disabled, it
+    gets no new token, and the tokens it holds stop working (see :class:`ClientRegistry`)."""
+    row = repo.set_active(session, client_id, active=enabled)
+    if row is None:
+        raise ClientNotFound(extra={"client_id": client_id})
+    return row
+
+
+def delete_client(session: Session, client_id: str) -> None:
+    """Delete a client; :class:`ClientNotFound` if there is none."""
+    if not repo.delete_client(session, client_id):
+        raise ClientNotFound(extra={"client_id": client_id})
 
 
 class TokenSigner:
     """Issues and verifies access tokens with one symmetric node key."""
 
-    def __init__(self, key: bytes, *, ttl_s: int) -> None:
+    def __init__(self, key: bytes, *, ttl_s: int, clients: ClientRegistry | None = None) -> None:
         self._key = OctKey.import_key(key)
         self.ttl_s = ttl_s
+        # Without a registry (benchmarks that only issue tokens) no client is checked.
+        self.clients = clients
         self._seen: dict[str, tuple[Principal, int]] = {}
 
+    def close(self) -> None:
+        """Stop the client registry's reloads."""
+        if self.clients is not None:
+            self.clients.close()
+
     @classmethod
-    def from_home(cls, home: Path, *, ttl_s: int) -> TokenSigner:
+    def from_home(
+        cls, home: Path, *, ttl_s: int, clients: ClientRegistry | None = None
+    ) -> TokenSigner:
         """Load the node key from ``home/token.key``, creating it (mode 0600) on first use."""
         path = home / "token.key"
         if not path.exists():
@@ -161,7 +225,7 @@ class TokenSigner:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "wb") as fh:
                 fh.write(secrets.token_bytes(32))
-        return cls(path.read_bytes(), ttl_s=ttl_s)
+        return cls(path.read_bytes(), ttl_s=ttl_s, clients=clients)
 
     def issue(
         self,
@@ -190,11 +254,14 @@ class TokenSigner:
 
         A token whose signature was checked once is remembered until it expires (bounded
         cache), so a client's every request does not pay the HMAC and JSON parsing again.
+        Its client must still exist and be enabled (``auth.client_disabled``; an in-memory
+        lookup, see :class:`ClientRegistry`), and its ``iat``/``nbf`` must not be ahead of
+        ``now`` by more than :data:`CLOCK_SKEW_S` (``auth.token_not_yet_valid``).
         """
         t = now if now is not None else time.time()
         hit = self._seen.get(token)
         if hit is None:
-            hit = self._decode(token)
+            hit = self._decode(token, t)
             if len(self._seen) >= _TOKEN_CACHE_SIZE:
                 self._seen.clear()
             self._seen[token] = hit
@@ -207,13 +274,17 @@ class TokenSigner:
                 ),
                 code="auth.token_expired",
             )
+        if self.clients is not None and not self.clients.is_enabled(principal.client_id):
+            raise ClientDisabled()
         return principal
 
-    def _decode(self, token: str) -> tuple[Principal, int]:
+    def _decode(self, token: str, now: float) -> tuple[Principal, int]:
         try:
             claims = jwt.decode(token, self._key, algorithms=["HS256"]).claims
             if claims.get("iss") != TOKEN_ISSUER:
                 raise InvalidToken()
+            if any(int(claims.get(c, 0)) > now + CLOCK_SKEW_S for c in ("iat", "nbf")):
+                raise TokenNotYetValid()
             principal = Principal(
                 str(claims["sub"]),
                 str(claims["org"]),

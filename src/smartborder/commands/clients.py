@@ -8,12 +8,25 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from smartborder.clients import Role, create_client, parse_role
+from smartborder.clients import (
+    Role,
+    create_client,
+    delete_client,
+    list_clients,
+    parse_role,
+    set_enabled,
+)
 from smartborder.commands.store_access import store_sessions
 from smartborder.store import transaction
-from smartborder.store.clients import list_clients
 
-app = typer.Typer(help="API clients: create them and list them.", no_args_is_help=True)
+app = typer.Typer(
+    help="API clients: create, list, disable, enable and delete them.", no_args_is_help=True
+)
+# Running API workers see a change within about a second (their client view reloads).
+_SEEN = (
+    "Running API nodes refuse its tokens within about a second. / "
+    "Los nodos de la API rechazan sus tokens en alrededor de un segundo."
+)
 console = Console(emoji=False)
 
 
@@ -39,13 +52,53 @@ def create(
 
 
 @app.command("list")
-def list_cmd() -> None:
-    """List clients (ids, organizations, roles; never secrets)."""
+def list_cmd(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """List clients (ids, organizations, roles, whether enabled; never secrets)."""
     with store_sessions() as sessions, transaction(sessions) as session:
-        rows = list_clients(session)
-        table = Table("client_id", "org", "role", "active", "created (UTC)")
-        for r in rows:
-            table.add_row(
-                r.client_id, r.org, r.role, str(r.active), f"{r.created_at:%Y-%m-%d %H:%M}"
-            )
+        rows = [
+            {
+                "client_id": r.client_id,
+                "org": r.org,
+                "role": r.role,
+                "enabled": r.active,
+                "created_at": r.created_at.isoformat(),
+            }
+            for r in list_clients(session)
+        ]
+    if as_json:
+        print(json.dumps(rows))
+        return
+    table = Table("client_id", "org", "role", "enabled", "created (UTC)")
+    for r in rows:
+        table.add_row(
+            str(r["client_id"]),
+            str(r["org"]),
+            str(r["role"]),
+            str(r["enabled"]),
+            str(r["created_at"])[:16].replace("T", " "),
+        )
     console.print(table)
+
+
+@app.command("disable")
+def disable(client_id: str = typer.Argument(..., help="The client's id.")) -> None:
+    """Disable a client: it gets no new token and its tokens stop working."""
+    with store_sessions() as sessions, transaction(sessions) as session:
+        set_enabled(session, client_id, enabled=False)
+    console.print(f"Disabled / deshabilitado: {client_id}. {_SEEN}")
+
+
+@app.command("enable")
+def enable(client_id: str = typer.Argument(..., help="The client's id.")) -> None:
+    """Re-enable a disabled client."""
+    with store_sessions() as sessions, transaction(sessions) as session:
+        set_enabled(session, client_id, enabled=True)
+    console.print(f"Enabled / habilitado: {client_id}.")
+
+
+@app.command("delete")
+def delete(client_id: str = typer.Argument(..., help="The client's id.")) -> None:
+    """Delete a client for good (its records keep its id); its tokens stop working."""
+    with store_sessions() as sessions, transaction(sessions) as session:
+        delete_client(session, client_id)
+    console.print(f"Deleted / eliminado: {client_id}. {_SEEN}")

@@ -19,3 +19,28 @@ def get_client(session: Session, client_id: str) -> ApiClientRow | None:
 
 def list_clients(session: Session) -> list[ApiClientRow]:
     return list(session.scalars(select(ApiClientRow).order_by(ApiClientRow.created_at)))
+
+
+def client_states(session: Session) -> dict[str, bool]:
+    """Every client id with whether it is enabled (one narrow query, no secrets read)."""
+    rows = session.execute(select(ApiClientRow.client_id, ApiClientRow.active))
+    return {client_id: bool(active) for client_id, active in rows}
+
+
+def set_active(session: Session, client_id: str, *, active: bool) -> ApiClientRow | None:
+    """Enable or disable a client; ``None`` if there is no such client."""
+    row = session.get(ApiClientRow, client_id)
+    if row is not None:
+        row.active = active
+        session.flush()
+    return row
+
+
+def delete_client(session: Session, client_id: str) -> bool:
+    """Delete a client; ``False`` if there was none. Records keep its id (an audit trail)."""
+    row = session.get(ApiClientRow, client_id)
+    if row is None:
+        return False
+    session.delete(row)
+    session.flush()
+    return True

@@ -1,4 +1,9 @@
-"""OAuth2 client-credentials token endpoint (RFC 6749 §4.4)."""
+"""OAuth2 client-credentials token endpoint (RFC 6749 §4.4).
+
+Each attempt costs an scrypt hash (~50 ms of CPU), so attempts are limited per address and
+per client id before the hash (429 with ``Retry-After``), and an unknown or disabled client id
+costs the same hash as a known one, so the answer's timing does not tell which ids exist.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +15,9 @@ from fastapi import APIRouter, Form, Request
 from pydantic import BaseModel
 
 from smartborder.api.deps import Ctx, DbSession
-from smartborder.clients import InvalidClient, authenticate
-from smartborder.errors import InvalidInput
+from smartborder.api.ratelimit import RateLimit, address_of, refuse
+from smartborder.clients import InvalidClient, authenticate, requested_scopes
+from smartborder.errors import InvalidInput, RateLimited
 from smartborder.i18n import Text
 
 router = APIRouter(tags=["auth"])
@@ -57,12 +63,37 @@ def token(
             extra={"error": "unsupported_grant_type"},
         )
     creds = _basic(request) or (client_id or "", client_secret or "")
+    _limit(request, creds[0])
     try:
         principal = authenticate(session, *creds)
     except InvalidClient as exc:
         exc.extra["error"] = "invalid_client"
         raise
-    wanted = frozenset(scope.split()) if scope else None
-    access, ttl = ctx.signer.issue(principal, scopes=wanted)
-    granted = principal.scopes if wanted is None else wanted & principal.scopes
+    granted = requested_scopes(principal, scope)
+    access, ttl = ctx.signer.issue(principal, scopes=granted)
+    if ctx.signer.clients is not None:  # its tokens work here at once, even if just created
+        ctx.signer.clients.note(principal.client_id, enabled=True)
     return TokenResponse(access_token=access, expires_in=ttl, scope=" ".join(sorted(granted)))
+
+
+def _limit(request: Request, client_id: str) -> None:
+    """429 when this address, or this client id, asked too often (before any scrypt)."""
+    by_address: RateLimit = request.app.state.token_limit_by_address
+    by_client: RateLimit = request.app.state.token_limit_by_client
+    address = address_of(request)
+    wait = by_address.take("token", address)
+    if wait > 0:
+        raise refuse(wait, address)
+    wait = by_client.take("token", client_id[:64])  # ids are 64 characters at most
+    if wait > 0:
+        raise refuse(wait, client_id[:64])
+    everyone: RateLimit = request.app.state.token_limit_all
+    wait = everyone.take("token", "*")
+    if wait > 0:
+        raise RateLimited(
+            Text(
+                f"This node is issuing too many tokens right now; retry in {wait:.1f} s.",
+                f"Este nodo está emitiendo demasiados tokens ahora; reintente en {wait:.1f} s.",
+            ),
+            extra={"retry_after_s": round(wait, 1)},
+        )

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import threading
 import uuid
+from collections import OrderedDict
 from datetime import UTC, datetime
-from functools import lru_cache
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
-from smartborder.api.deps import Ctx, DbSession, require_scopes
+from smartborder.api.deps import Ctx, DbSession, MaybeCaller, require_scopes
 from smartborder.api.ratelimit import public_rate_limit
 from smartborder.clients import Principal
 from smartborder.clients.roles import TWIN_RUN
-from smartborder.errors import Problem
+from smartborder.errors import Problem, Unauthenticated
 from smartborder.i18n import Text, pick_lang
 from smartborder.store import transaction
 from smartborder.store import twin as twin_store
@@ -177,12 +177,64 @@ def get_run(run_id: str, caller: TwinCaller, session: DbSession) -> RunState:
     return _state(row)
 
 
-@lru_cache(maxsize=32)
+PUBLIC_SEED = 0
+_RunKey = tuple[str, int, int]  # (shipped scenario, replications, seed)
+# Runs with the public seed: a finite set (shipped scenarios x 1-5 replications), each
+# computed at most once per node and kept. Runs with other seeds, which only token holders
+# may start, share a small LRU cache.
+_public: dict[_RunKey, RunResult] = {}
+_private: OrderedDict[_RunKey, RunResult] = OrderedDict()
+PRIVATE_CACHE_SIZE = 32
+
+
+def _cached_result(key: _RunKey) -> RunResult | None:
+    hit = _public.get(key) or _private.get(key)
+    if hit is not None and key in _private:
+        _private.move_to_end(key)
+    return hit
+
+
 def _cached(name: str, replications: int, seed: int) -> RunResult:
+    """One scenario's comparison run, computed at most once per key (callers that ask while
+    it runs wait for it, rather than each computing it again)."""
+    key = (name, replications, seed)
+    hit = _cached_result(key)
+    if hit is not None:
+        return hit
     with _LOCK:
-        return simulate(
+        hit = _cached_result(key)  # computed while this request waited for the lock
+        if hit is not None:
+            return hit
+        result = simulate(
             load_scenario(shipped_scenarios()[name]), replications=replications, seed=seed
         )
+        if seed == PUBLIC_SEED:
+            _public[key] = result
+        else:
+            _private[key] = result
+            while len(_private) > PRIVATE_CACHE_SIZE:
+                _private.popitem(last=False)
+    return result
+
+
+def _may_run(caller: Principal | None, keys: list[_RunKey]) -> None:
+    """Runs not yet cached with a seed other than the public one cost 5-20 s of CPU each:
+    they need a token with ``twin:run`` (anyone may read what is cached)."""
+    fresh = [k for k in keys if k[2] != PUBLIC_SEED and _cached_result(k) is None]
+    if not fresh:
+        return
+    if caller is None:
+        raise Unauthenticated(
+            Text(
+                f"Comparing with seed {fresh[0][2]} means new simulation runs: send a bearer "
+                f"token with the scope {TWIN_RUN}, or use seed {PUBLIC_SEED} (public, cached).",
+                f"Comparar con la semilla {fresh[0][2]} requiere nuevas simulaciones: envíe "
+                f"un token bearer con el alcance {TWIN_RUN}, o use la semilla {PUBLIC_SEED} "
+                "(pública, en caché).",
+            ),
+            code="twin.token_required",
+        )
+    caller.require(TWIN_RUN)
 
 
 DEFAULT_COMPARE = (
@@ -198,14 +250,18 @@ DEFAULT_COMPARE = (
     response_class=HTMLResponse,
     dependencies=[Depends(public_rate_limit)],
     summary="Page comparing shipped scenarios (HTML, inline SVG chart)",
+    description="Public with seed 0: each run is computed once per node and cached. Another "
+    "seed means new runs (5-20 s of CPU each): they need a bearer token with `twin:run` "
+    "(401 `twin.token_required` without one) unless already cached.",
 )
 def compare_page(
     request: Request,
+    caller: MaybeCaller,
     scenario: Annotated[
         list[str] | None, Query(description="Shipped scenario names (up to 4).")
     ] = None,
     replications: Annotated[int, Query(ge=1, le=5)] = 2,
-    seed: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
+    seed: Annotated[int, Query(ge=0, le=2**31 - 1)] = PUBLIC_SEED,
     lang: Annotated[str | None, Query(description="en or es (else the browser's language)")] = None,
 ) -> HTMLResponse:
     from smartborder.twin.charts import compare_svg
@@ -228,7 +284,9 @@ def compare_page(
                 )
             ]
         )
-    results = [_cached(n, replications, seed) for n in names]
+    keys = [(n, replications, seed) for n in names]
+    _may_run(caller, keys)
+    results = [_cached(*k) for k in keys]
     rows = [_row(r) for r in results]
     html = templates.get_template("compare.html").render(
         lang=chosen_lang.value,
