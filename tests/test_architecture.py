@@ -303,3 +303,9 @@ def test_the_checker_sees_the_units(name: str) -> None:
     # guards the checker itself: a path mistake would make every check pass vacuously
     assert any(unit(m) == name for m in modules())
     assert any(unit(i.importer) == name for i in imports())
+
+
+def test_the_cycle_finder_finds_cycles() -> None:
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}, "e": {"e"}}
+    assert cycles(graph) == [["a", "b", "c"]]
+    assert cycles({"a": {"b"}, "b": set()}) == []
