@@ -33,9 +33,9 @@ from smartborder import ports
 from smartborder.admissibility import impact, policies_for, request_for
 from smartborder.admissibility.cedar import _cedar_request, _traveler_entity, decide_batch
 from smartborder.admissibility.graph import port_graph
-from smartborder.admissibility.impact import generate_trips
 from smartborder.admissibility.plan import parse_plan
 from smartborder.admissibility.service import evaluate
+from smartborder.demo import generate_trips
 
 
 def regional_plan() -> str:

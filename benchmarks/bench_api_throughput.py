@@ -32,7 +32,7 @@ from _httpload import LoadResult, build_request, run_load
 from _pgschema import drop_schema, fresh_schema_url
 from smartborder.clients import Role, TokenSigner, create_client
 from smartborder.config import Settings
-from smartborder.declarations.synthetic import generate_travelers, generate_trucks
+from smartborder.demo.synthetic import generate_travelers, generate_trucks
 from smartborder.node import build_pipeline
 from smartborder.preclearance import prepare, store_many
 from smartborder.store import make_engine, session_factory, transaction, upgrade

@@ -37,8 +37,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from smartborder.config import Settings
 from smartborder.credentials import CredentialService
-from smartborder.credentials.demo import DemoCredentials
-from smartborder.declarations.synthetic import generate_travelers, generate_trucks
+from smartborder.demo.credentials import DemoCredentials
+from smartborder.demo.synthetic import generate_travelers, generate_trucks
 from smartborder.node import build_pipeline
 from smartborder.ports import Direction
 from smartborder.preclearance import Pipeline

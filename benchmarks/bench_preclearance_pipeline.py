@@ -32,7 +32,10 @@ try:  # the synthetic traffic's home since the renovation; before it, declaratio
     # script measures both trees: bench_pipeline_regression.py)
     from smartborder.demo.synthetic import generate_travelers, generate_trucks
 except ImportError:
-    from smartborder.declarations.synthetic import generate_travelers, generate_trucks
+    from smartborder.declarations.synthetic import (  # type: ignore[import-not-found,no-redef]
+        generate_travelers,
+        generate_trucks,
+    )
 from smartborder.preclearance import (
     AdmissibilityNotConfigured,
     CredentialsNotConfigured,

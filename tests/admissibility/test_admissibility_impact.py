@@ -14,7 +14,8 @@ import pytest
 from smartborder import ports
 from smartborder.admissibility import Traveler, impact, policies_for, request_for
 from smartborder.admissibility.cedar import decide_batch
-from smartborder.admissibility.impact import Trip, category_of, chart, generate_trips, load_trips
+from smartborder.admissibility.impact import Trip, category_of, chart, load_trips
+from smartborder.demo import generate_trips
 
 # covid-us-land-2020 (Federal Register instants, UTC) and the sentri-first proposal's dates.
 P1 = datetime(2020, 3, 21, 3, 59, tzinfo=UTC)

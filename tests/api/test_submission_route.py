@@ -19,7 +19,7 @@ from smartborder.api import create_app
 from smartborder.api.routes.declarations import SubmissionRoute
 from smartborder.clients import Role, create_client
 from smartborder.config import Settings
-from smartborder.declarations.synthetic import generate_travelers, generate_trucks
+from smartborder.demo.synthetic import generate_travelers, generate_trucks
 from smartborder.store import transaction
 
 TOMORROW = (datetime.now(UTC) + timedelta(days=1)).date()

@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 from smartborder.api import create_app
 from smartborder.cli import app
 from smartborder.config import Settings
-from smartborder.declarations.synthetic import generate_travelers, generate_trucks
 from smartborder.demo import DEMO_ORGS, run_demo
+from smartborder.demo.synthetic import generate_travelers, generate_trucks
 
 runner = CliRunner()
 TOMORROW = (datetime.now(UTC) + timedelta(days=1)).date()

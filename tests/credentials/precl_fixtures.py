@@ -18,7 +18,7 @@ from smartborder.credentials.primitives import jose, sdjwt
 from smartborder.credentials.primitives.keys import KeyType, PrivateKey
 from smartborder.credentials.recipes import unenvelope
 from smartborder.credentials.trust import TrustEntry, ensure_entry
-from smartborder.declarations.synthetic import generate_trucks
+from smartborder.demo.synthetic import generate_trucks
 from smartborder.node import build_pipeline
 from smartborder.ports import Direction
 from smartborder.preclearance import Pipeline

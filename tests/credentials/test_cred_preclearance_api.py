@@ -10,7 +10,7 @@ import numpy as np
 
 from conftest import ClientFor
 from smartborder.credentials import attach
-from smartborder.declarations.synthetic import generate_trucks
+from smartborder.demo.synthetic import generate_trucks
 from smartborder.ports import Direction
 
 CARRIER_DID = "did:web:127.0.0.1%3A8000:orgs:org-carrier"

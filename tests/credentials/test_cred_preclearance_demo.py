@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from conftest import shared_path
 from smartborder.config import Settings
-from smartborder.credentials.demo import FAULTS, ISSUERS
 from smartborder.credentials.issuers import OrgIdentities
 from smartborder.demo import run_demo
+from smartborder.demo.credentials import FAULTS, ISSUERS
 from smartborder.store import make_engine, session_factory
 from smartborder.store.tables.declarations import DecisionRow
 

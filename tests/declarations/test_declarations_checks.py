@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from smartborder.declarations import checks
-from smartborder.declarations.synthetic import make_container, make_id_ccp, make_rfc, make_vin
+from smartborder.demo.synthetic import make_container, make_id_ccp, make_rfc, make_vin
 
 VIN_ALPHABET = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"
 

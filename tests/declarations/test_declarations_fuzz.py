@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from smartborder.declarations import DeclarationInvalid, parse_declaration
-from smartborder.declarations.synthetic import generate_travelers, generate_trucks
+from smartborder.demo.synthetic import generate_travelers, generate_trucks
 
 NOW = datetime(2026, 11, 30, tzinfo=UTC)
 BASES = [

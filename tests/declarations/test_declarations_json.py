@@ -17,7 +17,7 @@ from smartborder.declarations import (
     parse_declaration,
     parse_declaration_json,
 )
-from smartborder.declarations.synthetic import generate_travelers, generate_trucks
+from smartborder.demo.synthetic import generate_travelers, generate_trucks
 
 NOW = datetime(2026, 11, 30, tzinfo=UTC)
 DAY = date(2026, 12, 1)

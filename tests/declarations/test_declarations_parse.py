@@ -26,7 +26,7 @@ from smartborder.declarations import (
     parse_traveler,
     parse_truck,
 )
-from smartborder.declarations.synthetic import generate_travelers, generate_trucks
+from smartborder.demo.synthetic import generate_travelers, generate_trucks
 from smartborder.ports import Direction
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
@@ -185,7 +185,7 @@ def test_hs_nomenclature_checks_subheadings(truck: dict[str, Any]) -> None:
 
 
 def test_synthetic_commodities_are_real_hs_2022_subheadings() -> None:
-    from smartborder.declarations.synthetic import COMMODITIES
+    from smartborder.demo.synthetic import COMMODITIES
 
     hs = load_hs(shared_path("data", "hs", "harmonized-system.csv"))
     assert [c for c, _, _ in COMMODITIES if c not in hs] == []

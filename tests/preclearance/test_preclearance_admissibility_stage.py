@@ -49,7 +49,7 @@ def test_stage_decides_a_truck_driver_as_a_lawful_trade_traveler() -> None:
     import numpy as np
 
     from smartborder.declarations import parse_truck
-    from smartborder.declarations.synthetic import generate_trucks
+    from smartborder.demo.synthetic import generate_trucks
     from smartborder.preclearance.stages import DecisionDraft
 
     stage = AdmissibilityStage("covid-us-land-2020")

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from smartborder.clients import ROLE_SCOPES, Principal, Role
 from smartborder.config import Settings
-from smartborder.declarations.synthetic import generate_trucks
+from smartborder.demo.synthetic import generate_trucks
 from smartborder.node import build_pipeline
 from smartborder.preclearance import KeyReused, prepare, store_many
 from smartborder.store import make_engine, session_factory, upgrade

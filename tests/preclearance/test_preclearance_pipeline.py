@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from smartborder.declarations import Declaration, DeclarationInvalid, parse_declaration
-from smartborder.declarations.synthetic import generate_travelers, generate_trucks
+from smartborder.demo.synthetic import generate_travelers, generate_trucks
 from smartborder.i18n import Text
 from smartborder.preclearance import (
     Decision,
@@ -301,7 +301,7 @@ def test_decided_at_is_now_in_utc() -> None:
 
 
 def test_carta_porte_rfc_of_another_party_is_a_risk_reason() -> None:
-    from smartborder.declarations.synthetic import make_rfc
+    from smartborder.demo.synthetic import make_rfc
 
     record = _truck(fast=True)
     now = _arrival(record) - timedelta(hours=3)
@@ -323,7 +323,7 @@ def test_decide_from_json_text_equals_decide_from_dict() -> None:
 
 
 def test_realistic_filing_times_make_a_few_late_trucks() -> None:
-    from smartborder.declarations.synthetic import filed_at
+    from smartborder.demo.synthetic import filed_at
 
     rng = np.random.default_rng(12)
     records = generate_trucks("2304", DAY, 600, rng=rng)

@@ -13,7 +13,7 @@ import pytest
 
 from smartborder.clients import ROLE_SCOPES, Principal, Role
 from smartborder.config import Settings
-from smartborder.declarations.synthetic import generate_trucks
+from smartborder.demo.synthetic import generate_trucks
 from smartborder.node import Node
 from smartborder.preclearance import (
     AmendedMeanwhile,

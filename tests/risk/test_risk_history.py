@@ -16,7 +16,7 @@ from sqlalchemy import Engine, event, select
 
 from smartborder.api import create_app
 from smartborder.config import Settings
-from smartborder.declarations.synthetic import generate_trucks
+from smartborder.demo.synthetic import generate_trucks
 from smartborder.risk.history import StorePartyHistory
 from smartborder.store import risk as risk_repo
 from smartborder.store import transaction

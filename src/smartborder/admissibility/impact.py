@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -91,36 +91,6 @@ def load_trips(path: Path) -> list[Trip]:
         else [json.loads(ln) for ln in text.splitlines() if ln.strip()]
     )
     return [trip_from_record(r) for r in records]
-
-
-def generate_trips(
-    port_codes: Sequence[str],
-    start: date,
-    end: date,
-    per_day: int,
-    *,
-    rng: np.random.Generator,
-    vaccination_share: float = 0.5,
-    sentri_share: float = 0.3,
-) -> list[Trip]:
-    """Generated northbound pre-arrivals (``declarations.synthetic``) for each port and day."""
-    from smartborder.declarations.synthetic import generate_travelers
-
-    trips = []
-    day = start
-    while day <= end:
-        for code in port_codes:
-            for rec in generate_travelers(
-                code,
-                day,
-                per_day,
-                rng=rng,
-                vaccination_share=vaccination_share,
-                sentri_share=sentri_share,
-            ):
-                trips.append(trip_from_record(rec))
-        day += timedelta(days=1)
-    return trips
 
 
 class ImpactReport(BaseModel):

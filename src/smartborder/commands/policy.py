@@ -27,10 +27,11 @@ from smartborder.admissibility import (
     version_policies,
 )
 from smartborder.admissibility.cedar import Policies
-from smartborder.admissibility.impact import ImpactReport, chart, generate_trips, impact, load_trips
+from smartborder.admissibility.impact import ImpactReport, chart, impact, load_trips
 from smartborder.admissibility.plan import plan_text
 from smartborder.commands import read_text
 from smartborder.config import Settings
+from smartborder.demo import generate_trips
 from smartborder.errors import InvalidInput
 from smartborder.i18n import Text
 from smartborder.store import make_engine, session_factory, transaction, upgrade

@@ -3,7 +3,7 @@
 ``parse_truck`` / ``parse_traveler`` / ``parse_declaration`` turn a JSON object into a typed,
 immutable record or raise :class:`DeclarationInvalid` listing every problem at once (JSON
 pointer, stable code, English and Spanish). ``json_schemas()`` gives their JSON Schemas.
-Synthetic realistic traffic is in :mod:`smartborder.declarations.synthetic`.
+Synthetic realistic traffic is in :mod:`smartborder.demo.synthetic`.
 """
 
 from smartborder.declarations.checks import GENERIC_RFCS

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from smartborder.admissibility import BUILTIN_PLANS, get_version, list_versions, load_plan, publish
 from smartborder.admissibility.errors import PlanNotFound
-from smartborder.admissibility.impact import generate_trips, impact, trip_from_record
+from smartborder.admissibility.impact import impact, trip_from_record
 from smartborder.admissibility.plan import plan_text
 from smartborder.admissibility.service import evaluate
 from smartborder.admissibility.versions import policies_in_force
@@ -19,6 +19,7 @@ from smartborder.api.deps import DbSession, require_scopes
 from smartborder.api.ratelimit import public_rate_limit
 from smartborder.clients import Principal
 from smartborder.clients.roles import POLICY_IMPACT, POLICY_READ, POLICY_WRITE
+from smartborder.demo import generate_trips
 from smartborder.errors import InvalidInput, TooLarge
 from smartborder.i18n import Text
 

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
+from smartborder.admissibility.impact import Trip, trip_from_record
 from smartborder.declarations.checks import container_check_digit, rfc_check_digit, vin_check_digit
 from smartborder.ports import Direction, get_port
 
@@ -547,3 +548,31 @@ __all__ = [
     "make_rfc",
     "make_vin",
 ]
+
+
+def generate_trips(
+    port_codes: Sequence[str],
+    start: date,
+    end: date,
+    per_day: int,
+    *,
+    rng: np.random.Generator,
+    vaccination_share: float = 0.5,
+    sentri_share: float = 0.3,
+) -> list[Trip]:
+    """Generated northbound pre-arrivals (:func:`generate_travelers`) for each port and day."""
+    trips = []
+    day = start
+    while day <= end:
+        for code in port_codes:
+            for rec in generate_travelers(
+                code,
+                day,
+                per_day,
+                rng=rng,
+                vaccination_share=vaccination_share,
+                sentri_share=sentri_share,
+            ):
+                trips.append(trip_from_record(rec))
+        day += timedelta(days=1)
+    return trips

@@ -19,8 +19,8 @@ from rich.progress import Progress
 
 from smartborder.clients import Principal, Role, create_client
 from smartborder.config import Settings
-from smartborder.credentials.demo import DemoCredentials, sample_size
-from smartborder.declarations.synthetic import generate_travelers, generate_trucks
+from smartborder.demo.credentials import DemoCredentials, sample_size
+from smartborder.demo.synthetic import generate_travelers, generate_trucks
 from smartborder.node import Node
 from smartborder.ports import Direction, get_port
 from smartborder.store import make_engine, session_factory, transaction, upgrade
