@@ -114,6 +114,8 @@ def test_cli_disables_lists_and_deletes_clients(home: Path) -> None:
     assert runner.invoke(cli, ["clients", "disable", cid]).exit_code == 0
     listed = json.loads(runner.invoke(cli, ["clients", "list", "--json"]).output)
     assert [c["enabled"] for c in listed if c["client_id"] == cid] == [False]
-    assert runner.invoke(cli, ["clients", "delete", cid]).exit_code == 0
-    gone = runner.invoke(cli, ["clients", "delete", cid])
+    kept = runner.invoke(cli, ["clients", "delete", cid], input="n\n")  # asks first
+    assert kept.exit_code == 1 and cid in runner.invoke(cli, ["clients", "list"]).output
+    assert runner.invoke(cli, ["clients", "delete", cid, "--yes"]).exit_code == 0
+    gone = runner.invoke(cli, ["clients", "delete", cid, "--yes"])
     assert gone.exit_code == 1 and "auth.client_not_found" in gone.output

@@ -97,8 +97,18 @@ def enable(client_id: str = typer.Argument(..., help="The client's id.")) -> Non
 
 
 @app.command("delete")
-def delete(client_id: str = typer.Argument(..., help="The client's id.")) -> None:
-    """Delete a client for good (its records keep its id); its tokens stop working."""
+def delete(
+    client_id: str = typer.Argument(..., help="The client's id."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+) -> None:
+    """Delete a client for good (its records keep its id); its tokens stop working.
+    ``disable`` can be undone; this cannot."""
+    if not yes:
+        typer.confirm(
+            f"Delete client {client_id} for good? / ¿Eliminar el cliente {client_id} "
+            "definitivamente?",
+            abort=True,
+        )
     with store_sessions() as sessions, transaction(sessions) as session:
         delete_client(session, client_id)
     console.print(f"Deleted / eliminado: {client_id}. {_SEEN}")
