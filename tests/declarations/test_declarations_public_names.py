@@ -20,7 +20,7 @@ def test_declarations_public_names() -> None:
 def test_preclearance_public_names() -> None:
     assert set(smartborder.preclearance.__all__) == {
         "FAST_DEADLINE_MIN", "TRUCK_DEADLINE_MIN", "AdmissibilityNotConfigured", "Agency",
-        "CredentialsNotConfigured", "Decision", "DecisionDraft", "FilingStage", "Note", "Outcome",
+        "CredentialsNotConfigured", "CredentialsReport", "CredentialsStage", "Decision", "DecisionDraft", "FilingStage", "Note", "Outcome",
         "Pipeline", "Reason", "RiskStage", "Stage", "StageName",
         # the record lifecycle over the store
         "BatchItem", "RecordDetail", "RecordSummary", "State", "SubmissionResult", "amend",
