@@ -42,6 +42,7 @@ def test_the_public_names_are_exactly_these() -> None:
         "PublicKey",
         "SMARTBORDER_CONTEXT",
         "StatusChecker",
+        "StatusListChanges",
         "StatusListInvalid",
         "StatusListUnavailable",
         "StatusPurpose",

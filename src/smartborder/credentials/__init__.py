@@ -57,6 +57,7 @@ from smartborder.credentials.status import (
     status_entry,
     status_list_credential,
 )
+from smartborder.credentials.status_lists import StatusListChanges
 from smartborder.credentials.trust import (
     AGENCY_COUNTRY,
     Country,
@@ -108,6 +109,7 @@ __all__ = [
     # status lists
     "Bitstring",
     "StatusChecker",
+    "StatusListChanges",
     "StatusPurpose",
     "status_entry",
     "status_list_credential",
