@@ -230,3 +230,22 @@ def test_started_trust_registry_reloads_in_the_background_never_in_a_decision(wo
     assert threads[:loads] == [main]  # start() loads once, in its caller
     assert set(threads[loads:]) == {"smartborder-trust-registry"}  # never in a reader
     assert not trust.running
+
+
+def test_the_stage_owner_starts_and_stops_every_background_refresher(world: Any) -> None:
+    names = {"smartborder-trust-registry", "smartborder-peer-cache", "smartborder-status-lists"}
+    stage = CredentialsStage.from_settings(
+        world.settings, sessions=world.sessions, peers=Peers(["https://anam.example"])
+    )
+
+    def running() -> set[str]:
+        return {t.name for t in threading.enumerate()} & names
+
+    assert running() == set()  # building a stage starts nothing
+    stage.start()
+    try:
+        assert running() == names
+    finally:
+        stage.close()
+    assert running() == set()
+    stage.close()  # idempotent

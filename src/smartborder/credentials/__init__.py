@@ -15,23 +15,40 @@ or test a securing mechanism, not to decide whether a credential is good.
 
 from smartborder.credentials.binding import PERSONAL_TYPES, bind, subjects_of
 from smartborder.credentials.datamodel import (
+    parse_datetime,
     problems_of_credential,
     problems_of_presentation,
     require_credential,
     require_presentation,
 )
-from smartborder.credentials.errors import CredentialsError
+from smartborder.credentials.errors import (
+    CredentialNonConforming,
+    CredentialNotFound,
+    CredentialsError,
+    DidUnreachable,
+    DidWebRefused,
+    PresentationExists,
+    StatusListInvalid,
+    StatusListUnavailable,
+)
 from smartborder.credentials.holder import PresentationResult, verify_presentation
 from smartborder.credentials.holder import prove as present
 from smartborder.credentials.issuers import NodeResolver, OrgIdentities
-from smartborder.credentials.keystore import NodeKeys
+from smartborder.credentials.keystore import NodeKeys, node_did, node_did_document
 from smartborder.credentials.node_verifier import AttachedResults, NodeVerifier
 from smartborder.credentials.peer_cache import PeerCache
 from smartborder.credentials.peers import Peers
 from smartborder.credentials.primitives.contexts import ContextStore
 from smartborder.credentials.primitives.did import DidResolver, did_key_for, did_web_for
 from smartborder.credentials.primitives.keys import KeyType, PrivateKey, PublicKey
-from smartborder.credentials.recipes import Format, VerificationResult, issue, verify
+from smartborder.credentials.recipes import (
+    Format,
+    VerificationResult,
+    envelope,
+    issue,
+    unenvelope,
+    verify,
+)
 from smartborder.credentials.service import CredentialService
 from smartborder.credentials.status import (
     Bitstring,
@@ -40,7 +57,21 @@ from smartborder.credentials.status import (
     status_entry,
     status_list_credential,
 )
-from smartborder.credentials.trust import AGENCY_COUNTRY, StoredTrust, TrustEntry, TrustRegistry
+from smartborder.credentials.status_lists import StatusListChanges
+from smartborder.credentials.trust import (
+    AGENCY_COUNTRY,
+    Country,
+    StoredTrust,
+    TrustEntry,
+    TrustEntryExists,
+    TrustEntryInvalid,
+    TrustEntryNotFound,
+    TrustRegistry,
+    add_entry,
+    ensure_entry,
+    load_registry,
+    remove_entry,
+)
 from smartborder.credentials.types import SMARTBORDER_CONTEXT, CredentialTypes
 
 __all__ = [
@@ -48,8 +79,10 @@ __all__ = [
     "Format",
     "PresentationResult",
     "VerificationResult",
+    "envelope",
     "issue",
     "present",
+    "unenvelope",
     "verify",
     "verify_presentation",
     # what a caller passes them: keys, identities, resolvers, contexts, types
@@ -65,7 +98,10 @@ __all__ = [
     "SMARTBORDER_CONTEXT",
     "did_key_for",
     "did_web_for",
+    "node_did",
+    "node_did_document",
     # data model checks
+    "parse_datetime",
     "problems_of_credential",
     "problems_of_presentation",
     "require_credential",
@@ -73,6 +109,7 @@ __all__ = [
     # status lists
     "Bitstring",
     "StatusChecker",
+    "StatusListChanges",
     "StatusPurpose",
     "status_entry",
     "status_list_credential",
@@ -81,15 +118,30 @@ __all__ = [
     "CredentialService",
     "PeerCache",
     "Peers",
+    "Country",
     "StoredTrust",
     "TrustEntry",
     "TrustRegistry",
+    "add_entry",
+    "ensure_entry",
+    "load_registry",
+    "remove_entry",
     # verifying attached credentials for decisions (the pre-clearance stage's engine)
     "PERSONAL_TYPES",
     "AttachedResults",
     "NodeVerifier",
     "bind",
     "subjects_of",
-    # errors
+    # errors (the whole tree is in smartborder.credentials.errors)
+    "CredentialNonConforming",
+    "CredentialNotFound",
     "CredentialsError",
+    "DidUnreachable",
+    "DidWebRefused",
+    "PresentationExists",
+    "StatusListInvalid",
+    "StatusListUnavailable",
+    "TrustEntryExists",
+    "TrustEntryInvalid",
+    "TrustEntryNotFound",
 ]

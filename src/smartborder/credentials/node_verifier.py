@@ -26,7 +26,11 @@ from smartborder.credentials.peers import Peers
 from smartborder.credentials.primitives.contexts import ContextStore
 from smartborder.credentials.service import CredentialService
 from smartborder.credentials.status import StatusChecker
-from smartborder.credentials.status_lists import local_status_checker
+from smartborder.credentials.status_lists import (
+    STATUS_CHANGES,
+    StatusListChanges,
+    local_status_checker,
+)
 from smartborder.credentials.trust import SessionsRef, StoredTrust, TrustRegistry
 from smartborder.credentials.types import CredentialTypes, ensure_own_context
 from smartborder.store import LazySessions
@@ -103,10 +107,13 @@ class NodeVerifier:
         trust_ttl_s: float = 30.0,
         status_ttl_s: float = 60.0,
         peers: Peers | None = None,
+        changes: StatusListChanges = STATUS_CHANGES,
     ) -> NodeVerifier:
         """The verifier of a node: its org identities, types, contexts, registry and status
         lists, and — when peers are named (``peers``, else ``settings.peers``) — those peer
-        nodes' did:web identities and status lists, read through a :class:`PeerCache`."""
+        nodes' did:web identities and status lists, read through a :class:`PeerCache`. Its
+        status checker forgets a list when a service sharing ``changes`` changes it (by
+        default, any service of this process)."""
         peers = peers if peers is not None else Peers(settings.peer_urls)
         cache = PeerCache(peers, status_ttl_s=status_ttl_s) if peers else None
         service = CredentialService.from_settings(
@@ -117,6 +124,7 @@ class NodeVerifier:
                 "web_fetch": cache.did_document if cache is not None else None,
             },
             peers=peers,
+            changes=changes,
         )
         store: SessionsRef = sessions if sessions is not None else LazySessions(settings.db_url)
         status = local_status_checker(

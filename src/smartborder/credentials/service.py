@@ -57,10 +57,13 @@ class CredentialService(Issuing, Verifying):
         sessions: sessionmaker[Session] | None = None,
         resolver_kwargs: dict[str, Any] | None = None,
         peers: Peers | None = None,
+        changes: StatusListChanges = STATUS_CHANGES,
     ) -> CredentialService:
         """The service of a node. Its resolver fetches the did:web documents
         ``SMARTBORDER_VERIFY_DID_WEB`` allows, through ``peers``' HTTP client (``peers``, else
-        ``settings.peers``), unless ``resolver_kwargs`` say otherwise."""
+        ``settings.peers``), unless ``resolver_kwargs`` say otherwise. A status change it makes
+        is announced to the checkers subscribed to ``changes`` (by default every checker of
+        this process)."""
         identities = OrgIdentities(settings.home, str(settings.base_url))
         contexts = ensure_own_context(ContextStore.from_settings(settings))
         peers = peers if peers is not None else Peers(settings.peer_urls)
@@ -75,6 +78,7 @@ class CredentialService(Issuing, Verifying):
             sessions=sessions,
             status_ttl_s=float(settings.status_ttl_s),
             peers=peers,
+            changes=changes,
         )
 
 

@@ -5,9 +5,10 @@ for a credential type to a country's border agency. An entry is ``(issuer DID, c
 type, country)``, where the country is the one whose agency accepts the credential: ``US``
 (CBP, northbound decisions) or ``MX`` (ANAM, southbound). Admins edit entries through the API
 (``/trust-registry``); the pre-clearance pipeline reads an in-memory snapshot
-(:class:`TrustRegistry`) that :class:`StoredTrust` reloads from the store after a short
-time-to-live, so an edit takes effect within ``ttl_s`` seconds (at once on the API's own
-pipeline, which is told to reload).
+(:class:`TrustRegistry`) that :class:`StoredTrust` reloads from the store every ``ttl_s``
+seconds — in a background thread once started, so a decision never reads the store — and an
+edit takes effect within ``ttl_s`` (at once on the API's own pipeline, which is told to
+reload).
 """
 
 from __future__ import annotations

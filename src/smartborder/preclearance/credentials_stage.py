@@ -1,12 +1,14 @@
 """The pre-clearance pipeline's ``credentials`` stage: verify what a declaration carries.
 
 For every presentation or credential attached to a declaration (``presentations``), the stage
-checks, offline: the proof or signature (Data Integrity, VC-JOSE, SD-JWT VC; a presentation's
-holder proof too), that the signer is the named issuer, the data model and the type's JSON
-Schema, the validity period against the decision's ``now``, the Bitstring Status List entries
-(this node's lists, read from the store; never the network), that the issuer is accredited
-for the type by the deciding agency's country (:mod:`.trust`), and that the credential is
-about this declaration (:mod:`.binding`). Each failed check is a reason with a stable code
+checks, through a :class:`~smartborder.credentials.NodeVerifier`: the proof or signature (Data
+Integrity, VC-JOSE, SD-JWT VC; a presentation's holder proof too), that the signer is the named
+issuer, the data model and the type's JSON Schema, the validity period against the decision's
+``now``, the Bitstring Status List entries (this node's lists from the store, a named peer's
+from the verifier's cache), that the issuer is accredited for the type by the deciding
+agency's country (the trust registry's snapshot), and that the credential is about this
+declaration (``smartborder.credentials.bind``). Nothing here waits on the network or, once
+started, on the store. Each failed check is a reason with a stable code
 ``credentials.check.<check>`` and an outcome that never allows ``release``:
 
 ==================  =====================================  ======================
@@ -18,6 +20,7 @@ presentation proof  ``credentials.check.presentation``     inspect
 revoked             ``credentials.check.revoked``          inspect
 suspended           ``credentials.check.suspended``        documentary_review
 status unknown      ``credentials.check.status``           documentary_review
+issuer unreachable  ``credentials.check.unreachable``      documentary_review
 expired             ``credentials.check.expired``          documentary_review
 not yet valid       ``credentials.check.not_yet_valid``    documentary_review
 schema / data model ``credentials.check.schema`` / ``…datamodel``  documentary_review
