@@ -9,33 +9,38 @@ the Border Wait Times archive. Emission factors live in :mod:`smartborder.twin.e
 
 from __future__ import annotations
 
-from smartborder.twin.compiled import CompiledScenario, compile_scenario
-from smartborder.twin.distributions import (
-    Deterministic,
-    Distribution,
-    Empirical,
-    Exponential,
-    Gamma,
-    LogNormal,
-    parse_distribution,
-)
-from smartborder.twin.errors import (
-    CalibrationFailed,
-    ClusterUnavailable,
-    RunNotFound,
-    ScenarioInvalid,
-)
-from smartborder.twin.results import HourLaneStats, LaneSummary, RunResult, SecondarySummary
-from smartborder.twin.scenario import (
-    LaneGroup,
-    Scenario,
-    Secondary,
-    SecondaryKind,
-    TravelerClass,
-    load_scenario,
-    shipped_scenarios,
-)
-from smartborder.twin.simulate import replication_seeds, simulate
+from typing import TYPE_CHECKING
+
+from smartborder._lazy import lazy_names
+
+if TYPE_CHECKING:  # imported on first use: see smartborder._lazy
+    from smartborder.twin.compiled import CompiledScenario, compile_scenario
+    from smartborder.twin.distributions import (
+        Deterministic,
+        Distribution,
+        Empirical,
+        Exponential,
+        Gamma,
+        LogNormal,
+        parse_distribution,
+    )
+    from smartborder.twin.errors import (
+        CalibrationFailed,
+        ClusterUnavailable,
+        RunNotFound,
+        ScenarioInvalid,
+    )
+    from smartborder.twin.results import HourLaneStats, LaneSummary, RunResult, SecondarySummary
+    from smartborder.twin.scenario import (
+        LaneGroup,
+        Scenario,
+        Secondary,
+        SecondaryKind,
+        TravelerClass,
+        load_scenario,
+        shipped_scenarios,
+    )
+    from smartborder.twin.simulate import replication_seeds, simulate
 
 __all__ = [
     "CalibrationFailed",
@@ -65,3 +70,47 @@ __all__ = [
     "shipped_scenarios",
     "simulate",
 ]
+
+lazy_names(
+    __name__,
+    {
+        "compiled": (
+            "CompiledScenario",
+            "compile_scenario",
+        ),
+        "distributions": (
+            "Deterministic",
+            "Distribution",
+            "Empirical",
+            "Exponential",
+            "Gamma",
+            "LogNormal",
+            "parse_distribution",
+        ),
+        "errors": (
+            "CalibrationFailed",
+            "ClusterUnavailable",
+            "RunNotFound",
+            "ScenarioInvalid",
+        ),
+        "results": (
+            "HourLaneStats",
+            "LaneSummary",
+            "RunResult",
+            "SecondarySummary",
+        ),
+        "scenario": (
+            "LaneGroup",
+            "Scenario",
+            "Secondary",
+            "SecondaryKind",
+            "TravelerClass",
+            "load_scenario",
+            "shipped_scenarios",
+        ),
+        "simulate": (
+            "replication_seeds",
+            "simulate",
+        ),
+    },
+)
