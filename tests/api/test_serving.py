@@ -227,3 +227,11 @@ def test_waiting_request_of_a_client_that_hung_up_is_dropped() -> None:
         assert holder.recv(65536).startswith(b"HTTP/1.1 200 ")
     assert status == 200
     assert app.ran == ["/first", "/after"]
+
+
+def test_pipelined_requests_are_both_answered() -> None:
+    with served(ToyApp(delay_s=0.05), FAST) as (port, _), _connect(port) as sock:
+        one = b"GET /a HTTP/1.1\r\nHost: localhost\r\n\r\n"
+        sock.sendall(one + b"GET /b HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        data, _ = _read_until_closed(sock, within_s=8)
+    assert data.count(b"HTTP/1.1 200 ") == 2

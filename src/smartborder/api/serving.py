@@ -153,9 +153,9 @@ class GuardedHttpTools(HttpToolsProtocol):
         self._disarm_header_timer()
         super().on_headers_complete()
 
-    def on_response_complete(self) -> None:
-        self._awaiting_headers = True  # uvicorn's keep-alive timer guards the idle time
-        super().on_response_complete()
+    def on_message_complete(self) -> None:
+        self._awaiting_headers = True  # what follows is the next request (or nothing: then
+        super().on_message_complete()  # uvicorn's keep-alive timer closes the idle connection)
 
     def _arm_header_timer(self) -> None:
         self._disarm_header_timer()
@@ -170,9 +170,9 @@ class GuardedHttpTools(HttpToolsProtocol):
         self._header_timer = None
         if not self._awaiting_headers or self.transport.is_closing():
             return
-        if self._header_bytes:
+        if self._header_bytes and (self.cycle is None or self.cycle.response_complete):
             self._refuse(_HEADERS_TIMEOUT)
-        else:
+        else:  # nothing sent, or a response is under way: no status line to give
             self.transport.close()
 
     def _refuse(self, response: bytes) -> None:
