@@ -15,11 +15,10 @@ from collections.abc import Iterator, MutableMapping
 from typing import Any, NamedTuple
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 from typer.core import TyperCommand, TyperGroup
 
 from smartborder.commands import UsageError
+from smartborder.commands.output import report_error
 from smartborder.errors import InvalidInput, Problem, SmartBorderError
 from smartborder.i18n import Text
 
@@ -215,22 +214,9 @@ def _root() -> None:
     pass
 
 
-# Messages carry DIDs (did:key:... stays as is: no emoji codes) and paths (never wrapped
-# mid-word: a path must stay copyable).
-err_console = Console(stderr=True, emoji=False, soft_wrap=True)
-
-
 def main() -> None:
     """Entry point: run the app, turning domain errors into a bilingual message and exit 1."""
     app(standalone_mode=True)
-
-
-def report_error(exc: SmartBorderError) -> None:
-    err_console.print(f"[bold red]error[/] {escape(f'[{exc.code}]')} {escape(exc.message.en)}")
-    err_console.print(f"[dim]        {escape(exc.message.es)}[/]")
-    for p in exc.problems:
-        line = f"  {p.pointer or '/'}  {p.code}: {p.message.en} / {p.message.es}"
-        err_console.print(escape(line))
 
 
 if __name__ == "__main__":

@@ -49,7 +49,7 @@ def test_help_imports_no_command_module(tmp_path: Path) -> None:
         "    app(['--help'])",
         tmp_path,
     )
-    assert not {m for m in loaded if m.startswith("smartborder.commands.")}
+    assert not loaded & {entry.module for entry in cli.COMMANDS.values()}
     assert not {m for m in loaded if m.split(".")[0] in (*HEAVY, "fastapi", "sqlalchemy")}
 
 
@@ -133,3 +133,22 @@ def test_serve_with_two_workers_comes_up_on_a_fresh_sqlite_store(tmp_path: Path)
             output, _ = proc.communicate()
     assert "database is locked" not in output
     assert "Traceback" not in output
+
+
+def test_twin_names_are_what_they_name_whatever_is_imported_first(tmp_path: Path) -> None:
+    code = (
+        "import smartborder.twin.simulate, smartborder.twin.scenario\n"
+        "from smartborder import twin\n"
+        "from smartborder.twin import Scenario, simulate\n"
+        "assert callable(simulate) and simulate is twin.simulate, simulate\n"
+        "assert Scenario.__module__ == 'smartborder.twin.scenario'\n"
+        "assert set(twin.__all__) <= set(dir(twin))\n"
+        "assert all(hasattr(twin, n) for n in twin.__all__)"
+    )
+    loaded = _modules_after(code, tmp_path)
+    assert "smartborder.twin.simulate" in loaded
+
+
+def test_twin_records_import_without_the_simulator(tmp_path: Path) -> None:
+    loaded = _modules_after("from smartborder.twin import RunResult, Scenario", tmp_path)
+    assert not {m for m in loaded if m.split(".")[0] in HEAVY}

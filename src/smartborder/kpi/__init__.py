@@ -8,52 +8,45 @@ shares one per store). Open data: :func:`dictionary`, :func:`bwt_ports` with :fu
 :func:`bwt_json` (SmartBorder's figures in CBP's BWT schema).
 """
 
-from __future__ import annotations
-
-from typing import TYPE_CHECKING
-
-from smartborder._lazy import lazy_names
-
-if TYPE_CHECKING:  # imported on first use: see smartborder._lazy
-    from smartborder.kpi.bts import MEASURES, BtsParse, BtsProblem, BtsRecord, parse_bts
-    from smartborder.kpi.bwt import (
-        PLATFORM_LANE,
-        PLATFORM_MODE,
-        BwtPort,
-        BwtProblem,
-        BwtReading,
-        BwtSnapshot,
-        parse_bwt,
-        parse_update_time,
-    )
-    from smartborder.kpi.dictionary import DATASETS, dictionary
-    from smartborder.kpi.engine import Filters, KpiEngine, engine_for
-    from smartborder.kpi.errors import EventsInvalid, ImportSourceInvalid, NoKpiData, QueryInvalid
-    from smartborder.kpi.events import (
-        TRUSTED_CLASSES,
-        CrossingEvent,
-        EventKind,
-        EventSource,
-        IngestReport,
-        TravelerClass,
-        parse_events,
-    )
-    from smartborder.kpi.feed import bwt_json, bwt_ports, bwt_xml, format_update_time
-    from smartborder.kpi.forecast import (
-        WaitForecaster,
-        evaluate_forecaster,
-        fit_forecaster,
-        forecast,
-    )
-    from smartborder.kpi.forecast_bands import band_coverage, fit_with_bands
-    from smartborder.kpi.importers import (
-        ImportReport,
-        SkippedItem,
-        import_bts,
-        import_bwt,
-        iter_snapshot_sources,
-    )
-    from smartborder.kpi.ingest import event_row, ingest_batch, ingest_events
+from smartborder.kpi.bts import MEASURES, BtsParse, BtsProblem, BtsRecord, parse_bts
+from smartborder.kpi.bwt import (
+    PLATFORM_LANE,
+    PLATFORM_MODE,
+    BwtPort,
+    BwtProblem,
+    BwtReading,
+    BwtSnapshot,
+    parse_bwt,
+    parse_update_time,
+)
+from smartborder.kpi.dictionary import DATASETS, dictionary
+from smartborder.kpi.engine import Filters, KpiEngine, engine_for
+from smartborder.kpi.errors import EventsInvalid, ImportSourceInvalid, NoKpiData, QueryInvalid
+from smartborder.kpi.events import (
+    TRUSTED_CLASSES,
+    CrossingEvent,
+    EventKind,
+    EventSource,
+    IngestReport,
+    TravelerClass,
+    parse_events,
+)
+from smartborder.kpi.feed import bwt_json, bwt_ports, bwt_xml, format_update_time
+from smartborder.kpi.forecast import (
+    WaitForecaster,
+    evaluate_forecaster,
+    fit_forecaster,
+    forecast,
+)
+from smartborder.kpi.forecast_bands import band_coverage, fit_with_bands
+from smartborder.kpi.importers import (
+    ImportReport,
+    SkippedItem,
+    import_bts,
+    import_bwt,
+    iter_snapshot_sources,
+)
+from smartborder.kpi.ingest import event_row, ingest_batch, ingest_events
 
 __all__ = [
     "WaitForecaster",
@@ -104,78 +97,3 @@ __all__ = [
     "parse_bwt",
     "parse_update_time",
 ]
-
-lazy_names(
-    __name__,
-    {
-        "bts": (
-            "MEASURES",
-            "BtsParse",
-            "BtsProblem",
-            "BtsRecord",
-            "parse_bts",
-        ),
-        "bwt": (
-            "PLATFORM_LANE",
-            "PLATFORM_MODE",
-            "BwtPort",
-            "BwtProblem",
-            "BwtReading",
-            "BwtSnapshot",
-            "parse_bwt",
-            "parse_update_time",
-        ),
-        "dictionary": (
-            "DATASETS",
-            "dictionary",
-        ),
-        "engine": (
-            "Filters",
-            "KpiEngine",
-            "engine_for",
-        ),
-        "errors": (
-            "EventsInvalid",
-            "ImportSourceInvalid",
-            "NoKpiData",
-            "QueryInvalid",
-        ),
-        "events": (
-            "TRUSTED_CLASSES",
-            "CrossingEvent",
-            "EventKind",
-            "EventSource",
-            "IngestReport",
-            "TravelerClass",
-            "parse_events",
-        ),
-        "feed": (
-            "bwt_json",
-            "bwt_ports",
-            "bwt_xml",
-            "format_update_time",
-        ),
-        "forecast": (
-            "WaitForecaster",
-            "evaluate_forecaster",
-            "fit_forecaster",
-            "forecast",
-        ),
-        "forecast_bands": (
-            "band_coverage",
-            "fit_with_bands",
-        ),
-        "importers": (
-            "ImportReport",
-            "SkippedItem",
-            "import_bts",
-            "import_bwt",
-            "iter_snapshot_sources",
-        ),
-        "ingest": (
-            "event_row",
-            "ingest_batch",
-            "ingest_events",
-        ),
-    },
-)

@@ -9,11 +9,12 @@ the Border Wait Times archive. Emission factors live in :mod:`smartborder.twin.e
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import importlib
+import sys
+import types
+from typing import TYPE_CHECKING, Any
 
-from smartborder._lazy import lazy_names
-
-if TYPE_CHECKING:  # imported on first use: see smartborder._lazy
+if TYPE_CHECKING:  # imported on first use (below): the simulator costs numba and scipy
     from smartborder.twin.compiled import CompiledScenario, compile_scenario
     from smartborder.twin.distributions import (
         Deterministic,
@@ -71,9 +72,11 @@ __all__ = [
     "simulate",
 ]
 
-lazy_names(
-    __name__,
-    {
+# Start-up is a feature: ``from smartborder.twin import Scenario`` (the API's routes, the CLI)
+# imports ``twin.scenario`` only, not the simulator (numba) or its statistics (scipy).
+_WHERE = {
+    name: f"{__name__}.{module}"
+    for module, names in {
         "compiled": (
             "CompiledScenario",
             "compile_scenario",
@@ -112,5 +115,28 @@ lazy_names(
             "replication_seeds",
             "simulate",
         ),
-    },
-)
+    }.items()
+    for name in names
+}
+
+
+class _LazyPackage(types.ModuleType):
+    def __getattr__(self, name: str) -> Any:
+        if name not in _WHERE:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(_WHERE[name]), name)
+        types.ModuleType.__setattr__(self, name, value)  # once: later reads are plain
+        return value
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # Importing a submodule binds it on the package: ``twin.simulate`` must stay the
+        # function of that name, not become the module ``twin.simulate``.
+        if isinstance(value, types.ModuleType) and _WHERE.get(name) == value.__name__:
+            value = getattr(value, name)
+        types.ModuleType.__setattr__(self, name, value)
+
+    def __dir__(self) -> list[str]:
+        return sorted({*super().__dir__(), *_WHERE})
+
+
+sys.modules[__name__].__class__ = _LazyPackage
