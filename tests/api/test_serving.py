@@ -235,3 +235,24 @@ def test_pipelined_requests_are_both_answered() -> None:
         sock.sendall(one + b"GET /b HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
         data, _ = _read_until_closed(sock, within_s=8)
     assert data.count(b"HTTP/1.1 200 ") == 2
+
+
+def test_body_sent_while_waiting_in_line_reaches_the_app() -> None:
+    app = ToyApp()
+    app.hold = "/first"
+    limits = ServeLimits(max_in_flight=1, queue_wait_s=10.0)
+    with served(app, limits) as (port, _), _connect(port) as holder, _connect(port) as poster:
+        holder.sendall(b"GET /first HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        deadline = time.monotonic() + 5
+        while app.gate is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert app.gate is not None and app.loop is not None
+        poster.sendall(
+            b"POST /second HTTP/1.1\r\nHost: localhost\r\nContent-Length: 10\r\n"
+            b"Connection: close\r\n\r\n0123456789"
+        )
+        time.sleep(0.3)  # read while it waits
+        app.loop.call_soon_threadsafe(app.gate.set)
+        data, _ = _read_until_closed(poster, within_s=8)
+    assert data.startswith(b"HTTP/1.1 200 ")
+    assert app.ran == ["/first", "/second"]

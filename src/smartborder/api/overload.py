@@ -160,9 +160,7 @@ class ShedOverload:
                 if listening is not None:
                     waits.add(listening)
                 await asyncio.wait(waits, timeout=remaining, return_when=asyncio.FIRST_COMPLETED)
-                if turn.done():
-                    break
-                if listening is not None and listening.done():
+                if listening is not None and listening.done():  # even if admitted meanwhile
                     message = listening.result()
                     listening = None
                     if message["type"] == "http.disconnect":
