@@ -8,6 +8,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from smartborder.commands.output import report_error
 from smartborder.errors import SmartBorderError
 from smartborder.ports import Crossing, Mode, Port, all_ports, get_region
 
@@ -49,8 +50,6 @@ def ports(
     try:
         selected = _select(region)
     except SmartBorderError as exc:
-        from smartborder.cli import report_error  # late: cli imports this module
-
         report_error(exc)
         raise typer.Exit(1) from None
     if as_json:
