@@ -120,6 +120,7 @@ def test_a_kept_fresh_history_tops_up_on_its_own_thread(app: Any) -> None:
     ctx = app.state.ctx
     history = StorePartyHistory(lambda: ctx.sessions, refresh_s=0.02)
     history.keep_fresh()
+    assert history.wait_loaded(10)  # until then a read looks its key up in the store
     try:
         with _party_reads() as readers:
             with transaction(ctx.sessions) as session:  # another worker stores a party
@@ -149,6 +150,7 @@ def test_a_kept_fresh_history_survives_a_failed_top_up(app: Any) -> None:
 
     history = StorePartyHistory(flaky, refresh_s=0.02)
     history.keep_fresh()
+    assert history.wait_loaded(10)
     try:
         with transaction(sessions) as session:
             risk_repo.store_parties(session.connection(), ["name:LATE|MEX"], datetime.now(UTC))
@@ -163,6 +165,7 @@ def test_a_kept_fresh_history_survives_a_failed_top_up(app: Any) -> None:
 
 def test_submissions_never_read_the_party_table(app: Any, client_for: ClientFor) -> None:
     carrier = client_for("carrier")
+    assert app.state.ctx.history.wait_loaded(10)  # loading, a read looks its key up
     with _party_reads() as readers:
         assert _codes(carrier.post("/declarations/trucks", json=_truck(7, rfc_suffix="E"))) >= FIRST
         again = _truck(8, rfc_suffix="E")

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import threading
 from typing import TYPE_CHECKING
 
 import typer
-import uvicorn
 from rich.console import Console
 
 from smartborder.config import Settings
@@ -16,6 +14,9 @@ if TYPE_CHECKING:
     from smartborder.demo import DemoReport
 
 console = Console(emoji=False)
+
+
+_LIMITS = "Limits (per worker)"
 
 
 def serve(
@@ -28,11 +29,62 @@ def serve(
     demo_scale: float = typer.Option(
         1.0, "--demo-scale", min=0.001, max=2.0, help="With --demo: share of a real day's volume."
     ),
+    max_connections: int = typer.Option(
+        4096,
+        "--max-connections",
+        min=1,
+        help="Open connections; beyond them a request is answered 503.",
+        rich_help_panel=_LIMITS,
+    ),
+    max_in_flight: int = typer.Option(
+        64,
+        "--max-in-flight",
+        min=1,
+        help="Requests processed at once; the next wait in line.",
+        rich_help_panel=_LIMITS,
+    ),
+    queue_wait: float = typer.Option(
+        0.5,
+        "--queue-wait",
+        min=0.0,
+        help="Seconds a request may wait in line before it is answered 503 with Retry-After.",
+        rich_help_panel=_LIMITS,
+    ),
+    keep_alive: int = typer.Option(
+        5,
+        "--keep-alive",
+        min=1,
+        help="Seconds an idle connection stays open.",
+        rich_help_panel=_LIMITS,
+    ),
+    header_timeout: float = typer.Option(
+        10.0,
+        "--header-timeout",
+        min=0.1,
+        help="Seconds a client has to send a request's headers.",
+        rich_help_panel=_LIMITS,
+    ),
+    body_timeout: float = typer.Option(
+        30.0,
+        "--body-timeout",
+        min=0.1,
+        help="Seconds a client has to send a request's body (408 after).",
+        rich_help_panel=_LIMITS,
+    ),
+    max_header_bytes: int = typer.Option(
+        32 * 1024,
+        "--max-header-bytes",
+        min=1024,
+        help="Size of a request's headers (431 beyond).",
+        rich_help_panel=_LIMITS,
+    ),
 ) -> None:
     """Serve the API, the landing page and the dashboard."""
+    from smartborder.api.serving import ServeLimits
+    from smartborder.api.serving import serve as run_server
+
     settings = Settings()
     settings.ensure_home()
-    os.environ["SMARTBORDER_HOME"] = str(settings.home)
     if demo:
         from smartborder.demo import ensure_demo_clients
 
@@ -50,14 +102,16 @@ def serve(
     console.print(
         f"[bold]SmartBorder[/] on http://{host}:{port}  (API docs: http://{host}:{port}/docs)"
     )
-    uvicorn.run(
-        "smartborder.api.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level="warning",
+    limits = ServeLimits(
+        max_connections=max_connections,
+        max_in_flight=max_in_flight,
+        queue_wait_s=queue_wait,
+        keep_alive_s=keep_alive,
+        header_timeout_s=header_timeout,
+        body_timeout_s=body_timeout,
+        max_header_bytes=max_header_bytes,
     )
+    run_server(host=host, port=port, workers=workers, limits=limits, log_level="warning")
 
 
 def _load_demo_traffic(settings: Settings, scale: float) -> None:

@@ -15,7 +15,7 @@ from rich.table import Table
 
 from smartborder.errors import Problem
 from smartborder.i18n import Text
-from smartborder.twin import RunResult, Scenario, load_scenario, shipped_scenarios, simulate
+from smartborder.twin import RunResult, Scenario, load_scenario, shipped_scenarios
 from smartborder.twin.errors import ScenarioInvalid
 
 app = typer.Typer(
@@ -149,6 +149,8 @@ def _run(
             return simulate_on_dask(
                 scenario, replications=replications, seed=seed, scheduler=scheduler, progress=update
             )
+        from smartborder.twin import simulate  # numba: only the commands that simulate
+
         return simulate(scenario, replications=replications, seed=seed, progress=update)
 
 

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from threading import Lock
+from typing import TYPE_CHECKING
 
 import numpy as np
 from pydantic import BaseModel, Field
-from sklearn.ensemble import HistGradientBoostingRegressor
 from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
 from smartborder.i18n import Text
@@ -41,6 +41,9 @@ from smartborder.kpi.forecast_features import (
     profile_at_leave_week_out,
     series_features,
 )
+
+if TYPE_CHECKING:  # scikit-learn costs ~1 s of import: loaded by fit (and by unpickling)
+    from sklearn.ensemble import HistGradientBoostingRegressor
 from smartborder.kpi.forecast_range import BandKey, around, band_for
 
 MAX_HORIZON_H = 6
@@ -261,6 +264,8 @@ def fit_forecaster(
             x_all, y_all = x_all[pick], y_all[pick]
         if len(y_all) < 50:
             raise ValueError(f"too few training rows ({len(y_all)}) for horizon {k} h")
+        from sklearn.ensemble import HistGradientBoostingRegressor
+
         model = HistGradientBoostingRegressor(
             loss="absolute_error",
             learning_rate=learning_rate,

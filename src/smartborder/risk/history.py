@@ -22,7 +22,9 @@ class StorePartyHistory:
     processes stored every ``refresh_s`` seconds (a party another worker saw in that window
     may count once more as first-time — a conservative error). By default the read that
     finds the keys stale does the top-up; after :meth:`keep_fresh` (a server), a background
-    thread does it and reads never query the store. ``remember`` only marks a key seen in
+    thread loads the keys and then tops them up, and reads query the store only while that
+    first load runs (start-up does not wait for a million keys): then a key not loaded yet is
+    looked up on its index, so a decision made during the load is the one it would be after. ``remember`` only marks a key seen in
     this process; the key is stored with the declaration, in the same transaction
     (``records.store_many``), so a rejected write leaves nothing behind. On PostgreSQL a row
     whose transaction commits after a later-numbered one was read is not read by this
@@ -40,6 +42,7 @@ class StorePartyHistory:
         self._lock = threading.Lock()
         self._stop: threading.Event | None = None
         self._thread: threading.Thread | None = None
+        self._loaded = threading.Event()  # set once every stored key is in memory
 
     def refresh(self) -> None:
         """Read the parties stored since the last read, by any process."""
@@ -54,18 +57,28 @@ class StorePartyHistory:
         self._loaded_at = time.monotonic()
 
     def keep_fresh(self) -> None:
-        """Load the keys now, then top them up every ``refresh_s`` seconds on a background
-        thread until :meth:`close`, so that :meth:`seen` never waits on the store."""
+        """Load the keys on a background thread, then top them up every ``refresh_s`` seconds
+        until :meth:`close`; once loaded, :meth:`seen` never waits on the store."""
         if self._thread is not None:
             return
-        self.refresh()
         self._stop = threading.Event()
         self._thread = threading.Thread(
             target=self._refresh_until_closed, args=(self._stop,), name="party-history", daemon=True
         )
         self._thread.start()
 
+    def wait_loaded(self, timeout_s: float | None = None) -> bool:
+        """Wait until every stored key is in memory (after :meth:`keep_fresh`)."""
+        return self._loaded.wait(timeout_s)
+
     def _refresh_until_closed(self, stop: threading.Event) -> None:
+        while not self._loaded.is_set() and not stop.is_set():
+            try:
+                self.refresh()
+                self._loaded.set()
+            except Exception:  # the store is unreachable: reads look keys up meanwhile
+                log.warning("party history: first load failed; retrying", exc_info=True)
+                stop.wait(self._refresh_s)
         while not stop.wait(self._refresh_s):
             try:
                 self.refresh()
@@ -83,7 +96,12 @@ class StorePartyHistory:
             with self._lock:
                 if time.monotonic() - self._loaded_at >= self._refresh_s:
                     self._read_new()
-        return key in self._keys
+        if key in self._keys:
+            return True
+        if self._thread is not None and not self._loaded.is_set():
+            with self._sessions()() as session:  # still loading: ask the store
+                return repo.party_stored(session, key)
+        return False
 
     def remember(self, key: str) -> None:
         self._keys.add(key)

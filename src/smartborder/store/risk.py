@@ -33,3 +33,9 @@ def parties_after(session: Session, seq: int, *, limit: int = 100_000) -> list[t
         .limit(limit)
     )
     return [(int(s), str(k)) for s, k in rows]
+
+
+def party_stored(session: Session, key: str) -> bool:
+    """Whether ``key`` is stored (one lookup on its unique index)."""
+    found = session.execute(select(PartySeenRow.seq).where(PartySeenRow.key == key).limit(1))
+    return found.first() is not None

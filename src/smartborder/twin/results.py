@@ -7,15 +7,16 @@ import io
 import math
 import warnings
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 from pydantic import BaseModel, Field
-from scipy import stats as sps  # type: ignore[import-untyped]
 
 from smartborder.ports import factors_for
-from smartborder.twin import _stats as st
-from smartborder.twin.compiled import CompiledScenario
-from smartborder.twin.replication import Replication
+
+if TYPE_CHECKING:
+    from smartborder.twin.compiled import CompiledScenario
+    from smartborder.twin.replication import Replication
 
 
 class HourLaneStats(BaseModel):
@@ -121,6 +122,8 @@ def mean_ci(
     """Student-t confidence interval of the mean of independent replications, cut at
     ``floor`` where the quantity cannot go below it (a wait: 0). The cut keeps the coverage:
     the true mean is never below the floor."""
+    from scipy import stats as sps  # type: ignore[import-untyped]  # heavy: not at start-up
+
     a = np.asarray([v for v in values if math.isfinite(v)], dtype=np.float64)
     if a.size < 2:
         return None
@@ -138,6 +141,8 @@ def summarize(
     elapsed_s: float,
 ) -> RunResult:
     """Fold replications into hourly rows and per-lane summaries."""
+    from smartborder.twin import _stats as st  # numba: the records above import without it
+
     s = comp.scenario
     period = comp.period
     measured_h = 24 * s.days

@@ -21,7 +21,7 @@ from smartborder.i18n import Text, pick_lang
 from smartborder.store import transaction
 from smartborder.store import twin as twin_store
 from smartborder.store.tables.twin import TwinRunRow
-from smartborder.twin import RunResult, Scenario, load_scenario, shipped_scenarios, simulate
+from smartborder.twin import RunResult, Scenario, load_scenario, shipped_scenarios
 from smartborder.twin.errors import RunNotFound, ScenarioInvalid
 
 router = APIRouter(prefix="/twin", tags=["twin"])
@@ -134,6 +134,8 @@ def execute_run(ctx: Any, run_id: str) -> None:
         scenario = Scenario.model_validate_json(row.scenario)
         reps, seed = row.replications, row.seed
         twin_store.set_state(session, run_id, status="running")
+    from smartborder.twin import simulate  # numba and scipy: on the first run, not at start
+
     try:
         with _LOCK:
             res = simulate(scenario, replications=reps, seed=seed)
@@ -197,6 +199,8 @@ def _cached_result(key: _RunKey) -> RunResult | None:
 def _cached(name: str, replications: int, seed: int) -> RunResult:
     """One scenario's comparison run, computed at most once per key (callers that ask while
     it runs wait for it, rather than each computing it again)."""
+    from smartborder.twin import simulate  # numba and scipy: on the first run, not at start
+
     key = (name, replications, seed)
     hit = _cached_result(key)
     if hit is not None:
