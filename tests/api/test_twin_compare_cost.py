@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+import smartborder.twin
 from conftest import ClientFor
 from smartborder.api.routes import twin as twin_routes
 
@@ -27,7 +28,7 @@ def _no_simulation(*args: Any, **kwargs: Any) -> Any:
 def test_anonymous_new_seed_needs_a_token_and_runs_nothing(
     api: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(twin_routes, "simulate", _no_simulation)
+    monkeypatch.setattr(smartborder.twin, "simulate", _no_simulation)
     r = api.get("/twin/compare", params={"seed": 12345}, headers={"Accept-Language": "es"})
     assert r.status_code == 401
     assert r.json()["code"] == "twin.token_required" and "semilla" in r.json()["detail"]
@@ -36,7 +37,7 @@ def test_anonymous_new_seed_needs_a_token_and_runs_nothing(
 def test_a_token_without_twin_run_may_not_start_new_runs(
     client_for: ClientFor, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(twin_routes, "simulate", _no_simulation)
+    monkeypatch.setattr(smartborder.twin, "simulate", _no_simulation)
     r = client_for("carrier").get("/twin/compare", params={"seed": 12345})
     assert r.status_code == 403 and r.json()["code"] == "auth.missing_scope"
 
@@ -56,7 +57,7 @@ def test_concurrent_callers_compute_one_run_once(monkeypatch: pytest.MonkeyPatch
         time.sleep(0.2)
         return object()
 
-    monkeypatch.setattr(twin_routes, "simulate", slow)
+    monkeypatch.setattr(smartborder.twin, "simulate", slow)
     got: list[Any] = []
     threads = [
         threading.Thread(target=lambda: got.append(twin_routes._cached("san_ysidro", 2, 0)))
@@ -70,7 +71,7 @@ def test_concurrent_callers_compute_one_run_once(monkeypatch: pytest.MonkeyPatch
 
 
 def test_private_seed_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(twin_routes, "simulate", lambda *a, **k: object())
+    monkeypatch.setattr(smartborder.twin, "simulate", lambda *a, **k: object())
     for seed in range(1, twin_routes.PRIVATE_CACHE_SIZE + 20):
         twin_routes._cached("san_ysidro", 1, seed)
     assert len(twin_routes._private) == twin_routes.PRIVATE_CACHE_SIZE

@@ -238,8 +238,10 @@ def test_the_stage_owner_starts_and_stops_every_background_refresher(world: Any)
         world.settings, sessions=world.sessions, peers=Peers(["https://anam.example"])
     )
 
+    before = set(threading.enumerate())  # other tests' nodes may still run theirs
+
     def running() -> set[str]:
-        return {t.name for t in threading.enumerate()} & names
+        return {t.name for t in set(threading.enumerate()) - before} & names
 
     assert running() == set()  # building a stage starts nothing
     stage.start()
