@@ -13,6 +13,10 @@ If a batch fails, its items are retried one by one, each in its own transaction,
 item fails alone and never takes other requests down with it; a database that cannot commit
 fails each item with :class:`Unavailable` and nothing of it is stored (clients retry:
 submissions are idempotent).
+
+An ``observer`` (optional, settable on a running writer) receives a :class:`BatchTiming` per
+committed batch: how long its items waited in the queue, for the inter-process write lock,
+in ``handle`` and in the commit — what a benchmark needs to attribute a slow answer.
 """
 
 from __future__ import annotations
@@ -21,9 +25,11 @@ import fcntl
 import os
 import queue
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -40,6 +46,23 @@ _STOP = object()
 Handler = Callable[[Session, Sequence[I]], Sequence[R | BaseException]]
 
 
+@dataclass(frozen=True, slots=True)
+class BatchTiming:
+    """One committed batch, timed on ``time.monotonic()`` (seconds; durations in ms)."""
+
+    started: float  # the writer took the batch off the queue
+    size: int
+    queued_ms: float  # the oldest item's wait in the queue (enqueue → taken)
+    handoff_ms: float  # the newest item's wait: the writer's wake-up when it was idle
+    lock_ms: float  # waiting for the write lock (another process's writer)
+    handle_ms: float  # ``handle``: the batch's statements
+    commit_ms: float  # the commit (fsync, for a durable store)
+    resolve_ms: float  # answering the batch's futures
+
+
+Observer = Callable[[BatchTiming], None]
+
+
 class GroupCommitter(Generic[I, R]):
     """Feeds queued items to ``handle`` in shared transactions on one writer thread.
 
@@ -54,6 +77,7 @@ class GroupCommitter(Generic[I, R]):
         *,
         max_batch: int = 256,
         write_lock: Callable[[], AbstractContextManager[Any]] = nullcontext,
+        observer: Observer | None = None,
     ) -> None:
         self._sessions = sessions
         self._write_lock = write_lock
@@ -64,12 +88,13 @@ class GroupCommitter(Generic[I, R]):
         self._lock = threading.Lock()
         self.batches = 0
         self.items = 0
+        self.observer = observer
 
     def submit(self, item: I) -> Future[R]:
         """Queue ``item`` for the next batch; the future resolves once the batch is committed."""
         self._ensure_started()
         fut: Future[R] = Future()
-        self._queue.put((item, fut))
+        self._queue.put((item, fut, time.monotonic()))
         return fut
 
     def run(self, item: I, *, timeout_s: float = 30.0) -> R:
@@ -111,24 +136,45 @@ class GroupCommitter(Generic[I, R]):
                 for one in batch:  # isolate the item that broke the batch
                     self._write([one])
 
-    def _write(self, batch: list[tuple[I, Future[R]]]) -> bool:
+    def _write(self, batch: list[tuple[I, Future[R], float]]) -> bool:
         """Write a batch in one transaction; False (futures untouched) if a retry may help."""
+        clock = time.monotonic
+        started = clock()
         try:
-            with self._write_lock(), self._sessions.begin() as session:
-                results = self._handle(session, [item for item, _ in batch])
+            with self._write_lock():
+                locked = clock()
+                with self._sessions.begin() as session:
+                    results = self._handle(session, [item for item, _, _ in batch])
+                    handled = clock()
+            committed = clock()
         except (SQLAlchemyError, SmartBorderError, ValueError, TypeError) as exc:
             if len(batch) > 1:
                 return False
-            _, fut = batch[0]
+            fut = batch[0][1]
             fut.set_exception(_unavailable(exc) if isinstance(exc, SQLAlchemyError) else exc)
             return True
         self.batches += 1
         self.items += len(batch)
-        for (_, fut), result in zip(batch, results, strict=True):
+        for (_, fut, _), result in zip(batch, results, strict=True):
             if isinstance(result, BaseException):
                 fut.set_exception(result)
             else:
                 fut.set_result(result)
+        observer = self.observer
+        if observer is not None:
+            enqueued = [t for _, _, t in batch]
+            observer(
+                BatchTiming(
+                    started=started,
+                    size=len(batch),
+                    queued_ms=(started - min(enqueued)) * 1000,
+                    handoff_ms=max(0.0, started - max(enqueued)) * 1000,
+                    lock_ms=(locked - started) * 1000,
+                    handle_ms=(handled - locked) * 1000,
+                    commit_ms=(committed - handled) * 1000,
+                    resolve_ms=(clock() - committed) * 1000,
+                )
+            )
         return True
 
 
