@@ -31,9 +31,11 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 
 @dataclass
@@ -264,16 +266,17 @@ def open_loop_in_subprocess(
 ) -> OpenLoopResult:
     """:func:`run_open_loop` in a fresh interpreter that imports only this module: its own
     process and a small heap (the benchmark's imports stay out of it)."""
-    proc = subprocess.Popen(
-        [sys.executable, __file__], stdin=subprocess.PIPE, stdout=subprocess.PIPE
-    )
-    out, _ = proc.communicate(pickle.dumps((host, port, requests, kwargs)))
-    if proc.returncode != 0:
-        raise RuntimeError(f"the load generator failed (exit {proc.returncode})")
-    return OpenLoopResult(**pickle.loads(out))
+    with tempfile.TemporaryDirectory(prefix="sb-load-") as tmp:
+        job, out = Path(tmp, "job.pickle"), Path(tmp, "result.pickle")
+        job.write_bytes(pickle.dumps((host, port, requests, kwargs)))
+        done = subprocess.run([sys.executable, __file__, str(job), str(out)], check=False)
+        if done.returncode != 0 or not out.exists():
+            raise RuntimeError(f"the load generator failed (exit {done.returncode})")
+        return OpenLoopResult(**pickle.loads(out.read_bytes()))
 
 
 if __name__ == "__main__":
-    _host, _port, _requests, _kwargs = pickle.loads(sys.stdin.buffer.read())
+    _job, _out = Path(sys.argv[1]), Path(sys.argv[2])
+    _host, _port, _requests, _kwargs = pickle.loads(_job.read_bytes())
     _result = run_open_loop(_host, _port, _requests, **_kwargs)
-    sys.stdout.buffer.write(pickle.dumps(dataclasses.asdict(_result)))
+    _out.write_bytes(pickle.dumps(dataclasses.asdict(_result)))

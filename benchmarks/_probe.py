@@ -44,6 +44,7 @@ class Probe:
         self.events: list[dict[str, Any]] = []
         self._lock = threading.Lock()
         self._gc_start = 0.0
+        self._gc2_where: list[str] = []
         self.in_gc = False
         self.heartbeat = clock()
         self.loop_thread: int | None = None
@@ -80,6 +81,11 @@ class Probe:
         if phase == "start":
             self._gc_start = clock()
             self.in_gc = True
+            if info["generation"] == 2:  # rare: where it was triggered, and on which thread
+                self._gc2_where = [
+                    f"{f.filename.rsplit('/', 2)[-1]}:{f.lineno} {f.name}"
+                    for f in traceback.extract_stack(limit=6)[:-1]
+                ]
         else:
             self.in_gc = False
             ms = (clock() - self._gc_start) * 1000
@@ -90,6 +96,8 @@ class Probe:
                     gen=info["generation"],
                     ms=ms,
                     collected=info["collected"],
+                    thread=threading.current_thread().name,
+                    where=self._gc2_where if info["generation"] == 2 else [],
                 )
             else:
                 self.young[0] += 1
@@ -165,7 +173,7 @@ def create_app() -> Any:
     if mode.startswith("freeze"):
         from smartborder.api.gc_tuning import freeze_startup_heap
 
-        young = int(mode.partition(":")[2] or 0) or None
+        young = int(mode.partition(":")[2] or 0) or None  # "freeze:" or "freeze:<n>"
         frozen = freeze_startup_heap(young_threshold=young)
     switch_ms = os.environ.get("SMARTBORDER_PROBE_SWITCH_MS")
     if switch_ms:

@@ -57,6 +57,7 @@ def summarise(events: list[Event], window: tuple[float, float]) -> dict[str, Any
     lags = [e["ms"] for e in of("lag")]
     batches = of("batch")
     reloads = of("reload")
+    held = [b["handle_ms"] + b["commit_ms"] for b in batches]
     seconds = max(hi - lo, 1e-9)
 
     def col(rows: list[Event], key: str) -> list[float]:
@@ -92,6 +93,18 @@ def summarise(events: list[Event], window: tuple[float, float]) -> dict[str, Any
             "handle_p99_ms": percentile(col(batches, "handle_ms"), 0.99),
             "commit_p99_ms": percentile(col(batches, "commit_ms"), 0.99),
             "commit_max_ms": max(col(batches, "commit_ms"), default=0.0),
+            # the write lock held (statements + commit), and the part the writer thread did
+            # not run: waiting for the disk, or for the GIL while its loop thread ran
+            "held_p99_ms": percentile(held, 0.99),
+            "held_waiting_share": (sum(held) - sum(col(batches, "held_cpu_ms"))) / sum(held)
+            if held
+            else 0.0,
+            "handle_waiting_share": (
+                sum(col(batches, "handle_ms")) - sum(col(batches, "handle_cpu_ms"))
+            )
+            / sum(col(batches, "handle_ms"))
+            if batches
+            else 0.0,
         },
         "reload": {
             "count": len(reloads),

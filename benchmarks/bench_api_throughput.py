@@ -18,11 +18,11 @@ record: validation, pipeline, four rows in one transaction).
   records (a gen-2 collection, an event-loop lag, a write-lock wait, a slow commit).
 
 Baselines measured in the same run: GET /healthz (the HTTP stack's ceiling on this machine)
-and the same submissions in-process without HTTP; ``--gc node,freeze`` also runs the node
+and the same submissions in-process without HTTP; ``--variants node,freeze`` also runs the node
 with :func:`smartborder.api.gc_tuning.freeze_startup_heap` applied, beside the node as built.
 
 Run: .venv/bin/python benchmarks/bench_api_throughput.py [--quick] [--stores sqlite]
-     [--rates 250,500,1000] [--seconds 20] [--gc node,freeze] [--workers 2]
+     [--rates 250,500,1000] [--seconds 20] [--variants node,freeze] [--workers 2]
 """
 
 from __future__ import annotations
@@ -139,7 +139,10 @@ class Node:
             for path, p in payloads(n, seed=self.seed, truck_share=truck_share)
         ]
 
-    def serve(self, *, workers: int, probe_dir: Path, gc_mode: str) -> subprocess.Popen[bytes]:
+    def serve(self, *, workers: int, probe_dir: Path, variant: str) -> subprocess.Popen[bytes]:
+        """uvicorn with ``variant``: ``node`` (as built), or ``+``-joined settings the probe
+        applies: ``freeze`` / ``freeze:<young threshold>``, ``switch:<ms>``."""
+        parts = dict(p.partition(":")[::2] for p in variant.split("+") if p != "node")
         port = free_port()
         env = {
             **os.environ,
@@ -147,7 +150,8 @@ class Node:
             "SMARTBORDER_DATABASE_URL": self.url,
             "SMARTBORDER_TOKEN_TTL_S": "3600",
             "SMARTBORDER_PROBE_DIR": str(probe_dir),
-            "SMARTBORDER_PROBE_GC": "" if gc_mode == "node" else gc_mode,
+            "SMARTBORDER_PROBE_GC": ("" if "freeze" not in parts else "freeze:" + parts["freeze"]),
+            "SMARTBORDER_PROBE_SWITCH_MS": parts.get("switch", ""),
             "PYTHONPATH": os.pathsep.join(
                 [str(BENCH_DIR), *filter(None, [os.environ.get("PYTHONPATH")])]
             ),
@@ -212,9 +216,9 @@ def bench_store(label: str, url: str, args: argparse.Namespace) -> list[dict[str
     node = Node(label, url)
     inproc = node.in_process_rate(min(args.requests, 2000), args.truck_share)
     rows: list[dict[str, Any]] = []
-    for gc_mode in args.gc.split(","):
+    for variant in args.variants.split(","):
         probe_dir = Path(tempfile.mkdtemp(prefix="sb-bench-probe-"))
-        proc = node.serve(workers=args.workers, probe_dir=probe_dir, gc_mode=gc_mode)
+        proc = node.serve(workers=args.workers, probe_dir=probe_dir, variant=variant)
         port: int = proc.port  # type: ignore[attr-defined]
         try:
             wait_ready(port, proc)
@@ -235,10 +239,13 @@ def bench_store(label: str, url: str, args: argparse.Namespace) -> list[dict[str
             proc.terminate()
             proc.wait(timeout=60)
         events = read_probe(probe_dir)
-        shutil.rmtree(probe_dir, ignore_errors=True)
+        if args.keep_probe:
+            print(f"probe records kept in {probe_dir}")
+        else:
+            shutil.rmtree(probe_dir, ignore_errors=True)
         row = {
             "store": label,
-            "gc": gc_mode,
+            "variant": variant,
             "workers": args.workers,
             "truck_share": args.truck_share,
             "closed_loop": {"concurrency": args.concurrency, **closed},
@@ -246,7 +253,7 @@ def bench_store(label: str, url: str, args: argparse.Namespace) -> list[dict[str
             "open_loop": [],
         }
         print(
-            f"{label:<11} {gc_mode:<7} closed loop ({args.concurrency} connections): "
+            f"{label:<11} {variant:<7} closed loop ({args.concurrency} connections): "
             f"{closed['decisions_per_s']:,.0f}/s p50 {closed['p50_ms']:.1f} ms "
             f"p99 {closed['p99_ms']:.1f} ms | healthz {closed['healthz_per_s']:,.0f}/s | "
             f"in-process {inproc:,.0f}/s"
@@ -297,7 +304,10 @@ def bench_store(label: str, url: str, args: argparse.Namespace) -> list[dict[str
                 f"{stalls['lag']['max_ms']:.0f} ms); batches {stalls['batch']['count']} "
                 f"(mean {stalls['batch']['mean_size']:.1f}, queued p99 "
                 f"{stalls['batch']['queued_p99_ms']:.1f}, lock p99 {stalls['batch']['lock_p99_ms']:.1f}, "
-                f"commit p99 {stalls['batch']['commit_p99_ms']:.1f} ms); reloads "
+                f"commit p99 {stalls['batch']['commit_p99_ms']:.1f} ms; lock held p99 "
+                f"{stalls['batch']['held_p99_ms']:.1f} ms, "
+                f"{100 * stalls['batch']['held_waiting_share']:.0f}% of it off-CPU, statements "
+                f"{100 * stalls['batch']['handle_waiting_share']:.0f}%); reloads "
                 f"{stalls['reload']['count']} (max {stalls['reload']['max_ms']:.0f} ms)"
             )
             print(f"{'':<21} answers > {args.slow_ms:.0f} ms by cause: {causes}")
@@ -319,12 +329,14 @@ def main() -> None:
         help="open loop: comma-separated target rates, submissions a second",
     )
     ap.add_argument("--seconds", type=float, default=20.0, help="open loop: seconds per rate")
+    ap.add_argument("--keep-probe", action="store_true", help="keep the workers' records")
     ap.add_argument("--slow-ms", type=float, default=50.0, help="an answer slower is attributed")
     ap.add_argument(
-        "--gc",
+        "--variants",
         default="node",
-        help="comma-separated: node (as built), freeze (gc_tuning.freeze_startup_heap "
-        "applied), freeze:<n> (and a young-generation threshold of n)",
+        help="comma-separated servers to compare in one run: node (as built), or +-joined "
+        "settings: freeze (gc_tuning.freeze_startup_heap applied), freeze:<n> (and a young-"
+        "generation threshold of n), switch:<ms> (the interpreter's thread switch interval)",
     )
     ap.add_argument(
         "--truck-share",

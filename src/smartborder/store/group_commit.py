@@ -58,6 +58,10 @@ class BatchTiming:
     handle_ms: float  # ``handle``: the batch's statements
     commit_ms: float  # the commit (fsync, for a durable store)
     resolve_ms: float  # answering the batch's futures
+    # The writer thread's CPU time in ``handle`` and the lock-and-commit: the rest of those
+    # spans it waited — for the database, the disk, or the GIL held by another thread.
+    handle_cpu_ms: float = 0.0
+    held_cpu_ms: float = 0.0
 
 
 Observer = Callable[[BatchTiming], None]
@@ -138,15 +142,15 @@ class GroupCommitter(Generic[I, R]):
 
     def _write(self, batch: list[tuple[I, Future[R], float]]) -> bool:
         """Write a batch in one transaction; False (futures untouched) if a retry may help."""
-        clock = time.monotonic
+        clock, cpu = time.monotonic, time.thread_time
         started = clock()
         try:
             with self._write_lock():
-                locked = clock()
+                locked, cpu_locked = clock(), cpu()
                 with self._sessions.begin() as session:
                     results = self._handle(session, [item for item, _, _ in batch])
-                    handled = clock()
-            committed = clock()
+                    handled, cpu_handled = clock(), cpu()
+                committed, cpu_committed = clock(), cpu()
         except (SQLAlchemyError, SmartBorderError, ValueError, TypeError) as exc:
             if len(batch) > 1:
                 return False
@@ -173,6 +177,8 @@ class GroupCommitter(Generic[I, R]):
                     handle_ms=(handled - locked) * 1000,
                     commit_ms=(committed - handled) * 1000,
                     resolve_ms=(clock() - committed) * 1000,
+                    handle_cpu_ms=(cpu_handled - cpu_locked) * 1000,
+                    held_cpu_ms=(cpu_committed - cpu_locked) * 1000,
                 )
             )
         return True
