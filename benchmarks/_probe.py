@@ -174,7 +174,7 @@ def create_app() -> Any:
         from smartborder.api.gc_tuning import freeze_startup_heap
 
         young = int(mode.partition(":")[2] or 0) or None  # "freeze:" or "freeze:<n>"
-        frozen = freeze_startup_heap(young_threshold=young)
+        frozen = freeze_startup_heap(young_threshold=young)  # as the node would, no collect
     switch_ms = os.environ.get("SMARTBORDER_PROBE_SWITCH_MS")
     if switch_ms:
         sys.setswitchinterval(float(switch_ms) / 1000)

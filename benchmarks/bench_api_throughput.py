@@ -214,7 +214,7 @@ def open_loop(
 
 def bench_store(label: str, url: str, args: argparse.Namespace) -> list[dict[str, Any]]:
     node = Node(label, url)
-    inproc = node.in_process_rate(min(args.requests, 2000), args.truck_share)
+    inproc = node.in_process_rate(args.in_process, args.truck_share)
     rows: list[dict[str, Any]] = []
     for variant in args.variants.split(","):
         probe_dir = Path(tempfile.mkdtemp(prefix="sb-bench-probe-"))
@@ -329,6 +329,7 @@ def main() -> None:
         help="open loop: comma-separated target rates, submissions a second",
     )
     ap.add_argument("--seconds", type=float, default=20.0, help="open loop: seconds per rate")
+    ap.add_argument("--in-process", type=int, default=2000, help="baseline: submissions")
     ap.add_argument("--keep-probe", action="store_true", help="keep the workers' records")
     ap.add_argument("--slow-ms", type=float, default=50.0, help="an answer slower is attributed")
     ap.add_argument(
@@ -350,7 +351,7 @@ def main() -> None:
     )
     args = ap.parse_args()
     if args.quick:
-        args.requests, args.runs, args.seconds = 1000, 1, 6.0
+        args.requests, args.runs, args.seconds, args.in_process = 1000, 1, 5.0, 300
     args.rates = [float(r) for r in args.rates.split(",")]
     wanted = set(args.stores.split(","))
     stores = []

@@ -60,7 +60,7 @@ def child(setting: str, submissions: int, concurrency: int, truck_share: float) 
     frozen = 0
     if setting.startswith("freeze"):
         young = int(setting.partition(":")[2] or 0) or None
-        frozen = freeze_startup_heap(young_threshold=young)
+        frozen = freeze_startup_heap(young_threshold=young)  # as the node would, no collect
 
     pauses: dict[int, list[float]] = {0: [], 1: [], 2: []}
     started = [0.0]
