@@ -51,7 +51,8 @@ def summarise(events: list[Event], window: tuple[float, float]) -> dict[str, Any
     def of(kind: str) -> list[Event]:
         return [e for e in inside if e["k"] == kind]
 
-    gc2 = [e["ms"] for e in of("gc") if e["gen"] == 2]
+    gc2_events = [e for e in of("gc") if e["gen"] == 2]
+    gc2 = [e["ms"] for e in gc2_events]
     gc_other = [e["ms"] for e in of("gc") if e["gen"] != 2]
     young = of("gcy")
     lags = [e["ms"] for e in of("lag")]
@@ -69,6 +70,11 @@ def summarise(events: list[Event], window: tuple[float, float]) -> dict[str, Any
             "median_ms": statistics.median(gc2) if gc2 else 0.0,
             "max_ms": max(gc2, default=0.0),
             "total_ms": sum(gc2),
+            # on the group-commit thread: on SQLite it then holds the write lock, so the
+            # other workers' writers wait out the collection too
+            "on_writer_thread": sum(
+                1 for e in gc2_events if e.get("thread", "").startswith("smartborder-group-commit")
+            ),
         },
         "young_gc": {
             # young collections ≥ 1 ms are recorded one by one, the others summed per second

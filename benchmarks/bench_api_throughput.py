@@ -141,7 +141,7 @@ class Node:
 
     def serve(self, *, workers: int, probe_dir: Path, variant: str) -> subprocess.Popen[bytes]:
         """uvicorn with ``variant``: ``node`` (as built), or ``+``-joined settings the probe
-        applies: ``freeze`` / ``freeze:<young threshold>``, ``switch:<ms>``."""
+        applies: ``freeze`` / ``freeze:<young threshold>``, ``switch:<ms>``, ``writers:<n>``."""
         parts = dict(p.partition(":")[::2] for p in variant.split("+") if p != "node")
         port = free_port()
         env = {
@@ -152,6 +152,7 @@ class Node:
             "SMARTBORDER_PROBE_DIR": str(probe_dir),
             "SMARTBORDER_PROBE_GC": ("" if "freeze" not in parts else "freeze:" + parts["freeze"]),
             "SMARTBORDER_PROBE_SWITCH_MS": parts.get("switch", ""),
+            "SMARTBORDER_PROBE_WRITERS": parts.get("writers", ""),
             "PYTHONPATH": os.pathsep.join(
                 [str(BENCH_DIR), *filter(None, [os.environ.get("PYTHONPATH")])]
             ),
@@ -298,7 +299,7 @@ def bench_store(label: str, url: str, args: argparse.Namespace) -> list[dict[str
             g2 = stalls["gc2"]
             print(
                 f"{'':<21} server: gen-2 GCs {g2['count']} (median {g2['median_ms']:.0f}, max "
-                f"{g2['max_ms']:.0f} ms); young GCs {stalls['young_gc']['count']} "
+                f"{g2['max_ms']:.0f} ms, {g2['on_writer_thread']} on the writer thread); young GCs {stalls['young_gc']['count']} "
                 f"({stalls['young_gc']['ms_per_s']:.1f} ms/s); loop lags ≥10 ms "
                 f"{stalls['lag']['count']} (≥50 ms {stalls['lag']['over_50']}, max "
                 f"{stalls['lag']['max_ms']:.0f} ms); batches {stalls['batch']['count']} "
@@ -337,7 +338,8 @@ def main() -> None:
         default="node",
         help="comma-separated servers to compare in one run: node (as built), or +-joined "
         "settings: freeze (gc_tuning.freeze_startup_heap applied), freeze:<n> (and a young-"
-        "generation threshold of n), switch:<ms> (the interpreter's thread switch interval)",
+        "generation threshold of n), switch:<ms> (the interpreter's thread switch interval), "
+        "writers:<n> (group-commit writer threads)",
     )
     ap.add_argument(
         "--truck-share",
