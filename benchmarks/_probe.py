@@ -16,8 +16,7 @@ up with these):
 Each worker appends JSON lines to ``$SMARTBORDER_PROBE_DIR/<pid>.jsonl`` every second.
 ``SMARTBORDER_PROBE_GC=freeze`` applies :func:`smartborder.api.gc_tuning.freeze_startup_heap`
 after the app is built (``freeze:<n>`` also sets the young-generation threshold to n);
-``SMARTBORDER_PROBE_SWITCH_MS`` sets the interpreter's thread switch interval;
-``SMARTBORDER_PROBE_WRITERS`` the number of group-commit writer threads.
+``SMARTBORDER_PROBE_SWITCH_MS`` sets the interpreter's thread switch interval.
 """
 
 from __future__ import annotations
@@ -34,7 +33,7 @@ from dataclasses import asdict
 from typing import Any
 
 from smartborder.api.app import create_app as _create_app
-from smartborder.store.group_commit import BatchTiming, GroupCommitter
+from smartborder.store.group_commit import BatchTiming
 
 clock = time.monotonic
 
@@ -165,13 +164,6 @@ def create_app() -> Any:
     trust.load_registry = _timed(probe, "trust registry", trust.load_registry)
     app = _create_app()
     ctx = app.state.ctx
-    writers = int(os.environ.get("SMARTBORDER_PROBE_WRITERS") or 1)
-    if writers != 1:  # the same writer, with more threads (GroupCommitter's ``writers``)
-        old = ctx.writer
-        ctx.writer = GroupCommitter(
-            old._sessions, old._handle, write_lock=old._write_lock, writers=writers
-        )
-        old.close()
     ctx.writer.observer = probe.on_batch
     if ctx.history is not None:
         ctx.history.refresh = _timed(probe, "party history", ctx.history.refresh)

@@ -141,7 +141,7 @@ class Node:
 
     def serve(self, *, workers: int, probe_dir: Path, variant: str) -> subprocess.Popen[bytes]:
         """uvicorn with ``variant``: ``node`` (as built), or ``+``-joined settings the probe
-        applies: ``freeze`` / ``freeze:<young threshold>``, ``switch:<ms>``, ``writers:<n>``."""
+        applies: ``freeze`` / ``freeze:<young threshold>``, ``switch:<ms>``."""
         parts = dict(p.partition(":")[::2] for p in variant.split("+") if p != "node")
         port = free_port()
         env = {
@@ -152,7 +152,6 @@ class Node:
             "SMARTBORDER_PROBE_DIR": str(probe_dir),
             "SMARTBORDER_PROBE_GC": ("" if "freeze" not in parts else "freeze:" + parts["freeze"]),
             "SMARTBORDER_PROBE_SWITCH_MS": parts.get("switch", ""),
-            "SMARTBORDER_PROBE_WRITERS": parts.get("writers", ""),
             "PYTHONPATH": os.pathsep.join(
                 [str(BENCH_DIR), *filter(None, [os.environ.get("PYTHONPATH")])]
             ),
@@ -338,8 +337,7 @@ def main() -> None:
         default="node",
         help="comma-separated servers to compare in one run: node (as built), or +-joined "
         "settings: freeze (gc_tuning.freeze_startup_heap applied), freeze:<n> (and a young-"
-        "generation threshold of n), switch:<ms> (the interpreter's thread switch interval), "
-        "writers:<n> (group-commit writer threads)",
+        "generation threshold of n), switch:<ms> (the interpreter's thread switch interval)",
     )
     ap.add_argument(
         "--truck-share",

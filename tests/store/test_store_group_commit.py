@@ -104,30 +104,3 @@ def test_an_observer_sees_every_committed_batch_with_its_timings(committer) -> N
         assert b.queued_ms >= b.handoff_ms >= 0
         assert min(b.lock_ms, b.handle_ms, b.commit_ms, b.resolve_ms) >= 0
         assert 0 <= b.handle_cpu_ms <= b.held_cpu_ms
-
-
-def test_two_writers_commit_every_write_and_stop_on_close(database_url: str) -> None:
-    engine = make_engine(database_url)
-    meta.create_all(engine)
-    gc = GroupCommitter(session_factory(engine), run_jobs, writers=2)
-    try:
-
-        def write(i: int) -> int:
-            return gc.run(lambda s: s.execute(insert(items).values(id=i, name="w")) and i)
-
-        with ThreadPoolExecutor(max_workers=16) as pool:
-            assert list(pool.map(write, range(1, 301))) == list(range(1, 301))
-        assert _count(engine) == 300 == gc.items
-        threads = list(gc._threads)
-        assert len(threads) == 2
-        gc.close()
-        assert not any(t.is_alive() for t in threads)
-    finally:
-        gc.close()
-        meta.drop_all(engine)
-        engine.dispose()
-
-
-def test_a_committer_without_writers_is_refused(database_url: str) -> None:
-    with pytest.raises(ValueError):
-        GroupCommitter(session_factory(make_engine(database_url)), run_jobs, writers=0)

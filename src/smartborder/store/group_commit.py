@@ -68,17 +68,10 @@ Observer = Callable[[BatchTiming], None]
 
 
 class GroupCommitter(Generic[I, R]):
-    """Feeds queued items to ``handle`` in shared transactions on ``writers`` threads.
+    """Feeds queued items to ``handle`` in shared transactions on one writer thread.
 
     ``handle`` returns one result per item, or an exception for an item it refuses (that
     item's request gets the exception; the others are still committed).
-
-    One writer (the default) has one transaction in flight: items that arrive while it
-    commits wait for the commit to end before their batch starts. A database server can take
-    two: while one writer waits for its commit (the server's fsync), the other writes the next
-    batch, so a slow commit no longer holds up the queue. Concurrent batches are safe where
-    ``handle`` is safe between processes (the node's submissions are: conflicts are skipped
-    and replayed). For a SQLite file keep one: its writers take turns anyway.
     """
 
     def __init__(
@@ -89,19 +82,14 @@ class GroupCommitter(Generic[I, R]):
         max_batch: int = 256,
         write_lock: Callable[[], AbstractContextManager[Any]] = nullcontext,
         observer: Observer | None = None,
-        writers: int = 1,
     ) -> None:
-        if writers < 1:
-            raise ValueError("a group committer needs at least one writer")
-        self._writers = writers
         self._sessions = sessions
         self._write_lock = write_lock
         self._handle = handle
         self._max_batch = max_batch
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
-        self._threads: list[threading.Thread] = []
+        self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
-        self._count_lock = threading.Lock()
         self.batches = 0
         self.items = 0
         self.observer = observer
@@ -119,25 +107,19 @@ class GroupCommitter(Generic[I, R]):
 
     def close(self) -> None:
         with self._lock:
-            for _ in self._threads:
-                self._queue.put(_STOP)  # one each: a writer stops at the first it takes
-            for thread in self._threads:
-                thread.join(timeout=10)
-            self._threads = []
+            if self._thread is not None:
+                self._queue.put(_STOP)
+                self._thread.join(timeout=10)
+                self._thread = None
 
     def _ensure_started(self) -> None:
-        if not self._threads:
+        if self._thread is None:
             with self._lock:
-                if not self._threads:
-                    threads = [
-                        threading.Thread(
-                            target=self._loop, name=f"smartborder-group-commit-{i}", daemon=True
-                        )
-                        for i in range(self._writers)
-                    ]
-                    for thread in threads:
-                        thread.start()
-                    self._threads = threads
+                if self._thread is None:
+                    self._thread = threading.Thread(
+                        target=self._loop, name="smartborder-group-commit", daemon=True
+                    )
+                    self._thread.start()
 
     def _loop(self) -> None:
         while True:
@@ -175,9 +157,8 @@ class GroupCommitter(Generic[I, R]):
             fut = batch[0][1]
             fut.set_exception(_unavailable(exc) if isinstance(exc, SQLAlchemyError) else exc)
             return True
-        with self._count_lock:
-            self.batches += 1
-            self.items += len(batch)
+        self.batches += 1
+        self.items += len(batch)
         for (_, fut, _), result in zip(batch, results, strict=True):
             if isinstance(result, BaseException):
                 fut.set_exception(result)
