@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from smartborder.api.gc_tuning import freeze_startup_heap
+from smartborder.api.gc_tuning import freeze_startup_heap, thaw_heap
 
 
 @pytest.fixture
@@ -38,3 +38,10 @@ def test_the_young_threshold_is_set_and_the_older_ones_kept(restore_gc: None) ->
     _, older, oldest = gc.get_threshold()
     freeze_startup_heap(young_threshold=10_000)
     assert gc.get_threshold() == (10_000, older, oldest)
+
+
+def test_thawing_makes_the_frozen_heap_collectable_again(restore_gc: None) -> None:
+    freeze_startup_heap()
+    assert gc.get_freeze_count() > 0
+    thaw_heap()
+    assert gc.get_freeze_count() == 0

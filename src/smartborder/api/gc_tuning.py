@@ -32,3 +32,9 @@ def freeze_startup_heap(*, collect: bool = False, young_threshold: int | None = 
         _, older, oldest = gc.get_threshold()
         gc.set_threshold(young_threshold, older, oldest)
     return gc.get_freeze_count()
+
+
+def thaw_heap() -> None:
+    """Undo :func:`freeze_startup_heap` (at shutdown): frozen objects become collectable
+    again, so a process that builds many apps (a test run) does not keep them all."""
+    gc.unfreeze()
