@@ -121,15 +121,17 @@ def summarise(events: list[Event], window: tuple[float, float]) -> dict[str, Any
     }
 
 
-# A slow answer's cause: the first of these that overlapped it (by how much it can stall).
+# A slow answer's cause: the first of these that overlapped it (by how surely it stalls one).
+# A store reload comes last: the party history's top-up runs on its own thread and yields the
+# GIL like any Python thread (measured: 11 of 18 top-ups over 20 ms overlapped no loop lag).
 CAUSES: list[tuple[str, Any]] = [
     ("gen-2 GC ≥ 20 ms", lambda e: e["k"] == "gc" and e["gen"] == 2 and e["ms"] >= 20),
-    ("store reload ≥ 20 ms", lambda e: e["k"] == "reload" and e["ms"] >= 20),
     ("write lock ≥ 20 ms", lambda e: e["k"] == "batch" and e["lock_ms"] >= 20),
     ("commit ≥ 20 ms", lambda e: e["k"] == "batch" and e["commit_ms"] >= 20),
     ("batch statements ≥ 20 ms", lambda e: e["k"] == "batch" and e["handle_ms"] >= 20),
     ("loop lag ≥ 20 ms (no GC)", lambda e: e["k"] == "lag" and e["ms"] >= 20),
     ("writer queue ≥ 20 ms", lambda e: e["k"] == "batch" and e["queued_ms"] >= 20),
+    ("store reload ≥ 20 ms", lambda e: e["k"] == "reload" and e["ms"] >= 20),
 ]
 
 

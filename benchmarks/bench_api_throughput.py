@@ -351,7 +351,7 @@ def main() -> None:
     )
     args = ap.parse_args()
     if args.quick:
-        args.requests, args.runs, args.seconds, args.in_process = 1000, 1, 5.0, 300
+        args.requests, args.runs, args.seconds, args.in_process = 800, 1, 4.0, 200
     args.rates = [float(r) for r in args.rates.split(",")]
     wanted = set(args.stores.split(","))
     stores = []
