@@ -104,3 +104,15 @@ def test_an_observer_sees_every_committed_batch_with_its_timings(committer) -> N
         assert b.queued_ms >= b.handoff_ms >= 0
         assert min(b.lock_ms, b.handle_ms, b.commit_ms, b.resolve_ms) >= 0
         assert 0 <= b.handle_cpu_ms <= b.held_cpu_ms
+
+
+def test_a_failing_observer_does_not_stop_the_writer(committer) -> None:  # type: ignore[no-untyped-def]
+    gc, engine = committer
+
+    def broken(_: BatchTiming) -> None:
+        raise RuntimeError("observer bug")
+
+    gc.observer = broken
+    for i in (1, 2, 3):
+        gc.run(lambda s, i=i: s.execute(insert(items).values(id=i, name="x")))
+    assert _count(engine) == 3

@@ -22,6 +22,7 @@ in ``handle`` and in the commit — what a benchmark needs to attribute a slow a
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import queue
 import threading
@@ -42,6 +43,7 @@ I = TypeVar("I")  # noqa: E741 - the item type
 R = TypeVar("R")
 T = TypeVar("T")
 _STOP = object()
+log = logging.getLogger("smartborder.store")
 
 Handler = Callable[[Session, Sequence[I]], Sequence[R | BaseException]]
 
@@ -53,7 +55,7 @@ class BatchTiming:
     started: float  # the writer took the batch off the queue
     size: int
     queued_ms: float  # the oldest item's wait in the queue (enqueue → taken)
-    handoff_ms: float  # the newest item's wait: the writer's wake-up when it was idle
+    handoff_ms: float  # the newest item's wait (a batch of one an idle writer took: its wake-up)
     lock_ms: float  # waiting for the write lock (another process's writer)
     handle_ms: float  # ``handle``: the batch's statements
     commit_ms: float  # the commit (fsync, for a durable store)
@@ -167,7 +169,8 @@ class GroupCommitter(Generic[I, R]):
         observer = self.observer
         if observer is not None:
             enqueued = [t for _, _, t in batch]
-            observer(
+            self._observe(
+                observer,
                 BatchTiming(
                     started=started,
                     size=len(batch),
@@ -179,9 +182,16 @@ class GroupCommitter(Generic[I, R]):
                     resolve_ms=(clock() - committed) * 1000,
                     handle_cpu_ms=(cpu_handled - cpu_locked) * 1000,
                     held_cpu_ms=(cpu_committed - cpu_locked) * 1000,
-                )
+                ),
             )
         return True
+
+    @staticmethod
+    def _observe(observer: Observer, timing: BatchTiming) -> None:
+        try:
+            observer(timing)
+        except Exception:  # a broken observer must not stop the writer (every write would hang)
+            log.warning("group commit: the observer failed", exc_info=True)
 
 
 def _unavailable(exc: SQLAlchemyError) -> Unavailable:
