@@ -10,7 +10,10 @@ other thread idle and busy, alternating, in one run:
   executemany   one single-row statement stepped per row (the store before this change)
   BulkInsert    ``store.bulk.BulkInsert``: a few multi-row statements (power-of-two slices)
 
-Run: .venv/bin/python benchmarks/study_writer_gil.py [--rows 75] [--batches 60]
+With the other thread busy it also tries shorter thread switch intervals (``--switch-ms``):
+the longest a thread coming back from a statement can wait for the GIL.
+
+Run: .venv/bin/python benchmarks/study_writer_gil.py [--rows 75] [--batches 60] [--switch-ms 5,1]
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import sys
 import tempfile
 import threading
 import time
@@ -58,6 +62,11 @@ def main() -> None:
     ap.add_argument("--rows", type=int, default=75, help="rows a batch (15 submissions × 5)")
     ap.add_argument("--batches", type=int, default=60)
     ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument(
+        "--switch-ms",
+        default="5,1",
+        help="the interpreter's thread switch intervals to try with the other thread busy",
+    )
     args = ap.parse_args()
     path = os.path.join(tempfile.mkdtemp(prefix="sb-gil-"), "gil.db")
     engine = make_engine(f"sqlite:///{path}")
@@ -92,8 +101,11 @@ def main() -> None:
         f"one batch of {args.rows} rows into SQLite (WAL, synchronous=FULL), "
         f"{args.batches} batches each; load average {os.getloadavg()[0]:.1f}"
     )
+    switches = [float(x) for x in args.switch_ms.split(",")]
+    settings = [(False, switches[0])] + [(True, ms) for ms in switches]
     for _ in range(args.rounds):
-        for other_busy in (False, True):
+        for other_busy, switch_ms in settings:
+            sys.setswitchinterval(switch_ms / 1000)
             for name, insert in ways:
                 stop = threading.Event()
                 thread = threading.Thread(target=busy, args=(stop,))
@@ -113,7 +125,8 @@ def main() -> None:
                         thread.join()
                 times.sort()
                 print(
-                    f"  {name:<12} other thread {'busy' if other_busy else 'idle'}: median "
+                    f"  {name:<12} other thread {'busy' if other_busy else 'idle'}, switch "
+                    f"{switch_ms:g} ms: median "
                     f"{statistics.median(times):7.2f} ms, p95 {times[int(0.95 * len(times))]:7.2f}"
                     f" ms (insert and commit)"
                 )

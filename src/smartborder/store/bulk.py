@@ -10,11 +10,12 @@ ORM writes). What is skipped: statement compilation and parameter processing per
 
 SQLite gets a few multi-row ``VALUES`` statements per table (:func:`_chunks`), not an
 ``executemany``: sqlite3 releases the GIL around every statement step, and an
-``executemany`` steps once a row. With the event loop's thread busy, the writer thread then
-waits for the GIL after every row — up to the 5 ms switch interval each — while it holds the
-SQLite write lock every other worker's writer waits for. Measured side by side with a busy
-thread (``benchmarks/study_writer_gil.py``, 75 rows a batch, insert and commit): median
-6–122 ms, p95 228–285 ms as an ``executemany``; 6–32 ms, p95 14–43 ms here. PostgreSQL gets
+``executemany`` steps once a row. With the event loop's thread busy, the writer thread may
+then wait for the GIL after every row — up to the 5 ms switch interval each — while it holds
+the SQLite write lock every other worker's writer waits for. Measured with a busy thread
+(``benchmarks/study_writer_gil.py``, 75 rows, insert and commit), in 2 of 5 runs an
+``executemany`` took median 52–214 ms, p95 228–407 ms, and the multi-row statements median
+0.2–32 ms, p95 9–43 ms; in the other 3 both took median 7–9 ms, p95 18–30 ms. PostgreSQL gets
 one multi-row ``VALUES`` statement per table, or one statement for a record and its children
 (:func:`insert_with_children`), and COPY for large batches
 (:func:`copy_rows`, :func:`copy_insert_ignore`). The stores are SQLite and PostgreSQL only.
