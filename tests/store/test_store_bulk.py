@@ -147,7 +147,7 @@ def test_copy_insert_ignore_skips_conflicts_twice_in_one_transaction(engine) -> 
 def test_many_rows_go_in_a_few_statements_and_conflicts_are_still_skipped(engine) -> None:  # type: ignore[no-untyped-def]
     bulk = BulkInsert(things, ["id", "owner", "key"], returning="id")
     first = [{"id": f"a{i}", "owner": "o", "key": f"k{i}"} for i in range(1000)]
-    # 1,300 rows: more than one statement's rows and more keys than one IN list holds;
+    # 1,300 rows: more than one statement's rows (512 at most);
     # 100 of them reuse stored (owner, key) pairs
     more = [{"id": f"b{i}", "owner": "o", "key": f"k{i + 900}"} for i in range(1300)]
     with engine.begin() as conn:

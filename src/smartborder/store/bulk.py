@@ -24,6 +24,7 @@ one multi-row ``VALUES`` statement per table, or one statement for a record and 
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
@@ -32,9 +33,10 @@ from sqlalchemy.dialects import sqlite
 
 _Processor = Callable[[Any], Any] | None
 # Rows per SQLite statement at most: a power of two (so few distinct statements are prepared
-# and cached), under SQLite's 32,766 bound parameters (999 before 3.32) for wide tables too.
+# and cached), within the bound parameters a statement may have (32,766 since SQLite 3.32,
+# 999 before).
 _SQLITE_MAX_ROWS = 256
-_SQLITE_MAX_PARAMS = 999
+_SQLITE_MAX_PARAMS = 999 if sqlite3.sqlite_version_info < (3, 32) else 32766
 
 
 def _chunks(n: int, cap: int) -> Iterator[tuple[int, int]]:
@@ -112,10 +114,13 @@ class BulkInsert:
         return sql
 
     def _sqlite_execute(self, conn: Connection, rows: Sequence[dict[str, Any]]) -> set[Any] | None:
-        values = self._values(conn.dialect, rows)
-        for start, size in _chunks(len(values), self._sqlite_cap):
-            flat = tuple(v for row in values[start : start + size] for v in row)
-            conn.exec_driver_sql(self._sqlite_sql(size), flat)
+        pairs = list(zip(self.columns, self._processors(conn.dialect), strict=True))
+        flat = [row[n] if proc is None else proc(row[n]) for row in rows for n, proc in pairs]
+        width = len(pairs)
+        for start, size in _chunks(len(rows), self._sqlite_cap):
+            conn.exec_driver_sql(
+                self._sqlite_sql(size), tuple(flat[start * width : (start + size) * width])
+            )
         if self.returning is None:
             return None
         # The rows just inserted are those whose (new) key is stored now. One row back (a
