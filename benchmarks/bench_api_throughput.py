@@ -328,9 +328,11 @@ def bench_store(label: str, url: str, args: argparse.Namespace) -> list[dict[str
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--quick", action="store_true", help="a short run (under a minute a store)")
-    ap.add_argument("--requests", type=int, default=4000, help="closed loop: requests per run")
-    ap.add_argument("--runs", type=int, default=3, help="closed loop: runs (the median is shown)")
+    ap.add_argument(
+        "--quick", action="store_true", help="a short run: 800 closed-loop requests, 4 s open loop"
+    )
+    ap.add_argument("--requests", type=int, help="closed loop: requests per run (4,000)")
+    ap.add_argument("--runs", type=int, help="closed loop: runs, the median shown (3)")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--concurrency", type=int, default=16)
     ap.add_argument(
@@ -338,8 +340,8 @@ def main() -> None:
         default="1000",
         help="open loop: comma-separated target rates, submissions a second",
     )
-    ap.add_argument("--seconds", type=float, default=20.0, help="open loop: seconds per rate")
-    ap.add_argument("--in-process", type=int, default=2000, help="baseline: submissions")
+    ap.add_argument("--seconds", type=float, help="open loop: seconds per rate (20)")
+    ap.add_argument("--in-process", type=int, help="baseline: submissions (2,000)")
     ap.add_argument("--keep-probe", action="store_true", help="keep the workers' records")
     ap.add_argument("--slow-ms", type=float, default=50.0, help="an answer slower is attributed")
     ap.add_argument(
@@ -360,8 +362,11 @@ def main() -> None:
         "--stores", default="sqlite,postgresql", help="comma-separated: sqlite, postgresql"
     )
     args = ap.parse_args()
-    if args.quick:
-        args.requests, args.runs, args.seconds, args.in_process = 800, 1, 4.0, 200
+    # --quick changes the defaults only: an option given still counts
+    defaults = (800, 1, 4.0, 200) if args.quick else (4000, 3, 20.0, 2000)
+    for name, default in zip(("requests", "runs", "seconds", "in_process"), defaults, strict=True):
+        if getattr(args, name) is None:
+            setattr(args, name, default)
     args.rates = [float(r) for r in args.rates.split(",")]
     wanted = set(args.stores.split(","))
     stores = []
