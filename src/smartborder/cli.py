@@ -51,7 +51,9 @@ COMMANDS: dict[str, Entry] = {
         "Validate, decide and store declarations in the local store; print each decision.",
     ),
     "clients": Entry(
-        "smartborder.commands.clients", "app", "API clients: create, list, disable, enable and delete them."
+        "smartborder.commands.clients",
+        "app",
+        "API clients: create, list, disable, enable and delete them.",
     ),
     "db": Entry("smartborder.commands.db", "app", "The database: create or migrate it."),
     "reference": Entry(

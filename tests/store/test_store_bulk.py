@@ -20,7 +20,7 @@ from sqlalchemy import (
 
 from smartborder.store import make_engine
 from smartborder.store.base import UtcDateTime
-from smartborder.store.bulk import BulkInsert, copy_insert_ignore, insert_with_children
+from smartborder.store.bulk import BulkInsert, _chunks, copy_insert_ignore, insert_with_children
 
 meta = MetaData()
 things = Table(
@@ -142,3 +142,22 @@ def test_copy_insert_ignore_skips_conflicts_twice_in_one_transaction(engine) -> 
     with engine.connect() as conn:
         assert sorted(r.id for r in conn.execute(select(things.c.id))) == ["a", "b", "d"]
         assert conn.execute(select(things.c.at).where(things.c.id == "d")).scalar_one() == at
+
+
+def test_many_rows_go_in_a_few_statements_and_conflicts_are_still_skipped(engine) -> None:  # type: ignore[no-untyped-def]
+    bulk = BulkInsert(things, ["id", "owner", "key"], returning="id")
+    first = [{"id": f"a{i}", "owner": "o", "key": f"k{i}"} for i in range(1000)]
+    # 1,300 rows: more than one statement's rows (512 at most);
+    # 100 of them reuse stored (owner, key) pairs
+    more = [{"id": f"b{i}", "owner": "o", "key": f"k{i + 900}"} for i in range(1300)]
+    with engine.begin() as conn:
+        assert bulk.execute(conn, first) == {r["id"] for r in first}
+        assert bulk.execute(conn, more) == {f"b{i}" for i in range(100, 1300)}
+    with engine.connect() as conn:
+        assert len(list(conn.execute(select(things.c.id)))) == 2200
+
+
+def test_sqlite_statements_take_power_of_two_slices_of_the_rows() -> None:
+    assert list(_chunks(75, 64)) == [(0, 64), (64, 8), (72, 2), (74, 1)]
+    assert list(_chunks(300, 128)) == [(0, 128), (128, 128), (256, 32), (288, 8), (296, 4)]
+    assert list(_chunks(0, 64)) == []

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from smartborder.errors import Unavailable
 from smartborder.store import make_engine, session_factory
-from smartborder.store.group_commit import GroupCommitter, run_jobs
+from smartborder.store.group_commit import BatchTiming, GroupCommitter, run_jobs
 
 meta = MetaData()
 items = Table("gc_items", meta, Column("id", Integer, primary_key=True), Column("name", String(20)))
@@ -87,3 +87,32 @@ def test_commit_failure_fails_every_write_of_the_batch_and_stores_nothing(commit
     assert info.value.code == "store.commit_failed"
     gc._sessions.begin = real_begin  # type: ignore[method-assign]
     assert _count(engine) == 0
+
+
+def test_an_observer_sees_every_committed_batch_with_its_timings(committer) -> None:  # type: ignore[no-untyped-def]
+    gc, _ = committer
+    seen: list[BatchTiming] = []
+    gc.observer = seen.append
+
+    def write(i: int) -> int:
+        return gc.run(lambda s: s.execute(insert(items).values(id=i, name="t")) and i)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(write, range(1, 101)))
+    assert sum(b.size for b in seen) == 100 == gc.items
+    for b in seen:
+        assert b.queued_ms >= b.handoff_ms >= 0
+        assert min(b.lock_ms, b.handle_ms, b.commit_ms, b.resolve_ms) >= 0
+        assert 0 <= b.handle_cpu_ms <= b.held_cpu_ms
+
+
+def test_a_failing_observer_does_not_stop_the_writer(committer) -> None:  # type: ignore[no-untyped-def]
+    gc, engine = committer
+
+    def broken(_: BatchTiming) -> None:
+        raise RuntimeError("observer bug")
+
+    gc.observer = broken
+    for i in (1, 2, 3):
+        gc.run(lambda s, i=i: s.execute(insert(items).values(id=i, name="x")))
+    assert _count(engine) == 3

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from smartborder import __version__
 from smartborder.api import docs, problems, ratelimit
+from smartborder.api.gc_tuning import freeze_startup_heap, thaw_heap
 from smartborder.api.limits import BodySizeLimit
 from smartborder.api.routes import admissibility as admissibility_routes
 from smartborder.api.routes import clients as clients_routes
@@ -27,7 +28,11 @@ from smartborder.node import Node
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    # App built, imports done: full collections stop walking the start-up heap, which made
+    # 160-1,100 ms pauses (see api.gc_tuning and benchmarks/study_gc_pauses.py).
+    freeze_startup_heap()
     yield
+    thaw_heap()
     node: Node = app.state.ctx
     node.close()
 

@@ -8,22 +8,45 @@ is kept from SQLAlchemy: the table metadata, identifier quoting, and every colum
 bind processor (so ``UtcDateTime`` and the dialect's datetime storage apply exactly as in
 ORM writes). What is skipped: statement compilation and parameter processing per execution.
 
-SQLite gets one ``executemany`` per table (sqlite3 loops in C over a cached statement);
-PostgreSQL one multi-row ``VALUES`` statement per table, or one statement for a record and
-its children (:func:`insert_with_children`), and COPY for large batches
+SQLite gets a few multi-row ``VALUES`` statements per table (:func:`_chunks`), not an
+``executemany``: sqlite3 releases the GIL around every statement step, and an
+``executemany`` steps once a row. With the event loop's thread busy, the writer thread may
+then wait for the GIL after every row — up to the 5 ms switch interval each — while it holds
+the SQLite write lock every other worker's writer waits for. Measured with a busy thread
+(``benchmarks/study_writer_gil.py``, 75 rows, insert and commit), in 2 of 5 runs an
+``executemany`` took median 52–214 ms, p95 228–407 ms, and the multi-row statements median
+0.2–32 ms, p95 9–43 ms; in the other 3 both took median 7–9 ms, p95 18–30 ms. PostgreSQL gets
+one multi-row ``VALUES`` statement per table, or one statement for a record and its children
+(:func:`insert_with_children`), and COPY for large batches
 (:func:`copy_rows`, :func:`copy_insert_ignore`). The stores are SQLite and PostgreSQL only.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from functools import cached_property
+import json
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Dialect, Table, select
+from sqlalchemy import Connection, Dialect, Table
 from sqlalchemy.dialects import sqlite
 
 _Processor = Callable[[Any], Any] | None
+# Rows per SQLite statement at most: a power of two (so few distinct statements are prepared
+# and cached), within the bound parameters a statement may have (32,766 since SQLite 3.32,
+# 999 before).
+_SQLITE_MAX_ROWS = 256
+_SQLITE_MAX_PARAMS = 999 if sqlite3.sqlite_version_info < (3, 32) else 32766
+
+
+def _chunks(n: int, cap: int) -> Iterator[tuple[int, int]]:
+    """``(start, size)`` covering ``n`` rows in slices whose sizes are powers of two ≤ ``cap``
+    (largest first: 75 rows → 64, 8, 2, 1), so a table has a handful of statement shapes."""
+    start = 0
+    while start < n:
+        size = min(cap, 1 << ((n - start).bit_length() - 1))
+        yield start, size
+        start += size
 
 
 class BulkInsert:
@@ -48,6 +71,9 @@ class BulkInsert:
         self.returning = returning
         self.skip_conflicts = skip_conflicts or returning is not None
         self._procs: dict[str, list[_Processor]] = {}
+        self._sqlite_sqls: dict[int, str] = {}
+        per_statement = max(1, _SQLITE_MAX_PARAMS // max(1, len(self.columns)))
+        self._sqlite_cap = 1 << (min(_SQLITE_MAX_ROWS, per_statement).bit_length() - 1)
 
     def _processors(self, dialect: Dialect) -> list[_Processor]:
         procs = self._procs.get(dialect.name)
@@ -77,11 +103,41 @@ class BulkInsert:
         cols = ", ".join(q.quote(name) for name in self.columns)
         return f"INSERT INTO {q.format_table(self.table)} ({cols})"
 
-    @cached_property
-    def _sqlite_sql(self) -> str:
-        marks = ", ".join("?" * len(self.columns))
-        sql = f"{self._into(sqlite.dialect())} VALUES ({marks})"
-        return sql + (" ON CONFLICT DO NOTHING" if self.skip_conflicts else "")
+    def _sqlite_sql(self, rows: int) -> str:
+        """``INSERT … VALUES (?, …), … `` for ``rows`` rows."""
+        sql = self._sqlite_sqls.get(rows)
+        if sql is None:
+            one = "(" + ", ".join("?" * len(self.columns)) + ")"
+            sql = f"{self._into(sqlite.dialect())} VALUES " + ", ".join([one] * rows)
+            sql += " ON CONFLICT DO NOTHING" if self.skip_conflicts else ""
+            self._sqlite_sqls[rows] = sql
+        return sql
+
+    def _sqlite_execute(self, conn: Connection, rows: Sequence[dict[str, Any]]) -> set[Any] | None:
+        pairs = list(zip(self.columns, self._processors(conn.dialect), strict=True))
+        flat = [row[n] if proc is None else proc(row[n]) for row in rows for n, proc in pairs]
+        width = len(pairs)
+        for start, size in _chunks(len(rows), self._sqlite_cap):
+            conn.exec_driver_sql(
+                self._sqlite_sql(size), tuple(flat[start * width : (start + size) * width])
+            )
+        if self.returning is None:
+            return None
+        # The rows just inserted are those whose (new) key is stored now. One row back (a
+        # JSON array), so one statement step: fetching a row per key would step per key.
+        q = sqlite.dialect().identifier_preparer
+        col, table = q.quote(self.returning), q.format_table(self.table)
+        keys = [row[self.returning] for row in rows]
+        found: set[Any] = set()
+        for start in range(0, len(keys), _SQLITE_MAX_PARAMS):
+            part = keys[start : start + _SQLITE_MAX_PARAMS]
+            marks = ", ".join("?" * len(part))
+            (stored,) = conn.exec_driver_sql(
+                f"SELECT json_group_array({col}) FROM {table} WHERE {col} IN ({marks})",
+                tuple(part),
+            ).one()
+            found.update(json.loads(stored))
+        return found
 
     def execute(self, conn: Connection, rows: Sequence[dict[str, Any]]) -> set[Any] | None:
         """Insert ``rows``; with ``returning``, skip conflicting rows and return the set of
@@ -90,13 +146,7 @@ class BulkInsert:
             return set() if self.returning else None
         dialect = conn.dialect
         if dialect.name == "sqlite":
-            conn.exec_driver_sql(self._sqlite_sql, self._values(dialect, rows))
-            if self.returning is None:
-                return None
-            # The rows just inserted are those whose (new) key is stored now.
-            column = self.table.c[self.returning]
-            keys = [row[self.returning] for row in rows]
-            return set(conn.execute(select(column).where(column.in_(keys))).scalars())
+            return self._sqlite_execute(conn, rows)
         if dialect.name != "postgresql":
             raise NotImplementedError(
                 f"the store supports SQLite and PostgreSQL, not {dialect.name}"

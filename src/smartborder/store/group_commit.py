@@ -13,17 +13,24 @@ If a batch fails, its items are retried one by one, each in its own transaction,
 item fails alone and never takes other requests down with it; a database that cannot commit
 fails each item with :class:`Unavailable` and nothing of it is stored (clients retry:
 submissions are idempotent).
+
+An ``observer`` (optional, settable on a running writer) receives a :class:`BatchTiming` per
+committed batch: how long its items waited in the queue, for the inter-process write lock,
+in ``handle`` and in the commit — what a benchmark needs to attribute a slow answer.
 """
 
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import queue
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -36,8 +43,30 @@ I = TypeVar("I")  # noqa: E741 - the item type
 R = TypeVar("R")
 T = TypeVar("T")
 _STOP = object()
+log = logging.getLogger("smartborder.store")
 
 Handler = Callable[[Session, Sequence[I]], Sequence[R | BaseException]]
+
+
+@dataclass(frozen=True, slots=True)
+class BatchTiming:
+    """One committed batch, timed on ``time.monotonic()`` (seconds; durations in ms)."""
+
+    started: float  # the writer took the batch off the queue
+    size: int
+    queued_ms: float  # the oldest item's wait in the queue (enqueue → taken)
+    handoff_ms: float  # the newest item's wait (a batch of one an idle writer took: its wake-up)
+    lock_ms: float  # waiting for the write lock (another process's writer)
+    handle_ms: float  # ``handle``: the batch's statements
+    commit_ms: float  # the commit (fsync, for a durable store)
+    resolve_ms: float  # answering the batch's futures
+    # The writer thread's CPU time in ``handle`` and the lock-and-commit: the rest of those
+    # spans it waited — for the database, the disk, or the GIL held by another thread.
+    handle_cpu_ms: float = 0.0
+    held_cpu_ms: float = 0.0
+
+
+Observer = Callable[[BatchTiming], None]
 
 
 class GroupCommitter(Generic[I, R]):
@@ -54,6 +83,7 @@ class GroupCommitter(Generic[I, R]):
         *,
         max_batch: int = 256,
         write_lock: Callable[[], AbstractContextManager[Any]] = nullcontext,
+        observer: Observer | None = None,
     ) -> None:
         self._sessions = sessions
         self._write_lock = write_lock
@@ -64,12 +94,13 @@ class GroupCommitter(Generic[I, R]):
         self._lock = threading.Lock()
         self.batches = 0
         self.items = 0
+        self.observer = observer
 
     def submit(self, item: I) -> Future[R]:
         """Queue ``item`` for the next batch; the future resolves once the batch is committed."""
         self._ensure_started()
         fut: Future[R] = Future()
-        self._queue.put((item, fut))
+        self._queue.put((item, fut, time.monotonic()))
         return fut
 
     def run(self, item: I, *, timeout_s: float = 30.0) -> R:
@@ -111,25 +142,56 @@ class GroupCommitter(Generic[I, R]):
                 for one in batch:  # isolate the item that broke the batch
                     self._write([one])
 
-    def _write(self, batch: list[tuple[I, Future[R]]]) -> bool:
+    def _write(self, batch: list[tuple[I, Future[R], float]]) -> bool:
         """Write a batch in one transaction; False (futures untouched) if a retry may help."""
+        clock, cpu = time.monotonic, time.thread_time
+        started = clock()
         try:
-            with self._write_lock(), self._sessions.begin() as session:
-                results = self._handle(session, [item for item, _ in batch])
+            with self._write_lock():
+                locked, cpu_locked = clock(), cpu()
+                with self._sessions.begin() as session:
+                    results = self._handle(session, [item for item, _, _ in batch])
+                    handled, cpu_handled = clock(), cpu()
+                committed, cpu_committed = clock(), cpu()
         except (SQLAlchemyError, SmartBorderError, ValueError, TypeError) as exc:
             if len(batch) > 1:
                 return False
-            _, fut = batch[0]
+            fut = batch[0][1]
             fut.set_exception(_unavailable(exc) if isinstance(exc, SQLAlchemyError) else exc)
             return True
         self.batches += 1
         self.items += len(batch)
-        for (_, fut), result in zip(batch, results, strict=True):
+        for (_, fut, _), result in zip(batch, results, strict=True):
             if isinstance(result, BaseException):
                 fut.set_exception(result)
             else:
                 fut.set_result(result)
+        observer = self.observer
+        if observer is not None:
+            enqueued = [t for _, _, t in batch]
+            self._observe(
+                observer,
+                BatchTiming(
+                    started=started,
+                    size=len(batch),
+                    queued_ms=(started - min(enqueued)) * 1000,
+                    handoff_ms=max(0.0, started - max(enqueued)) * 1000,
+                    lock_ms=(locked - started) * 1000,
+                    handle_ms=(handled - locked) * 1000,
+                    commit_ms=(committed - handled) * 1000,
+                    resolve_ms=(clock() - committed) * 1000,
+                    handle_cpu_ms=(cpu_handled - cpu_locked) * 1000,
+                    held_cpu_ms=(cpu_committed - cpu_locked) * 1000,
+                ),
+            )
         return True
+
+    @staticmethod
+    def _observe(observer: Observer, timing: BatchTiming) -> None:
+        try:
+            observer(timing)
+        except Exception:  # a broken observer must not stop the writer (every write would hang)
+            log.warning("group commit: the observer failed", exc_info=True)
 
 
 def _unavailable(exc: SQLAlchemyError) -> Unavailable:
