@@ -135,6 +135,7 @@ def main() -> None:
         return Response(b"{}", media_type="application/json")
 
     app.router.add_api_route("/bench/empty", empty, methods=["POST"])
+    app.router.routes.insert(0, app.router.routes.pop())  # matched first, as submissions are
     node: Node = app.state.ctx
     with transaction(node.sessions) as session:
         made = create_client(session, org="Bench carrier", role=Role.CARRIER)
