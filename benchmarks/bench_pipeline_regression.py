@@ -82,10 +82,11 @@ def main() -> None:
     worst = float("inf")
     for key in base:
         b, t = statistics.median(base[key]), statistics.median(now[key])
-        worst = min(worst, t / b)
+        if "full pipeline" in key:  # the figures judged; the baselines' rows give the noise
+            worst = min(worst, t / b)
         print(f"{key:<50}{b:>16,.0f}{t:>12,.0f}{t / b:>8.3f}")
     verdict = "within" if worst >= 0.95 else "NOT within"
-    print(f"worst ratio {worst:.3f}: {verdict} 5 % of commit {args.ref}")
+    print(f"full pipeline, worst ratio {worst:.3f}: {verdict} 5 % of commit {args.ref}")
 
 
 if __name__ == "__main__":

@@ -216,7 +216,7 @@ class Node:
         """Prepare one declaration and store it in the writer's next group commit; answer
         once it is committed (the event loop waits on the commit, no thread waits)."""
         prepared = self.prepare(principal, payload, now=now, idempotency_key=idempotency_key)
-        (result,) = await asyncio.wrap_future(self.writer.submit((prepared,)))
+        (result,) = await asyncio.wrap_future(self.writer.enqueue((prepared,)))
         if isinstance(result, BaseException):
             raise result
         return result

@@ -35,7 +35,7 @@ def test_concurrent_same_key_one_record_and_conflict_fails_alone(settings: Setti
     same = dict(same, idempotency_key=other["idempotency_key"])
 
     def send(payload: dict) -> object:  # type: ignore[type-arg]
-        return writer.submit(prepare(CARRIER, payload, decider=pipeline, now=now))
+        return writer.enqueue(prepare(CARRIER, payload, decider=pipeline, now=now))
 
     try:
         with ThreadPoolExecutor(max_workers=8) as pool:

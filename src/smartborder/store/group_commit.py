@@ -96,7 +96,7 @@ class GroupCommitter(Generic[I, R]):
         self.items = 0
         self.observer = observer
 
-    def submit(self, item: I) -> Future[R]:
+    def enqueue(self, item: I) -> Future[R]:
         """Queue ``item`` for the next batch; the future resolves once the batch is committed."""
         self._ensure_started()
         fut: Future[R] = Future()
@@ -105,7 +105,7 @@ class GroupCommitter(Generic[I, R]):
 
     def run(self, item: I, *, timeout_s: float = 30.0) -> R:
         """Write ``item`` in the next batch; return its result once the batch is committed."""
-        return self.submit(item).result(timeout=timeout_s)
+        return self.enqueue(item).result(timeout=timeout_s)
 
     def close(self) -> None:
         with self._lock:
