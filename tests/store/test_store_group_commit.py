@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select
@@ -116,3 +120,38 @@ def test_a_failing_observer_does_not_stop_the_writer(committer) -> None:  # type
     for i in (1, 2, 3):
         gc.run(lambda s, i=i: s.execute(insert(items).values(id=i, name="x")))
     assert _count(engine) == 3
+
+
+def test_writes_queued_while_another_writer_holds_the_store_join_one_commit(
+    database_url: str,
+) -> None:
+    """The writer waits for its turn on the store before it takes its batch, so what
+    queued meanwhile (another process's writer holding a SQLite file) is one commit."""
+    engine = make_engine(database_url)
+    meta.create_all(engine)
+    turn = threading.Lock()
+
+    @contextmanager
+    def other_writer_first() -> Iterator[None]:
+        with turn:
+            yield
+
+    gc = GroupCommitter(session_factory(engine), run_jobs, write_lock=other_writer_first)
+    try:
+        turn.acquire()  # "the other process" holds the store
+
+        def job(i: int) -> Callable[[Session], object]:
+            return lambda s: s.execute(insert(items).values(id=i, name="q"))
+
+        futures = [gc.enqueue(job(0))]
+        time.sleep(0.2)  # the writer takes it and waits for its turn
+        futures += [gc.enqueue(job(i)) for i in range(1, 20)]  # queued while it waits
+        turn.release()
+        for f in futures:
+            f.result(timeout=10)
+        assert (gc.batches, gc.items) == (1, 20)
+        assert _count(engine) == 20
+    finally:
+        gc.close()
+        meta.drop_all(engine)
+        engine.dispose()
