@@ -298,6 +298,23 @@ def test_private_modules_stay_in_their_package() -> None:
     assert wrong == [], "private modules imported from outside their package:\n" + "\n".join(wrong)
 
 
+#: The write path's steps: only the composition root strings them together (prepare, then
+#: the node's writer stores), so every caller — API, CLI, batch, demo — goes through it.
+WRITE_PATH = {"prepare", "prepare_amendment", "prepare_batch", "store_many", "batch_items"}
+
+
+def test_only_the_node_takes_the_write_path_apart() -> None:
+    outside = [
+        str(imp)
+        for imp in imports()
+        if imp.target.startswith(f"{ROOT}.preclearance")
+        and unit(imp.importer) != "preclearance"
+        and imp.importer != f"{ROOT}.node"
+        and WRITE_PATH & set(imp.names)
+    ]
+    assert outside == [], "submissions written around the node:\n" + "\n".join(outside)
+
+
 @pytest.mark.parametrize("name", ["cli", "commands", "kpi", "preclearance", "store"])
 def test_the_checker_sees_the_units(name: str) -> None:
     # guards the checker itself: a path mistake would make every check pass vacuously

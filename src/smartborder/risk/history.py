@@ -26,7 +26,7 @@ class StorePartyHistory:
     first load runs (start-up does not wait for a million keys): then a key not loaded yet is
     looked up on its index, so a decision made during the load is the one it would be after. ``remember`` only marks a key seen in
     this process; the key is stored with the declaration, in the same transaction
-    (``records.store_many``), so a rejected write leaves nothing behind. On PostgreSQL a row
+    (``preclearance.store_many``), so a rejected write leaves nothing behind. On PostgreSQL a row
     whose transaction commits after a later-numbered one was read is not read by this
     process: that party counts once more as first-time here, then is remembered.
     """
