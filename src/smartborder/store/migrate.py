@@ -6,6 +6,7 @@ so domains can add tables independently; ``upgrade`` brings every branch to its 
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from alembic import command
@@ -13,6 +14,10 @@ from alembic.config import Config
 from sqlalchemy import Engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+# Alembic runs a migration through module-level proxies (``alembic.context``, ``op``): two
+# threads of one process migrating at once remove each other's (``KeyError: 'config'``, seen
+# when ``serve --demo`` migrated in its main thread while the demo day's thread did).
+_ONE_AT_A_TIME = threading.Lock()
 
 
 def alembic_config(url: str) -> Config:
@@ -25,13 +30,13 @@ def alembic_config(url: str) -> Config:
 def upgrade(engine: Engine) -> None:
     """Bring the database at ``engine`` to the head of every branch."""
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
-    with engine.begin() as conn:
+    with _ONE_AT_A_TIME, engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "heads")
 
 
 def downgrade_all(engine: Engine) -> None:
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
-    with engine.begin() as conn:
+    with _ONE_AT_A_TIME, engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, "base")
