@@ -148,16 +148,12 @@ class Node:
         schemas)."""
         return CredentialService.from_settings(self.settings, sessions=self.sessions)
 
-    @property
-    def decider(self) -> Pipeline:
-        """The pipeline, as the write path calls it."""
-        return self.pipeline
-
     def serve(self) -> None:
         """Start the background work a serving node needs, so that no decision waits on the
         store or a peer for it: the party history is loaded, then topped up on its own
-        thread; the client table is reloaded every second (token checks); the trust registry and the peers' DID documents and status lists are
-        refreshed on the credentials stage's threads."""
+        thread; the client table is reloaded every second (token checks); the trust
+        registry and the peers' DID documents and status lists are refreshed on the
+        credentials stage's threads."""
         if not self._serving:
             self.history.keep_fresh()
             self.clients.keep_fresh()

@@ -19,7 +19,7 @@ KEY = {k: ENTRY[k] for k in ("issuer", "credential_type", "country")}
 
 
 def _registry(app: FastAPI) -> StoredTrust:
-    stage = app.state.ctx.decider.stages[1]
+    stage = app.state.ctx.credentials
     assert isinstance(stage, CredentialsStage) and isinstance(stage.trust, StoredTrust)
     return stage.trust
 

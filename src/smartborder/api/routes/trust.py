@@ -38,10 +38,7 @@ class TrustEntryIn(BaseModel):
 
 def _reload(ctx: Any) -> None:
     # The node's own pipeline sees an edit at once (other processes within the registry's TTL).
-    for stage in getattr(ctx.decider, "stages", ()):
-        trust = getattr(stage, "trust", None)
-        if trust is not None and hasattr(trust, "invalidate"):
-            trust.invalidate()
+    ctx.credentials.refresh()
 
 
 def _reload_after_commit(ctx: Any, session: Session) -> None:
