@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from smartborder.api.deps import Ctx, DbSession, require_scopes
+from smartborder.api.deps import AppContext, Ctx, DbSession, require_scopes
 from smartborder.clients import Principal
 from smartborder.clients.roles import TRUST_ADMIN, TRUST_READ
 from smartborder.credentials.trust import (
@@ -36,12 +36,12 @@ class TrustEntryIn(BaseModel):
     name: str | None = None
 
 
-def _reload(ctx: Any) -> None:
+def _reload(ctx: AppContext) -> None:
     # The node's own pipeline sees an edit at once (other processes within the registry's TTL).
     ctx.credentials.refresh()
 
 
-def _reload_after_commit(ctx: Any, session: Session) -> None:
+def _reload_after_commit(ctx: AppContext, session: Session) -> None:
     event.listen(session, "after_commit", lambda _s: _reload(ctx), once=True)
 
 
