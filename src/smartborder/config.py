@@ -15,6 +15,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 #: Which did:web DIDs the VC-API's verifier fetches: every one, only peer nodes', or none.
 DidWebMode = Literal["any", "peers", "off"]
+#: The agency whose node this is: CBP's (U.S.) or ANAM's (Mexico).
+NodeAgency = Literal["cbp", "anam"]
 
 
 def peer_base_url(url: str) -> str:
@@ -87,6 +89,34 @@ class Settings(BaseSettings):
         description="Which did:web DID documents the VC-API (verify credentials and presentations, resolve DIDs) fetches over HTTPS: any, peers (only those of SMARTBORDER_PEERS) or off (none: this node's own DIDs, did:key and did:jwk still verify); a refused DID is a 403 problem naming this setting.",
     )
 
+    agency: NodeAgency | None = Field(
+        default=None,
+        description="This node's agency: cbp or anam (a sovereign node that decides its own country's leg of each trip and exchanges the rest with SMARTBORDER_EXCHANGE_PEER); unset: one node deciding as both agencies (the embedded demo).",
+    )
+    exchange_peer: str = Field(
+        default="",
+        description="Base URL of the other agency's node, with which trips and decisions are exchanged as signed documents (e.g. https://anam.example.org); plain http only to a loopback address allowed for local use.",
+    )
+    exchange_client_id: str = Field(
+        default="",
+        description="This node's OAuth2 client id at the exchange peer (a client of role peer created there).",
+    )
+    exchange_client_secret: str = Field(
+        default="",
+        description="The secret of SMARTBORDER_EXCHANGE_CLIENT_ID at the exchange peer.",
+    )
+    agreement_file: Path | None = Field(
+        default=None,
+        description="The data-sharing agreement in force between the two agencies (JSON); default: the agreement shipped with SmartBorder (us-mx-data-sharing).",
+    )
+
+    @field_validator("exchange_peer")
+    @classmethod
+    def _exchange_peer_is_base_url(cls, value: str) -> str:
+        if value.strip():
+            peer_base_url(value)
+        return value
+
     @field_validator("peers")
     @classmethod
     def _peers_are_base_urls(cls, value: str) -> str:
@@ -112,4 +142,4 @@ class Settings(BaseSettings):
         return self.home
 
 
-__all__ = ["DidWebMode", "Settings", "peer_base_url"]
+__all__ = ["DidWebMode", "NodeAgency", "Settings", "peer_base_url"]

@@ -29,8 +29,11 @@ from sqlalchemy.orm import Session
 
 from smartborder.clients import ClientRegistry, Principal, TokenSigner
 from smartborder.config import Settings
-from smartborder.credentials import CredentialService
+from smartborder.credentials import CredentialService, KeyType, NodeKeys, node_did
 from smartborder.declarations import load_hs
+from smartborder.errors import NotFound
+from smartborder.exchange import Agreement, Deliverer, NodeSigner, PeerNode, load_agreement
+from smartborder.i18n import Text
 from smartborder.preclearance import (
     AdmissibilityStage,
     BatchItem,
@@ -48,16 +51,34 @@ from smartborder.preclearance import (
 from smartborder.risk import PartyHistory
 from smartborder.risk.history import StorePartyHistory
 from smartborder.store import LazySessions, make_engine, session_factory, transaction, upgrade
+from smartborder.store import exchange as exchange_repo
 from smartborder.store.group_commit import GroupCommitter, file_lock
+from smartborder.trips import Outcome, TripLink
+
+
+class ExchangeOff(NotFound):
+    code = "exchange.off"
+    default_message = Text(
+        "This node exchanges no documents: it has no SMARTBORDER_AGENCY and SMARTBORDER_EXCHANGE_PEER.",
+        "Este nodo no intercambia documentos: no tiene SMARTBORDER_AGENCY ni SMARTBORDER_EXCHANGE_PEER.",
+    )
+
 
 #: What the writer stores in one go: one submission, or a batch (stored in one transaction).
 Unit = tuple[PreparedSubmission, ...]
 Stored = list[SubmissionResult | BaseException]
 
 
-def store_units(session: Session, units: Sequence[Unit]) -> list[Stored]:
-    """The writer's handler: every unit's submissions in one call of ``store_many``."""
-    results = store_many(session, [p for unit in units for p in unit])
+def store_units(
+    session: Session, units: Sequence[Unit], *, link: TripLink | None = None
+) -> list[Stored]:
+    """The writer's handler: every unit's submissions in one call of ``store_many`` (and,
+    on a node that exchanges with the other agency's, their trip documents in the outbox,
+    in the same transaction)."""
+    prepared = [p for unit in units for p in unit]
+    results = store_many(session, prepared)
+    if link is not None:
+        exchange_repo.add_outbox(session, link.outbox_rows(prepared, results))
     out: list[Stored] = []
     start = 0
     for unit in units:
@@ -71,6 +92,7 @@ def build_pipeline(
     *,
     history: PartyHistory | None = None,
     credentials: CredentialsStage | None = None,
+    agency: str | None = None,
 ) -> Pipeline:
     """The standard pipeline of a node: its HS nomenclature (if configured), the credentials
     stage (this node's identities, trust registry, status lists, peers), and admissibility
@@ -87,6 +109,7 @@ def build_pipeline(
         hs=hs,
         claims=credentials.claims,
         history=history,
+        agency=agency,  # type: ignore[arg-type]
     )
 
 
@@ -119,11 +142,8 @@ class Node:
             upgrade(self.engine)
         self.sessions = session_factory(self.engine)
         self.write_engine = _write_engine(self.engine, settings)
-        self.writer: GroupCommitter[Unit, Stored] = GroupCommitter(
-            session_factory(self.write_engine or self.engine),
-            store_units,
-            write_lock=_write_lock(self.engine),
-        )
+        self.write_lock = _write_lock(self.engine)
+        self.agreement: Agreement = load_agreement(settings.agreement_file)
         # Tokens are checked against this view of the client table (reloaded in the
         # background once serving): a disabled or deleted client's tokens stop working.
         self.clients = ClientRegistry(self.sessions)
@@ -133,13 +153,65 @@ class Node:
         sessions = self.sessions
         self.history = StorePartyHistory(lambda: sessions)
         self.credentials = CredentialsStage.from_settings(settings, sessions=self.sessions)
-        self.pipeline = build_pipeline(settings, history=self.history, credentials=self.credentials)
+        self.pipeline = build_pipeline(
+            settings, history=self.history, credentials=self.credentials, agency=settings.agency
+        )
+        self.link, self.deliverer = self._exchange(settings)
+        link = self.link
+        self.writer: GroupCommitter[Unit, Stored] = GroupCommitter(
+            session_factory(self.write_engine or self.engine),
+            lambda session, units: store_units(session, units, link=link),
+            write_lock=self.write_lock,
+        )
         self._serving = False
+
+    def _exchange(self, settings: Settings) -> tuple[TripLink | None, Deliverer | None]:
+        """A node with an agency and a peer exchanges trips with the other agency's node."""
+        if settings.agency is None or not settings.exchange_peer.strip():
+            return None, None
+        other = "anam" if settings.agency == "cbp" else "cbp"
+        peer = PeerNode(
+            settings.exchange_peer,
+            agency=other,
+            client_id=settings.exchange_client_id,
+            client_secret=settings.exchange_client_secret,
+        )
+        did = node_did(settings)
+        fragment, key = NodeKeys.from_settings(settings).active(KeyType.ED25519)
+        signer = NodeSigner(did=did, kid=f"{did}#{fragment}", key=key, agency=settings.agency)
+        deliverer = Deliverer(
+            self.sessions,
+            peer=peer,
+            signer=signer,
+            agreement=self.agreement.ref,
+            lock_path=settings.home / "exchange-deliverer.lock",
+            write_lock=self.write_lock,
+        )
+        link = TripLink(
+            agency=settings.agency,
+            agreement=self.agreement,
+            peer=peer,
+            signer=signer,
+            pipeline=self.pipeline,
+            sessions=self.sessions,
+            write_lock=self.write_lock,
+            on_queued=deliverer.notify,
+        )
+        return link, deliverer
 
     @classmethod
     def open(cls, settings: Settings, *, migrate: bool = True) -> Node:
         """A node over the store named by ``settings`` (migrated to head unless told not)."""
         return cls(settings, migrate=migrate)
+
+    @property
+    def exit_view(self) -> Callable[[str, dict[str, Any]], dict[str, Any]] | None:
+        """On a node deciding as both agencies, what the exit leg's agency sees of a filing:
+        the data elements the agreement shares (a sovereign node shows what it holds)."""
+        if self.settings.agency is not None:
+            return None
+        agreement = self.agreement
+        return lambda kind, payload: agreement.share_of("trip", payload, kind)
 
     @cached_property
     def credential_service(self) -> CredentialService:
@@ -158,12 +230,17 @@ class Node:
             self.history.keep_fresh()
             self.clients.keep_fresh()
             self.credentials.start()
+            if self.deliverer is not None:
+                self.deliverer.start()
             self._serving = True
 
     def close(self) -> None:
         """Stop the writer (pending writes finish) and the background work, and close every
         database connection."""
         self.writer.close()
+        if self.deliverer is not None:
+            self.deliverer.close()
+            self.deliverer.peer.close()
         self.history.close()
         self.credentials.close()
         self.signer.close()
@@ -215,7 +292,18 @@ class Node:
         (result,) = await asyncio.wrap_future(self.writer.enqueue((prepared,)))
         if isinstance(result, BaseException):
             raise result
+        self._queued()
         return result
+
+    def _queued(self) -> None:
+        if self.deliverer is not None:
+            self.deliverer.notify()
+
+    def receive(self, principal: Principal, documents: Sequence[Any]) -> list[Outcome]:
+        """Documents from the other agency's node: each checked and applied once."""
+        if self.link is None:
+            raise ExchangeOff()
+        return self.link.receive(documents, actor=principal.client_id, now=datetime.now(UTC))
 
     def submit_many(
         self, principal: Principal, payloads: Sequence[Any], *, now: datetime | None = None
@@ -226,6 +314,7 @@ class Node:
             principal, payloads, decider=self.pipeline, now=now or datetime.now(UTC)
         )
         stored = self.writer.run(tuple(p for _, p in ready)) if ready else []
+        self._queued()
         return batch_items(len(payloads), failed, ready, stored)
 
     def amend(
@@ -248,7 +337,8 @@ class Node:
         (result,) = self.writer.run((prepared,))
         if isinstance(result, BaseException):
             raise result
+        self._queued()
         return result
 
 
-__all__ = ["Node", "Stored", "Unit", "build_pipeline", "store_units"]
+__all__ = ["ExchangeOff", "Node", "Stored", "Unit", "build_pipeline", "store_units"]

@@ -49,14 +49,24 @@ def test_submit_truck_returns_record_and_decision_binding_cbp(client_for: Client
         assert reason["code"] and reason["stage"]
 
 
-def test_southbound_truck_binds_anam_and_is_seen_by_anam_not_cbp(client_for: ClientFor) -> None:
+def test_southbound_truck_is_anams_entry_and_cbps_exit_leg(client_for: ClientFor) -> None:
     broker = client_for("broker")
     r = broker.post("/declarations/trucks", json=truck(2, Direction.SOUTHBOUND))
     assert r.status_code == 201, r.text
     rid = r.json()["record"]["id"]
     assert r.json()["decision"]["agencies"] == ["anam"]
-    assert client_for("anam").get(f"/declarations/{rid}").status_code == 200
-    assert client_for("cbp").get(f"/declarations/{rid}").status_code == 404
+    anam = client_for("anam").get(f"/declarations/{rid}").json()
+    assert [(leg["agency"], leg["leg"]) for leg in anam["legs"]] == [("cbp", "exit"), ("anam", "entry")]
+    assert anam["legs"][1]["decision"]["outcome"] == r.json()["decision"]["outcome"]
+    # CBP clears the export: it sees the trip, in the data elements the agreement shares
+    cbp = client_for("cbp").get(f"/declarations/{rid}")
+    assert cbp.status_code == 200
+    shown = cbp.json()["versions"][0]["declaration"]
+    assert "rfc_sender" not in shown.get("mexico", {})
+    assert shown["shipments"][0]["shipper"]["name"]
+    # ... and lists only its own decisions (none: a one-node demo decides entries)
+    listed = client_for("cbp").get("/decisions").json()
+    assert all(rid != d["declaration_id"] for d in listed)
 
 
 def test_retry_with_same_key_returns_same_record(client_for: ClientFor) -> None:
@@ -133,7 +143,7 @@ def test_lifecycle_by_the_binding_agency(client_for: ClientFor) -> None:
     assert carrier.post(f"/declarations/{rid}/state", json={"state": "arrived"}).status_code == 403
     assert (
         client_for("anam").post(f"/declarations/{rid}/state", json={"state": "arrived"}).status_code
-        == 404
+        == 403
     )
     bad = cbp.post(f"/declarations/{rid}/state", json={"state": "released"})
     assert bad.status_code == 409 and bad.json()["code"] == "lifecycle.invalid_transition"

@@ -17,6 +17,7 @@ from smartborder.api.routes import credentials as credentials_routes
 from smartborder.api.routes import dashboard as dashboard_routes
 from smartborder.api.routes import declarations, health, landing, oauth, schemas
 from smartborder.api.routes import dids as dids_routes
+from smartborder.api.routes import exchange as exchange_routes
 from smartborder.api.routes import forecast as forecast_routes
 from smartborder.api.routes import kpi as kpi_routes
 from smartborder.api.routes import ports as ports_routes
@@ -75,4 +76,5 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.include_router(credentials_routes.router)
     app.include_router(twin_routes.router)
     app.include_router(trust_routes.router)
+    app.include_router(exchange_routes.router)
     return app

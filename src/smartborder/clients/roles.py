@@ -16,6 +16,7 @@ class Role(StrEnum):
     ANAM = "anam"  # Agencia Nacional de Aduanas de México: southbound records
     PUBLIC = "public"
     ADMIN = "admin"
+    PEER = "peer"  # the other agency's node: sends signed exchange documents
 
     @property
     def is_agency(self) -> bool:
@@ -50,6 +51,8 @@ TWIN_RUN = "twin:run"
 CLIENTS_ADMIN = "clients:admin"
 TRUST_READ = "trust:read"  # read the trust registry of credential issuers
 TRUST_ADMIN = "trust:admin"  # accredit and withdraw credential issuers
+EXCHANGE_WRITE = "exchange:write"  # deliver signed documents to this node (peer nodes)
+EXCHANGE_READ = "exchange:read"  # read the exchange's audit log and outbox
 
 ALL_SCOPES: frozenset[str] = frozenset(
     (
@@ -66,6 +69,8 @@ ALL_SCOPES: frozenset[str] = frozenset(
         CLIENTS_ADMIN,
         TRUST_READ,
         TRUST_ADMIN,
+        EXCHANGE_WRITE,
+        EXCHANGE_READ,
     )
 )
 
@@ -98,6 +103,7 @@ _AGENCY = frozenset(
         TWIN_RUN,
         *VC_SCOPES,
         TRUST_READ,
+        EXCHANGE_READ,
     }
 )
 
@@ -108,4 +114,5 @@ ROLE_SCOPES: dict[Role, frozenset[str]] = {
     Role.ANAM: _AGENCY,
     Role.PUBLIC: frozenset({KPI_READ, POLICY_READ, "resolve:dids", "verify:credentials"}),
     Role.ADMIN: ALL_SCOPES,
+    Role.PEER: frozenset({EXCHANGE_WRITE, "resolve:dids"}),
 }

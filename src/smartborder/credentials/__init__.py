@@ -21,6 +21,12 @@ from smartborder.credentials.datamodel import (
     require_credential,
     require_presentation,
 )
+from smartborder.credentials.documents import (
+    document_kid,
+    keys_of_did_document,
+    sign_document,
+    verify_document,
+)
 from smartborder.credentials.errors import (
     CredentialNonConforming,
     CredentialNotFound,
@@ -85,6 +91,11 @@ __all__ = [
     "unenvelope",
     "verify",
     "verify_presentation",
+    # signed JSON documents between nodes (not credentials)
+    "document_kid",
+    "keys_of_did_document",
+    "sign_document",
+    "verify_document",
     # what a caller passes them: keys, identities, resolvers, contexts, types
     "ContextStore",
     "CredentialTypes",

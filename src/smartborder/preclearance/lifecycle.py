@@ -50,14 +50,21 @@ class NotYourRecord(Forbidden):
 
 
 def visibility(principal: Principal) -> Visibility:
-    """Carriers and brokers see their own submissions; CBP northbound, ANAM southbound."""
+    """Carriers and brokers see their own submissions. Each agency sees every trip (every
+    trip has a leg of each: an exit and an entry) and lists its own decisions."""
     if principal.role is Role.ADMIN:
         return Visibility()
     if principal.role.is_industry:
         return Visibility(org=principal.org)
     if principal.role in AGENCY_DIRECTION:
-        return Visibility(direction=AGENCY_DIRECTION[principal.role])
+        return Visibility(agency=principal.role.value)
     return Visibility(nothing=True)
+
+
+def is_exit_leg(principal: Principal, direction: str) -> bool:
+    """Whether ``principal`` is the agency of the trip's exit leg (its export clearance)."""
+    entry = AGENCY_DIRECTION.get(principal.role)
+    return entry is not None and entry != direction
 
 
 def check_transition(current: State, target: State) -> None:

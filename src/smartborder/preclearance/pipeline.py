@@ -17,7 +17,7 @@ from smartborder.declarations import (
 )
 from smartborder.i18n import Text
 from smartborder.ports import Direction, LaneType
-from smartborder.preclearance.decision import Agency, Decision, Outcome
+from smartborder.preclearance.decision import Agency, Decision, Note, Outcome
 from smartborder.preclearance.stages import (
     AdmissibilityNotConfigured,
     CredentialsNotConfigured,
@@ -35,6 +35,11 @@ _LANE_OF = {
     Outcome.INSPECT: "secondary_inspection",
 }
 _SEVERITY = {o: o.severity for o in Outcome}
+_EXIT_NOTE = Note(
+    stage="decision",
+    message_en="Exit leg (export clearance): admissibility rules apply on the entry leg, by the other agency.",
+    message_es="Tramo de salida (despacho de exportación): las reglas de admisibilidad se aplican en el tramo de entrada, por la otra agencia.",
+)
 _PARSED = (TruckShipment, TravelerDeclaration)
 # Plain strings of the release lanes (an enum's .value is a slow descriptor in a hot loop).
 _GENERAL, _READY, _SENTRI, _FAST = (
@@ -53,7 +58,13 @@ class Pipeline:
     stages and lets each domain supply its own credentials or admissibility stage.
     """
 
-    def __init__(self, stages: Sequence[Stage], *, hs: HSNomenclature | None = None) -> None:
+    def __init__(
+        self,
+        stages: Sequence[Stage],
+        *,
+        hs: HSNomenclature | None = None,
+        agency: Agency | None = None,
+    ) -> None:
         ranks = [_ORDER.get(s.name, -1) for s in stages]
         if -1 in ranks or ranks != sorted(ranks):
             raise ValueError(
@@ -61,6 +72,10 @@ class Pipeline:
             )
         self.stages: tuple[Stage, ...] = tuple(stages)
         self.hs = hs
+        # A sovereign node decides its own agency's leg of every trip (the exit leg of a trip
+        # leaving its country, the entry leg of one arriving); None: the entry leg's agency.
+        self.agency = agency
+        self._exit_stages = tuple(s for s in self.stages if s.name != "admissibility")
 
     @classmethod
     def default(
@@ -72,6 +87,7 @@ class Pipeline:
         history: PartyHistory | None = None,
         hs: HSNomenclature | None = None,
         claims: Callable[[Declaration], Mapping[str, Any] | None] | None = None,
+        agency: Agency | None = None,
     ) -> Pipeline:
         """The standard pipeline; stages not supplied default to ones that say they did nothing.
 
@@ -84,6 +100,7 @@ class Pipeline:
                 RiskStage(rules, history=history, claims=claims),
             ],
             hs=hs,
+            agency=agency,
         )
 
     def parse(self, payload: Mapping[str, Any] | bytes | str, *, now: datetime) -> Declaration:
@@ -114,9 +131,17 @@ class Pipeline:
         if not isinstance(declaration, _PARSED):
             declaration = self.parse(declaration, now=now)
         now = now.replace(tzinfo=UTC) if now.tzinfo is None else now.astimezone(UTC)
-        agency = _AGENCY[declaration.direction]
+        entry = _AGENCY[declaration.direction]
+        agency = self.agency or entry
         draft = DecisionDraft(now=now, agency=agency)
-        for stage in self.stages:
+        stages = self.stages
+        if agency != entry:
+            # The exit leg: export clearance. Admissibility rules say who may *enter* a
+            # country, so they are the other agency's to apply.
+            stages = self._exit_stages
+            draft.exit_leg = True
+            draft.notes.append(_EXIT_NOTE)
+        for stage in stages:
             draft.stage = stage.name
             stage.run(declaration, draft)
         parties = draft.new_parties
@@ -145,8 +170,10 @@ def _conclude(declaration: Declaration, draft: DecisionDraft) -> Decision:
                 "Una etapa pidió denegar un embarque de camión; los camiones se retienen en lugar de denegarse.",
             ),
         )
-    if outcome is Outcome.RELEASE:
-        lane: str | None = _release_lane(declaration)
+    if draft.exit_leg:
+        lane: str | None = None  # entry lanes (SENTRI, FAST, READY) belong to the entry leg
+    elif outcome is Outcome.RELEASE:
+        lane = _release_lane(declaration)
     else:
         lane = _LANE_OF.get(outcome)
     return Decision(

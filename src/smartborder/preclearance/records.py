@@ -4,6 +4,7 @@ amendment is prepared against. Writes of submissions and amendments: ``submissio
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -20,10 +21,12 @@ from smartborder.preclearance.lifecycle import (
     check_amendable,
     check_can_move,
     check_transition,
+    is_exit_leg,
     visibility,
 )
 from smartborder.preclearance.submission import AmendTarget
 from smartborder.preclearance.views import (
+    LegView,
     RecordDetail,
     RecordSummary,
     StateView,
@@ -32,8 +35,9 @@ from smartborder.preclearance.views import (
     summary,
 )
 from smartborder.store import declarations as repo
+from smartborder.store import exchange as exchange_repo
 from smartborder.store import kpi as kpi_store
-from smartborder.store.tables.declarations import StateChangeRow
+from smartborder.store.tables.declarations import DecisionRow, StateChangeRow
 
 
 def _not_found(declaration_id: str) -> NotFound:
@@ -61,11 +65,25 @@ def amendment_target(session: Session, principal: Principal, declaration_id: str
     return AmendTarget(record, last.version, last.content_sha256, row_body(decision))
 
 
-def get_record(session: Session, principal: Principal, declaration_id: str) -> RecordDetail:
-    """A record with its full history, if the caller may see it (else 404, never 403)."""
+#: What the agreement lets the other agency see of a declaration: ``(kind, payload) -> view``.
+Share = Callable[[str, dict[str, Any]], dict[str, Any]]
+
+
+def get_record(
+    session: Session,
+    principal: Principal,
+    declaration_id: str,
+    *,
+    exit_view: Share | None = None,
+) -> RecordDetail:
+    """A record with its full history and both legs, if the caller may see it (else 404,
+    never 403). ``exit_view``: on a node deciding as both agencies, the data elements the
+    agreement gives the exit leg's agency (it sees those, not the whole filing)."""
     record = repo.get_visible(session, declaration_id, visibility(principal))
     if record is None:
         raise _not_found(declaration_id)
+    share = exit_view if exit_view and is_exit_leg(principal, record.direction) else None
+    decisions = repo.decisions_of(session, record.id)
     return RecordDetail(
         record=summary(record),
         versions=[
@@ -74,16 +92,43 @@ def get_record(session: Session, principal: Principal, declaration_id: str) -> R
                 created_at=v.created_at,
                 submitted_by=v.submitted_by,
                 content_sha256=v.content_sha256,
-                declaration=orjson.loads(v.payload),
+                declaration=share(record.kind, orjson.loads(v.payload))
+                if share
+                else orjson.loads(v.payload),
             )
             for v in repo.versions_of(session, record.id)
         ],
-        decisions=[row_body(d) for d in repo.decisions_of(session, record.id)],
+        decisions=[row_body(d) for d in decisions],
         history=[
             StateView(state=s.state, at=s.at, actor=s.actor, note=s.note)
             for s in repo.states_of(session, record.id)
         ],
+        legs=_legs(session, record.id, record.direction, decisions),
     )
+
+
+def _legs(
+    session: Session, record_id: str, direction: str, decisions: list[DecisionRow]
+) -> list[LegView]:
+    entry = "cbp" if direction == "northbound" else "anam"
+    exit_ = "anam" if entry == "cbp" else "cbp"
+    mine = {d.agencies: d for d in decisions}  # latest version last
+    theirs = {p.agency: p for p in exchange_repo.peer_decisions_of(session, record_id)}
+    legs = []
+    for agency, leg in ((exit_, "exit"), (entry, "entry")):
+        if agency in mine:
+            legs.append(
+                LegView(
+                    agency=agency, leg=leg, decided_by="this node", decision=row_body(mine[agency])
+                )
+            )
+        elif agency in theirs:
+            p = theirs[agency]
+            body = {**orjson.loads(p.body), "declaration_id": record_id, "version": p.version}
+            legs.append(LegView(agency=agency, leg=leg, decided_by="the peer node", decision=body))
+        else:
+            legs.append(LegView(agency=agency, leg=leg, decided_by="not decided"))
+    return legs
 
 
 def record_state(

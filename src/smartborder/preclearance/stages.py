@@ -40,6 +40,7 @@ class DecisionDraft:
     stage: StageName = "validate"
     # Set by a risk stage with a party history: the parties it had not seen before.
     new_parties: list[str] | None = None
+    exit_leg: bool = False  # deciding the exit (export) leg of the trip, not its entry
 
     def add(self, code: str, rule_id: str, outcome: Outcome, message: Text) -> Reason:
         """Add a reason from the current stage, binding the declaration's agency."""

@@ -137,14 +137,16 @@ def prepare(
     decider: Decider,
     now: datetime,
     idempotency_key: str | None = None,
+    record_id: str | None = None,
 ) -> PreparedSubmission:
-    """Validate and decide a new declaration and build its rows: version 1 of a record."""
+    """Validate and decide a new declaration and build its rows: version 1 of a record
+    (``record_id``: the trip's id when the other agency's node filed it first)."""
     check_submitter(principal)
     declaration = decider.parse(payload, now=now)
     raw, digest = canonical(declaration)
     key = dedupe_key(declaration, idempotency_key)
     decision, parties = decider.decide_with_parties(declaration, now=now)
-    record_id = new_id()
+    record_id = record_id or new_id()
     kind = str(declaration.kind)
     record = {
         "id": record_id,

@@ -45,11 +45,21 @@ class StateView(BaseModel):
     note: str | None = None
 
 
+class LegView(BaseModel):
+    """One agency's leg of the trip: who clears it, where it is decided, its latest decision."""
+
+    agency: str
+    leg: str  # exit (export clearance) | entry
+    decided_by: str  # this node | the peer node | not decided (a one-node demo decides entries)
+    decision: dict[str, Any] | None = None
+
+
 class RecordDetail(BaseModel):
     record: RecordSummary
     versions: list[VersionView]
     decisions: list[dict[str, Any]]
     history: list[StateView]
+    legs: list[LegView] = []
 
 
 def summary(row: DeclarationRow) -> RecordSummary:

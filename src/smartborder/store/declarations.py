@@ -26,6 +26,7 @@ class Visibility:
     org: str | None = None
     direction: str | None = None
     nothing: bool = False
+    agency: str | None = None  # decisions: only this agency's (records: every one)
 
 
 def _visible(stmt: Select[DeclarationRow], vis: Visibility) -> Select[DeclarationRow]:
@@ -206,6 +207,8 @@ def list_decisions(
         stmt = stmt.where(DeclarationRow.submitter_org == vis.org)
     if vis.direction is not None:
         stmt = stmt.where(DecisionRow.direction == vis.direction)
+    if vis.agency is not None:
+        stmt = stmt.where(DecisionRow.agencies == vis.agency)
     if port is not None:
         stmt = stmt.where(DecisionRow.port_code == port)
     if direction is not None:

@@ -192,9 +192,11 @@ def submit_batch(
 
 
 @router.get("/declarations/{declaration_id}", response_model=RecordDetail)
-def get_declaration(session: DbSession, caller: Reader, declaration_id: str) -> RecordDetail:
+def get_declaration(
+    session: DbSession, ctx: Ctx, caller: Reader, declaration_id: str
+) -> RecordDetail:
     """A record with every version, every decision and its state history."""
-    return get_record(session, caller, declaration_id)
+    return get_record(session, caller, declaration_id, exit_view=ctx.exit_view)
 
 
 @router.put("/declarations/{declaration_id}", response_model=SubmissionResult)

@@ -1,0 +1,95 @@
+"""The exchange with the other agency's node: its inbox (signed documents in), and what an
+agency or admin reads of it: the audit log and the outbox's state."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+
+from smartborder.api.deps import Ctx, DbSession, require_scopes
+from smartborder.clients import Principal, Role
+from smartborder.clients.roles import EXCHANGE_READ, EXCHANGE_WRITE
+from smartborder.errors import Forbidden
+from smartborder.i18n import Text
+from smartborder.store import exchange as repo
+
+router = APIRouter(prefix="/exchange", tags=["exchange"])
+
+MAX_DOCUMENTS = 1000
+
+
+class DocumentsIn(BaseModel):
+    documents: list[Any] = Field(
+        min_length=1,
+        max_length=MAX_DOCUMENTS,
+        description="Signed exchange documents (compact JWS, typ smartborder-exchange+jwt).",
+    )
+
+
+class DocumentResult(BaseModel):
+    id: str
+    status: str = Field(description="applied, duplicate (applied before) or refused")
+    problem: dict[str, Any] | None = None
+
+
+class DocumentsOut(BaseModel):
+    results: list[DocumentResult]
+
+
+class AuditEntry(BaseModel):
+    at: datetime
+    direction: str
+    peer: str
+    doc_id: str | None
+    kind: str | None
+    digest: str
+    outcome: str
+    code: str | None
+    detail: str | None
+    actor: str | None
+
+
+@router.post("/inbox", summary="Receive signed documents from the other agency's node")
+async def inbox(
+    body: DocumentsIn,
+    ctx: Ctx,
+    caller: Annotated[Principal, Depends(require_scopes(EXCHANGE_WRITE))],
+) -> DocumentsOut:
+    """Each document is checked (signature by the peer's key, audience, age, agreement) and
+    applied once; the answer lists, per document, applied, duplicate or refused with its
+    problem. Refusals are audited; nothing of a refused document is applied."""
+    if caller.role not in (Role.PEER, Role.ADMIN):
+        raise Forbidden(
+            Text(
+                "Only the peer node's client delivers exchange documents.",
+                "Solo el cliente del nodo par entrega documentos de intercambio.",
+            ),
+            code="exchange.not_peer",
+        )
+    outcomes = await run_in_threadpool(ctx.receive, caller, body.documents)
+    return DocumentsOut(results=[DocumentResult(**o.to_dict()) for o in outcomes])
+
+
+@router.get("/audit", summary="The audit log of documents sent and received")
+def audit(
+    session: DbSession,
+    _caller: Annotated[Principal, Depends(require_scopes(EXCHANGE_READ))],
+    doc_id: Annotated[str | None, Query(max_length=64)] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> list[AuditEntry]:
+    rows = repo.audit_page(session, limit=limit, offset=offset, doc_id=doc_id)
+    return [AuditEntry.model_validate(r, from_attributes=True) for r in rows]
+
+
+@router.get("/outbox", summary="How many documents wait, were delivered or were refused")
+def outbox(
+    session: DbSession,
+    _caller: Annotated[Principal, Depends(require_scopes(EXCHANGE_READ))],
+) -> dict[str, int]:
+    counts = repo.outbox_counts(session)
+    return {s: counts.get(s, 0) for s in ("pending", "delivered", "refused")}

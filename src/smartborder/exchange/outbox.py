@@ -1,0 +1,214 @@
+"""The transactional outbox and the thread that empties it.
+
+What a node reports to the peer (a trip it holds, its decision on its leg) is written to
+``exchange_outbox`` in the same transaction as the thing itself, so a document exists if and
+only if what it reports was stored. A :class:`Deliverer` reads due documents in order, signs
+each (fresh ``iat``), posts them to the peer's inbox in batches and marks each as the peer
+answered: applied or duplicate → delivered; refused (a problem the peer names) → refused,
+not retried, kept with the problem. A peer that does not answer gets the batch again later
+(exponential back-off with jitter, capped): delivery is at-least-once, and the peer's
+idempotent receipt makes it apply each document once. Every answer is audited.
+
+Several worker processes of one node share the outbox: one of them delivers at a time (an
+``flock`` on a file in the node's home), the others stand by.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import random
+import threading
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import orjson
+from sqlalchemy.orm import Session, sessionmaker
+
+from smartborder.exchange.documents import NodeSigner, digest, now_utc
+from smartborder.exchange.errors import PeerUnreachable
+from smartborder.exchange.peer import PeerNode
+from smartborder.store import exchange as repo
+from smartborder.store import transaction
+
+log = logging.getLogger("smartborder.exchange")
+
+BATCH = 500  # documents per POST: ~0.5 MB of trips, well under the default body limit
+IDLE_POLL_S = 0.2  # how often an idle deliverer looks for documents another worker queued
+BACKOFF_MAX_S = 60.0
+
+
+def outbox_row(
+    kind: str, trip_id: str, version: int, body: Mapping[str, Any], now: datetime
+) -> dict[str, Any]:
+    """A row for ``exchange_outbox`` (store it in the transaction of what it reports)."""
+    return {
+        "doc_id": str(uuid.uuid4()),
+        "kind": kind,
+        "declaration_id": trip_id,
+        "version": version,
+        "body": orjson.dumps(body).decode(),
+        "digest": digest(kind, body),
+        "created_at": now,
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": now,
+        "delivered_at": None,
+        "last_error": None,
+    }
+
+
+def backoff_s(attempts: int, rng: random.Random) -> float:
+    """Seconds before attempt ``attempts + 1``: 0.5 s doubling, capped, with full jitter
+    halved (so retries of many nodes spread out but none waits less than half)."""
+    base = min(BACKOFF_MAX_S, 0.5 * 2.0 ** min(attempts, 16))
+    return base / 2 + rng.random() * base / 2
+
+
+class Deliverer:
+    """Posts the outbox's due documents to the peer until closed (a daemon thread)."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        *,
+        peer: PeerNode,
+        signer: NodeSigner,
+        agreement: str,
+        lock_path: Path,
+        write_lock: Callable[[], Any],
+        clock: Callable[[], datetime] = now_utc,
+    ) -> None:
+        self.sessions = sessions
+        self.peer = peer
+        self.signer = signer
+        self.agreement = agreement
+        self.lock_path = lock_path
+        self.write_lock = write_lock
+        self.clock = clock
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._rng = random.Random()
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(
+                target=self._run, name="exchange-deliverer", daemon=True
+            )
+            self._thread.start()
+
+    def notify(self) -> None:
+        """Something was queued: deliver now rather than at the next poll."""
+        self._wake.set()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=15)
+            self._thread = None
+
+    def _run(self) -> None:
+        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            while not self._stop.is_set():
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:  # another worker delivers; stand by
+                    self._stop.wait(1.0)
+                    continue
+                try:
+                    self._deliver_until_closed()
+                finally:
+                    fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
+
+    def _deliver_until_closed(self) -> None:
+        while not self._stop.is_set():
+            try:
+                sent = self.deliver_once()
+            except Exception:  # the store is down, say: keep the thread, try again soon
+                log.warning("exchange: delivery round failed", exc_info=True)
+                sent = 0
+            if sent < BATCH:
+                self._wake.wait(IDLE_POLL_S)
+                self._wake.clear()
+
+    def deliver_once(self) -> int:
+        """One round: post the due documents (up to a batch); how many were posted."""
+        now = self.clock()
+        with self.sessions() as session:
+            rows = repo.due(session, now, limit=BATCH)
+            batch = [(r.seq, r.doc_id, r.kind, r.digest, r.body, r.attempts) for r in rows]
+        if not batch:
+            return 0
+        tokens = [
+            self.signer.sign(
+                doc_id,
+                kind,
+                orjson.loads(body),
+                aud=self.peer.did,
+                agreement=self.agreement,
+                now=now,
+            )
+            for _, doc_id, kind, _, body, _ in batch
+        ]
+        try:
+            answer = self.peer.post_documents(tokens)
+        except PeerUnreachable as exc:
+            self._retry_later(batch, str(exc.message.en))
+            return 0
+        self._record(batch, answer)
+        return len(batch)
+
+    def _retry_later(self, batch: Sequence[tuple[Any, ...]], error: str) -> None:
+        attempts = max(b[5] for b in batch)
+        at = self.clock() + timedelta(seconds=backoff_s(attempts, self._rng))
+        with self.write_lock(), transaction(self.sessions) as session:
+            repo.retry_later(session, [b[0] for b in batch], at=at, error=error[:1000])
+        log.info("exchange: peer unreachable, %d documents retried at %s", len(batch), at)
+
+    def _record(self, batch: Sequence[tuple[Any, ...]], answer: Mapping[str, Any]) -> None:
+        results = {r.get("id"): r for r in answer.get("results", []) if isinstance(r, Mapping)}
+        now = self.clock()
+        delivered, refused, unanswered, audit = [], [], [], []
+        for seq, doc_id, kind, dig, _, _ in batch:
+            result = results.get(doc_id)
+            status = result.get("status") if result else None
+            problem = result.get("problem") if result else None
+            if status in ("applied", "duplicate"):
+                delivered.append(seq)
+            elif status == "refused":
+                refused.append((seq, problem))
+            else:
+                unanswered.append((seq, doc_id, kind, dig, "", 0))
+                continue
+            audit.append(
+                {
+                    "at": now,
+                    "direction": "out",
+                    "peer": self.peer.did,
+                    "doc_id": doc_id,
+                    "kind": kind,
+                    "digest": dig,
+                    "outcome": status,
+                    "code": (problem or {}).get("code"),
+                    "detail": orjson.dumps(problem).decode() if problem else None,
+                    "actor": self.signer.did,
+                }
+            )
+        with self.write_lock(), transaction(self.sessions) as session:
+            repo.mark(session, delivered, status="delivered", at=now)
+            for seq, problem in refused:
+                repo.mark(
+                    session, [seq], status="refused", at=now, error=orjson.dumps(problem).decode()
+                )
+            repo.add_audit(session, audit)
+        if unanswered:
+            self._retry_later(unanswered, "the peer did not answer for these documents")

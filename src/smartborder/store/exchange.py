@@ -1,0 +1,126 @@
+"""Queries of the exchange between nodes: outbox, inbox receipts, audit log, peer decisions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from smartborder.store.tables.exchange import AuditRow, InboxRow, OutboxRow, PeerDecisionRow
+
+
+def add_outbox(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    """Queue documents for the peer, in the caller's transaction."""
+    if rows:
+        session.execute(insert(cast(Table, OutboxRow.__table__)), list(rows))
+
+
+def due(session: Session, now: datetime, *, limit: int) -> list[OutboxRow]:
+    """The pending documents whose next attempt is due, oldest first."""
+    return list(
+        session.scalars(
+            select(OutboxRow)
+            .where(OutboxRow.status == "pending", OutboxRow.next_attempt_at <= now)
+            .order_by(OutboxRow.seq)
+            .limit(limit)
+        )
+    )
+
+
+def next_due_at(session: Session) -> datetime | None:
+    """When the earliest pending document is due (None: nothing pending)."""
+    return session.scalar(
+        select(func.min(OutboxRow.next_attempt_at)).where(OutboxRow.status == "pending")
+    )
+
+
+def mark(
+    session: Session,
+    seqs: Sequence[int],
+    *,
+    status: str,
+    at: datetime | None = None,
+    error: str | None = None,
+) -> None:
+    if seqs:
+        session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.seq.in_(list(seqs)))
+            .values(status=status, delivered_at=at, last_error=error)
+        )
+
+
+def retry_later(session: Session, seqs: Sequence[int], *, at: datetime, error: str) -> None:
+    if seqs:
+        session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.seq.in_(list(seqs)))
+            .values(attempts=OutboxRow.attempts + 1, next_attempt_at=at, last_error=error)
+        )
+
+
+def outbox_counts(session: Session) -> dict[str, int]:
+    rows = session.execute(select(OutboxRow.status, func.count()).group_by(OutboxRow.status))
+    return {str(s): int(n) for s, n in rows}
+
+
+def outbox_of(session: Session, declaration_id: str) -> list[OutboxRow]:
+    return list(
+        session.scalars(
+            select(OutboxRow)
+            .where(OutboxRow.declaration_id == declaration_id)
+            .order_by(OutboxRow.seq)
+        )
+    )
+
+
+def received(session: Session, doc_ids: Sequence[str]) -> dict[str, str]:
+    """``doc_id -> digest`` of the documents among ``doc_ids`` already applied here."""
+    if not doc_ids:
+        return {}
+    rows = session.execute(
+        select(InboxRow.doc_id, InboxRow.digest).where(InboxRow.doc_id.in_(list(doc_ids)))
+    )
+    return {str(i): str(d) for i, d in rows}
+
+
+def add_receipt(session: Session, row: dict[str, Any]) -> None:
+    session.execute(insert(cast(Table, InboxRow.__table__)), [row])
+
+
+def add_audit(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    if rows:
+        session.execute(insert(cast(Table, AuditRow.__table__)), list(rows))
+
+
+def audit_page(
+    session: Session, *, limit: int, offset: int = 0, doc_id: str | None = None
+) -> list[AuditRow]:
+    stmt = select(AuditRow)
+    if doc_id:
+        stmt = stmt.where(AuditRow.doc_id == doc_id)
+    return list(session.scalars(stmt.order_by(AuditRow.id.desc()).limit(limit).offset(offset)))
+
+
+def put_peer_decision(session: Session, row: dict[str, Any]) -> None:
+    """Store the other agency's decision on a version (a later document for the same version
+    and agency replaces it)."""
+    existing = session.get(PeerDecisionRow, (row["declaration_id"], row["version"], row["agency"]))
+    if existing is None:
+        session.add(PeerDecisionRow(**row))
+    else:
+        for k, v in row.items():
+            setattr(existing, k, v)
+
+
+def peer_decisions_of(session: Session, declaration_id: str) -> list[PeerDecisionRow]:
+    return list(
+        session.scalars(
+            select(PeerDecisionRow)
+            .where(PeerDecisionRow.declaration_id == declaration_id)
+            .order_by(PeerDecisionRow.version, PeerDecisionRow.agency)
+        )
+    )
