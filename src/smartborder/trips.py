@@ -283,7 +283,9 @@ class TripLink:
         else:
             (result,) = store_many(session, [prepared])
             if isinstance(result, SmartBorderError):
-                raise NotApplicable(result.message, extra={"cause": result.code})
+                raise NotApplicable(
+                    result.message, extra={"cause": result.code}, problems=result.problems
+                )
             if isinstance(result, BaseException):
                 raise result
             decision = prepared.decision_body
@@ -368,7 +370,13 @@ def _refused(doc_id: str | None, exc: SmartBorderError) -> Outcome:
     return Outcome(
         doc_id or "",
         "refused",
-        {"code": exc.code, "detail_en": exc.message.en, "detail_es": exc.message.es, **exc.extra},
+        {
+            "code": exc.code,
+            "detail_en": exc.message.en,
+            "detail_es": exc.message.es,
+            **exc.extra,
+            **({"errors": [p.to_dict() for p in exc.problems]} if exc.problems else {}),
+        },
     )
 
 

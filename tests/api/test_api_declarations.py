@@ -62,7 +62,7 @@ def test_southbound_truck_is_anams_entry_and_cbps_exit_leg(client_for: ClientFor
     cbp = client_for("cbp").get(f"/declarations/{rid}")
     assert cbp.status_code == 200
     shown = cbp.json()["versions"][0]["declaration"]
-    assert "rfc_sender" not in shown.get("mexico", {})
+    assert "phone" not in shown["shipments"][0]["shipper"]
     assert shown["shipments"][0]["shipper"]["name"]
     # ... and lists only its own decisions (none: a one-node demo decides entries)
     listed = client_for("cbp").get("/decisions").json()

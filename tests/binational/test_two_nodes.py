@@ -1,0 +1,199 @@
+"""Two real server processes — CBP's node and ANAM's — clearing one trip together."""
+
+from __future__ import annotations
+
+import socket
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import numpy as np
+import pytest
+
+from smartborder.demo import generate_trucks
+from smartborder.demo.binational import NodeProcess, running_pair
+
+pytestmark = pytest.mark.slow
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, NodeProcess]]:
+    root = tmp_path_factory.mktemp("binational")
+    with running_pair(root, {"cbp": _free_port(), "anam": _free_port()}) as nodes:
+        yield nodes
+
+
+def _client(node: NodeProcess, role: str) -> httpx.Client:
+    return httpx.Client(
+        base_url=node.base_url,
+        headers={"Authorization": f"Bearer {node.token(role)}"},
+        timeout=15,
+    )
+
+
+def _truck(seed: int, direction: str = "northbound") -> dict[str, Any]:
+    day = (datetime.now(UTC) + timedelta(days=1)).date()
+    rng = np.random.default_rng(seed)
+    payload = generate_trucks(
+        "2506", date(day.year, day.month, day.day), 1, rng=rng, direction=direction
+    )[0]
+    payload["expected_arrival"] = (datetime.now(UTC) + timedelta(hours=6)).isoformat()
+    return payload
+
+
+def _until(check: Callable[[], Any], *, within_s: float = 20.0) -> Any:
+    deadline = time.monotonic() + within_s
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        time.sleep(0.2)
+
+
+def _legs(client: httpx.Client, rid: str) -> dict[str, dict[str, Any]] | None:
+    r = client.get(f"/declarations/{rid}")
+    if r.status_code != 200:
+        return None
+    return {leg["agency"]: leg for leg in r.json()["legs"]}
+
+
+def test_northbound_trip_filed_at_anam_is_decided_by_both_and_each_sees_the_other(
+    pair: dict[str, NodeProcess],
+) -> None:
+    anam, cbp = pair["anam"], pair["cbp"]
+    carrier = _client(anam, "carrier")
+    payload = _truck(1)
+    payload["shipments"][0]["shipper"]["phone"] = "+52 664 555 0100"
+    r = carrier.post("/declarations/trucks", json=payload)
+    assert r.status_code == 201, r.text
+    rid = r.json()["record"]["id"]
+    assert r.json()["decision"]["agencies"] == ["anam"]  # ANAM decided its exit leg
+    assert r.json()["decision"]["lane"] is None
+
+    cbp_officer = _client(cbp, "cbp")
+    legs = _until(lambda: (lg := _legs(cbp_officer, rid)) and lg["cbp"]["decision"] and lg)
+    assert legs["cbp"]["decided_by"] == "this node" and legs["cbp"]["leg"] == "entry"
+    assert legs["anam"]["decided_by"] == "the peer node" and legs["anam"]["leg"] == "exit"
+    shown = cbp_officer.get(f"/declarations/{rid}").json()["versions"][0]["declaration"]
+    assert shown["shipments"][0]["shipper"]["phone"] is None  # contacts stay where filed
+    assert shown["shipments"][0]["shipper"]["name"] == payload["shipments"][0]["shipper"]["name"]
+
+    anam_officer = _client(anam, "anam")
+    legs = _until(lambda: (lg := _legs(anam_officer, rid)) and lg["cbp"]["decision"] and lg)
+    assert legs["cbp"]["decided_by"] == "the peer node"
+    assert legs["cbp"]["decision"]["outcome"]
+
+
+def test_amendment_reaches_the_peer_as_the_next_version(pair: dict[str, NodeProcess]) -> None:
+    anam, cbp = pair["anam"], pair["cbp"]
+    carrier = _client(anam, "carrier")
+    payload = _truck(2)
+    rid = carrier.post("/declarations/trucks", json=payload).json()["record"]["id"]
+    payload["shipments"][0]["weight_kg"] += 100.0
+    payload["shipments"][0]["lines"][0]["weight_kg"] += 100.0
+    r = carrier.put(f"/declarations/{rid}", json=payload)
+    assert r.status_code == 200, r.text
+    cbp_officer = _client(cbp, "cbp")
+    record = _until(
+        lambda: (
+            (x := cbp_officer.get(f"/declarations/{rid}")).status_code == 200
+            and x.json()["record"]["current_version"] == 2
+            and x.json()
+        )
+    )
+    assert len(record["versions"]) == 2
+
+
+def test_audit_on_both_sides_names_each_document(pair: dict[str, NodeProcess]) -> None:
+    anam, cbp = pair["anam"], pair["cbp"]
+    carrier = _client(anam, "carrier")
+    carrier.post("/declarations/trucks", json=_truck(3))
+    out = _until(
+        lambda: [
+            e
+            for e in _client(anam, "admin").get("/exchange/audit").json()
+            if e["direction"] == "out"
+        ]
+    )
+    received = _until(
+        lambda: {
+            e["doc_id"]: e
+            for e in _client(cbp, "admin").get("/exchange/audit").json()
+            if e["direction"] == "in"
+        }
+    )
+    sent = out[0]
+    assert sent["outcome"] == "applied"
+    assert received[sent["doc_id"]]["digest"] == sent["digest"]
+
+
+def test_forged_and_replayed_documents_are_refused_and_logged(
+    pair: dict[str, NodeProcess], tmp_path: Path
+) -> None:
+    from smartborder.credentials import KeyType, PrivateKey
+    from smartborder.exchange import NodeSigner
+
+    anam, cbp = pair["anam"], pair["cbp"]
+    # a document claiming to be ANAM's, signed with a key that is not in ANAM's DID document
+    did = "did:web:127.0.0.1%3A" + str(anam.port)
+    forger = NodeSigner(
+        did=did, kid=f"{did}#forged", key=PrivateKey.generate(KeyType.ED25519), agency="anam"
+    )
+    body = {
+        "trip_id": "00000000-0000-4000-8000-000000000001",
+        "version": 1,
+        "decision": {"outcome": "release"},
+    }
+    token = forger.sign(
+        "forged-1",
+        "decision",
+        body,
+        aud="did:web:127.0.0.1%3A" + str(cbp.port),
+        agreement="us-mx-data-sharing@2026-1",
+        now=datetime.now(UTC),
+    )
+    # the peer's own client delivers it (a stolen client secret is not enough)
+    peer = anam.env
+    t = httpx.post(
+        cbp.base_url + "/oauth/token",
+        data={"grant_type": "client_credentials"},
+        auth=(peer["SMARTBORDER_EXCHANGE_CLIENT_ID"], peer["SMARTBORDER_EXCHANGE_CLIENT_SECRET"]),
+    ).json()["access_token"]
+    r = httpx.post(
+        cbp.base_url + "/exchange/inbox",
+        json={"documents": [token, 42]},
+        headers={"Authorization": f"Bearer {t}"},
+    )
+    assert r.status_code == 200, r.text
+    results = r.json()["results"]
+    assert [x["status"] for x in results] == ["refused", "refused"]
+    assert results[0]["problem"]["code"] == "exchange.signature_invalid"
+    assert results[1]["problem"]["code"] == "exchange.document_invalid"
+    audit = _client(cbp, "admin").get("/exchange/audit", params={"doc_id": "forged-1"}).json()
+    assert audit and audit[0]["outcome"] == "refused"
+    # a carrier cannot post to the inbox at all
+    carrier = _client(cbp, "carrier")
+    assert carrier.post("/exchange/inbox", json={"documents": [token]}).status_code == 403
+
+
+def test_a_tenant_of_one_node_cannot_read_the_others_records(pair: dict[str, NodeProcess]) -> None:
+    anam, cbp = pair["anam"], pair["cbp"]
+    rid = (
+        _client(anam, "carrier").post("/declarations/trucks", json=_truck(4)).json()["record"]["id"]
+    )
+    _until(lambda: _client(cbp, "cbp").get(f"/declarations/{rid}").status_code == 200)
+    # a broker of another organization, a tenant of the CBP node, sees nothing of that trip
+    assert _client(cbp, "broker").get(f"/declarations/{rid}").status_code == 404
+    # the carrier's own organization, a tenant of both nodes, sees its trip at either
+    assert _client(cbp, "carrier").get(f"/declarations/{rid}").status_code == 200
