@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ import pytest
 
 from smartborder.demo import generate_trucks
 from smartborder.demo.binational import NodeProcess, running_pair
+from smartborder.store import make_engine, session_factory
 
 pytestmark = pytest.mark.slow
 
@@ -30,6 +32,16 @@ def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, NodePro
     root = tmp_path_factory.mktemp("binational")
     with running_pair(root, {"cbp": _free_port(), "anam": _free_port()}) as nodes:
         yield nodes
+
+
+@contextmanager
+def cbp_store(node: NodeProcess) -> Iterator[Any]:
+    engine = make_engine(f"sqlite:///{node.home / 'smartborder.db'}")
+    try:
+        with session_factory(engine)() as session:
+            yield session
+    finally:
+        engine.dispose()
 
 
 def _client(node: NodeProcess, role: str) -> httpx.Client:
@@ -197,3 +209,37 @@ def test_a_tenant_of_one_node_cannot_read_the_others_records(pair: dict[str, Nod
     assert _client(cbp, "broker").get(f"/declarations/{rid}").status_code == 404
     # the carrier's own organization, a tenant of both nodes, sees its trip at either
     assert _client(cbp, "carrier").get(f"/declarations/{rid}").status_code == 200
+
+
+def test_a_node_killed_mid_exchange_catches_up_with_nothing_lost_or_applied_twice(
+    pair: dict[str, NodeProcess],
+) -> None:
+    anam, cbp = pair["anam"], pair["cbp"]
+    carrier = _client(anam, "carrier")
+    first = [carrier.post("/declarations/trucks", json=_truck(100 + i)) for i in range(5)]
+    cbp.stop(kill=True)  # kill -9 while the first documents may be in flight
+    during = [carrier.post("/declarations/trucks", json=_truck(200 + i)) for i in range(15)]
+    ids = [r.json()["record"]["id"] for r in first + during]
+    assert all(r.status_code == 201 for r in first + during)
+    admin = _client(anam, "admin")
+    assert _until(lambda: admin.get("/exchange/outbox").json()["pending"] > 0)
+    cbp.start(log=cbp.home / "serve.log")
+    cbp.wait_ready()
+    officer = _client(anam, "anam")
+    for rid in ids:  # every trip reached CBP, and CBP's decision came back
+        _until(lambda rid=rid: (lg := _legs(officer, rid)) and lg["cbp"]["decision"], within_s=60)
+    with cbp_store(cbp) as session:
+        from sqlalchemy import func, select
+
+        from smartborder.store.tables.declarations import DeclarationRow
+        from smartborder.store.tables.exchange import InboxRow
+
+        held = session.scalar(
+            select(func.count()).select_from(DeclarationRow).where(DeclarationRow.id.in_(ids))
+        )
+        receipts = session.scalar(
+            select(func.count())
+            .select_from(InboxRow)
+            .where(InboxRow.declaration_id.in_(ids), InboxRow.kind == "trip")
+        )
+    assert held == len(ids) and receipts == len(ids)

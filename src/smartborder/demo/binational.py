@@ -38,6 +38,7 @@ class NodeProcess:
     env: dict[str, str]
     clients: dict[str, dict[str, str]]  # role -> client_id, client_secret, org
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+    _tokens: dict[str, tuple[str, float]] = field(default_factory=dict, repr=False)
 
     @property
     def base_url(self) -> str:
@@ -83,6 +84,10 @@ class NodeProcess:
             self.process.wait(timeout=10)
 
     def token(self, role: str) -> str:
+        """An access token of the ``role`` client (kept until it nearly expires)."""
+        cached = self._tokens.get(role)
+        if cached and cached[1] > time.monotonic():
+            return cached[0]
         c = self.clients[role]
         r = httpx.post(
             self.base_url + "/oauth/token",
@@ -91,7 +96,9 @@ class NodeProcess:
             timeout=10,
         )
         r.raise_for_status()
-        return str(r.json()["access_token"])
+        body = r.json()
+        self._tokens[role] = (str(body["access_token"]), time.monotonic() + body["expires_in"] - 60)
+        return self._tokens[role][0]
 
 
 def _create(settings: Settings, org: str, role: str) -> dict[str, str]:
@@ -142,7 +149,9 @@ def prepare_pair(
         )
         node.clients = {
             "carrier": _create(settings[agency], "Transportes Frontera SA de CV", "carrier"),
-            "broker": _create(settings[agency], f"Customs Broker of the {agency.upper()} side", "broker"),
+            "broker": _create(
+                settings[agency], f"Customs Broker of the {agency.upper()} side", "broker"
+            ),
             agency: _create(settings[agency], agency.upper(), agency),
             "admin": _create(settings[agency], f"{agency.upper()} administrators", "admin"),
         }
