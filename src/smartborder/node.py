@@ -328,7 +328,7 @@ class Node:
         """Version *n* of a record: prepared against the stored record, stored by the writer
         only if the record has not changed meanwhile (409 ``declaration.amended_meanwhile``)."""
         with transaction(self.sessions) as session:
-            target = amendment_target(session, principal, declaration_id)
+            target = amendment_target(session, principal, declaration_id, decider=self.pipeline)
         prepared = prepare_amendment(
             target, principal, payload, decider=self.pipeline, now=now or datetime.now(UTC)
         )

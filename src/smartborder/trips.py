@@ -39,15 +39,14 @@ from smartborder.exchange import (
 )
 from smartborder.i18n import Text
 from smartborder.preclearance import (
-    AmendTarget,
     Pipeline,
     PreparedSubmission,
     SubmissionResult,
     prepare,
     prepare_amendment,
     store_many,
+    target_of,
 )
-from smartborder.store import declarations as records_repo
 from smartborder.store import exchange as repo
 from smartborder.store import transaction
 from smartborder.store.tables.declarations import DeclarationRow
@@ -271,12 +270,7 @@ class TripLink:
                         f"El viaje {trip_id} se tiene aquí para otra organización.",
                     )
                 )
-            last = records_repo.versions_of(session, trip_id)[-1]
-            mine = records_repo.decisions_of(session, trip_id)
-            target = AmendTarget(
-                record, last.version, last.content_sha256, orjson.loads(mine[-1].body)
-            )
-            session.expunge(record)
+            target = target_of(session, record, decider=self.pipeline)
             prepared = prepare_amendment(target, principal, payload, decider=self.pipeline, now=now)
         if isinstance(prepared, SubmissionResult):  # nothing this node holds changed
             decision = prepared.decision

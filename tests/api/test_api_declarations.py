@@ -56,7 +56,10 @@ def test_southbound_truck_is_anams_entry_and_cbps_exit_leg(client_for: ClientFor
     rid = r.json()["record"]["id"]
     assert r.json()["decision"]["agencies"] == ["anam"]
     anam = client_for("anam").get(f"/declarations/{rid}").json()
-    assert [(leg["agency"], leg["leg"]) for leg in anam["legs"]] == [("cbp", "exit"), ("anam", "entry")]
+    assert [(leg["agency"], leg["leg"]) for leg in anam["legs"]] == [
+        ("cbp", "exit"),
+        ("anam", "entry"),
+    ]
     assert anam["legs"][1]["decision"]["outcome"] == r.json()["decision"]["outcome"]
     # CBP clears the export: it sees the trip, in the data elements the agreement shares
     cbp = client_for("cbp").get(f"/declarations/{rid}")

@@ -124,3 +124,34 @@ def test_record_ids_are_random_uuid4_and_differ_in_a_forked_worker() -> None:
     os.waitpid(pid, 0)
     parent = [new_id() for _ in range(50)]
     assert len(child) == 50 and not set(child) & set(parent)
+
+
+def _first_time_rules(decision: dict[str, Any]) -> set[str]:
+    return {r["rule_id"] for r in decision["reasons"] if "first" in r["rule_id"]}
+
+
+def test_amending_keeps_the_first_time_parties_of_its_own_first_filing(node: Node) -> None:
+    (truck,) = _trucks(1, seed=77)
+    (first,) = node.submit_many(CARRIER, [truck])
+    assert first.decision is not None and first.record is not None
+    assert _first_time_rules(first.decision), "a new shipper and consignee count as first-time"
+    amended = node.amend(CARRIER, first.record.id, _later(truck, 45))
+    assert _first_time_rules(amended.decision) == _first_time_rules(first.decision)
+    assert amended.decision["risk_score"] == first.decision["risk_score"]
+    # another trip with the same parties, filed after, finds them seen
+    other = {**_later(truck, 90), "idempotency_key": "another-trip-77"}
+    other["shipments"] = [
+        {**s, "shipment_control_number": s["shipment_control_number"][:-2] + f"9{i}"}
+        for i, s in enumerate(truck["shipments"])
+    ]
+    (second,) = node.submit_many(CARRIER, [other])
+    assert second.decision is not None and not _first_time_rules(second.decision)
+
+
+def test_an_amendment_cannot_change_the_direction(node: Node) -> None:
+    (truck,) = _trucks(1, seed=78)
+    (first,) = node.submit_many(CARRIER, [truck])
+    assert first.record is not None
+    with pytest.raises(Exception) as caught:
+        node.amend(CARRIER, first.record.id, {**truck, "direction": "southbound"})
+    assert getattr(caught.value, "code", "") == "declaration.direction_changed"

@@ -18,6 +18,7 @@ from smartborder.preclearance.records import (
     get_record,
     list_decisions,
     record_state,
+    target_of,
 )
 from smartborder.preclearance.stages import (
     FAST_DEADLINE_MIN,
@@ -77,6 +78,7 @@ __all__ = [
     "amendment_target",
     "batch_items",
     "get_record",
+    "target_of",
     "list_decisions",
     "prepare",
     "prepare_amendment",

@@ -123,17 +123,22 @@ class Pipeline:
         return self.decide_with_parties(declaration, now=now)[0]
 
     def decide_with_parties(
-        self, declaration: Declaration | Mapping[str, Any] | bytes | str, *, now: datetime
+        self,
+        declaration: Declaration | Mapping[str, Any] | bytes | str,
+        *,
+        now: datetime,
+        own_parties: frozenset[str] = frozenset(),
     ) -> tuple[Decision, list[str]]:
         """:meth:`decide`, and the trading parties of the declaration its risk stage's history
         had not seen (all of them without a history): what storing it adds to the store's
-        history. The history now remembers them."""
+        history. The history now remembers them. ``own_parties``: parties an earlier
+        version of the same trip introduced, still first-time for this one."""
         if not isinstance(declaration, _PARSED):
             declaration = self.parse(declaration, now=now)
         now = now.replace(tzinfo=UTC) if now.tzinfo is None else now.astimezone(UTC)
         entry = _AGENCY[declaration.direction]
         agency = self.agency or entry
-        draft = DecisionDraft(now=now, agency=agency)
+        draft = DecisionDraft(now=now, agency=agency, own_parties=own_parties)
         stages = self.stages
         if agency != entry:
             # The exit leg: export clearance. Admissibility rules say who may *enter* a

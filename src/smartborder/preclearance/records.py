@@ -24,7 +24,7 @@ from smartborder.preclearance.lifecycle import (
     is_exit_leg,
     visibility,
 )
-from smartborder.preclearance.submission import AmendTarget
+from smartborder.preclearance.submission import AmendTarget, Decider, own_parties
 from smartborder.preclearance.views import (
     LegView,
     RecordDetail,
@@ -37,7 +37,7 @@ from smartborder.preclearance.views import (
 from smartborder.store import declarations as repo
 from smartborder.store import exchange as exchange_repo
 from smartborder.store import kpi as kpi_store
-from smartborder.store.tables.declarations import DecisionRow, StateChangeRow
+from smartborder.store.tables.declarations import DecisionRow, DeclarationRow, StateChangeRow
 
 
 def _not_found(declaration_id: str) -> NotFound:
@@ -50,19 +50,31 @@ def _not_found(declaration_id: str) -> NotFound:
     )
 
 
-def amendment_target(session: Session, principal: Principal, declaration_id: str) -> AmendTarget:
+def amendment_target(
+    session: Session, principal: Principal, declaration_id: str, *, decider: Decider | None = None
+) -> AmendTarget:
     """The record ``principal`` may amend (its own organization's, or any for an admin) with
-    its latest version; 404 if the caller may not see it, 409 once it has arrived."""
+    its latest version; 404 if the caller may not see it, 409 once it has arrived. With the
+    ``decider``, the parties its first filing introduced (first-time still, for this trip)."""
     record = repo.get_visible(session, declaration_id, visibility(principal))
     if record is None or (
         principal.role.value != "admin" and record.submitter_org != principal.org
     ):
         raise _not_found(declaration_id)
     check_amendable(State(record.state))
-    last = repo.versions_of(session, record.id)[-1]
+    return target_of(session, record, decider=decider)
+
+
+def target_of(
+    session: Session, record: DeclarationRow, *, decider: Decider | None = None
+) -> AmendTarget:
+    """What an amendment of ``record`` is prepared against (see :func:`amendment_target`)."""
+    versions = repo.versions_of(session, record.id)
     decision = repo.decisions_of(session, record.id)[-1]
+    own = own_parties(session, record, versions[0].payload, decider) if decider else frozenset()
     session.expunge(record)
-    return AmendTarget(record, last.version, last.content_sha256, row_body(decision))
+    last = versions[-1]
+    return AmendTarget(record, last.version, last.content_sha256, row_body(decision), own)
 
 
 #: What the agreement lets the other agency see of a declaration: ``(kind, payload) -> view``.

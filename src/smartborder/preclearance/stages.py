@@ -41,6 +41,9 @@ class DecisionDraft:
     # Set by a risk stage with a party history: the parties it had not seen before.
     new_parties: list[str] | None = None
     exit_leg: bool = False  # deciding the exit (export) leg of the trip, not its entry
+    # Parties the history knows only because an earlier version of this same trip put them
+    # there: for this trip they are still first-time (amending must not lower the score).
+    own_parties: frozenset[str] = frozenset()
 
     def add(self, code: str, rule_id: str, outcome: Outcome, message: Text) -> Reason:
         """Add a reason from the current stage, binding the declaration's agency."""
@@ -219,7 +222,10 @@ class RiskStage:
 
     def run(self, declaration: Declaration, draft: DecisionDraft) -> None:
         kind = declaration.kind
-        facts = FACT_FUNCTIONS[kind](declaration, now=draft.now, history=self.history)
+        history = self.history
+        if history is not None and draft.own_parties:
+            history = _ExceptOwn(history, draft.own_parties)
+        facts = FACT_FUNCTIONS[kind](declaration, now=draft.now, history=history)
         proven = self.claims(declaration) if self.claims is not None else None
         if proven:
             apply_verified_claims(kind, facts, proven)
@@ -242,6 +248,20 @@ class RiskStage:
             draft.new_parties = new_parties
             for key in new_parties:
                 self.history.remember(key)
+
+
+class _ExceptOwn:
+    """A party history that has not seen ``own`` (a trip's own parties, when amended)."""
+
+    def __init__(self, history: PartyHistory, own: frozenset[str]) -> None:
+        self._history = history
+        self._own = own
+
+    def seen(self, key: str) -> bool:
+        return key not in self._own and self._history.seen(key)
+
+    def remember(self, key: str) -> None:
+        self._history.remember(key)
 
 
 __all__ = [

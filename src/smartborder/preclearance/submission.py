@@ -25,6 +25,7 @@ from smartborder.i18n import Text
 from smartborder.preclearance._ids import new_id
 from smartborder.preclearance.lifecycle import AMENDABLE, State
 from smartborder.preclearance.views import RecordSummary, SubmissionResult, row_body, summary
+from smartborder.risk import parties_of
 from smartborder.store import declarations as repo
 from smartborder.store import risk as risk_repo
 from smartborder.store.tables.declarations import DeclarationRow
@@ -36,7 +37,9 @@ class Decider(Protocol):
 
     def parse(self, payload: Mapping[str, Any], *, now: datetime) -> Any: ...
 
-    def decide_with_parties(self, declaration: Any, *, now: datetime) -> tuple[Any, list[str]]: ...
+    def decide_with_parties(
+        self, declaration: Any, *, now: datetime, own_parties: frozenset[str] = ...
+    ) -> tuple[Any, list[str]]: ...
 
 
 class KeyReused(Conflict):
@@ -188,12 +191,34 @@ def _version(
 
 @dataclass(frozen=True, slots=True)
 class AmendTarget:
-    """What an amendment is prepared against: the stored record and its latest version."""
+    """What an amendment is prepared against: the stored record and its latest version, and
+    the trading parties its filing introduced to the node (still first-time for this trip)."""
 
     record: DeclarationRow
     last_version: int
     last_digest: str
     last_decision: dict[str, Any]
+    own_parties: frozenset[str] = frozenset()
+
+
+# A party whose first sighting is stored within this many seconds of the trip's filing was
+# introduced by it (the writer stores a trip within a group commit of its filing; a party
+# another trip introduced in the same seconds counts once more as first-time: the safe error).
+OWN_PARTY_WINDOW_S = 5.0
+
+
+def own_parties(
+    session: Session, record: DeclarationRow, first_payload: str, decider: Decider
+) -> frozenset[str]:
+    """The trading parties the trip's first version introduced to the node's history."""
+    declaration = decider.parse(orjson.loads(first_payload), now=record.created_at)
+    keys = parties_of(declaration)
+    if not keys:
+        return frozenset()
+    since = record.created_at.timestamp() - OWN_PARTY_WINDOW_S
+    return frozenset(
+        k for k, at in risk_repo.first_seen(session, keys).items() if at.timestamp() >= since
+    )
 
 
 def prepare_amendment(
@@ -217,13 +242,28 @@ def prepare_amendment(
             code="declaration.kind_changed",
         )
     declaration = decider.parse({**payload, "kind": record.kind}, now=now)
+    if str(declaration.direction) != record.direction:
+        raise Conflict(
+            Text(
+                f"An amendment cannot change the direction of a trip ({record.direction}): the other "
+                "direction is another trip, cleared by the other agency first. File it as a new "
+                "declaration.",
+                f"Una enmienda no puede cambiar el sentido de un viaje ({record.direction}): el otro "
+                "sentido es otro viaje, que despacha primero la otra agencia. Preséntelo como una "
+                "declaración nueva.",
+            ),
+            code="declaration.direction_changed",
+            extra={"direction": record.direction},
+        )
     raw, digest = canonical(declaration)
     if digest == target.last_digest:
         return SubmissionResult(
             record=summary(record), decision=target.last_decision, created=False
         )
     number = target.last_version + 1
-    decision, parties = decider.decide_with_parties(declaration, now=now)
+    decision, parties = decider.decide_with_parties(
+        declaration, now=now, own_parties=target.own_parties
+    )
     row, body = _decision_row(record.id, number, record.kind, declaration, decision)
     updated = summary(record).model_dump()
     updated.update(

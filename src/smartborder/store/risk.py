@@ -39,3 +39,13 @@ def party_stored(session: Session, key: str) -> bool:
     """Whether ``key`` is stored (one lookup on its unique index)."""
     found = session.execute(select(PartySeenRow.seq).where(PartySeenRow.key == key).limit(1))
     return found.first() is not None
+
+
+def first_seen(session: Session, keys: Sequence[str]) -> dict[str, datetime]:
+    """When each of ``keys`` was first stored (keys never stored are left out)."""
+    rows = session.execute(
+        select(PartySeenRow.key, PartySeenRow.first_seen_at).where(
+            PartySeenRow.key.in_(sorted(set(keys)))
+        )
+    )
+    return {str(k): at for k, at in rows}
