@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint typecheck unit browser bench clean
+.PHONY: run run-binational test lint typecheck unit browser bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ endif
 # The main job: the API, the landing page and a day of demo traffic on the embedded SQLite store.
 run: $(STAMP)
 	$(BIN)/smartborder serve --demo
+
+# Two sovereign nodes on this machine: CBP's on :8000, ANAM's on :8001 (docs/binational.md).
+run-binational: $(STAMP)
+	$(BIN)/python -m smartborder.demo.binational
 
 # Debian's Chromium for the dashboard's end-to-end test (we run as root on this machine kind);
 # where apt cannot run, the e2e tests skip and say why.
