@@ -5,14 +5,17 @@ either, it proves nothing about C-TPAT."""
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from precl_fixtures import World, make_world, usmca_truck
 
 from conftest import shared_path
-from smartborder.credentials import attach, bind
+from smartborder.api import create_app
+from smartborder.credentials import Peers, attach, bind
 from smartborder.credentials.errors import SchemaViolation
 from smartborder.credentials.trust import TrustEntry, ensure_entry
 from smartborder.node import build_pipeline
@@ -215,3 +218,58 @@ def test_an_oea_subject_with_a_malformed_rfc_is_refused_at_issue(
     subject["holder"]["rfc"] = "NOT-AN-RFC"
     with pytest.raises(SchemaViolation):
         world.issue("sat-agace", "OEACertificate", subject, now=NOW)
+
+
+def test_an_oea_issued_on_anams_node_counts_on_cbps_node(
+    tmp_path_factory: pytest.TempPathFactory, truck: dict[str, Any]
+) -> None:
+    """Two nodes: SAT's issuer lives on ANAM's node (a peer, read over HTTP through its app);
+    CBP's admin accredits it for OEACertificate in the US; the agreement recognizes OEA."""
+    vocab = shared_path("conformance", "traceability-vocab")
+    contexts = shared_path("conformance", "contexts")
+    anam_url = "https://anam.example"
+    anam = make_world(tmp_path_factory.mktemp("anam"), vocab, contexts, now=NOW, base_url=anam_url)
+    cbp = make_world(
+        tmp_path_factory.mktemp("cbp"), vocab, contexts, now=NOW, base_url="https://cbp.example"
+    )
+    oea = _oea(anam, truck)
+    anam_app = create_app(anam.settings)  # publishes ANAM's org DIDs and status lists
+    peers = Peers([anam_url], client=TestClient(anam_app, base_url=anam_url))
+    stage = CredentialsStage.from_settings(
+        cbp.settings, sessions=cbp.sessions, peers=peers, equivalents=CBP_AGREEMENT
+    )
+    pipeline = build_pipeline(cbp.settings, credentials=stage)
+    try:
+        untrusted = _decide_fetched(pipeline, {**truck, "presentations": [oea]})
+        assert "credentials.check.untrusted" in untrusted.codes  # no entry yet in CBP's registry
+        assert not _recognitions(untrusted)
+        with transaction(cbp.sessions) as session:
+            ensure_entry(
+                session,
+                TrustEntry(  # type: ignore[arg-type]
+                    issuer=anam.svc.identities.did("sat-agace"),
+                    credential_type="OEACertificate",
+                    country="US",
+                ),
+                added_by="cbp-admin",
+                now=NOW,
+            )
+        stage.refresh()
+        decision = _decide_fetched(pipeline, {**truck, "presentations": [oea]})
+        assert not [c for c in decision.codes if c.startswith("credentials.check.")]
+        assert "risk.truck.ctpat_verified" in decision.codes
+        assert [r.message_en for r in _recognitions(decision)] == [MRA_EN]
+    finally:
+        stage.close()
+        anam_app.state.ctx.close()
+
+
+def _decide_fetched(pipeline: Any, payload: dict[str, Any]) -> Any:
+    """The decision once the peer's documents are cached (a decision never waits long)."""
+    deadline = time.monotonic() + 10
+    while True:
+        decision = pipeline.decide(payload, now=NOW)
+        pending = [r for r in decision.reasons if "being fetched in the background" in r.message_en]
+        if not pending or time.monotonic() > deadline:
+            return decision
+        time.sleep(0.05)
