@@ -72,6 +72,7 @@ def settings_of(node: NodeProcess) -> Settings:
         home=node.home,
         agency=env["SMARTBORDER_AGENCY"],  # type: ignore[arg-type]
         base_url=env["SMARTBORDER_BASE_URL"],
+        peers_loopback_http=True,
         exchange_peer=env["SMARTBORDER_EXCHANGE_PEER"],
         exchange_client_id=env["SMARTBORDER_EXCHANGE_CLIENT_ID"],
         exchange_client_secret=env["SMARTBORDER_EXCHANGE_CLIENT_SECRET"],

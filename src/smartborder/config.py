@@ -5,12 +5,13 @@ Every setting is documented here and in README.md (a test checks that they match
 
 from __future__ import annotations
 
+import ipaddress
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 #: Which did:web DIDs the VC-API's verifier fetches: every one, only peer nodes', or none.
@@ -19,12 +20,39 @@ DidWebMode = Literal["any", "peers", "off"]
 NodeAgency = Literal["cbp", "anam"]
 
 
-def peer_base_url(url: str) -> str:
+def is_loopback_host(host: str | None) -> bool:
+    """``localhost`` or an address of the loopback range (127.0.0.0/8, ::1)."""
+    if not host:
+        return False
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def peer_base_url(url: str, *, loopback_http: bool = False) -> str:
     """``url`` as a peer node's base URL (``scheme://host[:port][/path]/``); ValueError if it
-    is not one (another scheme, no host, a query or a fragment)."""
+    is not one (another scheme, no host, a query or a fragment). Peers are reached over
+    HTTPS; ``http`` only with ``loopback_http`` and for a loopback host (two nodes on one
+    machine, ``SMARTBORDER_PEERS_LOOPBACK_HTTP``)."""
     parts = urlsplit(url.strip())
     if parts.scheme not in ("https", "http") or not parts.netloc or parts.query or parts.fragment:
         raise ValueError(f"a peer is a base URL like https://anam.example.org, not {url!r}")
+    if parts.scheme == "http":
+        if not is_loopback_host(parts.hostname):
+            raise ValueError(
+                f"the peer {url!r} is plain HTTP on a host that is not loopback: peers are "
+                "reached over HTTPS (plain HTTP only for 127.0.0.0/8, ::1 or localhost, with "
+                "SMARTBORDER_PEERS_LOOPBACK_HTTP=true)"
+            )
+        if not loopback_http:
+            raise ValueError(
+                f"the peer {url!r} is plain HTTP: peers are reached over HTTPS; set "
+                "SMARTBORDER_PEERS_LOOPBACK_HTTP=true to allow plain HTTP to a loopback peer "
+                "(nodes on one machine)"
+            )
     return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}/"
 
 
@@ -81,12 +109,20 @@ class Settings(BaseSettings):
 
     peers: str = Field(
         default="",
-        description="Base URLs of peer SmartBorder nodes (comma-separated, e.g. https://anam.example.org) whose status lists this node's verifiers may fetch over HTTPS, and whose did:web identities pre-clearance may resolve, to verify their credentials; empty: pre-clearance verification never leaves this node.",
+        description="Base URLs of peer SmartBorder nodes (comma-separated, e.g. https://anam.example.org; HTTPS, or plain HTTP to a loopback peer with SMARTBORDER_PEERS_LOOPBACK_HTTP) whose status lists this node's verifiers may fetch over HTTPS, and whose did:web identities pre-clearance may resolve, to verify their credentials; empty: pre-clearance verification never leaves this node.",
     )
 
     verify_did_web: DidWebMode = Field(
         default="any",
         description="Which did:web DID documents the VC-API (verify credentials and presentations, resolve DIDs) fetches over HTTPS: any, peers (only those of SMARTBORDER_PEERS) or off (none: this node's own DIDs, did:key and did:jwk still verify); a refused DID is a 403 problem naming this setting.",
+    )
+    peers_loopback_http: bool = Field(
+        default=False,
+        description="Allow plain-HTTP peers in SMARTBORDER_PEERS, for loopback hosts only (127.0.0.0/8, ::1, localhost: two nodes on one machine); their did:web identities are then resolved over HTTP too. Off: every peer is HTTPS.",
+    )
+    peers_ca_file: Path | None = Field(
+        default=None,
+        description="PEM bundle of extra certificate authorities the node trusts when it reaches peers over HTTPS (a private CA, or a test CA); the system's authorities are trusted as well.",
     )
 
     agency: NodeAgency | None = Field(
@@ -95,7 +131,7 @@ class Settings(BaseSettings):
     )
     exchange_peer: str = Field(
         default="",
-        description="Base URL of the other agency's node, with which trips and decisions are exchanged as signed documents (e.g. https://anam.example.org); plain http only to a loopback address allowed for local use.",
+        description="Base URL of the other agency's node, with which trips and decisions are exchanged as signed documents (e.g. https://anam.example.org); plain HTTP only to a loopback peer with SMARTBORDER_PEERS_LOOPBACK_HTTP.",
     )
     exchange_client_id: str = Field(
         default="",
@@ -112,9 +148,9 @@ class Settings(BaseSettings):
 
     @field_validator("exchange_peer")
     @classmethod
-    def _exchange_peer_is_base_url(cls, value: str) -> str:
+    def _exchange_peer_is_base_url(cls, value: str, info: ValidationInfo) -> str:
         if value.strip():
-            peer_base_url(value)
+            peer_base_url(value, loopback_http=bool(info.data.get("peers_loopback_http")))
         return value
 
     @field_validator("peers")
@@ -122,7 +158,23 @@ class Settings(BaseSettings):
     def _peers_are_base_urls(cls, value: str) -> str:
         for url in value.split(","):
             if url.strip():
-                peer_base_url(url)  # ValueError says which one is wrong
+                peer_base_url(url, loopback_http=True)  # ValueError says which one is wrong
+        return value
+
+    @field_validator("peers_loopback_http")
+    @classmethod
+    def _plain_http_peers_are_allowed(cls, value: bool, info: ValidationInfo) -> bool:
+        # A loopback peer on plain HTTP (the only plain HTTP peers allows) needs this setting.
+        for url in str(info.data.get("peers", "")).split(","):
+            if url.strip():
+                peer_base_url(url, loopback_http=value)
+        return value
+
+    @field_validator("peers_ca_file")
+    @classmethod
+    def _ca_file_exists(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(f"{value} is not a file (a PEM bundle of certificate authorities)")
         return value
 
     @property
@@ -142,4 +194,4 @@ class Settings(BaseSettings):
         return self.home
 
 
-__all__ = ["DidWebMode", "NodeAgency", "Settings", "peer_base_url"]
+__all__ = ["DidWebMode", "NodeAgency", "Settings", "is_loopback_host", "peer_base_url"]

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from smartborder.clients import ClientRegistry, Principal, TokenSigner
 from smartborder.config import Settings
-from smartborder.credentials import CredentialService, KeyType, NodeKeys, node_did
+from smartborder.credentials import CredentialService, KeyType, NodeKeys, Peers, node_did
 from smartborder.declarations import load_hs
 from smartborder.errors import NotFound
 from smartborder.exchange import Agreement, Deliverer, NodeSigner, PeerNode, load_agreement
@@ -152,7 +152,12 @@ class Node:
         )
         sessions = self.sessions
         self.history = StorePartyHistory(lambda: sessions)
-        self.credentials = CredentialsStage.from_settings(settings, sessions=self.sessions)
+        self.credentials = CredentialsStage.from_settings(
+            settings,
+            sessions=self.sessions,
+            # mutual recognition of trusted traders, where the agreement says so
+            equivalents=self.agreement.equivalents(settings.agency) if settings.agency else None,
+        )
         self.pipeline = build_pipeline(
             settings, history=self.history, credentials=self.credentials, agency=settings.agency
         )
@@ -175,6 +180,8 @@ class Node:
             agency=other,
             client_id=settings.exchange_client_id,
             client_secret=settings.exchange_client_secret,
+            # the peers' client: HTTPS trusting SMARTBORDER_PEERS_CA_FILE, no redirects
+            http=Peers([], ca_file=settings.peers_ca_file, timeout_s=10.0).http(),
         )
         did = node_did(settings)
         fragment, key = NodeKeys.from_settings(settings).active(KeyType.ED25519)

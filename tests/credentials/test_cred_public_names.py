@@ -15,6 +15,7 @@ PRIMITIVE_MODULES += ["sdjwt", "fetch", "integrity", "did"]
 def test_the_public_names_are_exactly_these() -> None:
     assert set(creds.__all__) == {
         "AGENCY_COUNTRY",
+        "about_carrier",
         "AttachedResults",
         "Bitstring",
         "ContextStore",

@@ -11,6 +11,11 @@ complete within ``header_timeout_s`` (408 if it sent anything) and answers heade
 
 Migrations run once, in the parent, before the workers start (:func:`serve`): two workers
 migrating a fresh store race (SQLite: ``database is locked``; PostgreSQL: a unique violation).
+
+With :class:`TlsFiles` the node serves HTTPS only: the certificate and key are checked once in
+the parent (:meth:`TlsFiles.checked`, a clear error instead of a worker dying at start-up), and
+each worker loads them into its own ``SSLContext`` (uvicorn builds it in ``Config.load``, after
+the worker has started, so nothing unpicklable crosses to the workers).
 """
 
 from __future__ import annotations
@@ -19,14 +24,18 @@ import asyncio
 import json
 import logging
 import os
+import ssl
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from smartborder.api.overload import BodyDeadline, ShedOverload
+from smartborder.errors import InvalidInput
+from smartborder.i18n import Text
 
 log = logging.getLogger("smartborder.api")
 
@@ -45,6 +54,74 @@ class ServeLimits:
     max_queued: int = 256
     queue_wait_s: float = 0.5
     worker_start_s: int = 60  # uvicorn's health check: how long a worker may take to start
+
+
+class TlsUnusable(InvalidInput):
+    """The certificate or key given to serve HTTPS cannot be used."""
+
+    code = "serve.tls_unusable"
+    default_message = Text(
+        "The TLS certificate or key cannot be used.",
+        "No se puede usar el certificado o la llave TLS.",
+    )
+
+
+@dataclass(frozen=True)
+class TlsFiles:
+    """The PEM certificate chain and private key a node serves HTTPS with (``keyfile`` None:
+    the key is in ``certfile``)."""
+
+    certfile: Path
+    keyfile: Path | None = None
+
+    @classmethod
+    def checked(cls, certfile: Path | None, keyfile: Path | None) -> TlsFiles:
+        """The files, once a server context has loaded them; :class:`TlsUnusable` naming the
+        file and why (missing, unreadable, not PEM, a key that is not the certificate's)."""
+        if certfile is None:
+            raise TlsUnusable(
+                Text(
+                    "--ssl-keyfile needs --ssl-certfile (the certificate of that key).",
+                    "--ssl-keyfile requiere --ssl-certfile (el certificado de esa llave).",
+                )
+            )
+        for option, path in (("--ssl-certfile", certfile), ("--ssl-keyfile", keyfile)):
+            if path is not None and not path.is_file():
+                why = (
+                    ("is a folder", "es una carpeta")
+                    if path.is_dir()
+                    else ("does not exist", "no existe")
+                )
+                raise TlsUnusable(
+                    Text(f"{option} {path} {why[0]}.", f"{option} {path} {why[1]}."),
+                    extra={"path": str(path)},
+                )
+        try:
+            ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER).load_cert_chain(certfile, keyfile)
+        except PermissionError as exc:
+            raise TlsUnusable(
+                Text(
+                    f"Cannot read {exc.filename}: permission denied.",
+                    f"No se puede leer {exc.filename}: permiso denegado.",
+                )
+            ) from None
+        except (ssl.SSLError, OSError) as exc:
+            reason = getattr(exc, "reason", None) or exc.strerror or str(exc)
+            raise TlsUnusable(
+                Text(
+                    f"The certificate {certfile} and key {keyfile or certfile} cannot serve TLS "
+                    f"({reason}): give a PEM certificate and its unencrypted PEM private key.",
+                    f"El certificado {certfile} y la llave {keyfile or certfile} no sirven para TLS "
+                    f"({reason}): indique un certificado PEM y su llave privada PEM sin cifrar.",
+                )
+            ) from None
+        return cls(certfile.resolve(), keyfile.resolve() if keyfile is not None else None)
+
+    def uvicorn_options(self) -> dict[str, Any]:
+        return {
+            "ssl_certfile": str(self.certfile),
+            "ssl_keyfile": str(self.keyfile) if self.keyfile is not None else None,
+        }
 
 
 def served_app() -> Any:
@@ -183,9 +260,17 @@ class GuardedHttpTools(HttpToolsProtocol):
             self.transport.close()
 
 
-def serve(*, host: str, port: int, workers: int, limits: ServeLimits, log_level: str) -> None:
+def serve(
+    *,
+    host: str,
+    port: int,
+    workers: int,
+    limits: ServeLimits,
+    log_level: str,
+    tls: TlsFiles | None = None,
+) -> None:
     """Migrate the configured store once, then serve it on ``host:port`` with ``workers``
-    processes (uvicorn's supervisor restarts a worker that dies)."""
+    processes (uvicorn's supervisor restarts a worker that dies); over HTTPS with ``tls``."""
     from uvicorn.supervisors import Multiprocess
 
     from smartborder.config import Settings
@@ -207,6 +292,7 @@ def serve(*, host: str, port: int, workers: int, limits: ServeLimits, log_level:
         workers=workers,
         log_level=log_level,
         limits=limits,
+        **(tls.uvicorn_options() if tls is not None else {}),
     )
     server = uvicorn.Server(config)
     if workers > 1:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 
+from smartborder.commands import UsageError
 from smartborder.config import Settings
 
 if TYPE_CHECKING:
@@ -17,6 +19,7 @@ console = Console(emoji=False)
 
 
 _LIMITS = "Limits (per worker)"
+_TLS = "TLS (HTTPS)"
 
 
 def serve(
@@ -78,11 +81,29 @@ def serve(
         help="Size of a request's headers (431 beyond).",
         rich_help_panel=_LIMITS,
     ),
+    ssl_certfile: Path | None = typer.Option(
+        None,
+        "--ssl-certfile",
+        help="PEM certificate (chain) to serve HTTPS with; the key too if --ssl-keyfile is not given.",
+        rich_help_panel=_TLS,
+    ),
+    ssl_keyfile: Path | None = typer.Option(
+        None,
+        "--ssl-keyfile",
+        help="PEM private key of --ssl-certfile (unencrypted).",
+        rich_help_panel=_TLS,
+    ),
 ) -> None:
     """Serve the API, the landing page and the dashboard."""
-    from smartborder.api.serving import ServeLimits
+    from smartborder.api.serving import ServeLimits, TlsFiles, TlsUnusable
     from smartborder.api.serving import serve as run_server
 
+    tls: TlsFiles | None = None
+    if ssl_certfile is not None or ssl_keyfile is not None:
+        try:
+            tls = TlsFiles.checked(ssl_certfile, ssl_keyfile)
+        except TlsUnusable as exc:
+            raise UsageError(exc.message, code="usage.tls") from None
     settings = Settings()
     settings.ensure_home()
     if demo:
@@ -99,8 +120,10 @@ def serve(
         threading.Thread(
             target=_load_demo_traffic, args=(settings, demo_scale), daemon=True
         ).start()
+    scheme = "https" if tls is not None else "http"
     console.print(
-        f"[bold]SmartBorder[/] on http://{host}:{port}  (API docs: http://{host}:{port}/docs)"
+        f"[bold]SmartBorder[/] on {scheme}://{host}:{port}  "
+        f"(API docs: {scheme}://{host}:{port}/docs)"
     )
     limits = ServeLimits(
         max_connections=max_connections,
@@ -111,7 +134,7 @@ def serve(
         body_timeout_s=body_timeout,
         max_header_bytes=max_header_bytes,
     )
-    run_server(host=host, port=port, workers=workers, limits=limits, log_level="warning")
+    run_server(host=host, port=port, workers=workers, limits=limits, log_level="warning", tls=tls)
 
 
 def _load_demo_traffic(settings: Settings, scale: float) -> None:

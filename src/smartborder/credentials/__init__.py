@@ -13,7 +13,7 @@ SD-JWT, multibase, keys' encodings, DID methods — live apart in
 or test a securing mechanism, not to decide whether a credential is good.
 """
 
-from smartborder.credentials.binding import PERSONAL_TYPES, bind, subjects_of
+from smartborder.credentials.binding import PERSONAL_TYPES, about_carrier, bind, subjects_of
 from smartborder.credentials.datamodel import (
     parse_datetime,
     problems_of_credential,
@@ -141,6 +141,7 @@ __all__ = [
     "PERSONAL_TYPES",
     "AttachedResults",
     "NodeVerifier",
+    "about_carrier",
     "bind",
     "subjects_of",
     # errors (the whole tree is in smartborder.credentials.errors)

@@ -3,7 +3,8 @@
 Each function builds the ``credentialSubject`` of one corridor credential type from a
 declaration's JSON payload (the same dict a client submits): a USMCA certification of origin
 from a shipment, a C-TPAT certificate of the carrier, a Carta Porte 3.1 complement of the
-movement, a trusted-traveler membership and a vaccination status of a traveler or driver.
+movement, an OEA (Mexico's Authorized Economic Operator) certificate of the carrier, a shipper
+or a consignee, a trusted-traveler membership and a vaccination status of a traveler or driver.
 The demo (``smartborder serve --demo``) and the tests issue them with
 :class:`~smartborder.credentials.CredentialService` and attach them to declarations;
 :mod:`.binding` is the check that a credential fits its declaration.
@@ -15,19 +16,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from smartborder.credentials.datamodel import VC_V2_CONTEXT
-from smartborder.credentials.types import SMARTBORDER_CONTEXT
+from smartborder.credentials.types import OWN_TYPES, SMARTBORDER_CONTEXT
 
 TRACEABILITY_CONTEXT = "https://w3id.org/traceability/v1"
 
 
 def credential(type_name: str, subject: dict[str, Any], **extra: Any) -> dict[str, Any]:
     """An unsigned credential of ``type_name`` around ``subject`` (issuer filled when issued)."""
-    own = type_name in (
-        "CartaPorteCredential",
-        "PedimentoCredential",
-        "TrustedTravelerCredential",
-        "VaccinationCredential",
-    )
+    own = type_name in OWN_TYPES
     return {
         "@context": [VC_V2_CONTEXT, SMARTBORDER_CONTEXT if own else TRACEABILITY_CONTEXT],
         "type": ["VerifiableCredential", type_name],
@@ -99,6 +95,44 @@ def ctpat_subject(truck: dict[str, Any], *, account: str = "10001") -> dict[str,
         "tradeSector": "Mexican Long Haul Highway Carriers" if mexican else "Highway Carriers",
         "tier": "Certified",
         "issuingCountry": "US",
+    }
+
+
+#: The OEA sector (rubro) of each kind of holder ``oea_subject`` certifies.
+OEA_SECTORS = {
+    "carrier": "Autotransportista Terrestre",
+    "shipper": "Importador y/o Exportador",
+    "consignee": "Importador y/o Exportador",
+}
+
+
+def oea_subject(
+    truck: dict[str, Any],
+    *,
+    holder: str = "carrier",
+    authorization: str = "OEA-0001",
+    authorized_on: str = "2024-01-15",
+) -> dict[str, Any]:
+    """``OEACertificate`` subject of the truck's carrier, or of its first shipment's shipper
+    or consignee (``holder``), as SAT – AGACE would certify it (name, and RFC when the party
+    has one)."""
+    if holder == "carrier":
+        party: dict[str, Any] = {"name": truck["carrier"]["name"]}
+    elif holder in ("shipper", "consignee"):
+        party = truck["shipments"][0][holder]
+    else:
+        raise ValueError(f"holder is carrier, shipper or consignee, not {holder!r}")
+    certified: dict[str, Any] = {"type": ["Organization"], "name": party["name"]}
+    if party.get("rfc"):
+        certified["rfc"] = party["rfc"]
+    return {
+        "type": ["OEA"],
+        "holder": certified,
+        "sector": OEA_SECTORS[holder],
+        "authorizationNumber": authorization,
+        "authorizedOn": authorized_on,
+        "issuingAuthority": "SAT – Administración General de Auditoría de Comercio Exterior",
+        "issuingCountry": "MX",
     }
 
 
@@ -236,7 +270,9 @@ __all__ = [
     "carta_porte_subject",
     "credential",
     "ctpat_subject",
+    "OEA_SECTORS",
     "disclosable",
+    "oea_subject",
     "trusted_traveler_subject",
     "usmca_subject",
     "vaccination_subject",

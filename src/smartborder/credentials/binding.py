@@ -11,6 +11,8 @@ Each credential type has a rule that compares the credential's subject with the 
   the destination's the recipient, and each declared ``fraccionArancelaria`` is on the manifest;
 - ``PedimentoCredential``: its number is a shipment's pedimento;
 - ``CTPATCertificate``: the member is the carrier (same SCAC or name), a shipper or a consignee;
+- ``OEACertificate`` (Mexico's Authorized Economic Operator): the holder is the carrier (same
+  name), a shipper or a consignee (same RFC or name);
 - ``TrustedTravelerCredential`` and ``VaccinationCredential``: the same person (family and
   given names, and the date of birth and PASSID when disclosed) — the traveler, or a truck's
   driver. A credential that discloses no name and no PASSID cannot be bound.
@@ -198,6 +200,46 @@ def _ctpat(subject: Subject, declaration: Declaration) -> Text | None:
     )
 
 
+def _oea_holder(subject: Subject) -> dict[str, Any] | None:
+    holder = subject.get("holder")
+    return holder if isinstance(holder, dict) else None
+
+
+def about_carrier(credential_type: str | None, subject: Subject, truck: TruckShipment) -> bool:
+    """The credential certifies the truck's carrier itself: a C-TPAT member with the truck's
+    SCAC, or an OEA holder with the carrier's name (carriers declare no RFC)."""
+    if credential_type == "CTPATCertificate":
+        member = subject.get("member")
+        return isinstance(member, dict) and str(member.get("scac", "")).upper() == truck.scac
+    if credential_type == "OEACertificate":
+        holder = _oea_holder(subject)
+        name = _org_name(holder)
+        return bool(name) and name == norm(truck.carrier.name)
+    return False
+
+
+def _oea(subject: Subject, declaration: Declaration) -> Text | None:
+    truck = _truck(declaration)
+    if truck is None:
+        return _NOT_TRUCK
+    holder = _oea_holder(subject)
+    if holder is None:
+        return _mismatch("the certificate names no holder", "el certificado no nombra a su titular")
+    if about_carrier("OEACertificate", subject, truck):
+        return None
+    rfc = norm(holder.get("rfc"))
+    for party in (p for s in truck.shipments for p in (s.shipper, s.consignee)):
+        if rfc and rfc in (norm(party.rfc), norm(party.tax_id)):
+            return None
+        if _org_name(holder) and _org_name(holder) == norm(party.name):
+            return None
+    who = _org_name(holder) or "?"
+    return _mismatch(
+        f"holder {who} (RFC {holder.get('rfc') or '?'}) is neither the carrier nor a shipper or consignee",
+        f"el titular {who} (RFC {holder.get('rfc') or '?'}) no es el transportista ni un remitente o consignatario",
+    )
+
+
 def _person(declaration: Declaration) -> tuple[str, str, str, set[str]]:
     """(family, given, birth date, PASSIDs) of the traveler or the truck's driver."""
     if isinstance(declaration, TravelerDeclaration):
@@ -252,6 +294,7 @@ RULES: dict[str, Rule] = {
     "CartaPorteCredential": _carta_porte,
     "PedimentoCredential": _pedimento,
     "CTPATCertificate": _ctpat,
+    "OEACertificate": _oea,
     "TrustedTravelerCredential": _same_person,
     "VaccinationCredential": _same_person,
 }
@@ -284,4 +327,4 @@ def bind(
     return problem or _mismatch("it has no subject", "no tiene sujeto")
 
 
-__all__ = ["PERSONAL_TYPES", "RULES", "bind", "norm", "subjects_of"]
+__all__ = ["PERSONAL_TYPES", "RULES", "about_carrier", "bind", "norm", "subjects_of"]

@@ -114,7 +114,7 @@ class NodeVerifier:
         nodes' did:web identities and status lists, read through a :class:`PeerCache`. Its
         status checker forgets a list when a service sharing ``changes`` changes it (by
         default, any service of this process)."""
-        peers = peers if peers is not None else Peers(settings.peer_urls)
+        peers = peers if peers is not None else Peers.from_settings(settings)
         cache = PeerCache(peers, status_ttl_s=status_ttl_s) if peers else None
         service = CredentialService.from_settings(
             settings,

@@ -28,7 +28,6 @@ from typing import Any, Literal
 
 from smartborder.credentials.errors import DidUnreachable, StatusListUnavailable
 from smartborder.credentials.peers import Peers
-from smartborder.credentials.primitives.did.did_web import did_web_url, fetch_did_web
 from smartborder.errors import SmartBorderError
 from smartborder.i18n import Text
 
@@ -155,9 +154,8 @@ class PeerCache:
     # --- fetching -----------------------------------------------------------------------------
 
     def _peer_of(self, kind: Kind, key: str) -> str | None:
-        try:
-            url = did_web_url(key) if kind == "did" else key
-        except SmartBorderError:
+        url = self.peers.did_url(key) if kind == "did" else key
+        if url is None:
             return None
         return next((b for b in self.peers.bases if url.startswith(b)), None)
 
@@ -184,9 +182,7 @@ class PeerCache:
     def _fetch(self, kind: Kind, key: str, flight: _Flight) -> None:
         try:
             if kind == "did":
-                value: Any = fetch_did_web(
-                    key, client=self.peers.http(), timeout_s=self.peers.timeout_s
-                )
+                value: Any = self.peers.did_document(key)
             else:
                 value = self.peers.status_list(key)
             entry = _Entry(self._clock(), value)

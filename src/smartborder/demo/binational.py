@@ -130,12 +130,13 @@ def prepare_pair(
             "SMARTBORDER_HOME": str(home),
             "SMARTBORDER_AGENCY": agency,
             "SMARTBORDER_BASE_URL": f"http://127.0.0.1:{ports[agency]}",
+            "SMARTBORDER_PEERS_LOOPBACK_HTTP": "true",  # two nodes on one machine
             **(extra_env or {}),
         }
         if database_urls and agency in database_urls:
             env["SMARTBORDER_DATABASE_URL"] = database_urls[agency]
         settings[agency] = Settings(
-            home=home, database_url=env.get("SMARTBORDER_DATABASE_URL") or None
+            home=home, database_url=env.get("SMARTBORDER_DATABASE_URL") or None, agency=agency
         )
         nodes[agency] = NodeProcess(agency, ports[agency], home, env, {})
     for agency, node in nodes.items():

@@ -31,16 +31,28 @@ inactive membership ``credentials.check.membership``       documentary_review
 ==================  =====================================  ======================
 
 Verified credentials become claims (:meth:`CredentialsStage.claims`) that the admissibility
-stage reads (``fully_vaccinated``, ``vaccination_proof``, ``trusted_traveler``); C-TPAT,
-USMCA and Carta Porte evidence is in the same mapping (``ctpat``, ``usmca_certified``,
+stage reads (``fully_vaccinated``, ``vaccination_proof``, ``trusted_traveler``); C-TPAT, OEA,
+USMCA and Carta Porte evidence is in the same mapping (``ctpat``, ``oea``, ``usmca_certified``,
 ``carta_porte``) and in the decision's reasons. A declaration with nothing attached gets the
 release reason ``credentials.none_attached``.
+
+Mutual recognition: ``equivalents`` (from the data-sharing agreement) maps a credential type
+this node's agency relies on to the other programmes' types it recognizes as equal, e.g. on
+CBP's node ``{"CTPATCertificate": frozenset({"OEACertificate"})}`` (the U.S.–Mexico
+C-TPAT/OEA mutual recognition arrangement, 2014). A fully verified credential of a recognized
+type then makes the claims of the type it stands for (a Mexican OEA certificate of the carrier
+makes ``ctpat`` true), and the decision says so (reason ``credentials.mutual_recognition``).
+Trust stays in the registry: the recognized credential must pass every check as its own type,
+including an entry accrediting its issuer for *that* type and this agency's country (CBP's
+admin accredits SAT's issuer for ``OEACertificate`` in ``US``); nothing the credential says
+about itself makes it count.
 """
 
 from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -56,6 +68,7 @@ from smartborder.credentials import (
     StoredTrust,
     TrustRegistry,
     VerificationResult,
+    about_carrier,
     bind,
     subjects_of,
 )
@@ -108,6 +121,38 @@ CHECKS: dict[str, tuple[Outcome, str, str]] = {
 }
 _CRYPTO = frozenset({"proof", "issuer"})
 _PROGRAMS = frozenset({"SENTRI", "NEXUS", "FAST"})
+#: How a decision names a credential type that stands for a trusted-trader programme.
+_PROGRAMME = {"CTPATCertificate": "C-TPAT", "OEACertificate": "OEA"}
+#: Arrangements under which two programmes recognize each other: (English, Spanish) names,
+#: the Spanish after "conforme".
+_ARRANGEMENTS: dict[frozenset[str], tuple[str, str]] = {
+    # U.S. CBP and Mexico's SAT signed the C-TPAT/OEA Mutual Recognition Arrangement in
+    # October 2014.
+    frozenset({"CTPATCertificate", "OEACertificate"}): (
+        "the mutual recognition arrangement (2014)",
+        "al arreglo de reconocimiento mutuo (2014)",
+    ),
+}
+_AGREEMENT = ("the data-sharing agreement", "al acuerdo de intercambio de datos")
+
+Equivalents = Mapping[str, frozenset[str]]
+
+
+def _counts_as(equivalents: Equivalents) -> dict[str, tuple[str, ...]]:
+    """Recognized type -> the types it stands for (``equivalents`` read the other way)."""
+    out: dict[str, list[str]] = {}
+    for relied_on, recognized in equivalents.items():
+        for one in sorted(recognized):
+            if one != relied_on:
+                out.setdefault(one, []).append(relied_on)
+    return {k: tuple(sorted(v)) for k, v in out.items()}
+
+
+def recognition_text(recognized: str, relied_on: str) -> Text:
+    """What a decision says when a ``recognized`` credential counts as ``relied_on``."""
+    en, es = _ARRANGEMENTS.get(frozenset({recognized, relied_on}), _AGREEMENT)
+    a, b = _PROGRAMME.get(recognized, recognized), _PROGRAMME.get(relied_on, relied_on)
+    return Text(f"{a} recognized as {b} under {en}", f"{a} reconocido como {b} conforme {es}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,8 +246,13 @@ class CredentialsStage:
 
     name: StageName = "credentials"
 
-    def __init__(self, verifier: NodeVerifier) -> None:
+    def __init__(self, verifier: NodeVerifier, *, equivalents: Equivalents | None = None) -> None:
         self.verifier = verifier
+        #: Type relied on -> the other programmes' types recognized as equal (module docstring).
+        self.equivalents: dict[str, frozenset[str]] = {
+            k: frozenset(v) for k, v in (equivalents or {}).items()
+        }
+        self._counts_as = _counts_as(self.equivalents)
         self._none = _none_attached()
         self._local = threading.local()
 
@@ -215,8 +265,10 @@ class CredentialsStage:
         trust_ttl_s: float = 30.0,
         status_ttl_s: float = 60.0,
         peers: Peers | None = None,
+        equivalents: Equivalents | None = None,
     ) -> CredentialsStage:
-        """The stage of a node (see :meth:`NodeVerifier.from_settings`)."""
+        """The stage of a node (see :meth:`NodeVerifier.from_settings`); ``equivalents`` are
+        the credential types it recognizes as equal (none: each type counts only as itself)."""
         return cls(
             NodeVerifier.from_settings(
                 settings,
@@ -224,7 +276,8 @@ class CredentialsStage:
                 trust_ttl_s=trust_ttl_s,
                 status_ttl_s=status_ttl_s,
                 peers=peers,
-            )
+            ),
+            equivalents=equivalents,
         )
 
     @property
@@ -256,11 +309,14 @@ class CredentialsStage:
         for failure in report.presentation_failures:
             self._add(draft, failure, None, None)
         verified: list[str] = []
+        recognized: list[Text] = []
         for cred in report.credentials:
             for failure in cred.failures:
                 self._add(draft, failure, cred.credential_type, cred.issuer)
             if cred.verified:
                 verified.append(f"{cred.credential_type} ({cred.issuer})")
+                for relied_on in self._counts_as.get(cred.credential_type or "", ()):
+                    recognized.append(recognition_text(str(cred.credential_type), relied_on))
         if verified:
             draft.add(
                 "credentials.verified",
@@ -272,6 +328,13 @@ class CredentialsStage:
                     "Verificadas (firma, confianza en el emisor, estado, vigencia, esquema, vínculo): "
                     + "; ".join(verified),
                 ),
+            )
+        for text in dict.fromkeys(recognized):  # once each, in order
+            draft.add(
+                "credentials.mutual_recognition",
+                "credentials.mutual_recognition",
+                Outcome.RELEASE,
+                Text(text.en + ".", text.es + "."),
             )
 
     def _add(
@@ -311,7 +374,7 @@ class CredentialsStage:
             presentation_failures=tuple(
                 Failure("presentation", e, e) for e in found.presentation_errors
             ),
-            claims=_claims(checked, declaration),
+            claims=_claims(checked, declaration, self._counts_as),
         )
 
     def _judge(
@@ -390,8 +453,13 @@ def _declared_programs(declaration: Declaration) -> set[str]:
     return {"FAST"} if declaration.driver.fast_card else set()
 
 
-def _claims(checked: list[CheckedCredential], declaration: Declaration) -> dict[str, Any]:
-    """Claims of fully verified credentials; an inactive membership withdraws a declared one."""
+def _claims(
+    checked: list[CheckedCredential],
+    declaration: Declaration,
+    counts_as: Mapping[str, tuple[str, ...]],
+) -> dict[str, Any]:
+    """Claims of fully verified credentials, each also making the claims of the types it is
+    recognized as (``counts_as``); an inactive membership withdraws a declared one."""
     claims: dict[str, Any] = {}
     programs = _declared_programs(declaration)
     proven: set[str] = set()  # memberships an active, fully verified credential proves
@@ -415,24 +483,35 @@ def _claims(checked: list[CheckedCredential], declaration: Declaration) -> dict[
                         programs.discard(program)
             if not cred.verified:
                 continue
-            if cred.credential_type == "VaccinationCredential":
-                claims["fully_vaccinated"] = subject.get("fullyVaccinated") is True
-                claims["vaccination_proof"] = subject.get("fullyVaccinated") is True
-            elif cred.credential_type == "CTPATCertificate" and isinstance(
-                declaration, TruckShipment
-            ):
-                member = subject.get("member") or {}
-                if str(member.get("scac", "")).upper() == declaration.scac:
-                    claims["ctpat"] = True
-                    claims["ctpat_tier"] = subject.get("tier")
-            elif cred.credential_type == "USMCACertificationOfOrigin":
-                claims["usmca_certified"] = True
-            elif cred.credential_type == "CartaPorteCredential":
-                claims["carta_porte"] = True
+            ctype = cred.credential_type or ""
+            for as_type in (ctype, *counts_as.get(ctype, ())):
+                _claim(claims, as_type, ctype, subject, declaration)
     if tt_seen:
         claims["trusted_traveler"] = tuple(sorted(programs))
         claims["trusted_traveler_verified"] = tuple(sorted(proven))
     return claims
+
+
+def _claim(
+    claims: dict[str, Any], as_type: str, ctype: str, subject: Any, declaration: Declaration
+) -> None:
+    """The claims a verified ``ctype`` subject makes when it counts as ``as_type``."""
+    if as_type == "VaccinationCredential":
+        claims["fully_vaccinated"] = subject.get("fullyVaccinated") is True
+        claims["vaccination_proof"] = subject.get("fullyVaccinated") is True
+    elif as_type == "CTPATCertificate" and isinstance(declaration, TruckShipment):
+        if about_carrier(ctype, subject, declaration):
+            claims["ctpat"] = True
+            if ctype == "CTPATCertificate":
+                claims["ctpat_tier"] = subject.get("tier")
+    elif as_type == "OEACertificate" and isinstance(declaration, TruckShipment):
+        claims["oea"] = True  # bound already: the holder is the carrier, a shipper or consignee
+        if about_carrier(ctype, subject, declaration):
+            claims["oea_carrier"] = True
+    elif as_type == "USMCACertificationOfOrigin":
+        claims["usmca_certified"] = True
+    elif as_type == "CartaPorteCredential":
+        claims["carta_porte"] = True
 
 
 def presentation_bytes(items: list[Any]) -> int:
@@ -445,6 +524,8 @@ __all__ = [
     "CheckedCredential",
     "CredentialsReport",
     "CredentialsStage",
+    "Equivalents",
     "Failure",
     "presentation_bytes",
+    "recognition_text",
 ]

@@ -42,6 +42,7 @@ OWN_TYPES = (
     "TrustedTravelerCredential",
     "VaccinationCredential",
     "BitstringStatusListCredential",
+    "OEACertificate",
 )
 CORRIDOR_VOCAB_TYPES = (
     "USMCACertificationOfOrigin",
