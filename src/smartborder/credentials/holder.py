@@ -156,15 +156,16 @@ def verify_presentation(
     result.ran("proof")
     try:
         if isinstance(presentation, str):
-            header, doc = jose.verify_jwt(
+            header, claims = jose.verify_jwt(
                 presentation,
                 resolve_key=key_resolver(resolver, "authentication"),
                 typ=(jose.VP_JWT, *jwt11.JWT_TYPS),
             )
-            signer = did_of(header["kid"])
             if header.get("typ") != jose.VP_JWT:  # VC 1.1: the presentation is the vp claim
                 result.format = jwt11.PRESENTATION_FORMAT
-                doc = {**jwt11.presentation_of_jwt(doc), **_jwt_binding(doc)}
+                claims = {**jwt11.presentation_of_jwt(claims), **_jwt_binding(claims)}
+            doc = claims
+            signer = did_of(header["kid"])
             if challenge is not None and doc.get("nonce") != challenge:
                 result.fail(
                     "challenge", "the presentation does not answer the expected challenge (nonce)"

@@ -354,12 +354,13 @@ def verify(
     result.ran("proof")
     try:
         if fmt is Format.VC_JWT:
-            header, doc = jose.verify_jwt(
+            header, claims = jose.verify_jwt(
                 value, resolve_key=key_resolver(resolver), typ=(jose.VC_JWT, *jwt11.JWT_TYPS)
             )
             if header.get("typ") != jose.VC_JWT:  # VC 1.1: the credential is the vc claim
                 result.format = jwt11.FORMAT
-                doc = jwt11.credential_of_jwt(doc)
+                claims = jwt11.credential_of_jwt(claims)
+            doc = claims
             _check_signer(result, doc, did_of(header["kid"]))
         elif fmt is Format.SD_JWT:
             verified = sdjwt.verify(
