@@ -14,6 +14,9 @@ those problems (HTTP 400). The same for presentations. Rules checked (VC DM 2.0 
   ``validFrom`` is not after ``validUntil``;
 - ``credentialStatus``, ``credentialSchema``, ``evidence``, ``termsOfUse`` and
   ``refreshService`` items each have a ``type``;
+- ``name`` and ``description`` (of the credential and of its issuer) are strings or language
+  value objects (``{"@value": ..., "@language": ...}``), one or a list (§4.6);
+- ``relatedResource`` items have an ``id`` URL and a ``digestSRI`` or ``digestMultibase`` (§5.3);
 - the VC 1.1 properties ``issuanceDate``/``expirationDate`` are refused (use validFrom/validUntil).
 
 Validity against a clock (expired, not yet valid) is a verification check, in :func:`validity_problem`.
@@ -275,6 +278,63 @@ def _subject_problems(doc: dict[str, Any]) -> list[Problem]:
     return out
 
 
+def _is_language_value(value: Any) -> bool:
+    if isinstance(value, str):
+        return True
+    return (
+        isinstance(value, dict)
+        and isinstance(value.get("@value"), str)
+        and set(value) <= {"@value", "@language", "@direction"}
+        and all(isinstance(value[k], str) for k in value)
+    )
+
+
+def _text_problems(node: dict[str, Any], base: str) -> list[Problem]:
+    out: list[Problem] = []
+    for prop in ("name", "description"):
+        if prop in node and not all(_is_language_value(v) for v in _as_list(node[prop])):
+            out.append(
+                _p(
+                    f"{base}/{prop}",
+                    "text_invalid",
+                    f"{prop} must be a string or a language value object "
+                    '({"@value": "...", "@language": "es"}), or a list of them.',
+                    f"{prop} debe ser una cadena o un objeto de valor con idioma "
+                    '({"@value": "...", "@language": "es"}), o una lista de ellos.',
+                )
+            )
+    return out
+
+
+def _related_resource_problems(doc: dict[str, Any]) -> list[Problem]:
+    if "relatedResource" not in doc:
+        return []
+    out: list[Problem] = []
+    for i, item in enumerate(_as_list(doc["relatedResource"])):
+        ptr = f"/relatedResource/{i}"
+        if not isinstance(item, dict):
+            out.append(
+                _p(
+                    ptr,
+                    "not_object",
+                    "relatedResource must be an object (or a list of objects).",
+                    "relatedResource debe ser un objeto (o una lista de objetos).",
+                )
+            )
+            continue
+        out += _url_problem(ptr + "/id", item.get("id"), "relatedResource.id")
+        if "digestSRI" not in item and "digestMultibase" not in item:
+            out.append(
+                _p(
+                    ptr,
+                    "digest_missing",
+                    "Each relatedResource needs a digestSRI or a digestMultibase.",
+                    "Cada relatedResource necesita un digestSRI o un digestMultibase.",
+                )
+            )
+    return out
+
+
 def _issuer_problems(doc: dict[str, Any]) -> list[Problem]:
     if "issuer" not in doc:
         return [
@@ -287,7 +347,9 @@ def _issuer_problems(doc: dict[str, Any]) -> list[Problem]:
         ]
     issuer = doc["issuer"]
     if isinstance(issuer, dict):
-        return _url_problem("/issuer/id", issuer.get("id"), "issuer.id")
+        return _url_problem("/issuer/id", issuer.get("id"), "issuer.id") + _text_problems(
+            issuer, "/issuer"
+        )
     return _url_problem("/issuer", issuer, "issuer")
 
 
@@ -308,6 +370,7 @@ def problems_of_credential(doc: Any, *, vc11: bool = False) -> list[Problem]:
     if "id" in doc:
         out += _url_problem("/id", doc["id"], "id")
     out += _issuer_problems(doc) + _subject_problems(doc) + _time_problems(doc, vc11=vc11)
+    out += _text_problems(doc, "") + _related_resource_problems(doc)
     out += _typed_items(doc, "credentialStatus", id_required=vc11)
     out += _typed_items(doc, "credentialSchema", id_required=True)
     for prop in ("evidence", "termsOfUse", "refreshService"):
