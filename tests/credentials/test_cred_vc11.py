@@ -24,6 +24,7 @@ from smartborder.credentials.primitives.contexts import ContextStore
 from smartborder.credentials.primitives.jsonld import to_quads
 from smartborder.credentials.primitives.rdfc import canonical_nquads
 from smartborder.credentials.primitives.suite_contexts import ED25519_2020_V1, JWS_2020_V1
+from smartborder.credentials.verifying import Verifying
 
 SUITE_CONTEXT = {
     "Ed25519Signature2018": None,  # its terms are in credentials/v1 itself
@@ -397,3 +398,15 @@ def test_vc11_presentation_jwt_verifies_with_its_credential_jwts(store: ContextS
         token, now=NOW, resolver=resolver(), types=own_types(), challenge="n-0000", contexts=store
     )
     assert wrong.failed_checks == ["challenge"]
+
+
+def test_vc11_presentation_jwt_is_recognized_by_its_jti() -> None:
+    key = ed25519.Ed25519PrivateKey.generate()
+    did, vm = did_key(key)
+    claims = {
+        "iss": did,
+        "jti": "urn:uuid:5e0f3a52-1b7c-4d0e-9a61-2c3d4e5f6a7b",
+        "vp": {"@context": [VC_V1], "type": ["VerifiablePresentation"]},
+    }
+    # A resend of the same presentation is told by this id (409 on the second receipt).
+    assert Verifying._presentation_id(jwt(claims, key=key, kid=vm)) == claims["jti"]
