@@ -410,3 +410,34 @@ def test_vc11_presentation_jwt_is_recognized_by_its_jti() -> None:
     }
     # A resend of the same presentation is told by this id (409 on the second receipt).
     assert Verifying._presentation_id(jwt(claims, key=key, kid=vm)) == claims["jti"]
+
+
+@pytest.mark.parametrize(
+    "proof_change",
+    [
+        {"jws": "a.b.c"},
+        {"jws": "..."},
+        {"jws": 42},
+        {"jws": "eyJhbGciOlsxXX0..AAAA"},  # header {"alg": [1]}
+        {"jws": "eyJhbGciOiJFZERTQSIsImI2NCI6ZmFsc2UsImNyaXQiOlsiYjY0Il19..!!"},
+        {"type": "Ed25519Signature2020", "proofValue": "zzzz"},
+        {"type": "Ed25519Signature2020", "proofValue": "not-multibase"},
+        {"proofPurpose": "authentication"},
+        {"created": "yesterday"},
+        {"verificationMethod": "did:key:z6Mk-not-a-key#x"},
+    ],
+)
+def test_malformed_legacy_proof_fails_with_a_reason(
+    proof_change: dict[str, Any], store: ContextStore, loader: Any
+) -> None:
+    key = ed25519.Ed25519PrivateKey.generate()
+    did, _ = did_key(key)
+    signed = sign(
+        credential_v1(did, "Ed25519Signature2018"),
+        key=key,
+        suite="Ed25519Signature2018",
+        loader=loader,
+    )
+    bad = {**signed, "proof": {**signed["proof"], **proof_change}}
+    result = _verify(bad, store)
+    assert not result.verified and result.failed_checks == ["proof"] and result.errors[0]

@@ -115,9 +115,11 @@ def credential_of_jwt(claims: dict[str, Any]) -> dict[str, Any]:
                 "A VC 1.1 JWT with a sub claim must have one credentialSubject.",
                 "Un JWT VC 1.1 con claim sub debe tener un solo credentialSubject.",
             )
-        subject = dict(subject) if isinstance(subject, dict) else {}
-        _put(subject, "id", claims["sub"], "sub")
-        doc["credentialSubject"] = subject
+        if subject is None:
+            doc["credentialSubject"] = {"id": claims["sub"]}
+        elif isinstance(subject, dict):  # anything else: the data model check says why
+            doc["credentialSubject"] = subject = dict(subject)
+            _put(subject, "id", claims["sub"], "sub")
     return doc
 
 

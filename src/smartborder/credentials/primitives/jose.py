@@ -166,7 +166,7 @@ def read_header(token: str, *, require_kid: bool = True) -> dict[str, Any]:
             "El encabezado del JWT debe ser un objeto JSON.",
         )
     alg = header.get("alg")
-    if alg not in _ACCEPTED:
+    if not isinstance(alg, str) or alg not in _ACCEPTED:  # a list or object is unhashable
         raise _bad(
             f"JWS algorithm {alg!r} is refused; use ES384, ES256 or EdDSA.",
             f"El algoritmo JWS {alg!r} se rechaza; use ES384, ES256 o EdDSA.",
@@ -295,7 +295,9 @@ def _detached_header(head: str) -> dict[str, Any]:
             f"The jws header cannot be decoded: {exc}.",
             f"No se puede decodificar el encabezado del jws: {exc}.",
         ) from exc
-    if not isinstance(header, dict) or header.get("alg") not in _ACCEPTED:
+    if not isinstance(header, dict) or not isinstance(header.get("alg"), str):
+        header = {}
+    if header.get("alg") not in _ACCEPTED:
         raise _bad(
             "The jws header must name an accepted algorithm (EdDSA, ES256, ES384).",
             "El encabezado del jws debe nombrar un algoritmo aceptado (EdDSA, ES256, ES384).",
