@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from cred_fixtures import NOW, make_issuer, own_types, resolver
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
-from vc11_signers import EXAMPLES_V2, VC_V1, did_key, jwt, loader_over, sign
+from vc11_signers import EXAMPLES_V2, VC_V1, did_jwk, did_key, jwt, loader_over, sign
 
 from conftest import shared_path
 from smartborder.credentials import holder, recipes
@@ -117,6 +117,29 @@ def test_vc11_credential_signed_elsewhere_verifies(
     assert {"proof", "issuer", "datamodel", "schema", "validity"} <= set(result.checks)
     assert result.credential_type == "ExampleShipmentCredential"
     assert any(w.startswith("schema: no schema is known") for w in result.warnings)
+
+
+@pytest.mark.parametrize("curve", ["ed25519", "p256"])
+def test_json_web_signature_2020_with_a_jwk_verification_method_verifies(
+    curve: str, store: ContextStore, loader: Any
+) -> None:
+    key = (
+        ed25519.Ed25519PrivateKey.generate()
+        if curve == "ed25519"
+        else ec.generate_private_key(ec.SECP256R1())
+    )
+    did, vm = did_jwk(key)  # resolves to a JsonWebKey2020 method with publicKeyJwk
+    doc = credential_v1(did, "JsonWebSignature2020")
+    signed = sign(doc, key=key, suite="JsonWebSignature2020", loader=loader, vm=vm)
+    result = _verify(signed, store)
+    assert result.verified, result.errors
+    other = (
+        ec.generate_private_key(ec.SECP256R1())
+        if curve == "p256"
+        else ed25519.Ed25519PrivateKey.generate()
+    )
+    forged = sign(doc, key=other, suite="JsonWebSignature2020", loader=loader, vm=vm)
+    assert _verify(forged, store).failed_checks == ["proof"]
 
 
 @pytest.mark.parametrize(

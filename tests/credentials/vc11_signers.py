@@ -67,6 +67,24 @@ def did_key(key: Signer) -> tuple[str, str]:
     return f"did:key:{mb}", f"did:key:{mb}#{mb}"
 
 
+def did_jwk(key: Signer) -> tuple[str, str]:
+    """``(did, verification method id)`` of a did:jwk for ``key``: its public JWK by hand,
+    resolved to a ``JsonWebKey2020`` verification method."""
+    if isinstance(key, ed25519.Ed25519PrivateKey):
+        raw = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+        jwk = {"kty": "OKP", "crv": "Ed25519", "x": _b64url(raw)}
+    else:
+        numbers = key.public_key().public_numbers()
+        jwk = {
+            "kty": "EC",
+            "crv": "P-256",
+            "x": _b64url(numbers.x.to_bytes(32, "big")),
+            "y": _b64url(numbers.y.to_bytes(32, "big")),
+        }
+    did = "did:jwk:" + _b64url(json.dumps(jwk, separators=(",", ":")).encode("utf-8"))
+    return did, did + "#0"
+
+
 def _b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
