@@ -17,7 +17,12 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 from vc11_signers import EXAMPLES_V2, VC_V1, did_jwk, did_key, jwt, loader_over, sign
 
 from conftest import shared_path
-from smartborder.credentials import holder, recipes
+from smartborder.credentials import (
+    holder,
+    problems_for_verification,
+    problems_of_credential,
+    recipes,
+)
 from smartborder.credentials.errors import CredentialNonConforming
 from smartborder.credentials.primitives import integrity
 from smartborder.credentials.primitives.contexts import ContextStore
@@ -336,8 +341,9 @@ def test_vc11_is_verified_but_never_issued() -> None:
 # --- VC 1.1 presentations -------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("suite", ["Ed25519Signature2018", "Ed25519Signature2020"])
 def test_vc11_presentation_with_linked_data_proof_verifies(
-    store: ContextStore, loader: Any
+    suite: str, store: ContextStore, loader: Any
 ) -> None:
     issuer_key, holder_key = (
         ed25519.Ed25519PrivateKey.generate(),
@@ -346,13 +352,13 @@ def test_vc11_presentation_with_linked_data_proof_verifies(
     issuer_did, _ = did_key(issuer_key)
     holder_did, _ = did_key(holder_key)
     vc = sign(
-        credential_v1(issuer_did, "Ed25519Signature2018"),
+        credential_v1(issuer_did, suite),
         key=issuer_key,
-        suite="Ed25519Signature2018",
+        suite=suite,
         loader=loader,
     )
     vp = {
-        "@context": [VC_V1],
+        "@context": [VC_V1, *([ED25519_2020_V1] if suite == "Ed25519Signature2020" else [])],
         "id": "urn:uuid:1f6e7b1c-44a3-4a8f-8f43-0b4e0c8b6d21",
         "type": ["VerifiablePresentation"],
         "holder": holder_did,
@@ -361,7 +367,7 @@ def test_vc11_presentation_with_linked_data_proof_verifies(
     signed = sign(
         vp,
         key=holder_key,
-        suite="Ed25519Signature2018",
+        suite=suite,
         loader=loader,
         purpose="authentication",
         challenge="c-81a2",
@@ -464,3 +470,16 @@ def test_malformed_legacy_proof_fails_with_a_reason(
     bad = {**signed, "proof": {**signed["proof"], **proof_change}}
     result = _verify(bad, store)
     assert not result.verified and result.failed_checks == ["proof"] and result.errors[0]
+
+
+def test_vc11_data_model_rules() -> None:
+    doc = credential_v1("did:example:issuer")
+    assert problems_for_verification(doc) == []
+    with_status = {**doc, "credentialStatus": {"type": "StatusList2021Entry"}}
+    assert [p.pointer for p in problems_for_verification(with_status)] == ["/credentialStatus/id"]
+    mixed = {**doc, "validFrom": "2026-01-15T08:00:00Z"}
+    assert [p.code for p in problems_for_verification(mixed)] == ["credentials.dm.vc20_property"]
+    backwards = {**doc, "expirationDate": "2025-01-01T00:00:00Z"}
+    assert [p.pointer for p in problems_for_verification(backwards)] == ["/expirationDate"]
+    # The same document is not a VC 2.0 credential: issuing it is refused.
+    assert any(p.pointer == "/@context/0" for p in problems_of_credential(doc))
