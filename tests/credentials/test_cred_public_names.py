@@ -66,6 +66,8 @@ def test_the_public_names_are_exactly_these() -> None:
         "node_did_document",
         "parse_datetime",
         "present",
+        "is_vc11",
+        "problems_for_verification",
         "problems_of_credential",
         "problems_of_presentation",
         "remove_entry",

@@ -3,7 +3,8 @@
 These recipes secure and check W3C Verifiable Credentials 2.0 with fixed, standard suites
 (VC-JOSE ``vc+jwt``, SD-JWT VC, Data Integrity ``eddsa-*``/``ecdsa-*``) and run every check a
 border decision relies on: proof and signer, data model, the type's JSON Schema, validity at
-the caller's ``now``, Bitstring Status List entries. Around them: credential types, the trust
+the caller's ``now``, Bitstring Status List entries. They also verify (never issue) VC 1.1
+credentials and presentations: Ed25519Signature2018/2020, JsonWebSignature2020, VC-JWT 1.1. Around them: credential types, the trust
 registry, status lists, this node's organization identities and keys, the VC-API service, and
 the peers whose DID documents and status lists a node reads in the background.
 
@@ -15,7 +16,9 @@ or test a securing mechanism, not to decide whether a credential is good.
 
 from smartborder.credentials.binding import PERSONAL_TYPES, about_carrier, bind, subjects_of
 from smartborder.credentials.datamodel import (
+    is_vc11,
     parse_datetime,
+    problems_for_verification,
     problems_of_credential,
     problems_of_presentation,
     require_credential,
@@ -112,7 +115,9 @@ __all__ = [
     "node_did",
     "node_did_document",
     # data model checks
+    "is_vc11",
     "parse_datetime",
+    "problems_for_verification",
     "problems_of_credential",
     "problems_of_presentation",
     "require_credential",

@@ -14,9 +14,17 @@ those problems (HTTP 400). The same for presentations. Rules checked (VC DM 2.0 
   ``validFrom`` is not after ``validUntil``;
 - ``credentialStatus``, ``credentialSchema``, ``evidence``, ``termsOfUse`` and
   ``refreshService`` items each have a ``type``;
+- ``name`` and ``description`` (of the credential and of its issuer) are strings or language
+  value objects (``{"@value": ..., "@language": ...}``), one or a list (§4.6);
+- ``relatedResource`` items have an ``id`` URL and a ``digestSRI`` or ``digestMultibase`` (§5.3);
 - the VC 1.1 properties ``issuanceDate``/``expirationDate`` are refused (use validFrom/validUntil).
 
 Validity against a clock (expired, not yet valid) is a verification check, in :func:`validity_problem`.
+
+VC Data Model 1.1 (``@context`` first item ``https://www.w3.org/2018/credentials/v1``) is
+accepted for *verification* only (:func:`problems_for_verification`): there ``issuanceDate``
+is required and ``issuanceDate``/``expirationDate`` replace ``validFrom``/``validUntil``
+(VC DM 1.1 §4.6, §4.7), and ``credentialStatus`` needs an ``id`` (§4.9). Issuing stays 2.0.
 """
 
 from __future__ import annotations
@@ -59,28 +67,37 @@ def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-def _context_problems(doc: dict[str, Any]) -> list[Problem]:
+def is_vc11(doc: Any) -> bool:
+    """True when ``doc`` is a VC Data Model 1.1 document (its first context is credentials/v1)."""
+    if not isinstance(doc, dict):
+        return False
+    ctx = doc.get("@context")
+    first = ctx[0] if isinstance(ctx, list) and ctx else ctx
+    return first == VC_V1_CONTEXT
+
+
+def _context_problems(doc: dict[str, Any], base: str = VC_V2_CONTEXT) -> list[Problem]:
     ctx = doc.get("@context")
     if ctx is None:
         return [
             _p(
                 "/@context",
                 "context_missing",
-                f"@context is required; its first item must be {VC_V2_CONTEXT}.",
-                f"@context es obligatorio; su primer elemento debe ser {VC_V2_CONTEXT}.",
+                f"@context is required; its first item must be {base}.",
+                f"@context es obligatorio; su primer elemento debe ser {base}.",
             )
         ]
     items = _as_list(ctx)
     out: list[Problem] = []
-    if not items or items[0] != VC_V2_CONTEXT:
+    if not items or items[0] != base:
         hint = " (this is VC 1.1; use VC 2.0)" if items and items[0] == VC_V1_CONTEXT else ""
         hint_es = " (esto es VC 1.1; use VC 2.0)" if hint else ""
         out.append(
             _p(
                 "/@context/0",
                 "context_order",
-                f"The first @context item must be {VC_V2_CONTEXT}{hint}.",
-                f"El primer elemento de @context debe ser {VC_V2_CONTEXT}{hint_es}.",
+                f"The first @context item must be {base}{hint}.",
+                f"El primer elemento de @context debe ser {base}{hint_es}.",
             )
         )
     for i, item in enumerate(items[1:], start=1):
@@ -163,10 +180,25 @@ def _typed_items(doc: dict[str, Any], prop: str, *, id_required: bool) -> list[P
     return out
 
 
-def _time_problems(doc: dict[str, Any]) -> list[Problem]:
+#: The validity properties of each data model version: (start, end), and the other version's.
+_V2_TIMES = ("validFrom", "validUntil")
+_V11_TIMES = ("issuanceDate", "expirationDate")
+
+
+def _time_problems(doc: dict[str, Any], *, vc11: bool = False) -> list[Problem]:
     out: list[Problem] = []
     parsed: dict[str, datetime] = {}
-    for prop in ("validFrom", "validUntil"):
+    start, end = _V11_TIMES if vc11 else _V2_TIMES
+    if vc11 and start not in doc:
+        out.append(
+            _p(
+                f"/{start}",
+                "issuance_date_missing",
+                "issuanceDate is required in VC 1.1: when the credential becomes valid.",
+                "issuanceDate es obligatorio en VC 1.1: cuándo la credencial entra en vigor.",
+            )
+        )
+    for prop in (start, end):
         if prop not in doc:
             continue
         value = doc[prop]
@@ -181,23 +213,28 @@ def _time_problems(doc: dict[str, Any]) -> list[Problem]:
                     f"{prop} debe ser fecha y hora con zona horaria, p. ej. 2026-01-31T12:00:00Z.",
                 )
             )
-    if len(parsed) == 2 and parsed["validFrom"] > parsed["validUntil"]:
+    if len(parsed) == 2 and parsed[start] > parsed[end]:
         out.append(
             _p(
-                "/validUntil",
+                f"/{end}",
                 "validity_order",
-                "validUntil is before validFrom.",
-                "validUntil es anterior a validFrom.",
+                f"{end} is before {start}.",
+                f"{end} es anterior a {start}.",
             )
         )
-    for old, new in (("issuanceDate", "validFrom"), ("expirationDate", "validUntil")):
+    others = (
+        zip(_V2_TIMES, _V11_TIMES, strict=True) if vc11 else zip(_V11_TIMES, _V2_TIMES, strict=True)
+    )
+    code = "vc20_property" if vc11 else "vc11_property"
+    this, that = ("VC 1.1", "VC 2.0") if vc11 else ("VC 2.0", "VC 1.1")
+    for old, new in others:
         if old in doc:
             out.append(
                 _p(
                     f"/{old}",
-                    "vc11_property",
-                    f"{old} is VC 1.1; VC 2.0 uses {new}.",
-                    f"{old} es de VC 1.1; VC 2.0 usa {new}.",
+                    code,
+                    f"{old} is {that}; {this} uses {new}.",
+                    f"{old} es de {that}; {this} usa {new}.",
                 )
             )
     return out
@@ -241,6 +278,63 @@ def _subject_problems(doc: dict[str, Any]) -> list[Problem]:
     return out
 
 
+def _is_language_value(value: Any) -> bool:
+    if isinstance(value, str):
+        return True
+    return (
+        isinstance(value, dict)
+        and isinstance(value.get("@value"), str)
+        and set(value) <= {"@value", "@language", "@direction"}
+        and all(isinstance(value[k], str) for k in value)
+    )
+
+
+def _text_problems(node: dict[str, Any], base: str) -> list[Problem]:
+    out: list[Problem] = []
+    for prop in ("name", "description"):
+        if prop in node and not all(_is_language_value(v) for v in _as_list(node[prop])):
+            out.append(
+                _p(
+                    f"{base}/{prop}",
+                    "text_invalid",
+                    f"{prop} must be a string or a language value object "
+                    '({"@value": "...", "@language": "es"}), or a list of them.',
+                    f"{prop} debe ser una cadena o un objeto de valor con idioma "
+                    '({"@value": "...", "@language": "es"}), o una lista de ellos.',
+                )
+            )
+    return out
+
+
+def _related_resource_problems(doc: dict[str, Any]) -> list[Problem]:
+    if "relatedResource" not in doc:
+        return []
+    out: list[Problem] = []
+    for i, item in enumerate(_as_list(doc["relatedResource"])):
+        ptr = f"/relatedResource/{i}"
+        if not isinstance(item, dict):
+            out.append(
+                _p(
+                    ptr,
+                    "not_object",
+                    "relatedResource must be an object (or a list of objects).",
+                    "relatedResource debe ser un objeto (o una lista de objetos).",
+                )
+            )
+            continue
+        out += _url_problem(ptr + "/id", item.get("id"), "relatedResource.id")
+        if "digestSRI" not in item and "digestMultibase" not in item:
+            out.append(
+                _p(
+                    ptr,
+                    "digest_missing",
+                    "Each relatedResource needs a digestSRI or a digestMultibase.",
+                    "Cada relatedResource necesita un digestSRI o un digestMultibase.",
+                )
+            )
+    return out
+
+
 def _issuer_problems(doc: dict[str, Any]) -> list[Problem]:
     if "issuer" not in doc:
         return [
@@ -253,12 +347,15 @@ def _issuer_problems(doc: dict[str, Any]) -> list[Problem]:
         ]
     issuer = doc["issuer"]
     if isinstance(issuer, dict):
-        return _url_problem("/issuer/id", issuer.get("id"), "issuer.id")
+        return _url_problem("/issuer/id", issuer.get("id"), "issuer.id") + _text_problems(
+            issuer, "/issuer"
+        )
     return _url_problem("/issuer", issuer, "issuer")
 
 
-def problems_of_credential(doc: Any) -> list[Problem]:
-    """Every VC DM 2.0 rule ``doc`` breaks, each with a JSON pointer; empty when it conforms."""
+def problems_of_credential(doc: Any, *, vc11: bool = False) -> list[Problem]:
+    """Every VC DM 2.0 rule ``doc`` breaks, each with a JSON pointer; empty when it conforms.
+    With ``vc11``, the rules of VC DM 1.1 instead (for verifying what others issued)."""
     if not isinstance(doc, dict):
         return [
             _p(
@@ -268,19 +365,28 @@ def problems_of_credential(doc: Any) -> list[Problem]:
                 "Una credencial debe ser un objeto JSON.",
             )
         ]
-    out = _context_problems(doc) + _type_problems(doc, "VerifiableCredential")
+    base = VC_V1_CONTEXT if vc11 else VC_V2_CONTEXT
+    out = _context_problems(doc, base) + _type_problems(doc, "VerifiableCredential")
     if "id" in doc:
         out += _url_problem("/id", doc["id"], "id")
-    out += _issuer_problems(doc) + _subject_problems(doc) + _time_problems(doc)
-    out += _typed_items(doc, "credentialStatus", id_required=False)
+    out += _issuer_problems(doc) + _subject_problems(doc) + _time_problems(doc, vc11=vc11)
+    out += _text_problems(doc, "") + _related_resource_problems(doc)
+    out += _typed_items(doc, "credentialStatus", id_required=vc11)
     out += _typed_items(doc, "credentialSchema", id_required=True)
     for prop in ("evidence", "termsOfUse", "refreshService"):
         out += _typed_items(doc, prop, id_required=False)
     return out
 
 
-def problems_of_presentation(doc: Any) -> list[Problem]:
-    """Every VC DM 2.0 rule a presentation breaks (its credentials are checked one by one)."""
+def problems_for_verification(doc: Any) -> list[Problem]:
+    """The data model rules a credential to be verified breaks: VC DM 1.1's for a 1.1
+    credential, else VC DM 2.0's."""
+    return problems_of_credential(doc, vc11=is_vc11(doc))
+
+
+def problems_of_presentation(doc: Any, *, vc11: bool = False) -> list[Problem]:
+    """Every VC DM 2.0 rule a presentation breaks (its credentials are checked one by one);
+    with ``vc11``, VC DM 1.1's (a 1.1 presentation may carry 1.1 or 2.0 credentials)."""
     if not isinstance(doc, dict):
         return [
             _p(
@@ -290,7 +396,8 @@ def problems_of_presentation(doc: Any) -> list[Problem]:
                 "Una presentación debe ser un objeto JSON.",
             )
         ]
-    out = _context_problems(doc) + _type_problems(doc, "VerifiablePresentation")
+    base = VC_V1_CONTEXT if vc11 else VC_V2_CONTEXT
+    out = _context_problems(doc, base) + _type_problems(doc, "VerifiablePresentation")
     if "id" in doc:
         out += _url_problem("/id", doc["id"], "id")
     if "holder" in doc:
@@ -300,7 +407,7 @@ def problems_of_presentation(doc: Any) -> list[Problem]:
     for i, vc in enumerate(_as_list(doc.get("verifiableCredential", []))):
         # An enveloped credential (a JWT) is checked when it is verified; an object here now.
         if isinstance(vc, dict) and vc.get("type") != "EnvelopedVerifiableCredential":
-            for p in problems_of_credential(vc):
+            for p in problems_of_credential(vc, vc11=vc11 and is_vc11(vc)):
                 out.append(Problem(f"/verifiableCredential/{i}{p.pointer}", p.code, p.message))
     return out
 
@@ -335,10 +442,17 @@ def require_presentation(doc: Any) -> dict[str, Any]:
     return result
 
 
+def validity_period(doc: dict[str, Any]) -> tuple[Any, Any]:
+    """The raw (start, end) of a credential: validFrom/validUntil, or issuanceDate/expirationDate
+    for a VC 1.1 credential."""
+    start, end = _V11_TIMES if is_vc11(doc) else _V2_TIMES
+    return doc.get(start), doc.get(end)
+
+
 def validity_problem(doc: dict[str, Any], now: datetime) -> str | None:
-    """``"expired"`` or ``"not_yet_valid"`` when ``now`` is outside validFrom..validUntil, else None."""
-    until = doc.get("validUntil")
-    start = doc.get("validFrom")
+    """``"expired"`` or ``"not_yet_valid"`` when ``now`` is outside validFrom..validUntil
+    (issuanceDate..expirationDate in VC 1.1), else None."""
+    start, until = validity_period(doc)
     if isinstance(until, str) and parse_datetime(until) < now:
         return "expired"
     if isinstance(start, str) and parse_datetime(start) > now:

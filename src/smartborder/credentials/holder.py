@@ -4,7 +4,10 @@
 domain go in the JWT's ``nonce`` and ``aud`` claims) or with a Data Integrity proof whose
 purpose is ``authentication``. :func:`verify_presentation` checks the presentation's proof,
 that its signer is its ``holder``, the challenge and domain, and then every credential in it
-with :func:`~smartborder.credentials.recipes.verify`.
+with :func:`~smartborder.credentials.recipes.verify`. It also reads VC Data Model 1.1
+presentations: a JWT with a ``vp`` claim (VC DM 1.1 §6.3.1: ``iss`` the holder, ``nonce`` the
+challenge, ``aud`` the domain) or a ``credentials/v1`` document with an Ed25519Signature2018/2020
+or JsonWebSignature2020 proof.
 """
 
 from __future__ import annotations
@@ -17,8 +20,10 @@ from typing import Any
 
 from pydantic import Field
 
+from smartborder.credentials import jwt11
 from smartborder.credentials.datamodel import (
     VC_V2_CONTEXT,
+    is_vc11,
     problems_of_presentation,
     require_presentation,
 )
@@ -151,16 +156,27 @@ def verify_presentation(
     result.ran("proof")
     try:
         if isinstance(presentation, str):
-            header, doc = jose.verify_jwt(
-                presentation, resolve_key=key_resolver(resolver, "authentication"), typ=jose.VP_JWT
+            header, claims = jose.verify_jwt(
+                presentation,
+                resolve_key=key_resolver(resolver, "authentication"),
+                typ=(jose.VP_JWT, *jwt11.JWT_TYPS),
             )
+            if header.get("typ") != jose.VP_JWT:  # VC 1.1: the presentation is the vp claim
+                result.format = jwt11.PRESENTATION_FORMAT
+                claims = {**jwt11.presentation_of_jwt(claims), **_jwt_binding(claims)}
+            doc = claims
             signer = did_of(header["kid"])
             if challenge is not None and doc.get("nonce") != challenge:
                 result.fail(
                     "challenge", "the presentation does not answer the expected challenge (nonce)"
                 )
-            if domain is not None and doc.get("aud") != domain:
-                result.fail("domain", f"the presentation is for {doc.get('aud')!r}, not {domain!r}")
+            aud = doc.get("aud")
+            if (
+                domain is not None
+                and aud != domain
+                and not (isinstance(aud, list) and domain in aud)
+            ):
+                result.fail("domain", f"the presentation is for {aud!r}, not {domain!r}")
             doc = {k: v for k, v in doc.items() if k not in ("nonce", "aud", "iat")}
         elif isinstance(presentation, dict):
             check_limits(presentation)  # bounded before any proof or credential work
@@ -202,7 +218,7 @@ def verify_presentation(
                 "holder", f"signed by {signer}, but the presentation names holder {result.holder!r}"
             )
     result.ran("datamodel")
-    for p in problems_of_presentation(doc):
+    for p in problems_of_presentation(doc, vc11=is_vc11(doc)):
         result.fail("datamodel", f"{p.message.en} (at {p.pointer or '/'})")
     creds = doc.get("verifiableCredential", [])
     creds = creds if isinstance(creds, list) else [creds]
@@ -227,6 +243,12 @@ def verify_presentation(
     return result
 
 
+def _jwt_binding(claims: dict[str, Any]) -> dict[str, Any]:
+    """The ``nonce``/``aud`` of a presentation JWT, checked beside the presentation and then
+    dropped (as for a ``vp+jwt``)."""
+    return {k: claims[k] for k in ("nonce", "aud", "iat") if k in claims}
+
+
 def unenvelope_presentation(value: Any) -> Any:
     """The compact ``vp+jwt`` inside an ``EnvelopedVerifiablePresentation``, else ``value``."""
     prefix = "data:application/vp+jwt,"
@@ -244,9 +266,12 @@ def is_presentation(item: Any) -> bool:
         if "~" in item:
             return False
         try:
-            return jose.read_header(item, require_kid=False).get("typ") == jose.VP_JWT
+            typ = jose.read_header(item, require_kid=False).get("typ")
         except Exception:  # not even a JWT: the credential check says why
             return False
+        if typ == jose.VP_JWT:
+            return True
+        return typ in jwt11.JWT_TYPS and isinstance(jose.unverified_claims(item).get("vp"), dict)
     if isinstance(item, dict):
         kind = item.get("type")
         kinds = kind if isinstance(kind, list) else [kind]

@@ -8,10 +8,19 @@ secures it in one of three ways:
 - ``suite=<cryptosuite>``: a Data Integrity proof (``eddsa-rdfc-2022``, ``eddsa-jcs-2022``,
   ``ecdsa-rdfc-2019``, ``ecdsa-jcs-2019``) through :mod:`smartborder.credentials.primitives.integrity`.
 
+With ``open_types=True`` (the open issuer profile an admin grants an organization) a
+credential of a type no schema is known for is issued once it satisfies VC DM 2.0; a known
+type's schema is still checked.
+
 ``verify`` takes any of those forms and a clock (``now``) and returns a
 :class:`VerificationResult` that says which checks ran, and every warning and error. It never
 raises for a bad credential: a forged, tampered, revoked, suspended, expired or schema-breaking
-credential comes back with ``verified=False`` and the failed check named.
+credential comes back with ``verified=False`` and the failed check named. A credential of a
+type no schema is known for verifies with a ``schema`` *warning*: which types count is the
+verifier's policy (the trust registry), not a property of the credential. ``verify`` also
+reads VC Data Model 1.1 credentials: Linked Data proofs Ed25519Signature2018/2020 and
+JsonWebSignature2020 (:mod:`~smartborder.credentials.primitives.integrity.legacy`) and VC 1.1
+JWTs with a ``vc`` claim (:mod:`~smartborder.credentials.jwt11`).
 """
 
 from __future__ import annotations
@@ -25,12 +34,14 @@ from typing import Any
 
 from pydantic import BaseModel, Field, PrivateAttr
 
+from smartborder.credentials import jwt11
 from smartborder.credentials.datamodel import (
     VC_V2_CONTEXT,
     issuer_id,
     parse_datetime,
-    problems_of_credential,
+    problems_for_verification,
     require_credential,
+    validity_period,
     validity_problem,
 )
 from smartborder.credentials.errors import CredentialNonConforming, DidUnreachable, DidWebRefused
@@ -127,11 +138,13 @@ def prepare(
     verification_method: str,
     now: datetime,
     types: CredentialTypes,
+    open_types: bool = False,
 ) -> dict[str, Any]:
     """Fill the issuer, ``id`` and ``validFrom`` when absent, then check VC DM 2.0 and the schema.
 
     The issuer must be the controller of ``verification_method`` (a credential cannot claim an
-    issuer whose key did not sign it).
+    issuer whose key did not sign it). With ``open_types`` a type without a known schema is
+    accepted (its subject is then checked by the data model alone).
     """
     doc = copy.deepcopy(dict(credential))
     did = did_of(verification_method)
@@ -147,7 +160,7 @@ def prepare(
                 f"El emisor {issuer_id(doc)!r} no es el controlador de la clave de firma ({did}).",
             )
         )
-    types.require_subject(doc)
+    types.require_subject(doc, open_types=open_types)
     return doc
 
 
@@ -163,13 +176,20 @@ def issue(
     disclosable: Iterable[str] = (),
     holder: PublicKey | None = None,
     contexts: ContextStore | None = None,
+    open_types: bool = False,
 ) -> dict[str, Any] | str:
     """Check and sign ``credential``; returns the secured object (Data Integrity) or compact form.
 
-    Raises :class:`CredentialNonConforming` (VC DM 2.0), :class:`CredentialTypeUnknown` or
-    :class:`SchemaViolation` before anything is signed.
+    Raises :class:`CredentialNonConforming` (VC DM 2.0), :class:`CredentialTypeUnknown` (not
+    with ``open_types``) or :class:`SchemaViolation` before anything is signed.
     """
-    doc = prepare(credential, verification_method=verification_method, now=now, types=types)
+    doc = prepare(
+        credential,
+        verification_method=verification_method,
+        now=now,
+        types=types,
+        open_types=open_types,
+    )
     if suite is not None:
         contexts = ensure_own_context(contexts or builtin_store())
         return integrity.add_proof(
@@ -209,7 +229,7 @@ def sd_jwt_claims(doc: dict[str, Any], *, now: datetime, types: CredentialTypes)
         )
     claims: dict[str, Any] = {
         "iss": issuer_id(doc),
-        "vct": VCT_BASE + (types.type_of(doc) or "VerifiableCredential"),
+        "vct": VCT_BASE + (types.listed_type(doc) or "VerifiableCredential"),
         "iat": int(now.timestamp()),
         "jti": doc["id"],
     }
@@ -334,7 +354,13 @@ def verify(
     result.ran("proof")
     try:
         if fmt is Format.VC_JWT:
-            header, doc = jose.verify_jwt(value, resolve_key=key_resolver(resolver))
+            header, claims = jose.verify_jwt(
+                value, resolve_key=key_resolver(resolver), typ=(jose.VC_JWT, *jwt11.JWT_TYPS)
+            )
+            if header.get("typ") != jose.VC_JWT:  # VC 1.1: the credential is the vc claim
+                result.format = jwt11.FORMAT
+                claims = jwt11.credential_of_jwt(claims)
+            doc = claims
             _check_signer(result, doc, did_of(header["kid"]))
         elif fmt is Format.SD_JWT:
             verified = sdjwt.verify(
@@ -395,25 +421,30 @@ def _check_document(
     partial: bool,
 ) -> None:
     result.ran("datamodel")
-    for p in problems_of_credential(doc):
+    for p in problems_for_verification(doc):
         result.fail("datamodel", f"{p.message.en} (at {p.pointer or '/'})")
     result.ran("schema")
     name = types.type_of(doc)
-    result.credential_type = name
+    # The type the verifier's policy judges: the schema's, else the most specific one listed.
+    result.credential_type = name or types.listed_type(doc)
     if name is None:
-        result.fail("schema", "no schema is known for this credential's type")
+        result.warnings.append(
+            f"schema: no schema is known for type {result.credential_type!r}; "
+            "only the data model was checked"
+        )
     else:
         for p in types.subject_problems(name, doc.get("credentialSubject")):
             result.fail("schema", f"{p.message.en} (at {p.pointer})")
     result.ran("validity")
+    start, end = validity_period(doc)
     try:
         problem = validity_problem(doc, now)
     except ValueError:
-        problem = "unreadable validFrom/validUntil"
+        problem = "unreadable validity dates"
     if problem == "expired":
-        result.fail("validity", f"expired at {doc.get('validUntil')} (checked at {_stamp(now)})")
+        result.fail("validity", f"expired at {end} (checked at {_stamp(now)})")
     elif problem is not None:
-        result.fail("validity", f"{problem} (validFrom {doc.get('validFrom')})")
+        result.fail("validity", f"{problem} (valid from {start})")
     entries = doc.get("credentialStatus")
     if entries is None:
         return

@@ -120,6 +120,9 @@ class Verifying(StatusLists):
     @staticmethod
     def _presentation_id(vp: Any) -> str:
         claims = jose.unverified_claims(vp) if isinstance(vp, str) else vp
+        vp_claim = claims.get("vp") if isinstance(claims, dict) else None
+        if isinstance(vp_claim, dict):  # a VC 1.1 presentation JWT: its jti, or the vp's id
+            claims = {"id": claims.get("jti") or vp_claim.get("id")}
         pid = claims.get("id") if isinstance(claims, dict) else None
         if not isinstance(pid, str) or not pid:
             raise CredentialNonConforming(

@@ -36,6 +36,8 @@ EXAMPLES_V2 = "https://www.w3.org/ns/credentials/examples/v2"
 UNDEFINED_TERMS_V2 = "https://www.w3.org/ns/credentials/undefined-terms/v2"
 STATUS_LIST_2021_V1 = "https://w3id.org/vc/status-list/2021/v1"
 TRACEABILITY_V1 = "https://w3id.org/traceability/v1"
+ED25519_2020_V1 = "https://w3id.org/security/suites/ed25519-2020/v1"
+JWS_2020_V1 = "https://w3id.org/security/suites/jws-2020/v1"
 
 #: Context URL -> file names that hold it (first found wins), as the W3C and the W3C CCG
 #: Traceability Vocabulary ship them.
@@ -55,15 +57,20 @@ KNOWN_CONTEXT_FILES: dict[str, tuple[str, ...]] = {
     "https://ref.gs1.org/gs1/vc/trade-item-context/": ("trade-item-context.json",),
     "https://www.w3.org/ns/activitystreams": ("activity-pub.json",),
     TRACEABILITY_V1: ("traceability-v1.jsonld", "traceability-v1.json"),
+    ED25519_2020_V1: ("ed25519-signature-2020-v1.jsonld", "ed25519-2020-v1.jsonld"),
+    JWS_2020_V1: ("jws-2020-v1.jsonld", "lds-jws2020-v1.jsonld"),
 }
 
 #: SHA-256 (hex) of context files, only where the specification itself publishes the digest.
 #: VC Data Model 2.0 (W3C Recommendation, 2025-05-15), section "Base Context", publishes the
-#: SHA2-256 digest of https://www.w3.org/ns/credentials/v2. The other specs used here (Data
-#: Integrity, Multikey/JWK, Bitstring Status List) were not confirmed to publish one, so their
-#: files are not pinned.
+#: SHA2-256 digest of https://www.w3.org/ns/credentials/v2; VC Data Model 1.1 (W3C
+#: Recommendation, 2022-03-03), appendix "Base Context", publishes the SHA-256 digest of
+#: https://www.w3.org/2018/credentials/v1. The other specs used here (Data Integrity,
+#: Multikey/JWK, Bitstring Status List, the 2020 signature suites) were not confirmed to
+#: publish one, so their files are not pinned.
 PINNED_SHA256: dict[str, str] = {
     CREDENTIALS_V2: "59955ced6697d61e03f2b2556febe5308ab16842846f5b586d7f1f7adec92734",
+    CREDENTIALS_V1: "ab4ddd9a531758807a79a5b450510d61ae8d147eab966cc9a200c07095b0cdcc",
 }
 
 INDEX_FILE = "contexts.json"
@@ -262,6 +269,8 @@ __all__ = [
     "UNDEFINED_TERMS_V2",
     "ContextStore",
     "DocumentLoader",
+    "ED25519_2020_V1",
+    "JWS_2020_V1",
 ]
 
 

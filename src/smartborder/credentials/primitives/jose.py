@@ -166,7 +166,7 @@ def read_header(token: str, *, require_kid: bool = True) -> dict[str, Any]:
             "El encabezado del JWT debe ser un objeto JSON.",
         )
     alg = header.get("alg")
-    if alg not in _ACCEPTED:
+    if not isinstance(alg, str) or alg not in _ACCEPTED:  # a list or object is unhashable
         raise _bad(
             f"JWS algorithm {alg!r} is refused; use ES384, ES256 or EdDSA.",
             f"El algoritmo JWS {alg!r} se rechaza; use ES384, ES256 o EdDSA.",
@@ -185,7 +185,7 @@ def read_header(token: str, *, require_kid: bool = True) -> dict[str, Any]:
 
 
 def verify_jwt(
-    token: str, *, resolve_key: KeyResolver, typ: str | tuple[str, ...] = VC_JWT
+    token: str, *, resolve_key: KeyResolver, typ: str | tuple[str | None, ...] = VC_JWT
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Verify a compact JWS and return ``(header, claims)``.
 
@@ -207,12 +207,14 @@ def verify_jwt_with_key(
     return header, _verify_with(token, header, key)
 
 
-def _check_typ(header: dict[str, Any], typ: str | tuple[str, ...]) -> None:
+def _check_typ(header: dict[str, Any], typ: str | tuple[str | None, ...]) -> None:
+    """``typ`` names the accepted values; ``None`` among them accepts a header without one."""
     typs = (typ,) if isinstance(typ, str) else typ
     if header.get("typ") not in typs:
+        names = " or ".join(t or "none" for t in typs)
         raise _bad(
-            f"The JWT typ is {header.get('typ')!r}; expected {' or '.join(typs)}.",
-            f"El typ del JWT es {header.get('typ')!r}; se esperaba {' o '.join(typs)}.",
+            f"The JWT typ is {header.get('typ')!r}; expected {names}.",
+            f"El typ del JWT es {header.get('typ')!r}; se esperaba {names}.",
         )
 
 
@@ -249,6 +251,66 @@ def _verify_with(token: str, header: dict[str, Any], key: PublicKey) -> dict[str
     return claims
 
 
+def verify_detached_jws(jws_value: str, payload: bytes, *, key: PublicKey) -> dict[str, Any]:
+    """Verify a detached JWS with an unencoded payload (RFC 7797, ``b64: false``), as the
+    Linked Data suites Ed25519Signature2018 and JsonWebSignature2020 write it: ``header..sig``
+    signs ``ASCII(base64url(header)) || "." || payload``. Returns the header; raises
+    :class:`JoseInvalid` with the reason."""
+    if not isinstance(jws_value, str) or len(jws_value) > 4096 or jws_value.count(".") != 2:
+        raise _bad(
+            "The proof's jws must be a detached JWS (header..signature).",
+            "El jws de la prueba debe ser un JWS separado (encabezado..firma).",
+        )
+    head, body, signature = jws_value.split(".")
+    if body:
+        raise _bad(
+            "The proof's jws must be detached: its payload part must be empty.",
+            "El jws de la prueba debe estar separado: su parte de carga útil debe estar vacía.",
+        )
+    header = _detached_header(head)
+    if _ACCEPTED[header["alg"]] is not key.type:
+        raise _bad(
+            f"Algorithm {header['alg']} does not match the {key.type} verification key.",
+            f"El algoritmo {header['alg']} no corresponde a la clave de verificación {key.type}.",
+        )
+    try:
+        sig = _b64decode(signature)
+    except ValueError as exc:
+        raise _bad(
+            "The jws signature is not base64url.", "La firma jws no está en base64url."
+        ) from exc
+    if not key.verify(sig, head.encode("ascii") + b"." + payload):
+        raise _bad(
+            "The proof's signature does not verify: the document was changed after signing or signed with another key.",
+            "La firma de la prueba no es válida: el documento se modificó después de firmarse o se firmó con otra clave.",
+        )
+    return header
+
+
+def _detached_header(head: str) -> dict[str, Any]:
+    try:
+        header = _loads(_b64decode(head))
+    except (ValueError, UnicodeError, RecursionError) as exc:
+        raise _bad(
+            f"The jws header cannot be decoded: {exc}.",
+            f"No se puede decodificar el encabezado del jws: {exc}.",
+        ) from exc
+    if not isinstance(header, dict) or not isinstance(header.get("alg"), str):
+        header = {}
+    if header.get("alg") not in _ACCEPTED:
+        raise _bad(
+            "The jws header must name an accepted algorithm (EdDSA, ES256, ES384).",
+            "El encabezado del jws debe nombrar un algoritmo aceptado (EdDSA, ES256, ES384).",
+        )
+    # RFC 7797 §6: b64 false must be listed as critical; nothing else may be.
+    if header.get("b64") is not False or header.get("crit") != ["b64"]:
+        raise _bad(
+            'The jws header must carry "b64": false and "crit": ["b64"] (RFC 7797).',
+            'El encabezado del jws debe llevar "b64": false y "crit": ["b64"] (RFC 7797).',
+        )
+    return header
+
+
 def unverified_claims(token: str) -> dict[str, Any]:
     """The payload of a compact JWS *without* verifying it (for routing only; empty if unreadable)."""
     try:
@@ -276,5 +338,6 @@ __all__ = [
     "sign_jwt",
     "unverified_claims",
     "verify_jwt",
+    "verify_detached_jws",
     "verify_jwt_with_key",
 ]

@@ -12,7 +12,9 @@ Two sources, one registry (:class:`CredentialTypes`):
   ``TrustedTravelerCredential``, ``VaccinationCredential`` (and ``BitstringStatusListCredential``).
 
 A credential's *subject* is validated against ``#/properties/credentialSubject`` of its type's
-schema, when it is issued and when it is verified.
+schema, when it is issued and when it is verified. A type with no schema here is refused on
+issue unless the issuer has the open profile (``require_subject(..., open_types=True)``), and
+only warned about on verification.
 """
 
 from __future__ import annotations
@@ -114,6 +116,17 @@ class CredentialTypes:
             t for t in listed if isinstance(t, str) and (t in self._own or t in self._vocab_files)
         ]
         return known[-1] if known else None
+
+    @staticmethod
+    def listed_type(credential: dict[str, Any]) -> str | None:
+        """The most specific type ``credential`` lists, known or not: the last one other
+        than ``VerifiableCredential`` (that one when it is all there is), else None."""
+        types = credential.get("type")
+        listed = [t for t in (types if isinstance(types, list) else [types]) if isinstance(t, str)]
+        specific = [t for t in listed if t != "VerifiableCredential"]
+        if specific:
+            return specific[-1]
+        return "VerifiableCredential" if listed else None
 
     # --- loading --------------------------------------------------------------------------
 
@@ -245,14 +258,19 @@ class CredentialTypes:
         validator = self._validator(name, whole=True)
         return [_problem("", e) for e in validator.iter_errors(credential)][:MAX_PROBLEMS]
 
-    def require_subject(self, credential: dict[str, Any]) -> str:
+    def require_subject(
+        self, credential: dict[str, Any], *, open_types: bool = False
+    ) -> str | None:
         """Validate the subject against the credential's type; return the type name.
 
         Raises :class:`CredentialTypeUnknown` when no type in ``credential['type']`` has a schema
-        and :class:`SchemaViolation` (with every problem) when the subject does not match.
+        (with ``open_types``: returns None instead, nothing to check) and
+        :class:`SchemaViolation` (with every problem) when the subject does not match.
         """
         name = self.type_of(credential)
         if name is None:
+            if open_types:
+                return None
             types = credential.get("type")
             listed = types if isinstance(types, list) else [types]
             raise self._unknown(next((t for t in listed if t != "VerifiableCredential"), None))

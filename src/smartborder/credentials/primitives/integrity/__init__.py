@@ -1,5 +1,7 @@
-"""Data Integrity proofs: eddsa-rdfc-2022, eddsa-jcs-2022, ecdsa-rdfc-2019, ecdsa-jcs-2019."""
+"""Data Integrity proofs: eddsa-rdfc-2022, eddsa-jcs-2022, ecdsa-rdfc-2019, ecdsa-jcs-2019;
+and, for verification only, the VC 1.1-era Ed25519Signature2018/2020 and JsonWebSignature2020."""
 
+from smartborder.credentials.primitives.integrity.legacy import LEGACY_SUITES, LegacySuite
 from smartborder.credentials.primitives.integrity.proofs import (
     DEFAULT_MAX_CLOCK_SKEW,
     ProofCheck,
@@ -20,8 +22,10 @@ from smartborder.credentials.primitives.integrity.suites import (
 
 __all__ = [
     "DEFAULT_MAX_CLOCK_SKEW",
+    "LEGACY_SUITES",
     "SUITES",
     "Cryptosuite",
+    "LegacySuite",
     "ProofCheck",
     "ProofResult",
     "Transform",

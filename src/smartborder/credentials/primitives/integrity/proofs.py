@@ -1,5 +1,9 @@
 """Add and verify Data Integrity proofs (W3C VC Data Integrity 1.0, ``DataIntegrityProof``).
 
+:func:`verify_proof` also verifies the VC 1.1-era proof types of :mod:`.legacy`
+(Ed25519Signature2018/2020, JsonWebSignature2020); :func:`add_proof` writes only
+``DataIntegrityProof``.
+
 These are the raw primitives: the caller chooses the suite, key and verification method.
 The safe recipes (``issue``/``verify`` of credentials) are built on them elsewhere.
 """
@@ -28,6 +32,12 @@ from smartborder.credentials.primitives.contexts import (
     builtin_store,
 )
 from smartborder.credentials.primitives.did.resolver import DidResolver
+from smartborder.credentials.primitives.integrity.legacy import (
+    LegacySuite,
+    check_signature,
+    legacy_suite_of,
+    verify_data,
+)
 from smartborder.credentials.primitives.integrity.suites import (
     Cryptosuite,
     Transform,
@@ -38,6 +48,7 @@ from smartborder.credentials.primitives.jsonld import check_limits
 from smartborder.credentials.primitives.keys import PrivateKey, PublicKey
 from smartborder.credentials.primitives.multibase import decode_base58btc, encode_base58btc
 from smartborder.credentials.primitives.rdfc import DEFAULT_MAX_WORK
+from smartborder.credentials.primitives.suite_contexts import ensure_suite_contexts
 from smartborder.errors import SmartBorderError
 from smartborder.i18n import Text
 
@@ -246,7 +257,8 @@ def _verify_one(
         raise ProofMalformed(
             Text("The proof must be a JSON object.", "La prueba debe ser un objeto JSON.")
         )
-    for name in _REQUIRED_PROOF_STRINGS:
+    legacy = legacy_suite_of(proof)  # a VC 1.1-era proof type (verification only)
+    for name in legacy.required if legacy is not None else _REQUIRED_PROOF_STRINGS:
         value = proof.get(name)
         if not isinstance(value, str) or not value:
             raise ProofMalformed(
@@ -256,14 +268,16 @@ def _verify_one(
                 ),
                 extra={"field": name},
             )
-    if proof["type"] != "DataIntegrityProof":
+    if legacy is None and proof["type"] != "DataIntegrityProof":
         raise ProofMalformed(
             Text(
-                f"proof.type must be 'DataIntegrityProof', not {proof['type']!r}.",
-                f"proof.type debe ser 'DataIntegrityProof', no {proof['type']!r}.",
+                f"proof.type must be 'DataIntegrityProof' (or Ed25519Signature2018, "
+                f"Ed25519Signature2020, JsonWebSignature2020), not {proof['type']!r}.",
+                f"proof.type debe ser 'DataIntegrityProof' (o Ed25519Signature2018, "
+                f"Ed25519Signature2020, JsonWebSignature2020), no {proof['type']!r}.",
             )
         )
-    cs = get_suite(proof["cryptosuite"])
+    cs = legacy.rdfc if legacy is not None else get_suite(proof["cryptosuite"])
     purpose: str = proof["proofPurpose"]
     if expected_purpose is not None and purpose != expected_purpose:
         raise ProofMalformed(
@@ -296,7 +310,7 @@ def _verify_one(
             code="credentials.proof.domain_mismatch",
         )
     config = dict(proof)  # a C-level copy, then one deletion: ~3x a filtering comprehension
-    del config["proofValue"]
+    del config[legacy.form.value if legacy is not None else "proofValue"]
     doc_context = unsecured.get("@context")
     if "@context" in config:
         # A proof carrying its own @context must agree with the document's (vc-di-eddsa §3.3).
@@ -317,6 +331,16 @@ def _verify_one(
     checks.append("proof.verificationMethod")
     public: PublicKey = method.public_key
     cs.check_key(public.type)
+    if legacy is not None:
+        _verify_legacy(legacy, unsecured, proof, config, public, contexts, max_work, checks)
+        return ProofCheck(
+            verified=True,
+            cryptosuite=legacy.name,
+            verification_method=method_id,
+            proof_purpose=purpose,
+            created=created,
+            controller=method.controller or method_id.split("#", 1)[0],
+        )
     try:
         signature = decode_base58btc(proof["proofValue"])
     except MultibaseInvalid as exc:
@@ -341,6 +365,30 @@ def _verify_one(
         created=created,
         controller=method.controller or method_id.split("#", 1)[0],
     )
+
+
+def _verify_legacy(
+    legacy: LegacySuite,
+    unsecured: dict[str, Any],
+    proof: dict[str, Any],
+    config: dict[str, Any],
+    public: PublicKey,
+    contexts: ContextStore,
+    max_work: int,
+    checks: list[str],
+) -> None:
+    """The signature of a VC 1.1-era proof (see :mod:`.legacy`); raises when it fails."""
+    if "@context" not in unsecured:
+        raise ProofMalformed(
+            Text(
+                f"A document secured with {legacy.name} must have an @context.",
+                f"Un documento asegurado con {legacy.name} debe tener @context.",
+            )
+        )
+    ensure_suite_contexts(contexts)  # the suites' own terms, where no file is configured
+    data = verify_data(legacy, unsecured, config, contexts=contexts, max_work=max_work)
+    checks.append("proof.signature")
+    check_signature(legacy, proof[legacy.form.value], data, key=public)
 
 
 def verify_proof(
