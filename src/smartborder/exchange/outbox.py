@@ -37,7 +37,10 @@ from smartborder.store import transaction
 
 log = logging.getLogger("smartborder.exchange")
 
-BATCH = 500  # documents per POST: ~0.5 MB of trips, well under the default body limit
+BATCH = 500  # documents per POST at most
+# Bytes of documents per POST at most: under the peer's body limit (SMARTBORDER_MAX_BODY_BYTES,
+# 1 MiB by default) with room for the JSON around them; a trip document is ~2-3 KB.
+BATCH_BYTES = 768 * 1024
 IDLE_POLL_S = 0.2  # how often an idle deliverer looks for documents another worker queued
 BACKOFF_MAX_S = 60.0
 
@@ -136,7 +139,7 @@ class Deliverer:
             except Exception:  # the store is down, say: keep the thread, try again soon
                 log.warning("exchange: delivery round failed", exc_info=True)
                 sent = 0
-            if sent < BATCH:
+            if sent == 0:
                 self._wake.wait(IDLE_POLL_S)
                 self._wake.clear()
 
@@ -148,8 +151,10 @@ class Deliverer:
             batch = [(r.seq, r.doc_id, r.kind, r.digest, r.body, r.attempts) for r in rows]
         if not batch:
             return 0
-        tokens = [
-            self.signer.sign(
+        tokens: list[str] = []
+        size = 0
+        for _, doc_id, kind, _, body, _ in batch:
+            token = self.signer.sign(
                 doc_id,
                 kind,
                 orjson.loads(body),
@@ -157,11 +162,34 @@ class Deliverer:
                 agreement=self.agreement,
                 now=now,
             )
-            for _, doc_id, kind, _, body, _ in batch
-        ]
+            size += len(token) + 3
+            if tokens and size > BATCH_BYTES:
+                break
+            tokens.append(token)
+        batch = batch[: len(tokens)]
         try:
             answer = self.peer.post_documents(tokens)
         except PeerUnreachable as exc:
+            if exc.extra.get("status") == 413 and len(batch) == 1:
+                # one document larger than the peer takes: retrying cannot help
+                seq, doc_id, kind, dig, _, _ = batch[0]
+                self._record(
+                    batch,
+                    {
+                        "results": [
+                            {
+                                "id": doc_id,
+                                "status": "refused",
+                                "problem": {
+                                    "code": "exchange.too_large",
+                                    "detail_en": "The document is larger than the peer node accepts.",
+                                    "detail_es": "El documento es más grande de lo que acepta el nodo par.",
+                                },
+                            }
+                        ]
+                    },
+                )
+                return 1
             self._retry_later(batch, str(exc.message.en))
             return 0
         self._record(batch, answer)
