@@ -47,6 +47,7 @@ from smartborder.preclearance import (
     store_many,
     target_of,
 )
+from smartborder.store import declarations as records_repo
 from smartborder.store import exchange as repo
 from smartborder.store import transaction
 from smartborder.store.tables.declarations import DeclarationRow
@@ -147,81 +148,233 @@ class TripLink:
     # --- receiving --------------------------------------------------------------------------
 
     def receive(self, tokens: Sequence[Any], *, actor: str, now: datetime) -> list[Outcome]:
-        """Check and apply documents from the peer, each once; one answer per document."""
-        outcomes: list[Outcome] = []
-        opened: list[tuple[Received, Any]] = []
+        """Check and apply documents from the peer, each once; one answer per document, in
+        order. New trips are decided before the write lock is taken and stored together
+        (one transaction with their receipts, audit entries and answers); amendments and a
+        trip's second document in one batch are applied after, one by one."""
+        outcomes: dict[int, Outcome] = {}
         audit: list[dict[str, Any]] = []
-        for token in tokens:
+        opened: list[tuple[int, Received]] = []
+        for i, token in enumerate(tokens):
             try:
-                doc = open_document(
-                    token,
-                    peer_did=self.peer.did,
-                    peer_agency=self.peer.agency,
-                    key_for=self.peer.key_for,
-                    me=self.signer.did,
-                    agreement=self.agreement,
-                    now=now,
-                )
-                opened.append((doc, token))
+                opened.append((i, self._open(token, now)))
             except REFUSALS as exc:
                 doc_id = _claimed_id(token)
-                outcomes.append(_refused(doc_id, exc))
+                outcomes[i] = _refused(doc_id, exc)
                 audit.append(
                     self._audit(doc_id, None, _digest_of(token), "refused", actor, now, exc)
                 )
-        with self.write_lock(), transaction(self.sessions) as session:
-            seen = repo.received(session, [d.doc_id for d, _ in opened])
-            queued = False
-            for doc, _token in opened:
-                if doc.doc_id in seen:
-                    if seen[doc.doc_id] == doc.digest:
-                        outcomes.append(Outcome(doc.doc_id, "duplicate"))
-                        audit.append(
-                            self._audit(doc.doc_id, doc.kind, doc.digest, "duplicate", actor, now)
-                        )
-                    else:
-                        replay = Replayed(
-                            Text(
-                                f"Document {doc.doc_id} was received before with other content.",
-                                f"El documento {doc.doc_id} se recibió antes con otro contenido.",
-                            )
-                        )
-                        outcomes.append(_refused(doc.doc_id, replay))
+        with self.sessions() as session:  # reads only: what is held and what was received
+            seen = repo.received(session, [d.doc_id for _, d in opened])
+            held = records_repo.existing_ids(
+                session, [str(d.body.get("trip_id")) for _, d in opened if d.kind == "trip"]
+            )
+        new: list[tuple[int, Received, PreparedSubmission]] = []
+        later: list[tuple[int, Received]] = []
+        decisions: list[tuple[int, Received]] = []
+        batch_trips: set[str] = set()
+        for i, doc in opened:
+            if doc.doc_id in seen:
+                outcomes[i], entry = self._seen_before(doc, seen[doc.doc_id], actor, now)
+                audit.append(entry)
+            elif doc.kind == "decision":
+                decisions.append((i, doc))
+            else:
+                trip_id = str(doc.body.get("trip_id"))
+                if trip_id in held or trip_id in batch_trips or doc.body.get("version") != 1:
+                    later.append((i, doc))
+                else:
+                    try:
+                        new.append((i, doc, self._prepare_new(doc, now)))
+                    except SmartBorderError as exc:
+                        outcomes[i] = _refused(doc.doc_id, exc)
                         audit.append(
                             self._audit(
-                                doc.doc_id, doc.kind, doc.digest, "refused", actor, now, replay
+                                doc.doc_id, doc.kind, doc.digest, "refused", actor, now, exc
                             )
                         )
+                batch_trips.add(trip_id)
+        answers: list[dict[str, Any]] = []
+        with self.write_lock(), transaction(self.sessions) as session:
+            # another worker of this node may have applied some meanwhile
+            again = repo.received(
+                session, [d.doc_id for _, d, _ in new] + [d.doc_id for _, d in later + decisions]
+            )
+            receipts: list[dict[str, Any]] = []
+            peer_decisions: list[dict[str, Any]] = []
+            applied: list[tuple[int, Received]] = []
+            fresh = [(i, d, p) for i, d, p in new if d.doc_id not in again]
+            for i, doc, _ in new:
+                if doc.doc_id in again:
+                    outcomes[i], entry = self._seen_before(doc, again[doc.doc_id], actor, now)
+                    audit.append(entry)
+            stored = store_many(session, [p for _, _, p in fresh])
+            for (i, doc, p), result in zip(fresh, stored, strict=True):
+                if isinstance(result, SubmissionResult) and result.created:
+                    applied.append((i, doc))
+                    answers.append(self._answer(doc, p.decision_body, now))
+                    peer_decisions += self._peer_decision_rows(doc, now)
+                else:
+                    problem = _not_applicable(result)
+                    outcomes[i] = _refused(doc.doc_id, problem)
+                    audit.append(
+                        self._audit(
+                            doc.doc_id, doc.kind, doc.digest, "refused", actor, now, problem
+                        )
+                    )
+            known = records_repo.existing_ids(
+                session, [str(d.body.get("trip_id")) for _, d in decisions]
+            )
+            for i, doc in decisions:
+                if doc.doc_id in again:
+                    outcomes[i], entry = self._seen_before(doc, again[doc.doc_id], actor, now)
+                    audit.append(entry)
+                elif str(doc.body.get("trip_id")) not in known:
+                    missing = NotApplicable(
+                        Text(
+                            f"No trip {doc.body.get('trip_id')} is held here for this decision.",
+                            f"No se tiene aquí un viaje {doc.body.get('trip_id')} para esta decisión.",
+                        )
+                    )
+                    outcomes[i] = _refused(doc.doc_id, missing)
+                    audit.append(
+                        self._audit(
+                            doc.doc_id, doc.kind, doc.digest, "refused", actor, now, missing
+                        )
+                    )
+                else:
+                    applied.append((i, doc))
+                    peer_decisions += self._peer_decision_rows(doc, now)
+            repo.put_peer_decisions(session, peer_decisions)
+            for i, doc in later:  # amendments, a trip's second document: one at a time
+                if doc.doc_id in again:
+                    outcomes[i], entry = self._seen_before(doc, again[doc.doc_id], actor, now)
+                    audit.append(entry)
                     continue
                 try:
                     with session.begin_nested():
-                        status, trip_id, answer = self._apply(session, doc, now)
-                        repo.add_receipt(
-                            session,
-                            {
-                                "doc_id": doc.doc_id,
-                                "kind": doc.kind,
-                                "digest": doc.digest,
-                                "peer": doc.sender,
-                                "declaration_id": trip_id,
-                                "received_at": now,
-                            },
-                        )
-                        if answer is not None:
-                            repo.add_outbox(session, [answer])
-                            queued = True
-                    seen[doc.doc_id] = doc.digest
-                    outcomes.append(Outcome(doc.doc_id, status))
-                    audit.append(self._audit(doc.doc_id, doc.kind, doc.digest, status, actor, now))
+                        answer = self._apply_later(session, doc, now)
+                        repo.add_receipts(session, [self._receipt(doc, now)])
+                    answers.append(answer)
+                    outcomes[i] = Outcome(doc.doc_id, "applied")
+                    audit.append(
+                        self._audit(doc.doc_id, doc.kind, doc.digest, "applied", actor, now)
+                    )
                 except SmartBorderError as exc:
-                    outcomes.append(_refused(doc.doc_id, exc))
+                    outcomes[i] = _refused(doc.doc_id, exc)
                     audit.append(
                         self._audit(doc.doc_id, doc.kind, doc.digest, "refused", actor, now, exc)
                     )
+            for i, doc in applied:
+                receipts.append(self._receipt(doc, now))
+                outcomes[i] = Outcome(doc.doc_id, "applied")
+                audit.append(self._audit(doc.doc_id, doc.kind, doc.digest, "applied", actor, now))
+            repo.add_receipts(session, receipts)
+            repo.add_outbox(session, answers)
             repo.add_audit(session, audit)
-        if queued:
+        if answers:
             self.on_queued()
-        return outcomes
+        return [outcomes[i] for i in range(len(tokens))]
+
+    def _open(self, token: Any, now: datetime) -> Received:
+        return open_document(
+            token,
+            peer_did=self.peer.did,
+            peer_agency=self.peer.agency,
+            key_for=self.peer.key_for,
+            me=self.signer.did,
+            agreement=self.agreement,
+            now=now,
+        )
+
+    def _seen_before(
+        self, doc: Received, digest: str, actor: str, now: datetime
+    ) -> tuple[Outcome, dict[str, Any]]:
+        """A document id applied before: the same one resent (acknowledged, not applied
+        again), or another document reusing its id (refused)."""
+        if digest == doc.digest:
+            return Outcome(doc.doc_id, "duplicate"), self._audit(
+                doc.doc_id, doc.kind, doc.digest, "duplicate", actor, now
+            )
+        exc = Replayed(
+            Text(
+                f"Document {doc.doc_id} was received before with other content.",
+                f"El documento {doc.doc_id} se recibió antes con otro contenido.",
+            )
+        )
+        return _refused(doc.doc_id, exc), self._audit(
+            doc.doc_id, doc.kind, doc.digest, "refused", actor, now, exc
+        )
+
+    def _receipt(self, doc: Received, now: datetime) -> dict[str, Any]:
+        return {
+            "doc_id": doc.doc_id,
+            "kind": doc.kind,
+            "digest": doc.digest,
+            "peer": doc.sender,
+            "declaration_id": str(doc.body.get("trip_id"))[:36],
+            "received_at": now,
+        }
+
+    def _principal(self, body: Mapping[str, Any]) -> Principal:
+        # The filing organization, as a tenant of this node (it reads its trip here too).
+        return Principal(
+            client_id=f"peer:{self.peer.agency}",
+            org=str(body["submitter_org"])[:200],
+            role=Role.CARRIER,
+            scopes=frozenset(),
+        )
+
+    def _prepare_new(self, doc: Received, now: datetime) -> PreparedSubmission:
+        body = doc.body
+        return prepare(
+            self._principal(body),
+            body["declaration"],
+            decider=self.pipeline,
+            now=now,
+            record_id=str(body["trip_id"])[:36],
+        )
+
+    def _answer(self, doc: Received, decision: Mapping[str, Any], now: datetime) -> dict[str, Any]:
+        """This node's decision on its leg of the trip ``doc`` carried, for the peer."""
+        body = doc.body
+        trip_id, version = str(body["trip_id"]), int(body["version"])
+        answer = {
+            "trip_id": trip_id,
+            "version": version,
+            "decision": shared_decision(
+                self.agreement,
+                decision,
+                agency=self.agency,
+                direction=str(body["declaration"].get("direction")),
+                version=version,
+            ),
+        }
+        return outbox_row("decision", trip_id, version, answer, now)
+
+    def _peer_decision_rows(self, doc: Received, now: datetime) -> list[dict[str, Any]]:
+        decision = doc.body.get("decision")
+        version = doc.body.get("version")
+        if not isinstance(decision, Mapping) or not isinstance(version, int):
+            return []
+        try:
+            at = datetime.fromisoformat(str(decision.get("decided_at")))
+        except ValueError:
+            at = now
+        score = decision.get("risk_score")
+        return [
+            {
+                "declaration_id": str(doc.body["trip_id"])[:36],
+                "version": version,
+                "agency": self.peer.agency,
+                "outcome": str(decision.get("outcome"))[:32],
+                "risk_score": float(score) if isinstance(score, int | float) else None,
+                "decided_at": at,
+                "body": orjson.dumps(dict(decision)).decode(),
+                "doc_id": doc.doc_id,
+                "received_at": now,
+            }
+        ]
 
     def record_refusals(
         self, tokens: Sequence[Any], exc: SmartBorderError, *, actor: str, now: datetime
@@ -234,11 +387,11 @@ class TripLink:
         with self.write_lock(), transaction(self.sessions) as session:
             repo.add_audit(session, rows)
 
-    def _apply(
-        self, session: Session, doc: Received, now: datetime
-    ) -> tuple[str, str, dict[str, Any] | None]:
+    def _apply_later(self, session: Session, doc: Received, now: datetime) -> dict[str, Any]:
+        """Apply a trip document for a trip held here (its next version), or the first one
+        of a trip whose later version is in the same batch; the answer for the peer."""
         body = doc.body
-        trip_id = str(body["trip_id"])
+        trip_id = str(body["trip_id"])[:36]
         version = body["version"]
         if not isinstance(version, int) or version < 1:
             raise NotApplicable(
@@ -247,94 +400,31 @@ class TripLink:
                     "La versión debe ser un entero positivo.",
                 )
             )
-        if doc.kind == "decision":
-            self._store_peer_decision(session, trip_id, version, body.get("decision"), doc, now)
-            return "applied", trip_id, None
         record = session.get(DeclarationRow, trip_id)
-        principal = Principal(
-            client_id=f"peer:{self.peer.agency}",
-            org=str(body["submitter_org"])[:200],
-            role=Role.CARRIER,
-            scopes=frozenset(),
-        )
-        payload = body["declaration"]
+        principal = self._principal(body)
         if record is None:
-            prepared: PreparedSubmission | SubmissionResult = prepare(
-                principal, payload, decider=self.pipeline, now=now, record_id=trip_id
+            prepared: PreparedSubmission | SubmissionResult = self._prepare_new(doc, now)
+        elif record.submitter_org != principal.org:
+            raise NotApplicable(
+                Text(
+                    f"Trip {trip_id} is held here for another organization.",
+                    f"El viaje {trip_id} se tiene aquí para otra organización.",
+                )
             )
         else:
-            if record.submitter_org != principal.org:
-                raise NotApplicable(
-                    Text(
-                        f"Trip {trip_id} is held here for another organization.",
-                        f"El viaje {trip_id} se tiene aquí para otra organización.",
-                    )
-                )
             target = target_of(session, record, decider=self.pipeline)
-            prepared = prepare_amendment(target, principal, payload, decider=self.pipeline, now=now)
+            prepared = prepare_amendment(
+                target, principal, body["declaration"], decider=self.pipeline, now=now
+            )
         if isinstance(prepared, SubmissionResult):  # nothing this node holds changed
             decision = prepared.decision
         else:
             (result,) = store_many(session, [prepared])
-            if isinstance(result, SmartBorderError):
-                raise NotApplicable(
-                    result.message, extra={"cause": result.code}, problems=result.problems
-                )
-            if isinstance(result, BaseException):
-                raise result
+            if not (isinstance(result, SubmissionResult) and result.created):
+                raise _not_applicable(result)
             decision = prepared.decision_body
-        self._store_peer_decision(session, trip_id, version, body.get("decision"), doc, now)
-        answer = {
-            "trip_id": trip_id,
-            "version": version,
-            "decision": shared_decision(
-                self.agreement,
-                decision,
-                agency=self.agency,
-                direction=str(payload.get("direction")),
-                version=version,
-            ),
-        }
-        return "applied", trip_id, outbox_row("decision", trip_id, version, answer, now)
-
-    def _store_peer_decision(
-        self,
-        session: Session,
-        trip_id: str,
-        version: int,
-        decision: Any,
-        doc: Received,
-        now: datetime,
-    ) -> None:
-        if not isinstance(decision, Mapping):
-            return
-        if session.get(DeclarationRow, trip_id) is None:
-            raise NotApplicable(
-                Text(
-                    f"No trip {trip_id} is held here for this decision.",
-                    f"No se tiene aquí un viaje {trip_id} para esta decisión.",
-                )
-            )
-        decided_at = decision.get("decided_at")
-        try:
-            at = datetime.fromisoformat(str(decided_at))
-        except ValueError:
-            at = now
-        score = decision.get("risk_score")
-        repo.put_peer_decision(
-            session,
-            {
-                "declaration_id": trip_id,
-                "version": version,
-                "agency": self.peer.agency,
-                "outcome": str(decision.get("outcome"))[:32],
-                "risk_score": float(score) if isinstance(score, int | float) else None,
-                "decided_at": at,
-                "body": orjson.dumps(dict(decision)).decode(),
-                "doc_id": doc.doc_id,
-                "received_at": now,
-            },
-        )
+        repo.put_peer_decisions(session, self._peer_decision_rows(doc, now))
+        return self._answer(doc, decision, now)
 
     def _audit(
         self,
@@ -358,6 +448,23 @@ class TripLink:
             "detail": exc.message.en if exc else None,
             "actor": actor,
         }
+
+
+def _not_applicable(result: Any) -> SmartBorderError:
+    """Why a trip document could not be stored (the store's answer for it)."""
+    if isinstance(result, SmartBorderError):
+        return NotApplicable(result.message, extra={"cause": result.code}, problems=result.problems)
+    if isinstance(result, SubmissionResult):  # the same filing is held here under another id
+        return NotApplicable(
+            Text(
+                f"The filing organization's same declaration is held here as trip {result.record.id}.",
+                f"La misma declaración de la organización ya se tiene aquí como viaje {result.record.id}.",
+            ),
+            extra={"declaration_id": result.record.id},
+        )
+    if isinstance(result, BaseException):
+        raise result
+    return NotApplicable()
 
 
 def _refused(doc_id: str | None, exc: SmartBorderError) -> Outcome:

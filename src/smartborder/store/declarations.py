@@ -47,6 +47,16 @@ def find_by_key(session: Session, org: str, dedupe_key: str) -> DeclarationRow |
     ).first()
 
 
+def existing_ids(session: Session, ids: Sequence[str]) -> set[str]:
+    """Which of ``ids`` are records held here."""
+    if not ids:
+        return set()
+    found = session.scalars(
+        select(DeclarationRow.id).where(DeclarationRow.id.in_(sorted(set(ids))))
+    )
+    return set(found)
+
+
 def get_visible(session: Session, declaration_id: str, vis: Visibility) -> DeclarationRow | None:
     stmt = _visible(select(DeclarationRow).where(DeclarationRow.id == declaration_id), vis)
     return session.scalars(stmt).first()

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy import Table, delete, func, insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from smartborder.store.tables.exchange import AuditRow, InboxRow, OutboxRow, PeerDecisionRow
@@ -87,8 +87,9 @@ def received(session: Session, doc_ids: Sequence[str]) -> dict[str, str]:
     return {str(i): str(d) for i, d in rows}
 
 
-def add_receipt(session: Session, row: dict[str, Any]) -> None:
-    session.execute(insert(cast(Table, InboxRow.__table__)), [row])
+def add_receipts(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    if rows:
+        session.execute(insert(cast(Table, InboxRow.__table__)), list(rows))
 
 
 def add_audit(session: Session, rows: Sequence[dict[str, Any]]) -> None:
@@ -105,15 +106,15 @@ def audit_page(
     return list(session.scalars(stmt.order_by(AuditRow.id.desc()).limit(limit).offset(offset)))
 
 
-def put_peer_decision(session: Session, row: dict[str, Any]) -> None:
-    """Store the other agency's decision on a version (a later document for the same version
-    and agency replaces it)."""
-    existing = session.get(PeerDecisionRow, (row["declaration_id"], row["version"], row["agency"]))
-    if existing is None:
-        session.add(PeerDecisionRow(**row))
-    else:
-        for k, v in row.items():
-            setattr(existing, k, v)
+def put_peer_decisions(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    """Store the other agency's decisions on versions (a later document for the same version
+    and agency replaces the earlier)."""
+    if not rows:
+        return
+    keys = {(r["declaration_id"], r["version"], r["agency"]): r for r in rows}
+    columns = (PeerDecisionRow.declaration_id, PeerDecisionRow.version, PeerDecisionRow.agency)
+    session.execute(delete(PeerDecisionRow).where(tuple_(*columns).in_(list(keys))))
+    session.execute(insert(cast(Table, PeerDecisionRow.__table__)), list(keys.values()))
 
 
 def peer_decisions_of(session: Session, declaration_id: str) -> list[PeerDecisionRow]:
