@@ -40,6 +40,7 @@ ROOT = "smartborder"
 LAYERS: list[set[str]] = [
     {"cli", "commands", "api"},
     {"node", "demo"},
+    {"inspections"},
     {"preclearance"},
     {"credentials", "admissibility", "twin"},
     {"kpi", "risk", "declarations", "clients"},
@@ -52,6 +53,7 @@ STORE_REPOSITORIES = {
     "clients",
     "credentials",
     "declarations",
+    "inspections",
     "kpi",
     "risk",
     "trust",

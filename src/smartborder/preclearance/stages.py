@@ -22,7 +22,9 @@ from smartborder.risk import (
     PARTY_KEYS,
     PartyHistory,
     RuleSet,
+    ViolationHistory,
     apply_verified_claims,
+    apply_violations,
     load_rules,
 )
 
@@ -184,6 +186,8 @@ class RiskStage:
     new parties are remembered once it is scored and named in ``draft.new_parties``. With
     ``claims`` (the credentials stage's verified claims of a declaration), what credentials
     prove overrides what is declared (see :func:`smartborder.risk.apply_verified_claims`).
+    With ``violations``, a truck whose shipper, consignee or carrier had a violation found by
+    an inspection within the weight set's window scores the recent-violation rules.
     """
 
     name: StageName = "risk"
@@ -194,10 +198,12 @@ class RiskStage:
         *,
         history: PartyHistory | None = None,
         claims: Callable[[Declaration], Mapping[str, Any] | None] | None = None,
+        violations: ViolationHistory | None = None,
     ) -> None:
         self.rules = rules or load_rules()
         self.history = history
         self.claims = claims
+        self.violations = violations
         # A rule's reason depends only on the rule, the lane and the agency: built once each.
         self._reasons: dict[tuple[str, Outcome, Agency], Reason] = {}
 
@@ -222,6 +228,14 @@ class RiskStage:
         proven = self.claims(declaration) if self.claims is not None else None
         if proven:
             apply_verified_claims(kind, facts, proven)
+        if self.violations is not None:
+            apply_violations(
+                facts,
+                declaration,
+                self.violations,
+                now=draft.now,
+                window_days=self.rules.violation_window_days,
+            )
         result = self.rules.score(kind, facts)
         draft.risk_score = result.score
         draft.rule_versions["risk"] = self.rules.version

@@ -56,6 +56,18 @@ TRUCK_FACTS: dict[str, tuple[FactType, str]] = {
     ),
     "usmca_verified": ("bool", "a verified USMCA certification of origin is attached"),
     "carta_porte_verified": ("bool", "a verified Carta Porte credential is attached"),
+    "recent_violation_shipper": (
+        "bool",
+        "an inspection found a violation on a trip of a shipper of this trip, within the weight set's violation window (needs a violation history)",
+    ),
+    "recent_violation_consignee": (
+        "bool",
+        "as recent_violation_shipper, for a consignee of this trip",
+    ),
+    "recent_violation_carrier": (
+        "bool",
+        "as recent_violation_shipper, for the carrier (by SCAC)",
+    ),
 }
 
 TRAVELER_FACTS: dict[str, tuple[FactType, str]] = {
@@ -210,6 +222,9 @@ def truck_facts(
         "ctpat_verified": False,  # set from credentials by apply_verified_claims
         "usmca_verified": False,
         "carta_porte_verified": False,
+        "recent_violation_shipper": False,  # set from inspections by apply_violations
+        "recent_violation_consignee": False,
+        "recent_violation_carrier": False,
         PARTY_KEYS: new_parties,
     }
 

@@ -42,6 +42,7 @@ OWN_TYPES = (
     "TrustedTravelerCredential",
     "VaccinationCredential",
     "BitstringStatusListCredential",
+    "InspectionReport",  # an agency's signed report of its part of an inspection
 )
 CORRIDOR_VOCAB_TYPES = (
     "USMCACertificationOfOrigin",
