@@ -50,6 +50,8 @@ TWIN_RUN = "twin:run"
 CLIENTS_ADMIN = "clients:admin"
 TRUST_READ = "trust:read"  # read the trust registry of credential issuers
 TRUST_ADMIN = "trust:admin"  # accredit and withdraw credential issuers
+INSPECTIONS_WRITE = "inspections:write"  # request, schedule, start, record findings, conclude
+INSPECTIONS_READ = "inspections:read"
 
 ALL_SCOPES: frozenset[str] = frozenset(
     (
@@ -66,6 +68,8 @@ ALL_SCOPES: frozenset[str] = frozenset(
         CLIENTS_ADMIN,
         TRUST_READ,
         TRUST_ADMIN,
+        INSPECTIONS_WRITE,
+        INSPECTIONS_READ,
     )
 )
 
@@ -76,6 +80,7 @@ _INDUSTRY = frozenset(
         DECISIONS_READ,
         KPI_READ,
         POLICY_READ,
+        INSPECTIONS_READ,
         "issue:credentials",
         "verify:credentials",
         "read:credentials",
@@ -98,6 +103,8 @@ _AGENCY = frozenset(
         TWIN_RUN,
         *VC_SCOPES,
         TRUST_READ,
+        INSPECTIONS_WRITE,
+        INSPECTIONS_READ,
     }
 )
 

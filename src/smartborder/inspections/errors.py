@@ -1,6 +1,6 @@
 """Errors of joint inspections and inspection results (see :mod:`smartborder.errors`)::
 
-    InvalidInput
+    ValidationFailed (422; each names its place with a JSON pointer)
     ├── FindingCodeUnknown      inspection.finding.unknown_code — not one of the stable codes
     │                           (the problem lists the allowed ones)
     ├── OutcomeUnknown          inspection.outcome.unknown — not released, held, seized, returned
@@ -24,25 +24,33 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from smartborder.errors import Conflict, Forbidden, InvalidInput, NotFound
+from smartborder.errors import Conflict, Forbidden, NotFound, Problem, ValidationFailed
 from smartborder.i18n import Text
 
 
-class FindingCodeUnknown(InvalidInput):
+class _OneProblem(ValidationFailed):
+    """A validation error about one place in the input (its JSON pointer and the same message)."""
+
+    def __init__(self, message: Text, *, pointer: str, extra: dict[str, object]) -> None:
+        super().__init__(message, problems=[Problem(pointer, self.code, message)], extra=extra)
+
+
+class FindingCodeUnknown(_OneProblem):
     code = "inspection.finding.unknown_code"
 
-    def __init__(self, value: object, allowed: Sequence[str]) -> None:
+    def __init__(self, value: object, allowed: Sequence[str], *, pointer: str = "/code") -> None:
         listed = ", ".join(allowed)
         super().__init__(
             Text(
                 f"Unknown finding code {value!r}; use one of: {listed}.",
                 f"Código de hallazgo desconocido {value!r}; use uno de: {listed}.",
             ),
+            pointer=pointer,
             extra={"allowed": list(allowed)},
         )
 
 
-class OutcomeUnknown(InvalidInput):
+class OutcomeUnknown(_OneProblem):
     code = "inspection.outcome.unknown"
 
     def __init__(self, value: object, allowed: Sequence[str]) -> None:
@@ -52,11 +60,12 @@ class OutcomeUnknown(InvalidInput):
                 f"Unknown inspection outcome {value!r}; use one of: {listed}.",
                 f"Resultado de inspección desconocido {value!r}; use uno de: {listed}.",
             ),
+            pointer="/outcome",
             extra={"allowed": list(allowed)},
         )
 
 
-class FacilityUnknown(InvalidInput):
+class FacilityUnknown(_OneProblem):
     code = "inspection.facility.unknown"
 
     def __init__(self, facility: str, port_code: str, allowed: Sequence[str]) -> None:
@@ -66,15 +75,20 @@ class FacilityUnknown(InvalidInput):
                 f"{facility!r} is not an inspection facility of port {port_code}; use one of: {listed}.",
                 f"{facility!r} no es una instalación de inspección del puerto {port_code}; use una de: {listed}.",
             ),
+            pointer="/facility",
             extra={"allowed": list(allowed), "port_code": port_code},
         )
 
 
-class InspectionInvalid(InvalidInput):
+class InspectionInvalid(ValidationFailed):
     code = "inspection.invalid"
     default_message = Text(
         "The inspection command is not valid.", "La instrucción de inspección no es válida."
     )
+
+    def __init__(self, message: Text | None = None, *, pointer: str = "") -> None:
+        message = message or self.default_message
+        super().__init__(message, problems=[Problem(pointer, self.code, message)])
 
 
 class NotYourInspection(Forbidden):

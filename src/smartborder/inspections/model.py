@@ -76,12 +76,12 @@ class InspectionOutcome(StrEnum):
     RETURNED = "returned"
 
 
-def finding_code(value: object) -> FindingCode:
+def finding_code(value: object, *, pointer: str = "/code") -> FindingCode:
     """The :class:`FindingCode` of ``value``; :class:`FindingCodeUnknown` lists the allowed ones."""
     try:
         return FindingCode(str(value))
     except ValueError:
-        raise FindingCodeUnknown(value, [c.value for c in FindingCode]) from None
+        raise FindingCodeUnknown(value, [c.value for c in FindingCode], pointer=pointer) from None
 
 
 def outcome_of(value: object) -> InspectionOutcome:

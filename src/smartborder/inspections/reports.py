@@ -1,6 +1,9 @@
 """Each agency's signed inspection report: an ``InspectionReport`` Verifiable Credential the
-concluding agency's organization issues on its node (Data Integrity, ``eddsa-rdfc-2022``), with
-revocation and suspension entries like every credential the node issues."""
+concluding agency's organization issues on its node, with revocation and suspension entries like
+every credential the node issues. It is secured with Data Integrity ``eddsa-rdfc-2022`` when the
+node's context store holds the VC 2.0 context (``SMARTBORDER_CONTEXTS_DIR``; RDF
+canonicalization needs it, and contexts are never fetched), else as a ``vc+jwt`` (ES384), the
+node's default format, so that an inspection concludes on any node."""
 
 from __future__ import annotations
 
@@ -66,10 +69,9 @@ def issue_report(
     now: datetime,
 ) -> dict[str, Any]:
     """Sign and store ``agency``'s report as the organization ``org`` (its did:web on this node)."""
+    options: dict[str, Any] = (
+        {"cryptosuite": REPORT_SUITE} if VC_V2_CONTEXT in credentials.contexts else {"format": "vc+jwt"}
+    )
     return credentials.issue(
-        session,
-        org=org,
-        credential=report_credential(inspection, agency),
-        options={"cryptosuite": REPORT_SUITE},
-        now=now,
+        session, org=org, credential=report_credential(inspection, agency), options=options, now=now
     )

@@ -315,7 +315,7 @@ def record_findings(
             Text("findings must be a non-empty list.", "findings debe ser una lista no vacía.")
         )
     made: list[dict[str, Any]] = []
-    for item in findings:
+    for i, item in enumerate(findings):
         if not isinstance(item, dict):
             raise InspectionInvalid(
                 Text("Each finding is an object with a code.", "Cada hallazgo es un objeto con un código.")
@@ -338,7 +338,7 @@ def record_findings(
                 Text("note and hs_code are text.", "note y hs_code son texto.")
             )
         finding = Finding(
-            code=finding_code(item.get("code")),
+            code=finding_code(item.get("code"), pointer=f"/findings/{i}/code"),
             agency=acting,
             found_by=principal.client_id,
             found_by_org=principal.org,
@@ -453,12 +453,11 @@ def _readable_trip(session: Session, principal: Principal, declaration_id: str) 
 
 def view(inspection: Inspection, principal: Principal) -> dict[str, Any]:
     """The inspection as ``principal`` may read it: industry without officers' notes; reports
-    are named by id (they are served on their own)."""
+    are served on their own (``report_issued`` says whether there is one)."""
     out = inspection.to_dict()
     officer = principal.role is Role.ADMIN or principal.role.is_agency
     for part in out["parts"].values():
-        report = part.pop("report")
-        part["report_id"] = report.get("id") if isinstance(report, dict) else None
+        part["report_issued"] = part.pop("report") is not None
         if not officer:
             for f in part["findings"]:
                 f.pop("note", None)
