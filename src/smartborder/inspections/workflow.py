@@ -150,6 +150,23 @@ def _feed_risk(session: Session, state: Inspection, event: InspectionEvent) -> N
     )
 
 
+def events_of(session: Session, inspection_id: str) -> list[InspectionEvent]:
+    """An inspection's events in the order this node applied them (what a peer replays)."""
+    return [
+        InspectionEvent(
+            id=r.id,
+            inspection_id=r.inspection_id,
+            declaration_id=r.declaration_id,
+            kind=EventKind(r.kind),
+            agency=agency_of(r.agency),
+            actor=r.actor,
+            at=r.at,
+            body=orjson.loads(r.body),
+        )
+        for r in repo.events_of(session, inspection_id)
+    ]
+
+
 def receive(session: Session, event: InspectionEvent | dict[str, Any], *, now: datetime) -> bool:
     """Apply an event that arrived from elsewhere (the other node), idempotently: an event
     whose id is stored already changes nothing and returns ``False``; a new one is applied
