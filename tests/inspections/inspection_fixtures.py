@@ -6,17 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
-
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
-from conftest import shared_path
 from fastapi.testclient import TestClient
 
+from conftest import shared_path
 from smartborder.config import Settings
-
 from smartborder.demo.synthetic import generate_trucks
 from smartborder.inspections import facilities_of
 from smartborder.ports import Direction
@@ -27,7 +25,9 @@ TOMORROW = (datetime.now(UTC) + timedelta(days=1)).date()
 
 
 def truck(seed: int = 1, direction: Direction = Direction.NORTHBOUND) -> dict[str, Any]:
-    return generate_trucks(PORT, TOMORROW, 1, rng=np.random.default_rng(seed), direction=direction)[0]
+    return generate_trucks(PORT, TOMORROW, 1, rng=np.random.default_rng(seed), direction=direction)[
+        0
+    ]
 
 
 def file_trip(carrier: TestClient, payload: dict[str, Any] | None = None) -> str:
@@ -48,9 +48,18 @@ def ok(resp: Any, status: int = 200) -> dict[str, Any]:
 
 def started(officer: TestClient, trip: str, *, joint: bool) -> str:
     """An inspection of ``trip`` requested by ``officer``, scheduled and started."""
-    ins = ok(officer.post(f"/declarations/{trip}/inspections", json={"joint": joint, "reason": "targeted"}), 201)
+    ins = ok(
+        officer.post(
+            f"/declarations/{trip}/inspections", json={"joint": joint, "reason": "targeted"}
+        ),
+        201,
+    )
     when = (datetime.now(UTC) + timedelta(hours=2)).isoformat()
-    ok(officer.post(f"/inspections/{ins['id']}/schedule", json={"scheduled_for": when, "facility": dock()}))
+    ok(
+        officer.post(
+            f"/inspections/{ins['id']}/schedule", json={"scheduled_for": when, "facility": dock()}
+        )
+    )
     ok(officer.post(f"/inspections/{ins['id']}/start"))
     return str(ins["id"])
 

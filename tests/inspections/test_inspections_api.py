@@ -42,7 +42,12 @@ def test_joint_inspection_requested_by_cbp_is_concluded_by_both_and_signed_by_ea
             f"/inspections/{iid}/findings",
             json={
                 "findings": [
-                    {"code": "undeclared_goods", "value_usd": 1250.5, "hs_code": "847130", "note": "2 pallets"}
+                    {
+                        "code": "undeclared_goods",
+                        "value_usd": 1250.5,
+                        "hs_code": "847130",
+                        "note": "2 pallets",
+                    }
                 ]
             },
         )
@@ -53,7 +58,10 @@ def test_joint_inspection_requested_by_cbp_is_concluded_by_both_and_signed_by_ea
     done = ok(anam.post(f"/inspections/{iid}/conclude", json={"outcome": "held"}))
     assert done["state"] == "concluded"
     assert done["parts"]["anam"]["findings"][0]["value_usd"] == 1250.5
-    assert done["parts"]["anam"]["findings"][0]["found_by_org"] == "Agencia Nacional de Aduanas de Mexico"
+    assert (
+        done["parts"]["anam"]["findings"][0]["found_by_org"]
+        == "Agencia Nacional de Aduanas de Mexico"
+    )
 
     for agency, outcome, org_slug in (
         ("cbp", "released", "u-s-customs-and-border-protection"),
@@ -99,7 +107,9 @@ def test_step_out_of_order_is_409_naming_state_and_allowed_steps(client_for: Cli
     assert "pasos siguientes permitidos: schedule" in es["detail"]
 
 
-def test_conclude_without_findings_is_409_and_a_second_conclusion_too(client_for: ClientFor) -> None:
+def test_conclude_without_findings_is_409_and_a_second_conclusion_too(
+    client_for: ClientFor,
+) -> None:
     trip = file_trip(client_for("carrier"))
     cbp = client_for("cbp")
     iid = started(cbp, trip, joint=False)
@@ -109,7 +119,9 @@ def test_conclude_without_findings_is_409_and_a_second_conclusion_too(client_for
     ok(cbp.post(f"/inspections/{iid}/conclude", json={"outcome": "released"}))
     again = cbp.post(f"/inspections/{iid}/conclude", json={"outcome": "held"})
     assert again.status_code == 409 and again.json()["allowed"] == []
-    late = cbp.post(f"/inspections/{iid}/findings", json={"findings": [{"code": "undeclared_goods"}]})
+    late = cbp.post(
+        f"/inspections/{iid}/findings", json={"findings": [{"code": "undeclared_goods"}]}
+    )
     assert late.status_code == 409
 
 
@@ -119,7 +131,10 @@ def test_joint_part_may_conclude_on_the_other_agencys_findings(client_for: Clien
     iid = started(anam, trip, joint=True)
     ok(anam.post(f"/inspections/{iid}/findings", json={"findings": [{"code": "no_discrepancy"}]}))
     ok(cbp.post(f"/inspections/{iid}/conclude", json={"outcome": "released"}))
-    assert ok(anam.post(f"/inspections/{iid}/conclude", json={"outcome": "released"}))["state"] == "concluded"
+    assert (
+        ok(anam.post(f"/inspections/{iid}/conclude", json={"outcome": "released"}))["state"]
+        == "concluded"
+    )
 
 
 def test_unknown_finding_code_is_422_listing_the_codes(client_for: ClientFor) -> None:
@@ -139,22 +154,36 @@ def test_unknown_finding_code_is_422_listing_the_codes(client_for: ClientFor) ->
 def test_unknown_outcome_and_facility_are_422(client_for: ClientFor) -> None:
     trip = file_trip(client_for("carrier"))
     cbp = client_for("cbp")
-    r = cbp.post(f"/declarations/{trip}/inspections", json={"joint": True, "facility": "ucp:nogales-mariposa"})
+    r = cbp.post(
+        f"/declarations/{trip}/inspections",
+        json={"joint": True, "facility": "ucp:nogales-mariposa"},
+    )
     assert r.status_code == 422 and r.json()["code"] == "inspection.facility.unknown"
     assert dock() in r.json()["allowed"]  # the trip is at Laredo: its docks are listed
     iid = started(cbp, trip, joint=False)
     ok(cbp.post(f"/inspections/{iid}/findings", json={"findings": [{"code": "no_discrepancy"}]}))
     bad = cbp.post(f"/inspections/{iid}/conclude", json={"outcome": "waved"})
-    assert bad.status_code == 422 and bad.json()["allowed"] == ["released", "held", "seized", "returned"]
+    assert bad.status_code == 422 and bad.json()["allowed"] == [
+        "released",
+        "held",
+        "seized",
+        "returned",
+    ]
 
 
 def test_agency_acting_as_the_other_is_403(client_for: ClientFor) -> None:
     trip = file_trip(client_for("carrier"))
     cbp = client_for("cbp")
     iid = started(cbp, trip, joint=True)
-    r = cbp.post(f"/inspections/{iid}/findings", json={"findings": [{"code": "no_discrepancy"}], "agency": "anam"})
+    r = cbp.post(
+        f"/inspections/{iid}/findings",
+        json={"findings": [{"code": "no_discrepancy"}], "agency": "anam"},
+    )
     assert r.status_code == 403 and r.json()["code"] == "inspection.not_your_part"
-    r = cbp.post(f"/inspections/{iid}/findings", json={"findings": [{"code": "no_discrepancy", "agency": "anam"}]})
+    r = cbp.post(
+        f"/inspections/{iid}/findings",
+        json={"findings": [{"code": "no_discrepancy", "agency": "anam"}]},
+    )
     assert r.status_code == 403
     r = cbp.post(f"/inspections/{iid}/conclude", json={"outcome": "released", "agency": "anam"})
     assert r.status_code == 403
@@ -176,16 +205,26 @@ def test_admin_names_the_agency_it_acts_as(client_for: ClientFor) -> None:
     admin = client_for("admin")
     r = admin.post(f"/declarations/{trip}/inspections", json={"joint": False})
     assert r.status_code == 422
-    ins = ok(admin.post(f"/declarations/{trip}/inspections", json={"joint": False, "agency": "anam"}), 201)
+    ins = ok(
+        admin.post(f"/declarations/{trip}/inspections", json={"joint": False, "agency": "anam"}),
+        201,
+    )
     assert ins["requested_by"] == "anam" and list(ins["parts"]) == ["anam"]
 
 
-def test_industry_reads_its_trips_inspections_without_notes_others_do_not(client_for: ClientFor) -> None:
+def test_industry_reads_its_trips_inspections_without_notes_others_do_not(
+    client_for: ClientFor,
+) -> None:
     carrier = client_for("carrier", org="Acme Freight")
     trip = file_trip(carrier)
     cbp = client_for("cbp")
     iid = started(cbp, trip, joint=False)
-    ok(cbp.post(f"/inspections/{iid}/findings", json={"findings": [{"code": "misdeclared_value", "note": "invoice x2"}]}))
+    ok(
+        cbp.post(
+            f"/inspections/{iid}/findings",
+            json={"findings": [{"code": "misdeclared_value", "note": "invoice x2"}]},
+        )
+    )
     ok(cbp.post(f"/inspections/{iid}/conclude", json={"outcome": "held"}))
     assert ok(cbp.get(f"/inspections/{iid}"))["parts"]["cbp"]["findings"][0]["note"] == "invoice x2"
     seen = ok(carrier.get(f"/declarations/{trip}/inspections"))
@@ -200,7 +239,9 @@ def test_industry_reads_its_trips_inspections_without_notes_others_do_not(client
     assert client_for("public").get(f"/inspections/{iid}").status_code == 403
 
 
-def test_entry_agency_release_moves_an_arrived_trip_to_inspected_then_released(client_for: ClientFor) -> None:
+def test_entry_agency_release_moves_an_arrived_trip_to_inspected_then_released(
+    client_for: ClientFor,
+) -> None:
     carrier = client_for("carrier")
     trip = file_trip(carrier)
     cbp, anam = client_for("cbp"), client_for("anam")
@@ -220,7 +261,10 @@ def test_held_before_arrival_leaves_the_trip_alone(client_for: ClientFor) -> Non
     cbp = client_for("cbp")
     iid = started(cbp, trip, joint=False)
     ok(cbp.post(f"/inspections/{iid}/findings", json={"findings": [{"code": "security_finding"}]}))
-    assert ok(cbp.post(f"/inspections/{iid}/conclude", json={"outcome": "seized"}))["trip_state"] is None
+    assert (
+        ok(cbp.post(f"/inspections/{iid}/conclude", json={"outcome": "seized"}))["trip_state"]
+        is None
+    )
     assert ok(cbp.get(f"/declarations/{trip}"))["record"]["state"] == "decided"
 
 

@@ -33,7 +33,9 @@ __all__ = ["settings"]  # the fixture: a node with the W3C contexts
 T0 = datetime(2026, 12, 8, 15, 0, tzinfo=UTC)
 
 
-def _event(kind: EventKind, agency: str, body: dict[str, Any], *, minutes: int, iid: str = "i1") -> InspectionEvent:
+def _event(
+    kind: EventKind, agency: str, body: dict[str, Any], *, minutes: int, iid: str = "i1"
+) -> InspectionEvent:
     return InspectionEvent(
         id=str(uuid.uuid4()),
         inspection_id=iid,
@@ -81,11 +83,21 @@ def _started_joint() -> Inspection:
 def test_the_agencies_parts_commute() -> None:
     base = _started_joint()
     cbp = [
-        _event(EventKind.FINDINGS_RECORDED, "cbp", {"findings": [_finding("cbp", "no_discrepancy", 3)]}, minutes=3),
+        _event(
+            EventKind.FINDINGS_RECORDED,
+            "cbp",
+            {"findings": [_finding("cbp", "no_discrepancy", 3)]},
+            minutes=3,
+        ),
         _event(EventKind.CONCLUDED, "cbp", {"outcome": "released"}, minutes=5),
     ]
     anam = [
-        _event(EventKind.FINDINGS_RECORDED, "anam", {"findings": [_finding("anam", "misdeclared_origin", 4)]}, minutes=4),
+        _event(
+            EventKind.FINDINGS_RECORDED,
+            "anam",
+            {"findings": [_finding("anam", "misdeclared_origin", 4)]},
+            minutes=4,
+        ),
         _event(EventKind.CONCLUDED, "anam", {"outcome": "held"}, minutes=6),
     ]
     one, two = base, base
@@ -99,7 +111,15 @@ def test_the_agencies_parts_commute() -> None:
 
 def test_a_part_left_open_keeps_the_joint_inspection_in_progress() -> None:
     state = _started_joint()
-    state = apply(state, _event(EventKind.FINDINGS_RECORDED, "cbp", {"findings": [_finding("cbp", "no_discrepancy", 3)]}, minutes=3))
+    state = apply(
+        state,
+        _event(
+            EventKind.FINDINGS_RECORDED,
+            "cbp",
+            {"findings": [_finding("cbp", "no_discrepancy", 3)]},
+            minutes=3,
+        ),
+    )
     state = apply(state, _event(EventKind.CONCLUDED, "cbp", {"outcome": "released"}, minutes=4))
     assert state.step is Step.IN_PROGRESS
     assert inspections.next_steps(state, "anam") == ["findings", "conclude"]
@@ -110,14 +130,24 @@ def test_findings_carrying_the_other_agency_are_refused() -> None:
     with pytest.raises(NotYourInspection):
         apply(
             _started_joint(),
-            _event(EventKind.FINDINGS_RECORDED, "cbp", {"findings": [_finding("anam", "no_discrepancy", 3)]}, minutes=3),
+            _event(
+                EventKind.FINDINGS_RECORDED,
+                "cbp",
+                {"findings": [_finding("anam", "no_discrepancy", 3)]},
+                minutes=3,
+            ),
         )
 
 
 def test_mutual_recognition_decides_whether_a_part_without_own_findings_counts() -> None:
     state = _started_joint()
     for e in (
-        _event(EventKind.FINDINGS_RECORDED, "cbp", {"findings": [_finding("cbp", "no_discrepancy", 3)]}, minutes=3),
+        _event(
+            EventKind.FINDINGS_RECORDED,
+            "cbp",
+            {"findings": [_finding("cbp", "no_discrepancy", 3)]},
+            minutes=3,
+        ),
         _event(EventKind.CONCLUDED, "cbp", {"outcome": "released"}, minutes=4),
     ):
         state = apply(state, e)
@@ -131,18 +161,30 @@ def test_mutual_recognition_decides_whether_a_part_without_own_findings_counts()
 def test_another_agencys_own_inspection_never_satisfies() -> None:
     state = apply(
         None,
-        _event(EventKind.REQUESTED, "anam", {"joint": False, "port_code": "2604", "direction": "southbound"}, minutes=0),
+        _event(
+            EventKind.REQUESTED,
+            "anam",
+            {"joint": False, "port_code": "2604", "direction": "southbound"},
+            minutes=0,
+        ),
     )
     state = replace(state, step=Step.CONCLUDED)
     assert satisfies(state, "anam", mutual_recognition=False)
     assert not satisfies(state, "cbp", mutual_recognition=True)
 
 
-def test_stored_events_replay_to_the_materialized_state(app: FastAPI, client_for: ClientFor) -> None:
+def test_stored_events_replay_to_the_materialized_state(
+    app: FastAPI, client_for: ClientFor
+) -> None:
     trip = file_trip(client_for("carrier"))
     cbp, anam = client_for("cbp"), client_for("anam")
     iid = started(cbp, trip, joint=True)
-    ok(anam.post(f"/inspections/{iid}/findings", json={"findings": [{"code": "misdeclared_quantity", "value_usd": 80}]}))
+    ok(
+        anam.post(
+            f"/inspections/{iid}/findings",
+            json={"findings": [{"code": "misdeclared_quantity", "value_usd": 80}]},
+        )
+    )
     ok(anam.post(f"/inspections/{iid}/conclude", json={"outcome": "released"}))
     with transaction(app.state.ctx.sessions) as session:
         events = inspections.events_of(session, iid)
@@ -171,7 +213,9 @@ def test_an_event_received_twice_is_applied_once(app: FastAPI, client_for: Clien
         "agency": "anam",
         "actor": "anam-node-client",
         "at": now.isoformat(),
-        "body": {"findings": [_finding("anam", "undeclared_goods", 0) | {"found_at": now.isoformat()}]},
+        "body": {
+            "findings": [_finding("anam", "undeclared_goods", 0) | {"found_at": now.isoformat()}]
+        },
     }
     sessions = app.state.ctx.sessions
     with transaction(sessions) as session:
@@ -180,15 +224,23 @@ def test_an_event_received_twice_is_applied_once(app: FastAPI, client_for: Clien
         before = inspections.load(session, iid)
         assert inspections.receive(session, event, now=now) is False
         assert inspections.load(session, iid) == before
-        stored = session.scalar(select(func.count()).select_from(InspectionEventRow).where(InspectionEventRow.id == event["id"]))
+        stored = session.scalar(
+            select(func.count())
+            .select_from(InspectionEventRow)
+            .where(InspectionEventRow.id == event["id"])
+        )
         assert stored == 1
-        violations = session.scalar(select(func.count()).select_from(ViolationRow).where(ViolationRow.source == event["id"]))
+        violations = session.scalar(
+            select(func.count()).select_from(ViolationRow).where(ViolationRow.source == event["id"])
+        )
         # each shipper, consignee and the carrier of the trip, once
         assert violations is not None and violations >= 3
     assert before is not None and before.parts["anam"].findings[0].code.value == "undeclared_goods"
 
 
-def test_a_received_event_out_of_order_is_refused_and_not_stored(app: FastAPI, client_for: ClientFor) -> None:
+def test_a_received_event_out_of_order_is_refused_and_not_stored(
+    app: FastAPI, client_for: ClientFor
+) -> None:
     trip = file_trip(client_for("carrier"))
     ins = ok(client_for("cbp").post(f"/declarations/{trip}/inspections", json={"joint": True}), 201)
     event = {
@@ -216,11 +268,17 @@ def test_a_malformed_received_event_is_422() -> None:
 def test_rescheduling_is_allowed_until_the_inspection_starts(client_for: ClientFor) -> None:
     trip = file_trip(client_for("carrier"))
     anam = client_for("anam")
-    ins = ok(anam.post(f"/declarations/{trip}/inspections", json={"joint": True, "facility": dock()}), 201)
+    ins = ok(
+        anam.post(f"/declarations/{trip}/inspections", json={"joint": True, "facility": dock()}),
+        201,
+    )
     for hours in (2, 5):
         when = (datetime.now(UTC) + timedelta(hours=hours)).isoformat()
         got = ok(anam.post(f"/inspections/{ins['id']}/schedule", json={"scheduled_for": when}))
-        assert got["state"] == "scheduled" and got["scheduled_for"] == datetime.fromisoformat(when).isoformat()
+        assert (
+            got["state"] == "scheduled"
+            and got["scheduled_for"] == datetime.fromisoformat(when).isoformat()
+        )
     ok(client_for("cbp").post(f"/inspections/{ins['id']}/start"))
     late = anam.post(f"/inspections/{ins['id']}/schedule", json={"scheduled_for": T0.isoformat()})
     assert late.status_code == 409 and late.json()["allowed"] == ["findings", "conclude"]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -54,10 +56,14 @@ def test_shipper_with_recent_undeclared_goods_scores_higher_with_a_reason_naming
         history.add(key, NOW - timedelta(days=30))
     clean = _decide(payload, InMemoryViolationHistory())
     flagged = _decide(payload, history)
-    weight = next(r.weight for r in load_rules().rules["truck"] if r.id == "truck.recent_violation_shipper")
+    weight = next(
+        r.weight for r in load_rules().rules["truck"] if r.id == "truck.recent_violation_shipper"
+    )
     assert flagged.risk_score == pytest.approx(clean.risk_score + weight)
     assert RULE in _codes(flagged) and RULE not in _codes(clean)
-    assert "recent trip of a shipper" in next(r.message_en for r in flagged.reasons if r.code == RULE)
+    assert "recent trip of a shipper" in next(
+        r.message_en for r in flagged.reasons if r.code == RULE
+    )
 
 
 def test_a_violation_older_than_the_window_does_not_count() -> None:
@@ -72,11 +78,13 @@ def test_a_violation_older_than_the_window_does_not_count() -> None:
 
 def test_a_clean_record_lowers_nothing() -> None:
     payload = _truck()
-    assert _decide(payload, InMemoryViolationHistory()).risk_score == _decide(payload, None).risk_score
+    assert (
+        _decide(payload, InMemoryViolationHistory()).risk_score == _decide(payload, None).risk_score
+    )
 
 
 def test_the_window_comes_from_the_weight_set() -> None:
-    document = yaml.safe_load(open(_packaged_rules(), encoding="utf-8").read())
+    document = yaml.safe_load(_packaged_rules().read_text(encoding="utf-8"))
     document["violation_window_days"] = 30
     short = parse_rules(document, source="short-window")
     assert short.violation_window_days == 30
@@ -85,21 +93,21 @@ def test_the_window_comes_from_the_weight_set() -> None:
     for key in _shippers(payload):
         history.add(key, NOW - timedelta(days=60))
     assert RULE in _codes(Pipeline.default(violations=history).decide(payload, now=NOW))
-    assert RULE not in _codes(Pipeline.default(rules=short, violations=history).decide(payload, now=NOW))
+    assert RULE not in _codes(
+        Pipeline.default(rules=short, violations=history).decide(payload, now=NOW)
+    )
 
 
 def test_a_bad_window_is_listed_with_its_pointer() -> None:
-    document = yaml.safe_load(open(_packaged_rules(), encoding="utf-8").read())
+    document = yaml.safe_load(_packaged_rules().read_text(encoding="utf-8"))
     document["violation_window_days"] = -5
     with pytest.raises(RulesInvalid) as caught:
         parse_rules(document, source="bad")
     assert [p.pointer for p in caught.value.problems] == ["/violation_window_days"]
 
 
-def _packaged_rules() -> str:
-    from importlib import resources
-
-    return str(resources.files("smartborder.risk").joinpath("rules/v1.yaml"))
+def _packaged_rules() -> Path:
+    return Path(str(resources.files("smartborder.risk").joinpath("rules/v1.yaml")))
 
 
 def test_a_finding_recorded_by_an_inspection_reaches_the_stores_view(
@@ -112,14 +120,23 @@ def test_a_finding_recorded_by_an_inspection_reaches_the_stores_view(
     trip = r.json()["record"]["id"]
     iid = cbp.post(f"/declarations/{trip}/inspections", json={"joint": False}).json()["id"]
     when = (NOW + timedelta(hours=1)).isoformat()
-    assert cbp.post(f"/inspections/{iid}/schedule", json={"scheduled_for": when, "facility": "dock:230401"}).status_code == 200
+    assert (
+        cbp.post(
+            f"/inspections/{iid}/schedule", json={"scheduled_for": when, "facility": "dock:230401"}
+        ).status_code
+        == 200
+    )
     assert cbp.post(f"/inspections/{iid}/start").status_code == 200
-    found = cbp.post(f"/inspections/{iid}/findings", json={"findings": [{"code": "undeclared_goods"}]})
+    found = cbp.post(
+        f"/inspections/{iid}/findings", json={"findings": [{"code": "undeclared_goods"}]}
+    )
     assert found.status_code == 200, found.text
     # the report falls back to vc+jwt on a node without the W3C contexts
     done = cbp.post(f"/inspections/{iid}/conclude", json={"outcome": "held"})
     assert done.status_code == 200, done.text
-    assert cbp.get(f"/inspections/{iid}/reports/cbp").json()["type"] == "EnvelopedVerifiableCredential"
+    assert (
+        cbp.get(f"/inspections/{iid}/reports/cbp").json()["type"] == "EnvelopedVerifiableCredential"
+    )
 
     sessions = app.state.ctx.sessions
     view = StoreViolationHistory(lambda: sessions)

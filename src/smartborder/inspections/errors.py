@@ -1,23 +1,23 @@
 """Errors of joint inspections and inspection results (see :mod:`smartborder.errors`)::
 
-    ValidationFailed (422; each names its place with a JSON pointer)
-    ├── FindingCodeUnknown      inspection.finding.unknown_code — not one of the stable codes
-    │                           (the problem lists the allowed ones)
-    ├── OutcomeUnknown          inspection.outcome.unknown — not released, held, seized, returned
-    ├── FacilityUnknown         inspection.facility.unknown — not a facility of the trip's port
-    └── InspectionInvalid       inspection.invalid — a malformed command or received event
-    Forbidden
-    └── NotYourInspection       inspection.not_your_part — an agency acting as the other agency,
-                                or on the other agency's single-agency inspection
-    NotFound
-    ├── InspectionNotFound      inspection.not_found
-    ├── TripNotFound            inspection.trip_not_found
-    └── ReportNotFound          inspection.report_not_found
-    Conflict
-    ├── StepOutOfOrder          inspection.step_out_of_order — names the current state and the
-    │                           allowed next steps
-    └── ConcurrentChange        inspection.concurrent_change — another command changed the
-                                inspection meanwhile; retry
+ValidationFailed (422; each names its place with a JSON pointer)
+├── FindingCodeUnknown      inspection.finding.unknown_code — not one of the stable codes
+│                           (the problem lists the allowed ones)
+├── OutcomeUnknown          inspection.outcome.unknown — not released, held, seized, returned
+├── FacilityUnknown         inspection.facility.unknown — not a facility of the trip's port
+└── InspectionInvalid       inspection.invalid — a malformed command or received event
+Forbidden
+└── NotYourInspection       inspection.not_your_part — an agency acting as the other agency,
+                            or on the other agency's single-agency inspection
+NotFound
+├── InspectionNotFound      inspection.not_found
+├── TripNotFound            inspection.trip_not_found
+└── ReportNotFound          inspection.report_not_found
+Conflict
+├── StepOutOfOrder          inspection.step_out_of_order — names the current state and the
+│                           allowed next steps
+└── ConcurrentChange        inspection.concurrent_change — another command changed the
+                            inspection meanwhile; retry
 """
 
 from __future__ import annotations
@@ -138,7 +138,9 @@ class ReportNotFound(NotFound):
 class StepOutOfOrder(Conflict):
     code = "inspection.step_out_of_order"
 
-    def __init__(self, state: str, step: str, allowed: Sequence[str], why: Text | None = None) -> None:
+    def __init__(
+        self, state: str, step: str, allowed: Sequence[str], why: Text | None = None
+    ) -> None:
         listed = ", ".join(allowed) or "none"
         en = f"The inspection is '{state}': '{step}' is not allowed now; allowed next steps: {listed}."
         es = f"La inspección está en '{state}': '{step}' no se permite ahora; pasos siguientes permitidos: {listed}."

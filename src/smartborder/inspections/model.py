@@ -97,7 +97,10 @@ def agency_of(value: object) -> Agency:
     if value == "anam":
         return "anam"
     raise InspectionInvalid(
-        Text(f"Unknown agency {value!r}; use cbp or anam.", f"Agencia desconocida {value!r}; use cbp o anam.")
+        Text(
+            f"Unknown agency {value!r}; use cbp or anam.",
+            f"Agencia desconocida {value!r}; use cbp o anam.",
+        )
     )
 
 
@@ -238,8 +241,8 @@ class Inspection:
     def findings(self) -> tuple[Finding, ...]:
         return tuple(f for a in self.agencies for f in self.parts[a].findings)
 
-    def with_part(self, agency: Agency, part: AgencyPart, **changes: Any) -> Inspection:
-        return replace(self, parts={**self.parts, agency: part}, **changes)
+    def with_part(self, agency: Agency, part: AgencyPart) -> Inspection:
+        return replace(self, parts={**self.parts, agency: part})
 
     def to_dict(self) -> dict[str, Any]:
         """The whole state as JSON-ready data (what the store keeps in ``inspections.body``)."""

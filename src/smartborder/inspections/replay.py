@@ -27,7 +27,13 @@ from smartborder.inspections.model import (
 )
 
 # The command names a caller sees in "allowed next steps" (the API's paths end in them).
-REQUEST, SCHEDULE, START, FINDINGS, CONCLUDE = "request", "schedule", "start", "findings", "conclude"
+REQUEST, SCHEDULE, START, FINDINGS, CONCLUDE = (
+    "request",
+    "schedule",
+    "start",
+    "findings",
+    "conclude",
+)
 _STEP_OF_KIND = {
     EventKind.REQUESTED: REQUEST,
     EventKind.SCHEDULED: SCHEDULE,
@@ -53,7 +59,9 @@ def next_steps(state: Inspection | None, agency: Agency | None = None) -> list[s
     return []
 
 
-def _out_of_order(state: Inspection, kind: EventKind, agency: Agency, why: Text | None = None) -> StepOutOfOrder:
+def _out_of_order(
+    state: Inspection, kind: EventKind, agency: Agency, why: Text | None = None
+) -> StepOutOfOrder:
     return StepOutOfOrder(state.step.value, _STEP_OF_KIND[kind], next_steps(state, agency), why)
 
 
@@ -133,7 +141,12 @@ def apply(state: Inspection | None, event: InspectionEvent) -> Inspection:
             )
         )
     part = _part(state, agency)
-    bumped = {"version": state.version + 1, "updated_at": event.at}
+    return replace(_changed(state, event, part), version=state.version + 1, updated_at=event.at)
+
+
+def _changed(state: Inspection, event: InspectionEvent, part: AgencyPart) -> Inspection:
+    """``state`` changed by ``event`` (not a request), before its version is counted."""
+    kind, agency, body = event.kind, event.agency, event.body
     if kind is EventKind.SCHEDULED:
         if state.step not in (Step.REQUESTED, Step.SCHEDULED):
             raise _out_of_order(state, kind, agency)
@@ -151,12 +164,11 @@ def apply(state: Inspection | None, event: InspectionEvent) -> Inspection:
             step=Step.SCHEDULED,
             facility=str(facility),
             scheduled_for=_time(body, "scheduled_for"),
-            **bumped,
         )
     if kind is EventKind.STARTED:
         if state.step is not Step.SCHEDULED:
             raise _out_of_order(state, kind, agency)
-        return replace(state, step=Step.IN_PROGRESS, started_at=event.at, **bumped)
+        return replace(state, step=Step.IN_PROGRESS, started_at=event.at)
     if kind is EventKind.FINDINGS_RECORDED:
         if state.step is not Step.IN_PROGRESS or part.concluded:
             raise _out_of_order(state, kind, agency, _concluded_note(part, agency))
@@ -173,7 +185,7 @@ def apply(state: Inspection | None, event: InspectionEvent) -> Inspection:
                     f"{agency} registra solo sus propios hallazgos.",
                 )
             )
-        return state.with_part(agency, replace(part, findings=part.findings + found), **bumped)
+        return state.with_part(agency, replace(part, findings=part.findings + found))
     if kind is EventKind.CONCLUDED:
         if state.step is not Step.IN_PROGRESS or part.concluded:
             raise _out_of_order(state, kind, agency, _concluded_note(part, agency))
@@ -193,7 +205,7 @@ def apply(state: Inspection | None, event: InspectionEvent) -> Inspection:
             concluded_at=event.at,
             concluded_by=event.actor,
         )
-        after = state.with_part(agency, concluded, **bumped)
+        after = state.with_part(agency, concluded)
         if all(p.concluded for p in after.parts.values()):
             after = replace(after, step=Step.CONCLUDED, concluded_at=event.at)
         return after
@@ -211,9 +223,12 @@ def apply(state: Inspection | None, event: InspectionEvent) -> Inspection:
         )
     if not isinstance(credential, dict):
         raise InspectionInvalid(
-            Text("A report event carries its credential.", "Un evento de informe lleva su credencial.")
+            Text(
+                "A report event carries its credential.",
+                "Un evento de informe lleva su credencial.",
+            )
         )
-    return state.with_part(agency, replace(part, report=credential), **bumped)
+    return state.with_part(agency, replace(part, report=credential))
 
 
 def _concluded_note(part: AgencyPart, agency: Agency) -> Text | None:

@@ -30,7 +30,11 @@ def report_credential(inspection: Inspection, agency: Agency) -> dict[str, Any]:
     assert part.outcome is not None and part.concluded_at is not None  # concluded parts only
     findings: list[dict[str, Any]] = []
     for f in part.findings:
-        item: dict[str, Any] = {"code": f.code.value, "agency": f.agency, "foundAt": _stamp(f.found_at)}
+        item: dict[str, Any] = {
+            "code": f.code.value,
+            "agency": f.agency,
+            "foundAt": _stamp(f.found_at),
+        }
         if f.value_usd is not None:
             item["valueUSD"] = f.value_usd
         if f.hs_code is not None:
@@ -70,7 +74,9 @@ def issue_report(
 ) -> dict[str, Any]:
     """Sign and store ``agency``'s report as the organization ``org`` (its did:web on this node)."""
     options: dict[str, Any] = (
-        {"cryptosuite": REPORT_SUITE} if VC_V2_CONTEXT in credentials.contexts else {"format": "vc+jwt"}
+        {"cryptosuite": REPORT_SUITE}
+        if VC_V2_CONTEXT in credentials.contexts
+        else {"format": "vc+jwt"}
     )
     return credentials.issue(
         session, org=org, credential=report_credential(inspection, agency), options=options, now=now

@@ -301,7 +301,9 @@ def schedule(
             )
         )
     body = {"scheduled_for": scheduled_for.isoformat(), "facility": facility}
-    return _step(session, principal, inspection_id, EventKind.SCHEDULED, body, agency=agency, now=now)
+    return _step(
+        session, principal, inspection_id, EventKind.SCHEDULED, body, agency=agency, now=now
+    )
 
 
 def start(
@@ -335,7 +337,10 @@ def record_findings(
     for i, item in enumerate(findings):
         if not isinstance(item, dict):
             raise InspectionInvalid(
-                Text("Each finding is an object with a code.", "Cada hallazgo es un objeto con un código.")
+                Text(
+                    "Each finding is an object with a code.",
+                    "Cada hallazgo es un objeto con un código.",
+                )
             )
         if "agency" in item and item["agency"] != acting:
             raise NotYourInspection(
@@ -351,9 +356,7 @@ def record_findings(
             )
         note, hs = item.get("note"), item.get("hs_code")
         if not isinstance(note, str | None) or not isinstance(hs, str | None):
-            raise InspectionInvalid(
-                Text("note and hs_code are text.", "note y hs_code son texto.")
-            )
+            raise InspectionInvalid(Text("note and hs_code are text.", "note y hs_code son texto."))
         finding = Finding(
             code=finding_code(item.get("code"), pointer=f"/findings/{i}/code"),
             agency=acting,

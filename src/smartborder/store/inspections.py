@@ -87,8 +87,6 @@ def save_event(
         if changed.rowcount != 1:  # type: ignore[attr-defined]
             return False
     session.execute(
-        insert(InspectionEventRow).values(
-            **event, seq=int(state["version"]), applied_at=applied_at
-        )
+        insert(InspectionEventRow).values(**event, seq=int(state["version"]), applied_at=applied_at)
     )
     return True

@@ -83,9 +83,13 @@ def request_inspection(
 
 
 @router.get("/declarations/{declaration_id}/inspections")
-def trip_inspections(session: DbSession, caller: Reader, declaration_id: str) -> list[dict[str, Any]]:
+def trip_inspections(
+    session: DbSession, caller: Reader, declaration_id: str
+) -> list[dict[str, Any]]:
     """A trip's inspections, oldest first."""
-    return [inspections.view(s, caller) for s in inspections.of_trip(session, caller, declaration_id)]
+    return [
+        inspections.view(s, caller) for s in inspections.of_trip(session, caller, declaration_id)
+    ]
 
 
 @router.post("/inspections/{inspection_id}/schedule")
