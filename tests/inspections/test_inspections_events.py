@@ -25,6 +25,7 @@ from smartborder.inspections import (
     replay,
     satisfies,
 )
+from smartborder.store import inspections as inspections_repo
 from smartborder.store import transaction
 from smartborder.store.tables.inspections import InspectionEventRow
 from smartborder.store.tables.risk import ViolationRow
@@ -282,3 +283,36 @@ def test_rescheduling_is_allowed_until_the_inspection_starts(client_for: ClientF
     ok(client_for("cbp").post(f"/inspections/{ins['id']}/start"))
     late = anam.post(f"/inspections/{ins['id']}/schedule", json={"scheduled_for": T0.isoformat()})
     assert late.status_code == 409 and late.json()["allowed"] == ["findings", "conclude"]
+
+
+def test_a_stale_version_writes_nothing(app: FastAPI, client_for: ClientFor) -> None:
+    trip = file_trip(client_for("carrier"))
+    iid = started(client_for("cbp"), trip, joint=True)
+    now = datetime.now(UTC)
+    with transaction(app.state.ctx.sessions) as session:
+        state = inspections.load(session, iid)
+        assert state is not None and state.version == 3
+        stale = inspections_repo.save_event(
+            session,
+            event={
+                "id": str(uuid.uuid4()),
+                "inspection_id": iid,
+                "declaration_id": trip,
+                "kind": "findings_recorded",
+                "agency": "cbp",
+                "actor": "x",
+                "at": now,
+                "body": "{}",
+            },
+            state={
+                "id": iid,
+                "state": "in_progress",
+                "version": 3,
+                "updated_at": now,
+                "body": "{}",
+            },
+            expected_version=2,  # another command moved it to 3 meanwhile
+            applied_at=now,
+        )
+        assert stale is False
+        assert len(inspections.events_of(session, iid)) == 3
