@@ -231,6 +231,7 @@ def test_industry_reads_its_trips_inspections_without_notes_others_do_not(
     assert len(seen) == 1 and seen[0]["parts"]["cbp"]["outcome"] == "held"
     finding = seen[0]["parts"]["cbp"]["findings"][0]
     assert finding["code"] == "misdeclared_value" and "note" not in finding
+    assert "found_by" not in finding and "reason" not in seen[0]
     assert carrier.get(f"/inspections/{iid}/reports/cbp").status_code == 200
     assert carrier.post(f"/inspections/{iid}/start").status_code == 403  # no inspections:write
     other = client_for("carrier", org="Someone Else")

@@ -262,8 +262,35 @@ def test_a_received_event_out_of_order_is_refused_and_not_stored(
 
 
 def test_a_malformed_received_event_is_422() -> None:
-    with pytest.raises(inspections.InspectionInvalid):
-        InspectionEvent.from_dict({"id": "x", "kind": "teleported"})
+    good = _event(EventKind.STARTED, "cbp", {}, minutes=0).to_dict()
+    good["inspection_id"] = good["declaration_id"] = str(uuid.uuid4())
+    assert InspectionEvent.from_dict(good).kind is EventKind.STARTED
+    for bad in (
+        {"kind": "teleported"},
+        {"id": "x" * 80},
+        {"agency": "dea"},
+        {"at": "2026-12-08T15:00"},
+    ):
+        with pytest.raises(inspections.InspectionInvalid):
+            InspectionEvent.from_dict(good | bad)
+
+
+def test_a_received_request_for_another_port_is_refused(
+    app: FastAPI, client_for: ClientFor
+) -> None:
+    trip = file_trip(client_for("carrier"))
+    event = _event(
+        EventKind.REQUESTED,
+        "anam",
+        {"joint": True, "port_code": "2604", "direction": "northbound"},
+        minutes=0,
+        iid=str(uuid.uuid4()),
+    )
+    with (
+        pytest.raises(inspections.InspectionInvalid),
+        transaction(app.state.ctx.sessions) as session,
+    ):
+        inspections.receive(session, replace(event, declaration_id=trip), now=T0)
 
 
 def test_rescheduling_is_allowed_until_the_inspection_starts(client_for: ClientFor) -> None:

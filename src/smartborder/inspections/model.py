@@ -4,6 +4,7 @@ part, the inspection itself and the events it is built from."""
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
@@ -324,21 +325,25 @@ class InspectionEvent:
 
     @classmethod
     def from_dict(cls, d: Any) -> InspectionEvent:
-        """An event as received from elsewhere (e.g. the other node); malformed → 422."""
+        """An event as received from elsewhere (e.g. the other node); malformed → 422. Its ids are
+        UUIDs (as this node makes them)."""
         try:
             at = datetime.fromisoformat(str(d["at"]))
             if at.tzinfo is None:
                 raise ValueError("naive time")
             body = d["body"]
             if not isinstance(body, dict):
-                raise ValueError("body")
+                raise ValueError("body is not an object")
+            actor = str(d["actor"])
+            if not 0 < len(actor) <= 64:
+                raise ValueError("actor has 1 to 64 characters")
             return cls(
-                id=str(d["id"]),
-                inspection_id=str(d["inspection_id"]),
-                declaration_id=str(d["declaration_id"]),
+                id=str(uuid.UUID(str(d["id"]))),
+                inspection_id=str(uuid.UUID(str(d["inspection_id"]))),
+                declaration_id=str(uuid.UUID(str(d["declaration_id"]))),
                 kind=EventKind(d["kind"]),
                 agency=agency_of(d["agency"]),
-                actor=str(d["actor"]),
+                actor=actor,
                 at=at,
                 body=body,
             )

@@ -176,8 +176,20 @@ def receive(session: Session, event: InspectionEvent | dict[str, Any], *, now: d
         event = InspectionEvent.from_dict(event)
     if repo.event_stored(session, event.id):
         return False
-    if repo.get_trip(session, event.declaration_id) is None:
+    trip = repo.get_trip(session, event.declaration_id)
+    if trip is None:
         raise TripNotFound(event.declaration_id)
+    if event.kind is EventKind.REQUESTED and (
+        event.body.get("port_code") != trip.port_code
+        or event.body.get("direction") != trip.direction
+    ):
+        raise InspectionInvalid(
+            Text(
+                f"The request names another port or direction than trip {trip.id} ({trip.port_code}, {trip.direction}).",
+                f"La solicitud indica otro puerto u otra dirección que el viaje {trip.id} ({trip.port_code}, {trip.direction}).",
+            ),
+            pointer="/body",
+        )
     _commit(session, load(session, event.inspection_id), event, now=now)
     return True
 
@@ -472,15 +484,20 @@ def _readable_trip(session: Session, principal: Principal, declaration_id: str) 
 
 
 def view(inspection: Inspection, principal: Principal) -> dict[str, Any]:
-    """The inspection as ``principal`` may read it: industry without officers' notes; reports
-    are served on their own (``report_issued`` says whether there is one)."""
+    """The inspection as ``principal`` may read it: industry without officers' notes, officers'
+    client ids or the reason for the request; reports are served on their own
+    (``report_issued`` says whether there is one)."""
     out = inspection.to_dict()
     officer = principal.role is Role.ADMIN or principal.role.is_agency
+    if not officer:
+        out.pop("reason")  # why a trip was targeted stays with the agencies
     for part in out["parts"].values():
         part["report_issued"] = part.pop("report") is not None
         if not officer:
+            part.pop("concluded_by")
             for f in part["findings"]:
                 f.pop("note", None)
+                f.pop("found_by", None)  # the officer's client; the agency stays named
     return out
 
 
