@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol, runtime_checkable
 
 from smartborder.declarations import Declaration, TravelerDeclaration, TruckShipment
@@ -204,6 +204,7 @@ class RiskStage:
         self.history = history
         self.claims = claims
         self.violations = violations
+        self._window = timedelta(days=self.rules.violation_window_days)
         # A rule's reason depends only on the rule, the lane and the agency: built once each.
         self._reasons: dict[tuple[str, Outcome, Agency], Reason] = {}
 
@@ -229,13 +230,8 @@ class RiskStage:
         if proven:
             apply_verified_claims(kind, facts, proven)
         if self.violations is not None:
-            apply_violations(
-                facts,
-                declaration,
-                self.violations,
-                now=draft.now,
-                window_days=self.rules.violation_window_days,
-            )
+            since = draft.now - self._window
+            apply_violations(facts, declaration, self.violations, since=since, until=draft.now)
         result = self.rules.score(kind, facts)
         draft.risk_score = result.score
         draft.rule_versions["risk"] = self.rules.version

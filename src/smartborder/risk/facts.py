@@ -151,6 +151,7 @@ def truck_facts(
     usmca = mismatch = pedimento_missing = in_bond = False
     first_shipper = first_consignee = False
     new_parties: list[str] = []
+    party_keys: list[str] | None = None
     for s in t.shipments:
         lines_kg = 0.0
         line_codes: set[str] = set()
@@ -226,6 +227,7 @@ def truck_facts(
         "recent_violation_consignee": False,
         "recent_violation_carrier": False,
         PARTY_KEYS: new_parties,
+        ALL_PARTY_KEYS: party_keys,
     }
 
 
@@ -297,3 +299,6 @@ def remember_parties(t: TruckShipment, history: PartyHistory) -> None:
 # Not a fact rules can name: the party keys truck_facts found new to the history (each once),
 # for the risk stage to remember and hand on to be stored.
 PARTY_KEYS = "_party_keys"
+# Not a fact either: every party key of the trip (shipper, consignee, … as parties_of gives
+# them) when truck_facts computed them for a history, so the violation check need not again.
+ALL_PARTY_KEYS = "_all_party_keys"

@@ -14,13 +14,13 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, Literal, Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from smartborder.declarations import TruckShipment
-from smartborder.risk.facts import party_key
+from smartborder.risk.facts import ALL_PARTY_KEYS, parties_of, party_key
 from smartborder.store import risk as repo
 
 log = logging.getLogger("smartborder.risk")
@@ -103,14 +103,21 @@ def apply_violations(
     declaration: Any,
     history: ViolationHistory,
     *,
-    now: datetime,
-    window_days: float,
+    since: datetime,
+    until: datetime,
 ) -> None:
-    """Set the recent-violation facts of a truck: a violation found on one of its parties in
-    the ``window_days`` before ``now``."""
-    since = now - timedelta(days=window_days)
-    for role, keys in violation_parties(declaration).items():
-        facts[VIOLATION_FACTS[role]] = history.any_between(keys, since, now)
+    """Set the recent-violation facts of a truck: a violation found on one of its parties
+    between ``since`` and ``until`` (the weight set's window before the decision)."""
+    if not isinstance(declaration, TruckShipment):
+        return
+    keys = facts.get(ALL_PARTY_KEYS)  # computed already where a party history is kept
+    if keys is None:
+        keys = parties_of(declaration)
+    facts["recent_violation_shipper"] = history.any_between(keys[0::2], since, until)
+    facts["recent_violation_consignee"] = history.any_between(keys[1::2], since, until)
+    facts["recent_violation_carrier"] = history.any_between(
+        (carrier_key(declaration),), since, until
+    )
 
 
 class StoreViolationHistory:
