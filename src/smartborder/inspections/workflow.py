@@ -137,7 +137,8 @@ def _commit(
 
 
 def _feed_risk(session: Session, state: Inspection, event: InspectionEvent) -> None:
-    codes = [str(f["code"]) for f in event.body["findings"] if f["code"] != "no_discrepancy"]
+    found = (finding_code(f["code"]) for f in event.body["findings"])
+    codes = [code.value for code in found if code.violation]
     if not codes:
         return  # a clean inspection lowers nothing and adds nothing
     version = repo.latest_version(session, state.declaration_id)
