@@ -40,6 +40,7 @@ ROOT = "smartborder"
 LAYERS: list[set[str]] = [
     {"cli", "commands", "api"},
     {"node", "demo", "trips"},
+    {"inspections"},
     {"preclearance", "exchange"},
     {"credentials", "admissibility", "twin"},
     {"kpi", "risk", "declarations", "clients"},
@@ -53,6 +54,7 @@ STORE_REPOSITORIES = {
     "credentials",
     "declarations",
     "exchange",
+    "inspections",
     "kpi",
     "risk",
     "trust",

@@ -48,7 +48,7 @@ from smartborder.preclearance import (
     prepare_batch,
     store_many,
 )
-from smartborder.risk import PartyHistory
+from smartborder.risk import PartyHistory, StoreViolationHistory, ViolationHistory
 from smartborder.risk.history import StorePartyHistory
 from smartborder.store import LazySessions, make_engine, session_factory, transaction, upgrade
 from smartborder.store import exchange as exchange_repo
@@ -93,6 +93,7 @@ def build_pipeline(
     history: PartyHistory | None = None,
     credentials: CredentialsStage | None = None,
     agency: str | None = None,
+    violations: ViolationHistory | None = None,
 ) -> Pipeline:
     """The standard pipeline of a node: its HS nomenclature (if configured), the credentials
     stage (this node's identities, trust registry, status lists, peers), and admissibility
@@ -110,6 +111,7 @@ def build_pipeline(
         claims=credentials.claims,
         history=history,
         agency=agency,  # type: ignore[arg-type]
+        violations=violations,
     )
 
 
@@ -158,8 +160,14 @@ class Node:
             # mutual recognition of trusted traders, where the agreement says so
             equivalents=self.agreement.equivalents(settings.agency) if settings.agency else None,
         )
+        # parties with violations found by inspections score higher (risk, weight set 1.2)
+        self.violations = StoreViolationHistory(lambda: sessions)
         self.pipeline = build_pipeline(
-            settings, history=self.history, credentials=self.credentials, agency=settings.agency
+            settings,
+            history=self.history,
+            credentials=self.credentials,
+            agency=settings.agency,
+            violations=self.violations,
         )
         self.link, self.deliverer = self._exchange(settings)
         link = self.link
@@ -235,6 +243,7 @@ class Node:
         credentials stage's threads."""
         if not self._serving:
             self.history.keep_fresh()
+            self.violations.keep_fresh()
             self.clients.keep_fresh()
             self.credentials.start()
             if self.deliverer is not None:
@@ -249,6 +258,7 @@ class Node:
             self.deliverer.close()
             self.deliverer.peer.close()
         self.history.close()
+        self.violations.close()
         self.credentials.close()
         self.signer.close()
         self.engine.dispose()

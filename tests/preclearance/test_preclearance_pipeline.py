@@ -98,7 +98,7 @@ def test_low_risk_fast_truck_released_to_the_fast_lane(pipeline: Pipeline) -> No
     assert decision.outcome is Outcome.RELEASE
     assert decision.lane == "fast"
     assert decision.agencies == ["cbp"]
-    assert decision.rule_versions == {"risk": "1.1.0"}
+    assert decision.rule_versions == {"risk": "1.2.0"}
     assert decision.risk_score is not None and decision.risk_score < 30
 
 

@@ -19,6 +19,7 @@ from smartborder.api.routes import declarations, health, landing, oauth, schemas
 from smartborder.api.routes import dids as dids_routes
 from smartborder.api.routes import exchange as exchange_routes
 from smartborder.api.routes import forecast as forecast_routes
+from smartborder.api.routes import inspections as inspections_routes
 from smartborder.api.routes import kpi as kpi_routes
 from smartborder.api.routes import ports as ports_routes
 from smartborder.api.routes import trust as trust_routes
@@ -77,4 +78,5 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.include_router(twin_routes.router)
     app.include_router(trust_routes.router)
     app.include_router(exchange_routes.router)
+    app.include_router(inspections_routes.router)
     return app

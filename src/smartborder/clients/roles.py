@@ -53,6 +53,8 @@ TRUST_READ = "trust:read"  # read the trust registry of credential issuers
 TRUST_ADMIN = "trust:admin"  # accredit and withdraw credential issuers
 EXCHANGE_WRITE = "exchange:write"  # deliver signed documents to this node (peer nodes)
 EXCHANGE_READ = "exchange:read"  # read the exchange's audit log and outbox
+INSPECTIONS_WRITE = "inspections:write"  # request, schedule, start, record findings, conclude
+INSPECTIONS_READ = "inspections:read"
 
 ALL_SCOPES: frozenset[str] = frozenset(
     (
@@ -71,6 +73,8 @@ ALL_SCOPES: frozenset[str] = frozenset(
         TRUST_ADMIN,
         EXCHANGE_WRITE,
         EXCHANGE_READ,
+        INSPECTIONS_WRITE,
+        INSPECTIONS_READ,
     )
 )
 
@@ -81,6 +85,7 @@ _INDUSTRY = frozenset(
         DECISIONS_READ,
         KPI_READ,
         POLICY_READ,
+        INSPECTIONS_READ,
         "issue:credentials",
         "verify:credentials",
         "read:credentials",
@@ -104,6 +109,8 @@ _AGENCY = frozenset(
         *VC_SCOPES,
         TRUST_READ,
         EXCHANGE_READ,
+        INSPECTIONS_WRITE,
+        INSPECTIONS_READ,
     }
 )
 

@@ -26,7 +26,7 @@ from smartborder.preclearance.stages import (
     RiskStage,
     Stage,
 )
-from smartborder.risk import PartyHistory, RuleSet, parties_of
+from smartborder.risk import PartyHistory, RuleSet, ViolationHistory, parties_of
 
 _ORDER = {"validate": 0, "credentials": 1, "admissibility": 2, "risk": 3}
 _AGENCY: dict[Direction, Agency] = {Direction.NORTHBOUND: "cbp", Direction.SOUTHBOUND: "anam"}
@@ -88,16 +88,18 @@ class Pipeline:
         hs: HSNomenclature | None = None,
         claims: Callable[[Declaration], Mapping[str, Any] | None] | None = None,
         agency: Agency | None = None,
+        violations: ViolationHistory | None = None,
     ) -> Pipeline:
         """The standard pipeline; stages not supplied default to ones that say they did nothing.
 
-        ``claims`` gives the risk stage a declaration's verified credential claims."""
+        ``claims`` gives the risk stage a declaration's verified credential claims;
+        ``violations`` the violations inspections found on parties."""
         return cls(
             [
                 FilingStage(),
                 credentials or CredentialsNotConfigured(),
                 admissibility or AdmissibilityNotConfigured(),
-                RiskStage(rules, history=history, claims=claims),
+                RiskStage(rules, history=history, claims=claims, violations=violations),
             ],
             hs=hs,
             agency=agency,

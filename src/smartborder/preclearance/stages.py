@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol, runtime_checkable
 
 from smartborder.declarations import Declaration, TravelerDeclaration, TruckShipment
@@ -22,7 +22,9 @@ from smartborder.risk import (
     PARTY_KEYS,
     PartyHistory,
     RuleSet,
+    ViolationHistory,
     apply_verified_claims,
+    apply_violations,
     load_rules,
 )
 
@@ -188,6 +190,8 @@ class RiskStage:
     new parties are remembered once it is scored and named in ``draft.new_parties``. With
     ``claims`` (the credentials stage's verified claims of a declaration), what credentials
     prove overrides what is declared (see :func:`smartborder.risk.apply_verified_claims`).
+    With ``violations``, a truck whose shipper, consignee or carrier had a violation found by
+    an inspection within the weight set's window scores the recent-violation rules.
     """
 
     name: StageName = "risk"
@@ -198,10 +202,13 @@ class RiskStage:
         *,
         history: PartyHistory | None = None,
         claims: Callable[[Declaration], Mapping[str, Any] | None] | None = None,
+        violations: ViolationHistory | None = None,
     ) -> None:
         self.rules = rules or load_rules()
         self.history = history
         self.claims = claims
+        self.violations = violations
+        self._window = timedelta(days=self.rules.violation_window_days)
         # A rule's reason depends only on the rule, the lane and the agency: built once each.
         self._reasons: dict[tuple[str, Outcome, Agency], Reason] = {}
 
@@ -229,6 +236,9 @@ class RiskStage:
         proven = self.claims(declaration) if self.claims is not None else None
         if proven:
             apply_verified_claims(kind, facts, proven)
+        if self.violations is not None:
+            since = draft.now - self._window
+            apply_violations(facts, declaration, self.violations, since=since, until=draft.now)
         result = self.rules.score(kind, facts)
         draft.risk_score = result.score
         draft.rule_versions["risk"] = self.rules.version

@@ -4,7 +4,9 @@
 completely (:class:`RulesInvalid` lists every problem with a JSON pointer into the file) and
 compiling its conditions into closures; ``RuleSet.score(kind, facts)`` sums the weights of
 the matching rules and maps the total to ``release``, ``documentary_review`` or ``inspect``.
-Facts come from :func:`truck_facts` / :func:`traveler_facts` (catalogs in ``FACTS``).
+Facts come from :func:`truck_facts` / :func:`traveler_facts` (catalogs in ``FACTS``); a
+truck's recent-violation facts from a :class:`ViolationHistory` (:func:`apply_violations`) of
+the violations inspections found (:func:`violation_rows`, :func:`store_violations`).
 """
 
 from smartborder.risk.errors import RulesInvalid
@@ -24,12 +26,30 @@ from smartborder.risk.facts import (
 from smartborder.risk.history import StorePartyHistory
 from smartborder.risk.rulefile import OPERATORS, load_rules, parse_rules
 from smartborder.risk.scoring import LANES, RiskResult, Rule, RuleHit, RuleSet, Thresholds
+from smartborder.risk.violations import (
+    VIOLATION_FACTS,
+    InMemoryViolationHistory,
+    StoreViolationHistory,
+    ViolationHistory,
+    apply_violations,
+    store_violations,
+    violation_parties,
+    violation_rows,
+)
 
 __all__ = [
     "FACTS",
     "FACT_FUNCTIONS",
     "PARTY_KEYS",
     "StorePartyHistory",
+    "StoreViolationHistory",
+    "VIOLATION_FACTS",
+    "InMemoryViolationHistory",
+    "ViolationHistory",
+    "apply_violations",
+    "store_violations",
+    "violation_parties",
+    "violation_rows",
     "LANES",
     "OPERATORS",
     "InMemoryPartyHistory",

@@ -56,6 +56,18 @@ TRUCK_FACTS: dict[str, tuple[FactType, str]] = {
     ),
     "usmca_verified": ("bool", "a verified USMCA certification of origin is attached"),
     "carta_porte_verified": ("bool", "a verified Carta Porte credential is attached"),
+    "recent_violation_shipper": (
+        "bool",
+        "an inspection found a violation on a trip of a shipper of this trip, within the weight set's violation window (needs a violation history)",
+    ),
+    "recent_violation_consignee": (
+        "bool",
+        "as recent_violation_shipper, for a consignee of this trip",
+    ),
+    "recent_violation_carrier": (
+        "bool",
+        "as recent_violation_shipper, for the carrier (by SCAC)",
+    ),
 }
 
 TRAVELER_FACTS: dict[str, tuple[FactType, str]] = {
@@ -139,6 +151,7 @@ def truck_facts(
     usmca = mismatch = pedimento_missing = in_bond = False
     first_shipper = first_consignee = False
     new_parties: list[str] = []
+    party_keys: list[str] | None = None
     for s in t.shipments:
         lines_kg = 0.0
         line_codes: set[str] = set()
@@ -210,7 +223,11 @@ def truck_facts(
         "ctpat_verified": False,  # set from credentials by apply_verified_claims
         "usmca_verified": False,
         "carta_porte_verified": False,
+        "recent_violation_shipper": False,  # set from inspections by apply_violations
+        "recent_violation_consignee": False,
+        "recent_violation_carrier": False,
         PARTY_KEYS: new_parties,
+        ALL_PARTY_KEYS: party_keys,
     }
 
 
@@ -282,3 +299,6 @@ def remember_parties(t: TruckShipment, history: PartyHistory) -> None:
 # Not a fact rules can name: the party keys truck_facts found new to the history (each once),
 # for the risk stage to remember and hand on to be stored.
 PARTY_KEYS = "_party_keys"
+# Not a fact either: every party key of the trip (shipper, consignee, … as parties_of gives
+# them) when truck_facts computed them for a history, so the violation check need not again.
+ALL_PARTY_KEYS = "_all_party_keys"

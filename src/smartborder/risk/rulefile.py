@@ -1,7 +1,8 @@
 """Rule files: versioned YAML weight sets, validated and compiled into a :class:`RuleSet`.
 
 A rules file (see ``rules/v1.yaml`` and docs/preclearance.md) has a ``version``, score
-``thresholds`` per declaration kind, and ``rules``: each with an ``id``, the ``kind`` it applies
+``thresholds`` per declaration kind, an optional ``violation_window_days`` (how long a violation
+an inspection found counts against a party; 365 by default), and ``rules``: each with an ``id``, the ``kind`` it applies
 to, a ``weight`` (points added when it matches), a bilingual ``message`` and a ``when``
 condition. Conditions are data, never code::
 
@@ -29,6 +30,7 @@ from smartborder.i18n import Text
 from smartborder.risk.errors import RulesInvalid
 from smartborder.risk.facts import FACTS, FactType
 from smartborder.risk.scoring import Predicate, Rule, RuleSet, Thresholds
+from smartborder.risk.violations import DEFAULT_WINDOW_DAYS
 
 _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
     "lt": operator.lt,
@@ -262,7 +264,8 @@ def parse_rules(document: Any, *, source: str) -> RuleSet:
                 )
             ],
         )
-    for key in sorted(set(document) - {"version", "name", "description", "thresholds", "rules"}):
+    top = {"version", "name", "description", "thresholds", "rules", "violation_window_days"}
+    for key in sorted(set(document) - top):
         c.problem(
             f"/{key}",
             "risk.rules.unknown_key",
@@ -281,6 +284,15 @@ def parse_rules(document: Any, *, source: str) -> RuleSet:
             "A rules file needs a 'version' (e.g. \"1.0.0\").",
             "Un archivo de reglas necesita una 'version' (p. ej. \"1.0.0\").",
         )
+    window = document.get("violation_window_days", DEFAULT_WINDOW_DAYS)
+    if isinstance(window, bool) or not isinstance(window, int | float) or not window > 0:
+        c.problem(
+            "/violation_window_days",
+            "risk.rules.violation_window",
+            "'violation_window_days' must be a positive number of days.",
+            "'violation_window_days' debe ser un número positivo de días.",
+        )
+        window = DEFAULT_WINDOW_DAYS
     thresholds: dict[str, Thresholds] = {}
     raw_th = document.get("thresholds")
     if not isinstance(raw_th, Mapping):
@@ -411,6 +423,7 @@ def parse_rules(document: Any, *, source: str) -> RuleSet:
         source=source,
         thresholds=thresholds,
         rules={k: tuple(v) for k, v in rules.items()},
+        violation_window_days=float(window),
     )
 
 

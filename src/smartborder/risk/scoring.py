@@ -72,6 +72,8 @@ class RuleSet:
     source: str
     thresholds: Mapping[str, Thresholds]
     rules: Mapping[str, tuple[Rule, ...]]  # by declaration kind
+    #: How long a violation found by an inspection counts against the trip's parties.
+    violation_window_days: float = 365.0
 
     def score(self, kind: str, facts: Mapping[str, Any]) -> RiskResult:
         """Score the facts of a declaration of ``kind`` and map the score to a lane."""

@@ -1,4 +1,4 @@
-"""Queries on the parties the risk stage has seen."""
+"""Queries on the parties the risk stage has seen, and on parties with violations found."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from sqlalchemy import Connection, Table, select
 from sqlalchemy.orm import Session
 
 from smartborder.store.bulk import BulkInsert
-from smartborder.store.tables.risk import PartySeenRow
+from smartborder.store.tables.risk import PartySeenRow, ViolationRow
 
 _PARTIES = BulkInsert(
     cast(Table, PartySeenRow.__table__), ["key", "first_seen_at"], skip_conflicts=True
@@ -49,3 +49,31 @@ def first_seen(session: Session, keys: Sequence[str]) -> dict[str, datetime]:
         )
     )
     return {str(k): at for k, at in rows}
+
+
+_VIOLATIONS = BulkInsert(
+    cast(Table, ViolationRow.__table__),
+    ["key", "role", "code", "found_at", "source"],
+    skip_conflicts=True,
+)
+
+
+def store_violations(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    """Store violation rows (``key``, ``role``, ``code``, ``found_at``, ``source``) in the
+    caller's transaction; a row stored before (same source, role, key and code) is skipped,
+    so an event applied twice counts once."""
+    ordered = sorted(rows, key=lambda r: (r["key"], r["role"], r["code"]))
+    _VIOLATIONS.execute(conn, ordered)
+
+
+def violations_after(
+    session: Session, seq: int, *, limit: int = 100_000
+) -> list[tuple[int, str, datetime]]:
+    """``(seq, key, found_at)`` of the violations stored after ``seq``, oldest first."""
+    rows = session.execute(
+        select(ViolationRow.seq, ViolationRow.key, ViolationRow.found_at)
+        .where(ViolationRow.seq > seq)
+        .order_by(ViolationRow.seq)
+        .limit(limit)
+    )
+    return [(int(s), str(k), at) for s, k, at in rows]

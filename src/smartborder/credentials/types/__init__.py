@@ -45,6 +45,7 @@ OWN_TYPES = (
     "VaccinationCredential",
     "BitstringStatusListCredential",
     "OEACertificate",
+    "InspectionReport",  # an agency's signed report of its part of an inspection
 )
 CORRIDOR_VOCAB_TYPES = (
     "USMCACertificationOfOrigin",
