@@ -316,6 +316,15 @@ class Node:
         if self.deliverer is not None:
             self.deliverer.notify()
 
+    def share_inspection(self, session: Session, inspection_id: str) -> None:
+        """Queue, in ``session``'s transaction, the events this node's agency added to an
+        inspection, for the other agency's node (joint inspection across the two nodes)."""
+        if self.link is not None:
+            rows = self.link.inspection_rows(session, inspection_id)
+            if rows:
+                exchange_repo.add_outbox(session, rows)
+                self._queued()
+
     def receive(self, principal: Principal, documents: Sequence[Any]) -> list[Outcome]:
         """Documents from the other agency's node: each checked and applied once."""
         if self.link is None:

@@ -24,6 +24,7 @@ from typing import Any
 import orjson
 from sqlalchemy.orm import Session, sessionmaker
 
+from smartborder import inspections
 from smartborder.clients import Principal, Role
 from smartborder.errors import SmartBorderError
 from smartborder.exchange import (
@@ -145,6 +146,27 @@ class TripLink:
                 )
         return rows
 
+    def inspection_rows(self, session: Session, inspection_id: str) -> list[dict[str, Any]]:
+        """Outbox rows for the events of an inspection this node's agency made and has not
+        sent yet (the other agency's events came from its node: never sent back)."""
+        events = inspections.events_of(session, inspection_id)
+        if not events:
+            return []
+        sent = repo.sent_event_ids(session, events[0].declaration_id)
+        rows = []
+        for n, event in enumerate(events, start=1):
+            if event.agency != self.agency or event.id in sent:
+                continue
+            body = {
+                "trip_id": event.declaration_id,
+                "version": n,
+                "event": self.agreement.share_of("inspection", event.to_dict()),
+            }
+            row = outbox_row("inspection", event.declaration_id, n, body, event.at)
+            row["doc_id"] = event.id  # one document per event, ever
+            rows.append(row)
+        return rows
+
     # --- receiving --------------------------------------------------------------------------
 
     def receive(self, tokens: Sequence[Any], *, actor: str, now: datetime) -> list[Outcome]:
@@ -179,6 +201,8 @@ class TripLink:
                 audit.append(entry)
             elif doc.kind == "decision":
                 decisions.append((i, doc))
+            elif doc.kind == "inspection":
+                later.append((i, doc))
             else:
                 trip_id = str(doc.body.get("trip_id"))
                 if trip_id in held or trip_id in batch_trips or doc.body.get("version") != 1:
@@ -253,9 +277,14 @@ class TripLink:
                     continue
                 try:
                     with session.begin_nested():
-                        answer = self._apply_later(session, doc, now)
+                        if doc.kind == "inspection":
+                            answer = None
+                            inspections.receive(session, doc.body["event"], now=now)
+                        else:
+                            answer = self._apply_later(session, doc, now)
                         repo.add_receipts(session, [self._receipt(doc, now)])
-                    answers.append(answer)
+                    if answer is not None:
+                        answers.append(answer)
                     outcomes[i] = Outcome(doc.doc_id, "applied")
                     audit.append(
                         self._audit(doc.doc_id, doc.kind, doc.digest, "applied", actor, now)

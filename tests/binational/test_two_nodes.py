@@ -16,6 +16,7 @@ import pytest
 
 from smartborder.demo import generate_trucks
 from smartborder.demo.binational import NodeProcess, running_pair
+from smartborder.inspections import facilities_of
 from smartborder.store import make_engine, session_factory
 
 pytestmark = pytest.mark.slow
@@ -243,3 +244,72 @@ def test_a_node_killed_mid_exchange_catches_up_with_nothing_lost_or_applied_twic
             .where(InboxRow.declaration_id.in_(ids), InboxRow.kind == "trip")
         )
     assert held == len(ids) and receipts == len(ids)
+
+
+def test_joint_inspection_requested_by_cbp_is_concluded_by_both_and_signed_by_each(
+    pair: dict[str, NodeProcess],
+) -> None:
+    anam, cbp = pair["anam"], pair["cbp"]
+    rid = (
+        _client(anam, "carrier").post("/declarations/trucks", json=_truck(7)).json()["record"]["id"]
+    )
+    officer = {"cbp": _client(cbp, "cbp"), "anam": _client(anam, "anam")}
+    _until(lambda: officer["cbp"].get(f"/declarations/{rid}").status_code == 200)
+    r = officer["cbp"].post(
+        f"/declarations/{rid}/inspections", json={"joint": True, "reason": "x-ray anomaly"}
+    )
+    assert r.status_code == 201, r.text
+    iid = r.json()["id"]
+    when = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
+    dock = facilities_of("2506")[0]
+    r = officer["cbp"].post(
+        f"/inspections/{iid}/schedule", json={"scheduled_for": when, "facility": dock}
+    )
+    assert r.status_code == 200, r.text
+    r = officer["cbp"].post(f"/inspections/{iid}/start", json={})
+    assert r.status_code == 200, r.text
+    # ANAM's node holds the same inspection, in progress, from CBP's events
+    seen = _until(
+        lambda: (
+            (x := officer["anam"].get(f"/inspections/{iid}")).status_code == 200
+            and x.json()["state"] == "in_progress"
+            and x.json()
+        )
+    )
+    assert seen["joint"] is True
+    r = officer["anam"].post(
+        f"/inspections/{iid}/findings",
+        json={"findings": [{"code": "misdeclared_quantity", "note": "12 pallets more"}]},
+    )
+    assert r.status_code == 200, r.text
+    r = officer["anam"].post(f"/inspections/{iid}/conclude", json={"outcome": "released"})
+    assert r.status_code == 200, r.text
+    # CBP sees ANAM's findings, records its own, concludes
+    _until(
+        lambda: any(
+            p.get("findings")
+            for p in (officer["cbp"].get(f"/inspections/{iid}").json().get("parts") or {}).values()
+        )
+    )
+    r = officer["cbp"].post(
+        f"/inspections/{iid}/findings", json={"findings": [{"code": "no_discrepancy"}]}
+    )
+    assert r.status_code == 200, r.text
+    r = officer["cbp"].post(f"/inspections/{iid}/conclude", json={"outcome": "released"})
+    assert r.status_code == 200, r.text
+    for side in ("cbp", "anam"):  # both nodes reach the same concluded inspection
+        done = _until(
+            lambda side=side: (
+                (x := officer[side].get(f"/inspections/{iid}").json())["state"] == "concluded" and x
+            )
+        )
+        for agency in ("cbp", "anam"):
+            report = officer[side].get(f"/inspections/{iid}/reports/{agency}")
+            assert report.status_code == 200, (side, agency, report.text)
+        assert done["state"] == "concluded"
+    # each agency's report verifies at the other agency's node (its signature, via its DID)
+    for signer, verifier in (("anam", "cbp"), ("cbp", "anam")):
+        report = officer[verifier].get(f"/inspections/{iid}/reports/{signer}").json()
+        credential = report.get("credential", report)
+        r = officer[verifier].post("/credentials/verify", json={"verifiableCredential": credential})
+        assert r.status_code == 200 and r.json().get("verified") is True, (signer, r.text)

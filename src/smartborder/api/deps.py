@@ -35,7 +35,19 @@ def get_session(ctx: Ctx) -> Iterator[Session]:
         yield session
 
 
-DbSession = Annotated[Session, Depends(get_session)]
+def get_write_session(ctx: Ctx) -> Iterator[Session]:
+    """A session for a route that reads then writes, holding the node's write lock (SQLite:
+    one writer at a time across workers), so no other writer commits between its read and
+    its write — on SQLite in WAL mode that would fail the write ("database is locked")."""
+    with ctx.write_lock(), transaction(ctx.sessions) as session:
+        yield session
+
+
+# scope="function": the transaction ends (commits) before the response is sent, so a commit
+# that fails is answered as the error it is, never acknowledged (FastAPI's default scope
+# commits after the response has been decided: a failed commit still answered 201).
+DbSession = Annotated[Session, Depends(get_session, scope="function")]
+WriteSession = Annotated[Session, Depends(get_write_session, scope="function")]
 
 
 def bearer_token(authorization: str) -> str:

@@ -144,6 +144,7 @@ def prepare_pair(
         # the client the *other* node uses to deliver here
         peer = _create(settings[agency], f"{other.upper()} node", "peer")
         nodes[other].env.update(
+            SMARTBORDER_PEERS=node.base_url,  # its DIDs and status lists: inspection reports
             SMARTBORDER_EXCHANGE_PEER=node.base_url,
             SMARTBORDER_EXCHANGE_CLIENT_ID=peer["client_id"],
             SMARTBORDER_EXCHANGE_CLIENT_SECRET=peer["client_secret"],

@@ -32,6 +32,7 @@ class Shared(BaseModel):
 
     trip: dict[str, tuple[str, ...]]
     decision: tuple[str, ...]
+    inspection: tuple[str, ...] = ()  # the events of a joint inspection
 
 
 class MutualRecognition(BaseModel):
@@ -66,6 +67,8 @@ class Agreement(BaseModel):
             return self.share.trip.get(trip_kind or "", ())
         if kind == "decision":
             return self.share.decision
+        if kind == "inspection":
+            return self.share.inspection
         return ()
 
     def share_of(

@@ -44,7 +44,7 @@ from smartborder.exchange.errors import (
 from smartborder.i18n import Text
 
 TYP = "smartborder-exchange+jwt"
-KINDS = ("trip", "decision")
+KINDS = ("trip", "decision", "inspection")
 # A signature older than this is a replay (or a clock far off): 5 minutes, the skew Kerberos
 # tolerates by default (RFC 4120 §1.6 recommends "on the order of 5 minutes").
 REPLAY_WINDOW_S = 300
@@ -53,6 +53,7 @@ _ENVELOPE = {
         {"trip_id", "version", "submitter_org", "filed_at", "declaration", "decision"}
     ),
     "decision": frozenset({"trip_id", "version", "decision"}),
+    "inspection": frozenset({"trip_id", "version", "event"}),
 }
 
 
@@ -219,6 +220,14 @@ def _check_claims(
             f"declaration.{p}"
             for p in agreement.outside("trip", declaration, str(declaration.get("kind")))
         ]
+    if kind == "inspection":
+        event = body.get("event")
+        if not isinstance(event, dict):
+            raise _invalid(
+                "An inspection document carries its event as an object.",
+                "Un documento de inspección lleva su evento como objeto.",
+            )
+        outside += [f"event.{p}" for p in agreement.outside("inspection", event)]
     decision = body.get("decision")
     if decision is not None:
         if not isinstance(decision, dict):

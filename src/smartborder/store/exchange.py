@@ -77,6 +77,16 @@ def outbox_of(session: Session, declaration_id: str) -> list[OutboxRow]:
     )
 
 
+def sent_event_ids(session: Session, declaration_id: str) -> set[str]:
+    """Ids of the inspection events of a trip queued for the peer already."""
+    rows = session.scalars(
+        select(OutboxRow.doc_id).where(
+            OutboxRow.declaration_id == declaration_id, OutboxRow.kind == "inspection"
+        )
+    )
+    return set(rows)
+
+
 def received(session: Session, doc_ids: Sequence[str]) -> dict[str, str]:
     """``doc_id -> digest`` of the documents among ``doc_ids`` already applied here."""
     if not doc_ids:

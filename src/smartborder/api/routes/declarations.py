@@ -9,7 +9,7 @@ import orjson
 from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response
 from pydantic import BaseModel
 
-from smartborder.api.deps import AppContext, Ctx, DbSession, require_scopes
+from smartborder.api.deps import AppContext, Ctx, DbSession, WriteSession, require_scopes
 from smartborder.clients import Principal
 from smartborder.clients.roles import (
     DECISIONS_READ,
@@ -219,7 +219,7 @@ class StateChange(BaseModel):
 
 @router.post("/declarations/{declaration_id}/state", response_model=RecordSummary)
 def change_state(
-    session: DbSession, caller: Mover, declaration_id: str, change: StateChange
+    session: WriteSession, caller: Mover, declaration_id: str, change: StateChange
 ) -> RecordSummary:
     """Record arrival, release, inspection or closing (the agency the record binds)."""
     return record_state(

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Body, Depends
 from pydantic import BaseModel, Field
 
 from smartborder import inspections
-from smartborder.api.deps import Ctx, DbSession, require_scopes
+from smartborder.api.deps import Ctx, DbSession, WriteSession, require_scopes
 from smartborder.clients import Principal
 from smartborder.clients.roles import INSPECTIONS_READ, INSPECTIONS_WRITE
 
@@ -66,7 +66,7 @@ def _now() -> datetime:
 
 @router.post("/declarations/{declaration_id}/inspections", status_code=201)
 def request_inspection(
-    session: DbSession, caller: Officer, declaration_id: str, body: InspectionRequest
+    ctx: Ctx, session: WriteSession, caller: Officer, declaration_id: str, body: InspectionRequest
 ) -> dict[str, Any]:
     """Request an inspection of a trip (``joint``: both agencies take part)."""
     state = inspections.request(
@@ -79,6 +79,7 @@ def request_inspection(
         agency=body.agency,
         now=_now(),
     )
+    ctx.share_inspection(session, state.id)
     return inspections.view(state, caller)
 
 
@@ -94,7 +95,7 @@ def trip_inspections(
 
 @router.post("/inspections/{inspection_id}/schedule")
 def schedule_inspection(
-    session: DbSession, caller: Officer, inspection_id: str, body: ScheduleRequest
+    ctx: Ctx, session: WriteSession, caller: Officer, inspection_id: str, body: ScheduleRequest
 ) -> dict[str, Any]:
     """Schedule (or reschedule before it starts) at a facility of the trip's port."""
     state = inspections.schedule(
@@ -106,12 +107,14 @@ def schedule_inspection(
         agency=body.agency,
         now=_now(),
     )
+    ctx.share_inspection(session, state.id)
     return inspections.view(state, caller)
 
 
 @router.post("/inspections/{inspection_id}/start")
 def start_inspection(
-    session: DbSession,
+    ctx: Ctx,
+    session: WriteSession,
     caller: Officer,
     inspection_id: str,
     body: Annotated[StepRequest | None, Body()] = None,
@@ -119,23 +122,25 @@ def start_inspection(
     state = inspections.start(
         session, caller, inspection_id, agency=body.agency if body else None, now=_now()
     )
+    ctx.share_inspection(session, state.id)
     return inspections.view(state, caller)
 
 
 @router.post("/inspections/{inspection_id}/findings")
 def record_findings(
-    session: DbSession, caller: Officer, inspection_id: str, body: FindingsRequest
+    ctx: Ctx, session: WriteSession, caller: Officer, inspection_id: str, body: FindingsRequest
 ) -> dict[str, Any]:
     """Record the acting agency's findings (while the inspection is in progress)."""
     state = inspections.record_findings(
         session, caller, inspection_id, body.findings, agency=body.agency, now=_now()
     )
+    ctx.share_inspection(session, state.id)
     return inspections.view(state, caller)
 
 
 @router.post("/inspections/{inspection_id}/conclude")
 def conclude_inspection(
-    ctx: Ctx, session: DbSession, caller: Officer, inspection_id: str, body: ConclusionRequest
+    ctx: Ctx, session: WriteSession, caller: Officer, inspection_id: str, body: ConclusionRequest
 ) -> dict[str, Any]:
     """Conclude the acting agency's part; its signed InspectionReport is issued as the
     caller's organization (served at ``/inspections/{id}/reports/{agency}``)."""
@@ -148,6 +153,7 @@ def conclude_inspection(
         credentials=ctx.credential_service,
         now=_now(),
     )
+    ctx.share_inspection(session, done.inspection.id)
     return {**inspections.view(done.inspection, caller), "trip_state": done.trip_state}
 
 
