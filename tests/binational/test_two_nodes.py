@@ -313,3 +313,13 @@ def test_joint_inspection_requested_by_cbp_is_concluded_by_both_and_signed_by_ea
         credential = report.get("credential", report)
         r = officer[verifier].post("/credentials/verify", json={"verifiableCredential": credential})
         assert r.status_code == 200 and r.json().get("verified") is True, (signer, r.text)
+
+
+def test_each_landing_page_says_whose_node_it_is_and_what_it_exchanged(
+    pair: dict[str, NodeProcess],
+) -> None:
+    cbp = httpx.get(pair["cbp"].base_url + "/?lang=en").text
+    anam = httpx.get(pair["anam"].base_url + "/?lang=es").text
+    assert "U.S. Customs and Border Protection (CBP)" in cbp and "Documents sent: delivered" in cbp
+    assert "Agencia Nacional de Aduanas de México (ANAM)" in anam and "entregados" in anam
+    assert pair["anam"].base_url in cbp  # its peer

@@ -11,10 +11,11 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
-from smartborder.api.deps import DbSession
+from smartborder.api.deps import Ctx, DbSession
 from smartborder.i18n import Lang, pick_lang
 from smartborder.ports import all_ports
 from smartborder.store.declarations import decision_counts
+from smartborder.store.exchange import outbox_counts
 from smartborder.web import templates
 
 router = APIRouter(tags=["pages"])
@@ -23,6 +24,15 @@ _T: dict[Lang, dict[str, Any]] = {
     Lang.EN: {
         "title": "single window",
         "tagline": "one window for pre-arrival data at the U.S.–Mexico border",
+        "this_node": "This node",
+        "agency_names": {
+            "cbp": "U.S. Customs and Border Protection (CBP): it decides the U.S. leg of each trip",
+            "anam": "Mexico's Agencia Nacional de Aduanas (ANAM): it decides the Mexican leg of each trip",
+            "": "One node deciding as both agencies (demo): entry legs decided here",
+        },
+        "peer": "Exchanges with the other agency's node",
+        "agreement": "Data-sharing agreement",
+        "documents": "Documents sent: delivered {delivered:,}, waiting {pending:,}, refused {refused:,}",
         "api_docs": "API documentation",
         "decisions_today": "Today's decisions",
         "no_decisions": "No decisions yet today.",
@@ -60,6 +70,15 @@ _T: dict[Lang, dict[str, Any]] = {
     Lang.ES: {
         "title": "ventanilla única",
         "tagline": "una sola ventanilla para datos previos al arribo en la frontera México–EE. UU.",
+        "this_node": "Este nodo",
+        "agency_names": {
+            "cbp": "Oficina de Aduanas y Protección Fronteriza de EE. UU. (CBP): decide el tramo estadounidense de cada viaje",
+            "anam": "Agencia Nacional de Aduanas de México (ANAM): decide el tramo mexicano de cada viaje",
+            "": "Un nodo que decide como ambas agencias (demostración): aquí se deciden los tramos de entrada",
+        },
+        "peer": "Intercambia con el nodo de la otra agencia",
+        "agreement": "Acuerdo de intercambio de datos",
+        "documents": "Documentos enviados: entregados {delivered:,}, en espera {pending:,}, rechazados {refused:,}",
         "api_docs": "Documentación de la API",
         "decisions_today": "Decisiones de hoy",
         "no_decisions": "Aún no hay decisiones hoy.",
@@ -134,9 +153,15 @@ def _today_counts(
     return counts
 
 
+def exchange_counts(session: Session) -> dict[str, int]:
+    counts = outbox_counts(session)
+    return {k: counts.get(k, 0) for k in ("delivered", "pending", "refused")}
+
+
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
 def landing(
     request: Request,
+    ctx: Ctx,
     session: DbSession,
     lang: Annotated[str | None, Query(description="en or es (else the browser's language)")] = None,
 ) -> HTMLResponse:
@@ -182,5 +207,13 @@ def landing(
         rows=rows,
         ports=ports,
         links=links,
+        node={
+            "agency": t["agency_names"][ctx.settings.agency or ""],
+            "peer": ctx.settings.exchange_peer if ctx.link is not None else None,
+            "agreement": f"{ctx.agreement.ref} — {ctx.agreement.title.get(chosen.value, '')}",
+            "documents": t["documents"].format(**exchange_counts(session))
+            if ctx.link is not None
+            else None,
+        },
     )
     return HTMLResponse(html, headers={"Content-Language": chosen.value})
