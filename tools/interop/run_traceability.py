@@ -279,7 +279,9 @@ def print_summary(summary: RunSummary, *, failures: bool) -> None:
     for name, c in summary.folders.items():
         print(f"{name:<{width}}  {c.requests:>8}  {c.passed:>6}  {c.failed:>6}")
     pct = 100 * summary.passed / summary.total if summary.total else 0.0
-    print(f"{'total':<{width}}  {'':>8}  {summary.passed:>6}  {summary.failed:>6}  ({pct:.1f} % pass)")
+    print(
+        f"{'total':<{width}}  {'':>8}  {summary.passed:>6}  {summary.failed:>6}  ({pct:.1f} % pass)"
+    )
     if summary.script_errors:
         print(f"script errors outside assertions: {summary.script_errors}")
     if failures:

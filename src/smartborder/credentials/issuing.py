@@ -11,12 +11,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from smartborder.clients import list_clients
 from smartborder.credentials import holder, recipes
 from smartborder.credentials._service_base import ServiceBase
 from smartborder.credentials.datamodel import issuer_id, parse_datetime
 from smartborder.credentials.errors import (
     CredentialNonConforming,
     CredentialNotFound,
+    DidNotFound,
     PresentationExists,
 )
 from smartborder.credentials.primitives.keys import KeyType, PublicKey
@@ -157,6 +159,16 @@ class Issuing(ServiceBase):
             member.allocated += 1
         session.flush()
         return row.group_id, index
+
+    def org_document(self, session: Session, slug: str) -> dict[str, Any]:
+        """The DID document of this node's organization ``slug``: every organization that
+        holds a client has one (its keys created on first request), with the node's
+        ``TraceabilityAPI`` service."""
+        try:
+            return self.identities.document(slug)
+        except DidNotFound:
+            orgs = {row.org for row in list_clients(session)}
+            return self.identities.document(slug, orgs=orgs)
 
     def get(self, session: Session, *, org: str, credential_id: str) -> dict[str, Any]:
         row = repo.get_issued(session, org, credential_id)

@@ -36,9 +36,12 @@ from smartborder.i18n import Text
 from smartborder.store import credentials as repo
 from smartborder.store import transaction
 
-_PURPOSE_ALIASES = {
+#: ``credentialStatus[].type`` of a status update (the Traceability profile's names, and the
+#: purposes themselves) and the status purpose each changes.
+STATUS_TYPE_PURPOSES = {
     "RevocationList2020Status": "revocation",
     "StatusList2021Entry": "revocation",
+    "BitstringStatusListEntry": "revocation",
     "revocation": "revocation",
     "suspension": "suspension",
 }
@@ -84,6 +87,16 @@ class StatusLists(ServiceBase):
         ``updates`` is the Traceability ``credentialStatus`` list: ``[{"type": ...,
         "statusPurpose": "revocation"|"suspension", "status": "1"|"0"}]``. Revocation is final.
         """
+        # The request is checked whole before any lookup: a malformed one is a 400 even for
+        # a credential that does not exist.
+        if not isinstance(updates, list) or not updates:
+            raise StatusListInvalid(
+                Text(
+                    'credentialStatus must be a list like [{"statusPurpose": "revocation", "status": "1"}].',
+                    'credentialStatus debe ser una lista como [{"statusPurpose": "revocation", "status": "1"}].',
+                )
+            )
+        parsed = [self._parse_update(update) for update in updates]
         row = repo.get_issued(session, org, credential_id)
         if row is None:
             raise CredentialNotFound()
@@ -94,16 +107,8 @@ class StatusLists(ServiceBase):
                     "Esta credencial se emitió sin entrada de estado; su estado no puede cambiar.",
                 )
             )
-        if not isinstance(updates, list) or not updates:
-            raise StatusListInvalid(
-                Text(
-                    'credentialStatus must be a list like [{"statusPurpose": "revocation", "status": "1"}].',
-                    'credentialStatus debe ser una lista como [{"statusPurpose": "revocation", "status": "1"}].',
-                )
-            )
         changed: list[str] = []
-        for update in updates:
-            purpose, value = self._parse_update(update)
+        for purpose, value in parsed:
             if purpose == "revocation" and row.revoked and not value:
                 raise StatusListInvalid(
                     Text(
@@ -131,8 +136,11 @@ class StatusLists(ServiceBase):
     def _parse_update(update: Any) -> tuple[str, bool]:
         if not isinstance(update, dict):
             raise StatusListInvalid()
-        purpose = update.get("statusPurpose") or _PURPOSE_ALIASES.get(str(update.get("type")))
-        status = str(update.get("status", ""))
+        kind = update.get("type")
+        purpose = update.get("statusPurpose") or (
+            STATUS_TYPE_PURPOSES.get(kind) if isinstance(kind, str) else None
+        )
+        status = update.get("status")  # a string, as the profile says: 1 or true is refused
         if purpose not in ("revocation", "suspension") or status not in ("0", "1"):
             raise StatusListInvalid(
                 Text(
@@ -246,6 +254,7 @@ def local_status_checker(
 __all__ = [
     "STATUS_CHANGES",
     "STATUS_PATH",
+    "STATUS_TYPE_PURPOSES",
     "StatusListChanges",
     "StatusLists",
     "local_status_checker",
