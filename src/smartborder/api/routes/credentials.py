@@ -20,13 +20,14 @@ from smartborder.credentials import CredentialService
 from smartborder.credentials.datamodel import is_url
 from smartborder.credentials.errors import DidNotFound
 from smartborder.credentials.holder import PresentationResult
-from smartborder.credentials.recipes import VerificationResult
-from smartborder.credentials.vcapi_requests import (
+from smartborder.credentials.vcapi_profile import (
+    ProfileVerificationResult,
     issue_request,
     object_member,
     options_of,
     status_request,
     verify_request,
+    with_verifications,
 )
 from smartborder.i18n import Text
 
@@ -79,12 +80,13 @@ def verify_credential(
     svc: Service,
     session: DbSession,
     _: Annotated[Principal, _scope("verify:credentials")],
-) -> VerificationResult:
+) -> ProfileVerificationResult:
     """Body ``{"verifiableCredential": <object, JWT or enveloped>, "options": {"challenge",
-    "domain"}}``; answers which checks ran, warnings and errors (``verified`` false on failure).
+    "domain"}}``; answers which checks ran, warnings and errors (``verified`` false on failure),
+    and the profile's ``verifications`` (title, good or bad, why).
     A malformed request (no credential, or one of the wrong JSON kinds) is a 400."""
     vc, options = verify_request(body)
-    return svc.verify(session, vc, options=options, now=_now())
+    return with_verifications(svc.verify(session, vc, options=options, now=_now()))
 
 
 @router.post("/credentials/status", summary="Update a credential's status (updateCredentialStatus)")

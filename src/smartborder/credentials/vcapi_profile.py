@@ -1,5 +1,5 @@
-"""The VC-API's request bodies as the W3C CCG Traceability Interop profile specifies them,
-checked before anything is looked up, resolved or signed.
+"""The VC-API as the W3C CCG Traceability Interop profile specifies it: request bodies checked
+before anything is looked up, resolved or signed, and the profile's verification result.
 
 Each check collects every problem (a JSON pointer, a code, why) and raises
 :class:`RequestNonConforming` (400) once; an issue request naming an issuer the caller cannot
@@ -8,7 +8,8 @@ sign for is :class:`IssuerUnknown` (422, the profile's "Unknown Issuer").
 A credential whose first ``@context`` is VC 1.1's is held to the profile's schema (its
 OpenAPI's ``VerifiableCredential``: ``@context`` strings with the Traceability context when
 issued, ``id``, a ``type`` array, ``issuer``, ``issuanceDate``, ``credentialSubject`` and, to
-be verified, a linked-data ``proof``). A VC 2.0 credential is held to the JSON kinds of its
+be verified, a linked-data ``proof``; ``id`` is required when issuing only, as the VC Data Model
+1.1 makes it optional and the profile's own bad-signature case has none). A VC 2.0 credential is held to the JSON kinds of its
 members here; the data model's rules are the issuer's and the verifier's
 (:mod:`.datamodel`), whose problems are answered as before (400 on issue, ``verified: false``
 on verify).
@@ -17,7 +18,9 @@ on verify).
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
 
 from smartborder.credentials.datamodel import (
     VC_V1_CONTEXT,
@@ -27,6 +30,7 @@ from smartborder.credentials.datamodel import (
     parse_datetime,
 )
 from smartborder.credentials.errors import IssuerUnknown, RequestNonConforming
+from smartborder.credentials.recipes import VerificationResult
 from smartborder.credentials.status_lists import STATUS_TYPE_PURPOSES
 from smartborder.errors import Problem
 from smartborder.i18n import Text
@@ -207,7 +211,7 @@ def _check_subject(p: _Problems, doc: dict[str, Any], at: str, *, many: bool) ->
 
 
 def _check_v1_credential(p: _Problems, doc: dict[str, Any], at: str, *, proof: bool) -> None:
-    p.kind(_get(doc, "id"), f"{at}/id", "string")
+    p.kind(_get(doc, "id"), f"{at}/id", "string", required=not proof)
     _check_type(p, doc, at, array_only=True)
     _check_issuer(p, doc, at)
     p.datetime(_get(doc, "issuanceDate"), f"{at}/issuanceDate")
@@ -405,7 +409,53 @@ def options_of(body: dict[str, Any]) -> dict[str, Any]:
     return options if isinstance(options, dict) else {}
 
 
+class Verification(BaseModel):
+    """One line of the profile's verification result."""
+
+    title: Literal["Activation", "Expired", "Proof", "Revocation", "Signature"]
+    status: Literal["good", "bad"]
+    description: str
+
+
+class ProfileVerificationResult(VerificationResult):
+    """A :class:`VerificationResult` with the profile's ``verifications``: ``Proof``,
+    ``Activation`` and ``Expired`` (validity) and ``Revocation`` (status), for the checks that
+    ran; the others (issuer, data model, schema, …) are in ``checks`` only, as the profile
+    names no title for them."""
+
+    verifications: list[Verification] = Field(default_factory=list)
+
+
+# Each check of ours that the profile names, and its titles.
+_PROFILE_TITLE = {"proof": "Proof", "status": "Revocation"}
+
+
+def with_verifications(result: VerificationResult) -> ProfileVerificationResult:
+    """``result`` with the profile's ``verifications`` added."""
+    lines: list[Verification] = []
+
+    def line(title: Any, check: str, bad: bool) -> None:
+        reasons = [e.split(": ", 1)[-1] for e in result.errors if e.startswith(f"{check}: ")]
+        text = "; ".join(reasons) if bad else f"the {check} check passed"
+        lines.append(Verification(title=title, status="bad" if bad else "good", description=text))
+
+    for check in result.checks:
+        failed = check in result.failed_checks
+        if check in _PROFILE_TITLE:
+            line(_PROFILE_TITLE[check], check, failed)
+        elif check == "validity":
+            expired = any(e.startswith("validity: expired") for e in result.errors)
+            line("Activation", check, failed and not expired)
+            line("Expired", check, expired)
+    out = ProfileVerificationResult.model_validate(result.model_dump())
+    out.verifications = lines
+    return out
+
+
 __all__ = [
+    "ProfileVerificationResult",
+    "Verification",
+    "with_verifications",
     "STATUS_ENTRY_TYPES",
     "TRACEABILITY_V1_CONTEXT",
     "V1_PROOF_TYPES",
