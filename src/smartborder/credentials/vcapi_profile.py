@@ -280,9 +280,9 @@ def issue_request(body: Any, *, issuer: str) -> tuple[dict[str, Any], dict[str, 
         raise RequestNonConforming(
             Text(
                 f"This node issues VC Data Model 2.0 credentials only: send @context "
-                f"[{VC_V2_CONTEXT}, …] and validFrom instead of issuanceDate. (It verifies VC 1.1.)",
+                f"[{VC_V2_CONTEXT}, …] and validFrom instead of issuanceDate.",
                 f"Este nodo emite solo credenciales del Modelo de Datos VC 2.0: envíe @context "
-                f"[{VC_V2_CONTEXT}, …] y validFrom en lugar de issuanceDate. (Verifica VC 1.1.)",
+                f"[{VC_V2_CONTEXT}, …] y validFrom en lugar de issuanceDate.",
             ),
             code="credentials.request.vc1_issuance",
         )

@@ -33,7 +33,8 @@ from smartborder.i18n import Text
 
 router = APIRouter(tags=["credentials"])
 
-#: A request body as sent: its shape is the profile's to check (400, never FastAPI's 422).
+#: A request body as sent (none at all included): its shape is the profile's to check (400,
+#: never FastAPI's 422).
 JsonBody = Annotated[Any, Body()]
 
 
@@ -59,10 +60,10 @@ def _now() -> datetime:
 
 @router.post("/credentials/issue", status_code=201, summary="Issue a credential (issueCredential)")
 def issue_credential(
-    body: JsonBody,
     svc: Service,
     session: DbSession,
     caller: Annotated[Principal, _scope("issue:credentials")],
+    body: JsonBody = None,
 ) -> dict[str, Any]:
     """Body ``{"credential": {...}, "options": {"format": "vc+jwt"|"dc+sd-jwt", "cryptosuite":
     "eddsa-rdfc-2022"|…, "disclosable": [...], "holderJwk": {...}, "credentialStatus": true}}``.
@@ -76,10 +77,10 @@ def issue_credential(
 
 @router.post("/credentials/verify", summary="Verify a credential (verifyCredential)")
 def verify_credential(
-    body: JsonBody,
     svc: Service,
     session: DbSession,
     _: Annotated[Principal, _scope("verify:credentials")],
+    body: JsonBody = None,
 ) -> ProfileVerificationResult:
     """Body ``{"verifiableCredential": <object, JWT or enveloped>, "options": {"challenge",
     "domain"}}``; answers which checks ran, warnings and errors (``verified`` false on failure),
@@ -91,10 +92,10 @@ def verify_credential(
 
 @router.post("/credentials/status", summary="Update a credential's status (updateCredentialStatus)")
 def update_status(
-    body: JsonBody,
     svc: Service,
     session: DbSession,
     caller: Annotated[Principal, _scope("update:credentials")],
+    body: JsonBody = None,
 ) -> dict[str, Any]:
     """Body ``{"credentialId": "...", "credentialStatus": [{"statusPurpose": "revocation",
     "status": "1"}]}``; only the issuing organization may change it."""
@@ -147,9 +148,9 @@ def get_credential(
     "/presentations/prove", status_code=201, summary="Sign a presentation (provePresentation)"
 )
 def prove_presentation(
-    body: JsonBody,
     svc: Service,
     caller: Annotated[Principal, _scope("prove:presentations")],
+    body: JsonBody = None,
 ) -> dict[str, Any]:
     """Body ``{"presentation": {...}, "options": {"challenge", "domain", "cryptosuite"}}``; the
     holder is your organization's did:web."""
@@ -161,10 +162,10 @@ def prove_presentation(
 
 @router.post("/presentations/verify", summary="Verify a presentation (verifyPresentation)")
 def verify_presentation(
-    body: JsonBody,
     svc: Service,
     session: DbSession,
     _: Annotated[Principal, _scope("verify:presentations")],
+    body: JsonBody = None,
 ) -> PresentationResult:
     vp = object_member(body, "verifiablePresentation")
     return svc.verify_presentation(session, vp, options=options_of(body), now=_now())
@@ -172,10 +173,10 @@ def verify_presentation(
 
 @router.post("/presentations", summary="Send a presentation (submitPresentationWithOAuth2Security)")
 def submit_presentation(
-    body: JsonBody,
     svc: Service,
     session: DbSession,
     caller: Annotated[Principal, _scope("submit:presentations")],
+    body: JsonBody = None,
 ) -> PresentationResult:
     """Body: a TraceablePresentation (``{"verifiablePresentation": {...}}`` or the presentation
     itself). Stored with its verification result; an id already received is a 409 Conflict."""
@@ -188,10 +189,10 @@ def submit_presentation(
     summary="Start a presentation exchange (notifyPresentationAvailable)",
 )
 def presentation_available(
-    body: JsonBody,
     svc: Service,
     session: DbSession,
     caller: Annotated[Principal, _scope("submit:presentations")],
+    body: JsonBody = None,
 ) -> dict[str, Any]:
     """Answers the query with a ``challenge`` and ``domain`` the presentation's proof must carry."""
     query = object_member(body, "query", required=False)
@@ -202,10 +203,10 @@ def presentation_available(
     "/presentations/submissions", summary="End a presentation exchange (storePresentation)"
 )
 def presentation_submission(
-    body: JsonBody,
     svc: Service,
     session: DbSession,
     caller: Annotated[Principal, _scope("submit:presentations")],
+    body: JsonBody = None,
 ) -> PresentationResult:
     """Body: a signed presentation answering a challenge from ``/presentations/available``."""
     vp = object_member(body, "verifiablePresentation", required=False) or body
