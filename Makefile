@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint typecheck unit browser bench clean
+.PHONY: run test lint typecheck unit browser bench clean interop
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,8 +53,21 @@ unit: $(DEV_STAMP) browser
 
 test: lint typecheck unit
 
+# The W3C CCG Traceability Interop conformance suite (Postman) run by newman against a fresh
+# node over TLS on 127.0.0.1; newman from the npm registry, pinned, in a project-local folder.
+NEWMAN_VERSION := 6.2.2
+INTEROP := .interop
+NEWMAN := $(INTEROP)/node_modules/.bin/newman
+
+$(NEWMAN):
+	@command -v npm >/dev/null 2>&1 || { echo "npm is needed for make interop (apt-get install npm)"; exit 1; }
+	npm install --prefix $(INTEROP) --no-audit --no-fund --silent newman@$(NEWMAN_VERSION)
+
+interop: $(STAMP) $(NEWMAN)
+	$(BIN)/python tools/interop/run_traceability.py --shared $(SHARED) --newman $(NEWMAN) --failures
+
 bench: $(DEV_STAMP)
 	for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) .smartborder .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .smartborder .pytest_cache .mypy_cache .ruff_cache $(INTEROP)

@@ -12,7 +12,8 @@ What it does, in order:
    Carrier``, created with ``smartborder clients create``;
 4. the node (uvicorn over ``smartborder.api.app:create_app``, one worker, with TLS);
 5. the newman environment: ``API_BASE_URL``, ``TOKEN_ENDPOINT``, ``TOKEN_AUDIENCE``,
-   ``CLIENT_ID``, ``CLIENT_SECRET``, ``ORGANIZATION_DID_WEB``;
+   ``CLIENT_ID``, ``CLIENT_SECRET``, ``ORGANIZATION_DID_WEB`` (and ``CLIENT_SCOPE``, which the
+   tutorial collections ask for);
 6. newman with its JSON reporter; the summary counts every assertion (``pm.test``) by folder.
 
 Use: ``python tools/interop/run_traceability.py [--collection FILE] [--newman BIN]
@@ -48,6 +49,17 @@ SUITE_DIR = Path("conformance") / "traceability-interop"
 DEFAULT_COLLECTION = "conformance_suite.postman_collection.json"
 DEFAULT_NEWMAN = ROOT / ".interop" / "node_modules" / ".bin" / "newman"
 ORG = "Interop Carrier"
+#: The Traceability Interop profile's OAuth2 scopes (smartborder.clients.roles.VC_SCOPES).
+VC_SCOPES = (
+    "issue:credentials",
+    "verify:credentials",
+    "read:credentials",
+    "update:credentials",
+    "prove:presentations",
+    "verify:presentations",
+    "submit:presentations",
+    "resolve:dids",
+)
 HOST = "127.0.0.1"
 
 
@@ -212,6 +224,8 @@ def environment(base_url: str, client: dict[str, Any]) -> dict[str, Any]:
         "CLIENT_ID": client["client_id"],
         "CLIENT_SECRET": client["client_secret"],
         "ORGANIZATION_DID_WEB": did_web(base_url, "orgs", slug),
+        # The tutorial collections ask for this scope; the conformance suite names its own.
+        "CLIENT_SCOPE": " ".join(VC_SCOPES),
     }
     return {
         "name": "smartborder-interop",

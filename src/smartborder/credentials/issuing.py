@@ -170,6 +170,14 @@ class Issuing(ServiceBase):
             orgs = {row.org for row in list_clients(session)}
             return self.identities.document(slug, orgs=orgs)
 
+    def resolve_did(self, session: Session, did: str) -> dict[str, Any]:
+        """The DID document of ``did``: an organization of this node's as
+        :meth:`org_document` makes it, any other through the resolver."""
+        slug = self.identities.slug_of(did)
+        if slug is not None:
+            return self.org_document(session, slug)
+        return self.resolver.resolve(did)
+
     def get(self, session: Session, *, org: str, credential_id: str) -> dict[str, Any]:
         row = repo.get_issued(session, org, credential_id)
         if row is None:

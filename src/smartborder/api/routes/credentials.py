@@ -221,6 +221,7 @@ def resolve_did(
     did: str,
     request: Request,
     svc: Service,
+    session: DbSession,
     _: Annotated[Principal, _scope("resolve:dids")],
 ) -> dict[str, Any]:
     """A did:web with a port carries ``%3A`` (``did:web:host%3A8443``): send it as is, or
@@ -234,7 +235,7 @@ def resolve_did(
         raise DidNotFound(
             Text(f"No DID document for {did!r}.", f"No hay documento DID para {did!r}.")
         )
-    return {"didDocument": svc.resolver.resolve(did)}
+    return {"didDocument": svc.resolve_did(session, did)}
 
 
 @router.get(
