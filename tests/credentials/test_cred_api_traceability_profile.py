@@ -253,6 +253,7 @@ def test_issue_without_issuer_or_context_is_400_not_filled_in(
     problem = _problem(carrier.post("/credentials/issue", json={"credential": credential}), 400)
     assert problem["message"] == BAD_REQUEST
     assert [p["pointer"] for p in problem["errors"]] == [f"/credential/{missing}"]
+    assert f"/credential/{missing}: {missing} is required." in problem["detail"]
 
 
 @pytest.mark.parametrize(

@@ -119,8 +119,19 @@ class _Problems:
             self.add(pointer, f"{name} must be one of {names}.", f"{name} debe ser uno de {names}.")
 
     def raise_if_any(self) -> None:
-        if self.items:
-            raise RequestNonConforming(problems=self.items)
+        if not self.items:
+            return
+        first, more = self.items[0], len(self.items) - 1
+        tail = (f" ({more} more in errors)", f" ({more} más en errors)") if more else ("", "")
+        raise RequestNonConforming(
+            Text(
+                f"The request body does not conform to the VC-API request schema: "
+                f"{first.pointer}: {first.message.en}{tail[0]}",
+                f"El cuerpo de la solicitud no cumple el esquema de la VC-API: "
+                f"{first.pointer}: {first.message.es}{tail[1]}",
+            ),
+            problems=self.items,
+        )
 
 
 class _Absent:
@@ -426,7 +437,7 @@ class ProfileVerificationResult(VerificationResult):
     verifications: list[Verification] = Field(default_factory=list)
 
 
-# Each check of ours that the profile names, and its titles.
+# Each check of ours that the profile names, and its title there.
 _PROFILE_TITLE = {"proof": "Proof", "status": "Revocation"}
 
 
@@ -437,7 +448,8 @@ def with_verifications(result: VerificationResult) -> ProfileVerificationResult:
     def line(title: Any, check: str, bad: bool) -> None:
         reasons = [e.split(": ", 1)[-1] for e in result.errors if e.startswith(f"{check}: ")]
         text = "; ".join(reasons) if bad else f"the {check} check passed"
-        lines.append(Verification(title=title, status="bad" if bad else "good", description=text))
+        status: Literal["good", "bad"] = "bad" if bad else "good"
+        lines.append(Verification.model_construct(title=title, status=status, description=text))
 
     for check in result.checks:
         failed = check in result.failed_checks
@@ -447,9 +459,8 @@ def with_verifications(result: VerificationResult) -> ProfileVerificationResult:
             expired = any(e.startswith("validity: expired") for e in result.errors)
             line("Activation", check, failed and not expired)
             line("Expired", check, expired)
-    out = ProfileVerificationResult.model_validate(result.model_dump())
-    out.verifications = lines
-    return out
+    # No validation round trip: the result is already valid, and verify is a hot path.
+    return ProfileVerificationResult.model_construct(**dict(result), verifications=lines)
 
 
 __all__ = [
