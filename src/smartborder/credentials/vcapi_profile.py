@@ -31,7 +31,6 @@ from smartborder.credentials.datamodel import (
 )
 from smartborder.credentials.errors import IssuerUnknown, RequestNonConforming
 from smartborder.credentials.recipes import VerificationResult
-from smartborder.credentials.status_lists import STATUS_TYPE_PURPOSES
 from smartborder.errors import Problem
 from smartborder.i18n import Text
 
@@ -51,7 +50,15 @@ V1_ISSUE_PROOF_TYPES = ("Ed25519Signature2018", "JsonWebSignature2020")
 #: ``options.credentialStatus.type`` values an issue request may ask for (any such entry is
 #: answered with this node's Bitstring Status List entries).
 STATUS_ENTRY_TYPES = ("RevocationList2020Status", "StatusList2021Entry", "BitstringStatusListEntry")
-STATUS_UPDATE_TYPES = STATUS_TYPE_PURPOSES
+#: ``credentialStatus[].type`` of a status update (the profile's names, and the purposes
+#: themselves) and the status purpose each changes.
+STATUS_UPDATE_TYPES = {
+    "RevocationList2020Status": "revocation",
+    "StatusList2021Entry": "revocation",
+    "BitstringStatusListEntry": "revocation",
+    "revocation": "revocation",
+    "suspension": "suspension",
+}
 STATUS_PURPOSES = ("revocation", "suspension")
 STATUS_MEMBERS = frozenset({"credentialId", "credentialStatus"})
 
@@ -366,7 +373,20 @@ def status_request(body: Any) -> tuple[str, list[tuple[str, bool]]]:
         )
     credential_id = _get(body, "credentialId")
     p.kind(credential_id, "/credentialId", "string")
-    updates = _get(body, "credentialStatus")
+    parsed = _status_updates(p, _get(body, "credentialStatus"))
+    p.raise_if_any()
+    return credential_id, parsed
+
+
+def status_updates(updates: Any) -> list[tuple[str, bool]]:
+    """``[(purpose, set), …]`` of a ``credentialStatus`` list of updates (400 when malformed)."""
+    p = _Problems()
+    parsed = _status_updates(p, updates)
+    p.raise_if_any()
+    return parsed
+
+
+def _status_updates(p: _Problems, updates: Any) -> list[tuple[str, bool]]:
     parsed: list[tuple[str, bool]] = []
     if p.kind(updates, "/credentialStatus", "array"):
         if not updates:
@@ -379,8 +399,7 @@ def status_request(body: Any) -> tuple[str, list[tuple[str, bool]]]:
             one = _status_update(p, update, f"/credentialStatus/{i}")
             if one is not None:
                 parsed.append(one)
-    p.raise_if_any()
-    return credential_id, parsed
+    return parsed
 
 
 def _status_update(p: _Problems, update: Any, at: str) -> tuple[str, bool] | None:
@@ -474,5 +493,6 @@ __all__ = [
     "object_member",
     "options_of",
     "status_request",
+    "status_updates",
     "verify_request",
 ]
