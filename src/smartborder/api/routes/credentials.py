@@ -75,13 +75,17 @@ def issue_credential(
     return {"verifiableCredential": vc}
 
 
-@router.post("/credentials/verify", summary="Verify a credential (verifyCredential)")
+@router.post(
+    "/credentials/verify",
+    summary="Verify a credential (verifyCredential)",
+    response_model=ProfileVerificationResult,
+)
 def verify_credential(
     svc: Service,
     session: DbSession,
     _: Annotated[Principal, _scope("verify:credentials")],
     body: JsonBody = None,
-) -> ProfileVerificationResult:
+) -> dict[str, Any]:
     """Body ``{"verifiableCredential": <object, JWT or enveloped>, "options": {"challenge",
     "domain"}}``; answers which checks ran, warnings and errors (``verified`` false on failure),
     and the profile's ``verifications`` (title, good or bad, why).
