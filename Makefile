@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run run-binational test lint typecheck unit browser bench clean
+.PHONY: run run-binational test lint typecheck unit browser newman bench clean interop
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,13 +52,32 @@ lint: $(DEV_STAMP)
 typecheck: $(DEV_STAMP)
 	$(BIN)/mypy
 
-unit: $(DEV_STAMP) browser
+unit: $(DEV_STAMP) browser newman
 	$(BIN)/pytest -n 2 -q
 
 test: lint typecheck unit
+
+# The W3C CCG Traceability Interop conformance suite (Postman) run by newman against a fresh
+# node over TLS on 127.0.0.1; newman from the npm registry, pinned, in a project-local folder.
+NEWMAN_VERSION := 6.2.2
+INTEROP := .interop
+NEWMAN := $(INTEROP)/node_modules/.bin/newman
+
+$(NEWMAN):
+	@command -v npm >/dev/null 2>&1 || { echo "npm is needed for make interop (apt-get install npm)"; exit 1; }
+	npm install --prefix $(INTEROP) --no-audit --no-fund --silent newman@$(NEWMAN_VERSION)
+
+# For `make test` newman is best effort, as the browser is: without npm or its registry the
+# conformance-suite test skips and says why (it adds ~35 s of one test worker when it runs).
+newman:
+	@test -x $(NEWMAN) || npm install --prefix $(INTEROP) --no-audit --no-fund --silent newman@$(NEWMAN_VERSION) \
+	  || echo "warning: could not install newman; the Traceability Interop suite test will skip"
+
+interop: $(STAMP) $(NEWMAN)
+	$(BIN)/python tools/interop/run_traceability.py --shared $(SHARED) --newman $(NEWMAN) --failures
 
 bench: $(DEV_STAMP)
 	for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) .smartborder .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .smartborder .pytest_cache .mypy_cache .ruff_cache $(INTEROP)

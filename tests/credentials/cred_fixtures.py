@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from smartborder.credentials.primitives.did import DidResolver, did_key_for
+from smartborder.credentials.issuers import org_slug
+from smartborder.credentials.primitives.did import DidResolver, did_key_for, did_web_for
 from smartborder.credentials.primitives.keys import KeyType, PrivateKey
 from smartborder.credentials.types import SMARTBORDER_CONTEXT, CredentialTypes
 
@@ -32,6 +33,20 @@ def resolver() -> DidResolver:
 
 def own_types() -> CredentialTypes:
     return CredentialTypes()
+
+
+#: The base URL of the test settings' node.
+NODE_URL = "http://127.0.0.1:8000"
+
+
+def org_did(org: str, base_url: str = NODE_URL) -> str:
+    """The did:web of the organization ``org`` of the node at ``base_url``."""
+    return did_web_for(base_url, "orgs", org_slug(org))
+
+
+def issued_by(org: str, credential: dict[str, Any], base_url: str = NODE_URL) -> dict[str, Any]:
+    """``credential`` naming ``org``'s did:web as its issuer (the VC-API requires one)."""
+    return {**credential, "issuer": org_did(org, base_url)}
 
 
 def carta_porte(**overrides: Any) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
-from cred_fixtures import carta_porte
+from cred_fixtures import carta_porte, org_did
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
@@ -26,10 +26,13 @@ ANAM = "https://anam.example"
 ANAM_ORG_DID = "did:web:anam.example:orgs:exportadora-del-norte"
 
 
-def _issue(issuer: TestClient) -> dict[str, Any]:
+def _issue(issuer: TestClient, did: str) -> dict[str, Any]:
     resp = issuer.post(
         "/credentials/issue",
-        json={"credential": carta_porte(), "options": {"credentialStatus": False}},
+        json={
+            "credential": {**carta_porte(), "issuer": did},
+            "options": {"credentialStatus": False},
+        },
     )
     assert resp.status_code == 201, resp.text
     vc: dict[str, Any] = resp.json()["verifiableCredential"]
@@ -51,7 +54,7 @@ def anam(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Anam]:
     fetched: list[str] = []
     client = TestClient(app, base_url=ANAM)
     client.event_hooks["request"] = [lambda request: fetched.append(str(request.url))]
-    credential = _issue(bearer_client(app, "carrier", org="Exportadora del Norte"))
+    credential = _issue(bearer_client(app, "carrier", org="Exportadora del Norte"), ANAM_ORG_DID)
     yield Anam(client, credential, fetched)
     app.state.ctx.close()
 
@@ -141,7 +144,7 @@ def test_off_refuses_every_remote_did_web_but_this_nodes_own_verify(
         "verifiableCredential": [anam.credential],
     }
     _refused(cbp.post("/presentations/verify", json={"verifiablePresentation": presentation}))
-    own = _issue(cbp)  # an organization of this node: resolved from its key files
+    own = _issue(cbp, org_did("CBP"))  # an organization of this node: resolved from its key files
     result = _verify(cbp, own).json()
     assert result["verified"], result["errors"]
     assert anam.fetched[before:] == []

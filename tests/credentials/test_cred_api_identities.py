@@ -4,21 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from cred_fixtures import carta_porte
+from cred_fixtures import carta_porte, issued_by
 
 from smartborder.credentials.primitives.keys import KeyType
 
 
 def test_old_credentials_verify_after_key_rotation(app: Any, client_for: Any) -> None:
     carrier = client_for("carrier", org="acme")
-    old = carrier.post("/credentials/issue", json={"credential": carta_porte()}).json()[
-        "verifiableCredential"
-    ]
+    old = carrier.post(
+        "/credentials/issue", json={"credential": issued_by("acme", carta_porte())}
+    ).json()["verifiableCredential"]
     svc = app.state.ctx.credential_service
     new_vm = svc.identities.rotate("acme", KeyType.P384)
-    new = carrier.post("/credentials/issue", json={"credential": carta_porte()}).json()[
-        "verifiableCredential"
-    ]
+    new = carrier.post(
+        "/credentials/issue", json={"credential": issued_by("acme", carta_porte())}
+    ).json()["verifiableCredential"]
     for vc in (old, new):
         result = carrier.post("/credentials/verify", json={"verifiableCredential": vc}).json()
         assert result["verified"], result["errors"]
@@ -37,7 +37,7 @@ def test_issue_without_status_entry(client_for: Any) -> None:
     vc = carrier.post(
         "/credentials/issue",
         json={
-            "credential": carta_porte(),
+            "credential": issued_by("acme", carta_porte()),
             "options": {"cryptosuite": "eddsa-jcs-2022", "credentialStatus": False},
         },
     ).json()["verifiableCredential"]
@@ -52,8 +52,12 @@ def test_issue_without_status_entry(client_for: Any) -> None:
 
 def test_status_lists_are_cached_across_requests_until_changed(app: Any, client_for: Any) -> None:
     carrier = client_for("carrier", org="acme")
-    first = carrier.post("/credentials/issue", json={"credential": carta_porte()}).json()
-    second = carrier.post("/credentials/issue", json={"credential": carta_porte()}).json()
+    first = carrier.post(
+        "/credentials/issue", json={"credential": issued_by("acme", carta_porte())}
+    ).json()
+    second = carrier.post(
+        "/credentials/issue", json={"credential": issued_by("acme", carta_porte())}
+    ).json()
     for body in (first, second, first):
         assert carrier.post("/credentials/verify", json=body).json()["verified"]
     checker = app.state.ctx.credential_service._shared_checker

@@ -5,15 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from cred_fixtures import carta_porte, sentri
+from cred_fixtures import carta_porte, issued_by, sentri
 
 from smartborder.credentials.primitives import sdjwt
 from smartborder.credentials.primitives.keys import PrivateKey
 from smartborder.credentials.recipes import unenvelope
 
 
-def _issue(tc: Any, credential: dict[str, Any], **options: Any) -> dict[str, Any]:
-    resp = tc.post("/credentials/issue", json={"credential": credential, "options": options})
+def _issue(tc: Any, org: str, credential: dict[str, Any], **options: Any) -> dict[str, Any]:
+    body = {"credential": issued_by(org, credential), "options": options}
+    resp = tc.post("/credentials/issue", json=body)
     assert resp.status_code == 201, resp.text
     vc: dict[str, Any] = resp.json()["verifiableCredential"]
     return vc
@@ -30,7 +31,7 @@ def _issue(tc: Any, credential: dict[str, Any], **options: Any) -> dict[str, Any
 )
 def test_issue_then_verify_over_http(client_for: Any, options: dict[str, Any]) -> None:
     carrier = client_for("carrier", org="Transportes Norte")
-    vc = _issue(carrier, carta_porte(), **options)
+    vc = _issue(carrier, "Transportes Norte", carta_porte(), **options)
     result = carrier.post("/credentials/verify", json={"verifiableCredential": vc}).json()
     assert result["verified"], result["errors"]
     assert {"proof", "issuer", "schema", "validity", "status"} <= set(result["checks"])
@@ -42,7 +43,7 @@ def test_issue_then_verify_over_http(client_for: Any, options: dict[str, Any]) -
 
 def test_revoked_and_suspended_over_http(client_for: Any) -> None:
     carrier = client_for("carrier", org="acme")
-    vc = _issue(carrier, carta_porte())
+    vc = _issue(carrier, "acme", carta_porte())
     cred_id = carrier.post("/credentials/verify", json={"verifiableCredential": vc}).json()[
         "credential"
     ]["id"]
@@ -71,7 +72,7 @@ def test_revoked_and_suspended_over_http(client_for: Any) -> None:
 
 def test_status_list_is_published_publicly(api: Any, client_for: Any) -> None:
     carrier = client_for("carrier", org="acme")
-    vc = _issue(carrier, carta_porte(), cryptosuite="eddsa-jcs-2022")
+    vc = _issue(carrier, "acme", carta_porte(), cryptosuite="eddsa-jcs-2022")
     entry = vc["credentialStatus"][0]
     path = entry["statusListCredential"].split("127.0.0.1:8000", 1)[1]
     resp = api.get(path)
@@ -81,13 +82,13 @@ def test_status_list_is_published_publicly(api: Any, client_for: Any) -> None:
 
 def test_nonconforming_credential_is_refused_with_the_reason(client_for: Any) -> None:
     carrier = client_for("carrier", org="acme")
-    bad = carta_porte()
-    bad["@context"] = ["https://www.w3.org/2018/credentials/v1"]
+    bad = issued_by("acme", carta_porte())
+    bad["@context"] = ["https://www.w3.org/ns/credentials/v2", "no url"]
     resp = carrier.post("/credentials/issue", json={"credential": bad})
     assert resp.status_code == 400
     body = resp.json()
     assert body["code"] == "credentials.nonconforming" and "@context" in body["detail"]
-    bad = carta_porte()
+    bad = issued_by("acme", carta_porte())
     bad["validUntil"] = "next year"
     resp = carrier.post("/credentials/issue", json={"credential": bad})
     assert resp.status_code == 400 and "validUntil" in resp.json()["detail"]
@@ -96,7 +97,8 @@ def test_nonconforming_credential_is_refused_with_the_reason(client_for: Any) ->
 def test_schema_violation_is_refused_on_issue(client_for: Any) -> None:
     carrier = client_for("carrier", org="acme")
     resp = carrier.post(
-        "/credentials/issue", json={"credential": carta_porte(transpInternac="Maybe")}
+        "/credentials/issue",
+        json={"credential": issued_by("acme", carta_porte(transpInternac="Maybe"))},
     )
     assert resp.status_code == 400 and resp.json()["code"] == "credentials.schema_violation"
 
@@ -104,7 +106,7 @@ def test_schema_violation_is_refused_on_issue(client_for: Any) -> None:
 def test_tenants_cannot_read_each_others_credentials(client_for: Any) -> None:
     acme = client_for("carrier", org="acme")
     other = client_for("broker", org="other-broker")
-    vc = _issue(acme, carta_porte(), cryptosuite="eddsa-jcs-2022")
+    vc = _issue(acme, "acme", carta_porte(), cryptosuite="eddsa-jcs-2022")
     cred_id = vc["id"]
     assert acme.get(f"/credentials/{cred_id}").status_code == 200
     assert other.get(f"/credentials/{cred_id}").status_code == 404
@@ -131,6 +133,7 @@ def test_sd_jwt_traveler_credential_over_http(client_for: Any) -> None:
     holder = PrivateKey.generate("Ed25519")
     vc = _issue(
         cbp,
+        "CBP",
         sentri(),
         format="dc+sd-jwt",
         disclosable=["birthDate", "givenName", "familyName", "passId", "nationality"],
@@ -158,7 +161,7 @@ def test_sd_jwt_traveler_credential_over_http(client_for: Any) -> None:
 
 def test_resolve_identifiers(client_for: Any) -> None:
     carrier = client_for("carrier", org="acme")
-    _issue(carrier, carta_porte())
+    _issue(carrier, "acme", carta_porte())
     did = "did:web:127.0.0.1%3A8000:orgs:acme"
     resp = carrier.get("/identifiers/" + did.replace("%", "%25"))
     assert resp.status_code == 200, resp.text

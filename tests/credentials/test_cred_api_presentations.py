@@ -5,11 +5,12 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from cred_fixtures import carta_porte
+from cred_fixtures import carta_porte, issued_by
 
 
-def _issue(tc: Any, **options: Any) -> dict[str, Any]:
-    resp = tc.post("/credentials/issue", json={"credential": carta_porte(), "options": options})
+def _issue(tc: Any, org: str, **options: Any) -> dict[str, Any]:
+    body = {"credential": issued_by(org, carta_porte()), "options": options}
+    resp = tc.post("/credentials/issue", json=body)
     assert resp.status_code == 201, resp.text
     vc: dict[str, Any] = resp.json()["verifiableCredential"]
     return vc
@@ -28,7 +29,10 @@ def _prove(tc: Any, creds: list[Any], **options: Any) -> Any:
 def test_prove_then_verify_in_both_forms(client_for: Any) -> None:
     carrier = client_for("carrier", org="Transportes Norte")
     cbp = client_for("cbp", org="CBP")
-    creds = [_issue(carrier), _issue(carrier, cryptosuite="ecdsa-jcs-2019")]
+    creds = [
+        _issue(carrier, "Transportes Norte"),
+        _issue(carrier, "Transportes Norte", cryptosuite="ecdsa-jcs-2019"),
+    ]
     for options in ({}, {"cryptosuite": "eddsa-jcs-2022"}):
         vp = _prove(carrier, creds, challenge="ch-1", domain="cbp.example", **options)
         result = cbp.post(
@@ -54,7 +58,7 @@ def test_prove_then_verify_in_both_forms(client_for: Any) -> None:
 
 def test_revoked_credential_inside_a_presentation_fails_it(client_for: Any) -> None:
     carrier = client_for("carrier", org="acme")
-    vc = _issue(carrier, cryptosuite="eddsa-jcs-2022")
+    vc = _issue(carrier, "acme", cryptosuite="eddsa-jcs-2022")
     carrier.post(
         "/credentials/status",
         json={
@@ -71,7 +75,7 @@ def test_revoked_credential_inside_a_presentation_fails_it(client_for: Any) -> N
 def test_reused_presentation_id_is_a_conflict(client_for: Any) -> None:
     carrier = client_for("carrier", org="acme")
     cbp = client_for("cbp", org="CBP")
-    vp = _prove(carrier, [_issue(carrier)])
+    vp = _prove(carrier, [_issue(carrier, "acme")])
     first = cbp.post("/presentations", json={"verifiablePresentation": vp})
     assert first.status_code == 200 and first.json()["verified"], first.text
     again = cbp.post("/presentations", json={"verifiablePresentation": vp})
@@ -80,7 +84,7 @@ def test_reused_presentation_id_is_a_conflict(client_for: Any) -> None:
 
 def test_unsigned_traceable_presentation_is_received_with_a_warning(client_for: Any) -> None:
     carrier = client_for("carrier", org="acme")
-    vc = _issue(carrier, cryptosuite="eddsa-jcs-2022")
+    vc = _issue(carrier, "acme", cryptosuite="eddsa-jcs-2022")
     vp = {
         "@context": ["https://www.w3.org/ns/credentials/v2"],
         "id": f"urn:uuid:{uuid.uuid4()}",
@@ -96,7 +100,7 @@ def test_exchange_available_then_submission(client_for: Any) -> None:
     carrier = client_for("carrier", org="acme")
     cbp = client_for("cbp", org="CBP")
     ask = cbp.post("/presentations/available", json={"query": [{"type": "QueryByExample"}]}).json()
-    vc = _issue(carrier)
+    vc = _issue(carrier, "acme")
     vp = _prove(carrier, [vc], challenge=ask["challenge"], domain=ask["domain"])
     ok = cbp.post("/presentations/submissions", json={"verifiablePresentation": vp}).json()
     assert ok["verified"], ok["errors"]

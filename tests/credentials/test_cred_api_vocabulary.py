@@ -68,10 +68,11 @@ def test_vocabulary_schema_violation_is_refused(broker: TestClient) -> None:
 
 @pytest.mark.parametrize("suite", ["eddsa-rdfc-2022", "ecdsa-rdfc-2019"])
 def test_rdfc_suites_over_http_with_the_offline_contexts(broker: TestClient, suite: str) -> None:
-    from cred_fixtures import carta_porte
+    from cred_fixtures import carta_porte, issued_by
 
+    credential = issued_by("Agencia Aduanal Laredo", carta_porte())
     resp = broker.post(
-        "/credentials/issue", json={"credential": carta_porte(), "options": {"cryptosuite": suite}}
+        "/credentials/issue", json={"credential": credential, "options": {"cryptosuite": suite}}
     )
     assert resp.status_code == 201, resp.text
     vc = resp.json()["verifiableCredential"]

@@ -143,7 +143,7 @@ def test_node_did_document_served_by_the_app_verifies_a_proof(tmp_path: Path) ->
         assert doc["id"] == did == "did:web:border.example"
         assert {
             "id": f"{did}#traceability-api",
-            "type": "TraceabilityAPI",
+            "type": ["TraceabilityAPI"],
             "serviceEndpoint": "https://border.example",
         } in doc["service"]
 

@@ -6,7 +6,7 @@ import socket
 from typing import Any
 
 import pytest
-from cred_fixtures import carta_porte
+from cred_fixtures import carta_porte, issued_by
 
 
 @pytest.fixture
@@ -24,7 +24,8 @@ def test_api_verification_is_offline(client_for: Any, no_network: None) -> None:
     cbp = client_for("cbp", org="CBP")
     for options in ({}, {"cryptosuite": "ecdsa-jcs-2019"}, {"format": "dc+sd-jwt"}):
         vc = carrier.post(
-            "/credentials/issue", json={"credential": carta_porte(), "options": options}
+            "/credentials/issue",
+            json={"credential": issued_by("acme", carta_porte()), "options": options},
         ).json()
         body = {
             "verifiableCredential": vc["verifiableCredential"],

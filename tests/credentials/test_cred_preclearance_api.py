@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
+from cred_fixtures import issued_by
 
 from conftest import ClientFor
 from smartborder.credentials import attach
@@ -28,8 +29,9 @@ def _issue(carrier: Any, truck: dict[str, Any]) -> dict[str, Any]:
     made = carrier.post(
         "/credentials/issue",
         json={
-            "credential": attach.credential(
-                "CartaPorteCredential", attach.carta_porte_subject(truck)
+            "credential": issued_by(
+                "org-carrier",
+                attach.credential("CartaPorteCredential", attach.carta_porte_subject(truck)),
             ),
             "options": {"format": "vc+jwt"},
         },

@@ -1,4 +1,12 @@
-"""RFC 9457 problem details: the one place that maps SmartBorder errors to HTTP."""
+"""RFC 9457 problem details: the one place that maps SmartBorder errors to HTTP.
+
+Every problem carries RFC 9457's members (``type``, ``title``, ``status``, ``detail``,
+``instance``), the error's stable ``code``, and ``message``: the W3C CCG Traceability Interop
+profile's error member. On the profile's routes (the VC-API) ``message`` is the profile's own
+sentence for the case (its conformance suite matches it exactly, in English); elsewhere it is
+the English ``detail``. A domain value in an error's ``extra`` never replaces these members
+(a credential type travels as ``credential_type``).
+"""
 
 from __future__ import annotations
 
@@ -47,6 +55,45 @@ _TITLES: dict[int, Text] = {
 }
 
 
+#: Path prefixes of the Traceability Interop profile's routes (the VC-API and its identities).
+PROFILE_PATHS = ("/credentials", "/presentations", "/identifiers", "/orgs/")
+
+# The profile's ``message`` for each case (its OpenAPI's error responses, matched verbatim by
+# w3c-ccg/traceability-interop's conformance suite): by error code first, then by status.
+_PROFILE_BY_CODE: dict[str, str] = {
+    "auth.missing_scope": "Forbidden: OAuth2 bearer token does not have the required scope",
+    "credentials.did.invalid": "Bad Request: Invalid DID",
+    "credentials.issuer.unknown": "Unknown Issuer: Unable to issue credentials for specified issuer",
+}
+_PROFILE_BY_STATUS: dict[int, str] = {
+    400: "Bad Request: Your request body does not conform to the required schema",
+    401: "Unauthorized: This endpoint requires an OAuth2 bearer token",
+    404: "Not Found: The requested resource could not be found",
+}
+
+#: Members a problem's ``extra`` may not replace, and where a colliding domain value goes.
+_RESERVED = frozenset({"type", "title", "status", "detail", "instance", "code", "message"})
+_RENAMED = {"type": "credential_type"}
+
+
+def profile_message(path: str, status: int, code: str, detail: str) -> str:
+    """The ``message`` member of a problem answered on ``path``."""
+    if path.startswith(PROFILE_PATHS):
+        by_code = _PROFILE_BY_CODE.get(code)
+        if by_code is not None:
+            return by_code
+        if status != 403:  # the profile's 403 sentence is about scopes only
+            return _PROFILE_BY_STATUS.get(status, detail)
+    return detail
+
+
+def _merge_extra(body: dict[str, Any], extra: dict[str, Any]) -> None:
+    for key, value in extra.items():
+        if key in _RESERVED:
+            key = _RENAMED.get(key, f"{key}_value")
+        body[key] = value
+
+
 def status_of(exc: e.SmartBorderError) -> int:
     for kind, status in _STATUS:
         if isinstance(exc, kind):
@@ -70,11 +117,12 @@ def problem_response(
         "status": status,
         "detail": detail.get(lang),
         "code": code,
+        "message": profile_message(instance or "", status, code, detail.en),
     }
     if instance:
         body["instance"] = instance
     if extra:
-        body.update(extra)
+        _merge_extra(body, extra)
     hdrs = {"Content-Language": lang.value, **(headers or {})}
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=hdrs)
 

@@ -23,11 +23,14 @@ domain at once, and from one kind of the root tree, which decides the HTTP statu
     │   ├── ProofExpired               credentials.proof.expired
     │   ├── ProofNotYetValid           credentials.proof.not_yet_valid
     │   ├── CredentialNonConforming    credentials.nonconforming
+    │   ├── RequestNonConforming       credentials.request.invalid
     │   ├── SchemaViolation            credentials.schema_violation
     │   ├── CredentialTypeUnknown      credentials.type.unknown
     │   ├── JoseInvalid                credentials.jose.invalid
     │   ├── SdJwtInvalid               credentials.sdjwt.invalid
-    │   └── StatusListInvalid          credentials.status.invalid
+    │   ├── StatusListInvalid          credentials.status.invalid
+    │   └── ValidationFailed
+    │       └── IssuerUnknown          credentials.issuer.unknown
     ├── NotFound
     │   ├── DidNotFound                credentials.did.not_found
     │   ├── VerificationMethodNotFound credentials.did.verification_method_not_found
@@ -64,6 +67,7 @@ from smartborder.errors import (
     SmartBorderError,
     TooLarge,
     Unavailable,
+    ValidationFailed,
 )
 from smartborder.i18n import Text
 
@@ -323,6 +327,31 @@ class CredentialNonConforming(CredentialsError, InvalidInput):
     )
 
 
+class RequestNonConforming(CredentialsError, InvalidInput):
+    """A VC-API request body breaks the request schema of the Traceability Interop profile;
+    ``problems`` lists each member at fault."""
+
+    code = "credentials.request.invalid"
+    default_message = Text(
+        "The request body does not conform to the VC-API request schema; each problem is "
+        "listed with where it is.",
+        "El cuerpo de la solicitud no cumple el esquema de la VC-API; cada problema se indica "
+        "con su ubicación.",
+    )
+
+
+class IssuerUnknown(CredentialsError, ValidationFailed):
+    """The credential names an issuer this caller cannot sign for (the profile's 422)."""
+
+    code = "credentials.issuer.unknown"
+    default_message = Text(
+        "This node holds no key of that issuer for your organization: issue as your "
+        "organization's did:web.",
+        "Este nodo no tiene clave de ese emisor para su organización: emita con el did:web de "
+        "su organización.",
+    )
+
+
 class SchemaViolation(CredentialsError, InvalidInput):
     """The credential subject does not match the JSON Schema of its credential type."""
 
@@ -391,6 +420,8 @@ class PresentationExists(CredentialsError, Conflict):
 
 __all__ = [
     "CredentialNonConforming",
+    "IssuerUnknown",
+    "RequestNonConforming",
     "SchemaViolation",
     "CredentialTypeUnknown",
     "JoseInvalid",

@@ -2,7 +2,8 @@
 
 An organization ``acme`` on the node ``https://border.example`` is
 ``did:web:border.example:orgs:acme``; its DID document is served at
-``/orgs/acme/did.json`` and its keys live in ``$SMARTBORDER_HOME/keys/orgs/acme/`` (0600
+``/orgs/acme/did.json`` (with the node's ``TraceabilityAPI`` service, where the Traceability
+Interop profile discovers the organization's VC-API) and its keys live in ``$SMARTBORDER_HOME/keys/orgs/acme/`` (0600
 files; retired keys stay in the document so old credentials keep verifying).
 :class:`NodeResolver` resolves those DIDs from the local key files — a node never fetches its
 own documents over the network.
@@ -11,6 +12,7 @@ own documents over the network.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -70,14 +72,19 @@ class OrgIdentities:
         slug = did[len(self._prefix) :].split("#", 1)[0]
         return slug if slug and ":" not in slug else None
 
-    def document(self, slug: str) -> dict[str, Any]:
-        """The DID document of the org ``slug``; :class:`DidNotFound` when it has no keys."""
+    def document(self, slug: str, *, orgs: Iterable[str] = ()) -> dict[str, Any]:
+        """The DID document of the org ``slug``; its keys are created on first use when
+        ``slug`` is one of ``orgs`` (the organizations served); :class:`DidNotFound` when it
+        has no keys and is none of them."""
         keys = NodeKeys(self.root / org_slug(slug))
         index = keys.directory / INDEX
         mtime = index.stat().st_mtime_ns if index.exists() else -1
         hit = self._docs.get(slug)
         if hit is not None and hit[0] == mtime:
             return hit[1]
+        if not keys.records() and any(org_slug(org) == slug for org in orgs):
+            keys.ensure()
+            mtime = index.stat().st_mtime_ns
         if not keys.records():
             raise DidNotFound(
                 Text(
@@ -85,7 +92,9 @@ class OrgIdentities:
                     f"Ninguna organización {slug!r} emite credenciales en este nodo.",
                 )
             )
-        doc = keys.did_document(did_web_for(self.base_url, "orgs", slug))
+        doc = keys.did_document(
+            did_web_for(self.base_url, "orgs", slug), service_endpoint=self.base_url.rstrip("/")
+        )
         self._docs[slug] = (mtime, doc)
         return doc
 

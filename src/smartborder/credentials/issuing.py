@@ -11,12 +11,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from smartborder.clients import list_clients
 from smartborder.credentials import holder, recipes
 from smartborder.credentials._service_base import ServiceBase
 from smartborder.credentials.datamodel import issuer_id, parse_datetime
 from smartborder.credentials.errors import (
     CredentialNonConforming,
     CredentialNotFound,
+    DidNotFound,
     PresentationExists,
 )
 from smartborder.credentials.primitives.keys import KeyType, PublicKey
@@ -157,6 +159,24 @@ class Issuing(ServiceBase):
             member.allocated += 1
         session.flush()
         return row.group_id, index
+
+    def org_document(self, session: Session, slug: str) -> dict[str, Any]:
+        """The DID document of this node's organization ``slug``: every organization that
+        holds a client has one (its keys created on first request), with the node's
+        ``TraceabilityAPI`` service."""
+        try:
+            return self.identities.document(slug)
+        except DidNotFound:
+            orgs = {row.org for row in list_clients(session)}
+            return self.identities.document(slug, orgs=orgs)
+
+    def resolve_did(self, session: Session, did: str) -> dict[str, Any]:
+        """The DID document of ``did``: an organization of this node's as
+        :meth:`org_document` makes it, any other through the resolver."""
+        slug = self.identities.slug_of(did)
+        if slug is not None:
+            return self.org_document(session, slug)
+        return self.resolver.resolve(did)
 
     def get(self, session: Session, *, org: str, credential_id: str) -> dict[str, Any]:
         row = repo.get_issued(session, org, credential_id)

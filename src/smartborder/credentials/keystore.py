@@ -179,7 +179,9 @@ class NodeKeys:
             services.append(
                 {
                     "id": f"{did}#traceability-api",
-                    "type": TRACEABILITY_SERVICE_TYPE,
+                    # A set of types (DID Core allows one or several): the profile's API
+                    # configuration schema asks for an array.
+                    "type": [TRACEABILITY_SERVICE_TYPE],
                     "serviceEndpoint": service_endpoint,
                 }
             )

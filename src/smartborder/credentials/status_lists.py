@@ -32,16 +32,10 @@ from smartborder.credentials.status import (
     status_list_credential,
 )
 from smartborder.credentials.trust import SessionsRef, session_maker
+from smartborder.credentials.vcapi_profile import status_updates
 from smartborder.i18n import Text
 from smartborder.store import credentials as repo
 from smartborder.store import transaction
-
-_PURPOSE_ALIASES = {
-    "RevocationList2020Status": "revocation",
-    "StatusList2021Entry": "revocation",
-    "revocation": "revocation",
-    "suspension": "suspension",
-}
 
 
 class StatusListChanges:
@@ -82,8 +76,12 @@ class StatusLists(ServiceBase):
         """Set the revocation/suspension bits of one of ``org``'s credentials.
 
         ``updates`` is the Traceability ``credentialStatus`` list: ``[{"type": ...,
-        "statusPurpose": "revocation"|"suspension", "status": "1"|"0"}]``. Revocation is final.
+        "statusPurpose": "revocation"|"suspension", "status": "1"|"0"}]`` (see
+        :func:`.vcapi_profile.status_updates`). Revocation is final.
         """
+        # The request is checked whole before any lookup: a malformed one is a 400 even for
+        # a credential that does not exist.
+        parsed = status_updates(updates)
         row = repo.get_issued(session, org, credential_id)
         if row is None:
             raise CredentialNotFound()
@@ -94,16 +92,8 @@ class StatusLists(ServiceBase):
                     "Esta credencial se emitió sin entrada de estado; su estado no puede cambiar.",
                 )
             )
-        if not isinstance(updates, list) or not updates:
-            raise StatusListInvalid(
-                Text(
-                    'credentialStatus must be a list like [{"statusPurpose": "revocation", "status": "1"}].',
-                    'credentialStatus debe ser una lista como [{"statusPurpose": "revocation", "status": "1"}].',
-                )
-            )
         changed: list[str] = []
-        for update in updates:
-            purpose, value = self._parse_update(update)
+        for purpose, value in parsed:
             if purpose == "revocation" and row.revoked and not value:
                 raise StatusListInvalid(
                     Text(
@@ -126,21 +116,6 @@ class StatusLists(ServiceBase):
         session.flush()
         self.changes.changed(session, changed)
         return {"credentialId": credential_id, "revoked": row.revoked, "suspended": row.suspended}
-
-    @staticmethod
-    def _parse_update(update: Any) -> tuple[str, bool]:
-        if not isinstance(update, dict):
-            raise StatusListInvalid()
-        purpose = update.get("statusPurpose") or _PURPOSE_ALIASES.get(str(update.get("type")))
-        status = str(update.get("status", ""))
-        if purpose not in ("revocation", "suspension") or status not in ("0", "1"):
-            raise StatusListInvalid(
-                Text(
-                    'Each update needs statusPurpose "revocation" or "suspension" and status "1" or "0".',
-                    'Cada actualización necesita statusPurpose "revocation" o "suspension" y status "1" o "0".',
-                )
-            )
-        return str(purpose), status == "1"
 
     def status_list(self, session: Session, list_id: str, *, now: datetime) -> str:
         """The signed (vc+jwt) status list credential ``list_id`` as it is now."""

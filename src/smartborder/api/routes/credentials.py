@@ -17,14 +17,25 @@ from smartborder.api.deps import Ctx, DbSession, require_scopes
 from smartborder.api.ratelimit import public_rate_limit
 from smartborder.clients import Principal
 from smartborder.credentials import CredentialService
-from smartborder.credentials.errors import CredentialNonConforming
+from smartborder.credentials.datamodel import is_url
+from smartborder.credentials.errors import DidNotFound
 from smartborder.credentials.holder import PresentationResult
-from smartborder.credentials.recipes import VerificationResult
+from smartborder.credentials.vcapi_profile import (
+    ProfileVerificationResult,
+    issue_request,
+    object_member,
+    options_of,
+    status_request,
+    verify_request,
+    with_verifications,
+)
 from smartborder.i18n import Text
 
 router = APIRouter(tags=["credentials"])
 
-JsonBody = Annotated[dict[str, Any], Body()]
+#: A request body as sent (none at all included): its shape is the profile's to check (400,
+#: never FastAPI's 422).
+JsonBody = Annotated[Any, Body()]
 
 
 async def service(ctx: Ctx) -> CredentialService:
@@ -44,76 +55,60 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _field(body: dict[str, Any], name: str) -> Any:
-    if name not in body:
-        raise CredentialNonConforming(
-            Text(
-                f"The request body needs {name!r}.", f"El cuerpo de la solicitud necesita {name!r}."
-            )
-        )
-    return body[name]
-
-
-def _options(body: dict[str, Any]) -> dict[str, Any]:
-    options = body.get("options") or {}
-    if not isinstance(options, dict):
-        raise CredentialNonConforming(
-            Text("options must be an object.", "options debe ser un objeto.")
-        )
-    return options
-
-
 # --- credentials ------------------------------------------------------------------------------
 
 
 @router.post("/credentials/issue", status_code=201, summary="Issue a credential (issueCredential)")
 def issue_credential(
-    body: JsonBody,
     svc: Service,
     session: DbSession,
     caller: Annotated[Principal, _scope("issue:credentials")],
+    body: JsonBody = None,
 ) -> dict[str, Any]:
     """Body ``{"credential": {...}, "options": {"format": "vc+jwt"|"dc+sd-jwt", "cryptosuite":
     "eddsa-rdfc-2022"|…, "disclosable": [...], "holderJwk": {...}, "credentialStatus": true}}``.
-    A credential that breaks VC Data Model 2.0 or its type's schema is refused with 400."""
-    vc = svc.issue(
-        session,
-        org=caller.org,
-        credential=_field(body, "credential"),
-        options=_options(body),
-        now=_now(),
-    )
+    The credential names its ``@context`` and ``issuer`` (your organization's did:web: another
+    issuer is a 422); a credential that breaks VC Data Model 2.0 or its type's schema is
+    refused with 400."""
+    credential, options = issue_request(body, issuer=svc.identities.did(caller.org))
+    vc = svc.issue(session, org=caller.org, credential=credential, options=options, now=_now())
     return {"verifiableCredential": vc}
 
 
-@router.post("/credentials/verify", summary="Verify a credential (verifyCredential)")
+@router.post(
+    "/credentials/verify",
+    summary="Verify a credential (verifyCredential)",
+    response_model=ProfileVerificationResult,
+)
 def verify_credential(
-    body: JsonBody,
     svc: Service,
     session: DbSession,
     _: Annotated[Principal, _scope("verify:credentials")],
-) -> VerificationResult:
+    body: JsonBody = None,
+) -> dict[str, Any]:
     """Body ``{"verifiableCredential": <object, JWT or enveloped>, "options": {"challenge",
-    "domain"}}``; answers which checks ran, warnings and errors (``verified`` false on failure)."""
-    return svc.verify(
-        session, _field(body, "verifiableCredential"), options=_options(body), now=_now()
-    )
+    "domain"}}``; answers which checks ran, warnings and errors (``verified`` false on failure),
+    and the profile's ``verifications`` (title, good or bad, why).
+    A malformed request (no credential, or one of the wrong JSON kinds) is a 400."""
+    vc, options = verify_request(body)
+    return with_verifications(svc.verify(session, vc, options=options, now=_now()))
 
 
 @router.post("/credentials/status", summary="Update a credential's status (updateCredentialStatus)")
 def update_status(
-    body: JsonBody,
     svc: Service,
     session: DbSession,
     caller: Annotated[Principal, _scope("update:credentials")],
+    body: JsonBody = None,
 ) -> dict[str, Any]:
     """Body ``{"credentialId": "...", "credentialStatus": [{"statusPurpose": "revocation",
     "status": "1"}]}``; only the issuing organization may change it."""
+    credential_id, _ = status_request(body)  # 400 before any lookup
     return svc.update_status(
         session,
         org=caller.org,
-        credential_id=str(_field(body, "credentialId")),
-        updates=_field(body, "credentialStatus"),
+        credential_id=credential_id,
+        updates=body["credentialStatus"],
         now=_now(),
     )
 
@@ -157,43 +152,39 @@ def get_credential(
     "/presentations/prove", status_code=201, summary="Sign a presentation (provePresentation)"
 )
 def prove_presentation(
-    body: JsonBody,
     svc: Service,
     caller: Annotated[Principal, _scope("prove:presentations")],
+    body: JsonBody = None,
 ) -> dict[str, Any]:
     """Body ``{"presentation": {...}, "options": {"challenge", "domain", "cryptosuite"}}``; the
     holder is your organization's did:web."""
-    vp = svc.prove(
-        org=caller.org,
-        presentation=_field(body, "presentation"),
-        options=_options(body),
-        now=_now(),
-    )
+    presentation = object_member(body, "presentation")
+    options = options_of(body)
+    vp = svc.prove(org=caller.org, presentation=presentation, options=options, now=_now())
     return {"verifiablePresentation": vp}
 
 
 @router.post("/presentations/verify", summary="Verify a presentation (verifyPresentation)")
 def verify_presentation(
-    body: JsonBody,
     svc: Service,
     session: DbSession,
     _: Annotated[Principal, _scope("verify:presentations")],
+    body: JsonBody = None,
 ) -> PresentationResult:
-    return svc.verify_presentation(
-        session, _field(body, "verifiablePresentation"), options=_options(body), now=_now()
-    )
+    vp = object_member(body, "verifiablePresentation")
+    return svc.verify_presentation(session, vp, options=options_of(body), now=_now())
 
 
 @router.post("/presentations", summary="Send a presentation (submitPresentationWithOAuth2Security)")
 def submit_presentation(
-    body: JsonBody,
     svc: Service,
     session: DbSession,
     caller: Annotated[Principal, _scope("submit:presentations")],
+    body: JsonBody = None,
 ) -> PresentationResult:
     """Body: a TraceablePresentation (``{"verifiablePresentation": {...}}`` or the presentation
     itself). Stored with its verification result; an id already received is a 409 Conflict."""
-    vp = body.get("verifiablePresentation", body)
+    vp = object_member(body, "verifiablePresentation", required=False) or body
     return svc.receive(session, org=caller.org, presentation=vp, channel="oauth2", now=_now())
 
 
@@ -202,26 +193,27 @@ def submit_presentation(
     summary="Start a presentation exchange (notifyPresentationAvailable)",
 )
 def presentation_available(
-    body: JsonBody,
     svc: Service,
     session: DbSession,
     caller: Annotated[Principal, _scope("submit:presentations")],
+    body: JsonBody = None,
 ) -> dict[str, Any]:
     """Answers the query with a ``challenge`` and ``domain`` the presentation's proof must carry."""
-    return svc.open_exchange(session, org=caller.org, query=body.get("query"), now=_now())
+    query = object_member(body, "query", required=False)
+    return svc.open_exchange(session, org=caller.org, query=query, now=_now())
 
 
 @router.post(
     "/presentations/submissions", summary="End a presentation exchange (storePresentation)"
 )
 def presentation_submission(
-    body: JsonBody,
     svc: Service,
     session: DbSession,
     caller: Annotated[Principal, _scope("submit:presentations")],
+    body: JsonBody = None,
 ) -> PresentationResult:
     """Body: a signed presentation answering a challenge from ``/presentations/available``."""
-    vp = body.get("verifiablePresentation", body)
+    vp = object_member(body, "verifiablePresentation", required=False) or body
     return svc.receive(session, org=caller.org, presentation=vp, channel="submission", now=_now())
 
 
@@ -233,6 +225,7 @@ def resolve_did(
     did: str,
     request: Request,
     svc: Service,
+    session: DbSession,
     _: Annotated[Principal, _scope("resolve:dids")],
 ) -> dict[str, Any]:
     """A did:web with a port carries ``%3A`` (``did:web:host%3A8443``): send it as is, or
@@ -240,7 +233,13 @@ def resolve_did(
     raw = request.scope.get("raw_path", b"").decode("ascii", "replace").rsplit("/", 1)[-1]
     if raw.startswith("did:"):
         did = unquote(raw) if "%25" in raw else raw
-    return {"didDocument": svc.resolver.resolve(did)}
+    elif is_url(did):
+        # A URI that is no DID (urn:uuid:…) names nothing resolvable: not found, as the
+        # profile says; a string that is not even a URI is an invalid DID (400).
+        raise DidNotFound(
+            Text(f"No DID document for {did!r}.", f"No hay documento DID para {did!r}.")
+        )
+    return {"didDocument": svc.resolve_did(session, did)}
 
 
 @router.get(
@@ -248,5 +247,7 @@ def resolve_did(
     summary="An organization's DID document (did:web:<node>:orgs:<slug>)",
     dependencies=[Depends(public_rate_limit)],
 )
-def org_did_document(slug: str, svc: Service) -> dict[str, Any]:
-    return svc.identities.document(slug)
+def org_did_document(slug: str, svc: Service, session: DbSession) -> dict[str, Any]:
+    """Every organization served by this node has one, with the node's ``TraceabilityAPI``
+    service (how the Traceability Interop profile discovers its VC-API)."""
+    return svc.org_document(session, slug)
