@@ -16,7 +16,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+from typing import Annotated
 
+from fastapi import Query
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from smartborder.i18n import negotiate
@@ -124,3 +126,12 @@ class BodySizeLimit:
             }
         )
         await send({"type": "http.response.body", "body": raw})
+
+
+#: Largest ``offset`` a paged listing accepts: far beyond any store's rows, and far inside the
+#: 64-bit integers the stores bind (SQLite's INTEGER and PostgreSQL's bigint stop at 2**63 - 1;
+#: an offset past that was a 500).
+MAX_OFFSET = 1_000_000_000
+PageOffset = Annotated[
+    int, Query(ge=0, le=MAX_OFFSET, description=f"Rows to skip (0 to {MAX_OFFSET:,}).")
+]

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response
 from pydantic import BaseModel
 
 from smartborder.api.deps import AppContext, Ctx, DbSession, require_scopes
+from smartborder.api.limits import PageOffset
 from smartborder.clients import Principal
 from smartborder.clients.roles import (
     DECISIONS_READ,
@@ -136,7 +137,10 @@ async def _submit(request: Request, ctx: AppContext, caller: Principal, kind: st
     status_code=201,
     response_model=SubmissionResult,
     openapi_extra=_body_doc("truck-shipment"),
-    responses={200: {"description": "A retried submission: the original record and decision."}},
+    responses={
+        200: {"description": "A retried submission: the original record and decision."},
+        409: {"description": "The Idempotency-Key was used for other content."},
+    },
 )
 async def submit_truck(
     request: Request,
@@ -153,7 +157,10 @@ async def submit_truck(
     status_code=201,
     response_model=SubmissionResult,
     openapi_extra=_body_doc("traveler"),
-    responses={200: {"description": "A retried submission: the original record and decision."}},
+    responses={
+        200: {"description": "A retried submission: the original record and decision."},
+        409: {"description": "The Idempotency-Key was used for other content."},
+    },
 )
 async def submit_traveler(
     request: Request,
@@ -197,7 +204,11 @@ def get_declaration(session: DbSession, caller: Reader, declaration_id: str) -> 
     return get_record(session, caller, declaration_id)
 
 
-@router.put("/declarations/{declaration_id}", response_model=SubmissionResult)
+@router.put(
+    "/declarations/{declaration_id}",
+    response_model=SubmissionResult,
+    responses={409: {"description": "Not amendable now (arrived, or amended meanwhile)."}},
+)
 def amend_declaration(
     ctx: Ctx,
     caller: Writer,
@@ -215,7 +226,11 @@ class StateChange(BaseModel):
     note: str | None = None
 
 
-@router.post("/declarations/{declaration_id}/state", response_model=RecordSummary)
+@router.post(
+    "/declarations/{declaration_id}/state",
+    response_model=RecordSummary,
+    responses={409: {"description": "Not a transition from the record's state."}},
+)
 def change_state(
     session: DbSession, caller: Mover, declaration_id: str, change: StateChange
 ) -> RecordSummary:
@@ -234,7 +249,7 @@ def list_decisions(
     since: datetime | None = None,
     until: datetime | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: PageOffset = 0,
 ) -> list[dict[str, Any]]:
     """Decisions the caller may see, latest first (CBP: northbound, ANAM: southbound)."""
     return decisions_visible(
