@@ -100,7 +100,9 @@ def _bodies(day: date) -> dict[tuple[str, str], dict[str, Any]]:
                 }
             ],
         ),
-        ("POST", "/twin/runs"): one("A shipped scenario", {"shipped": "san_ysidro", "seed": 7}),
+        ("POST", "/twin/runs"): one(
+            "A shipped scenario", {"shipped": "san_ysidro", "replications": 1, "seed": 7}
+        ),
         ("POST", "/trust-registry/entries"): one(
             "Accredit an issuer",
             {
