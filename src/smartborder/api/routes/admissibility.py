@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Annotated, Any
 
 import numpy as np
@@ -16,6 +15,7 @@ from smartborder.admissibility.plan import plan_text
 from smartborder.admissibility.service import evaluate
 from smartborder.admissibility.versions import policies_in_force
 from smartborder.api.deps import DbSession, require_scopes
+from smartborder.api.limits import Day, Instant
 from smartborder.api.ratelimit import public_rate_limit
 from smartborder.clients import Principal
 from smartborder.clients.roles import POLICY_IMPACT, POLICY_READ, POLICY_WRITE
@@ -39,7 +39,7 @@ class EvaluateBody(BaseModel):
         description="Traveler facts (nationality, date_of_birth, purpose, ...)."
     )
     port: str = Field(description="Port code (e.g. 2504) or crossing number.")
-    at: datetime = Field(description="Arrival instant, ISO 8601 with offset.")
+    at: Instant = Field(description="Arrival instant, ISO 8601 with offset.")
     direction: str = "northbound"
     plan: str = Field(
         default="covid-us-land-2020",
@@ -60,8 +60,8 @@ class GenerateSpec(BaseModel):
 class ImpactBody(BaseModel):
     plan: str = Field(description="New plan id or version (plan@n).")
     baseline: str = Field(description="Current plan id or version (plan@n).")
-    start: date | None = Field(default=None, alias="from")
-    end: date | None = Field(default=None, alias="to")
+    start: Day | None = Field(default=None, alias="from")
+    end: Day | None = Field(default=None, alias="to")
     travelers: list[dict[str, Any]] | None = Field(
         default=None, description="Pre-arrivals (declarations or trips)."
     )

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response
 from pydantic import BaseModel
 
 from smartborder.api.deps import AppContext, Ctx, DbSession, require_scopes
-from smartborder.api.limits import PageOffset
+from smartborder.api.limits import Instant, PageOffset
 from smartborder.clients import Principal
 from smartborder.clients.roles import (
     DECISIONS_READ,
@@ -246,8 +246,8 @@ def list_decisions(
     caller: DecisionReader,
     port: Annotated[str | None, Query(pattern=r"^\d{4}$", description="CBP port code")] = None,
     direction: Annotated[str | None, Query(pattern="^(northbound|southbound)$")] = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: Instant | None = None,
+    until: Instant | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: PageOffset = 0,
 ) -> list[dict[str, Any]]:

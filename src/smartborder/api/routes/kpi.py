@@ -20,6 +20,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from smartborder.api.deps import Ctx, require_scopes
+from smartborder.api.limits import Instant
 from smartborder.api.ratelimit import public_rate_limit
 from smartborder.clients import Principal
 from smartborder.clients.roles import EVENTS_WRITE
@@ -360,7 +361,7 @@ def _feed_records(
 )
 def kpi_bwt_xml(
     ctx: Ctx, kpi: Kpi,
-    as_of: datetime | None = Query(None, description="Rebuild the feed as it stood at this time (ISO 8601)."),
+    as_of: Instant | None = Query(None, description="Rebuild the feed as it stood at this time (ISO 8601)."),
     border: str | None = Query(None, description="mexico, canada, or all (default)."),
 ) -> Response:  # fmt: skip
     """SmartBorder's figures in CBP's ``bwt.xml`` schema (ISO-8859-1, same element names)."""
@@ -373,7 +374,7 @@ def kpi_bwt_xml(
 @router.get("/kpi/bwt.json", dependencies=public)
 def kpi_bwt_json(
     ctx: Ctx, kpi: Kpi,
-    as_of: datetime | None = Query(None, description="Rebuild the feed as it stood at this time (ISO 8601)."),
+    as_of: Instant | None = Query(None, description="Rebuild the feed as it stood at this time (ISO 8601)."),
     border: str | None = Query(None, description="mexico, canada, or all (default)."),
 ) -> Response:  # fmt: skip
     """The same figures in the JSON form of CBP's BWT API (a list of port objects)."""
