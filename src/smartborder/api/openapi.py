@@ -21,6 +21,7 @@ every request body carries an example (:mod:`smartborder.api.openapi_examples`).
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
@@ -122,6 +123,7 @@ SECURITY_SCHEMES: dict[str, Any] = {
 #: and a success media type other than JSON.
 EXTRA_CODES: dict[tuple[str, str], tuple[int, ...]] = {
     ("POST", "/oauth/token"): (401, 429),
+    ("POST", "/credentials/issue"): (409,),  # a credential id the organization already used
     ("POST", "/credentials/status"): (404,),
     ("POST", "/presentations"): (409,),
     ("POST", "/presentations/submissions"): (409,),
@@ -163,9 +165,9 @@ def tell_the_truth(document: dict[str, Any], routes: list[Any], *, day: date | N
     """Rewrite FastAPI's ``document`` in place: problem answers, schemes, schemas, examples."""
     components = document.setdefault("components", {})
     schemas = components.setdefault("schemas", {})
-    schemas["Problem"] = PROBLEM
-    schemas["ProblemItem"] = PROBLEM_ITEM
-    components["securitySchemes"] = SECURITY_SCHEMES
+    schemas["Problem"] = copy.deepcopy(PROBLEM)
+    schemas["ProblemItem"] = copy.deepcopy(PROBLEM_ITEM)
+    components["securitySchemes"] = copy.deepcopy(SECURITY_SCHEMES)
     embedded = _embed_declaration_schemas(schemas)
     for route in routes:
         if not route.include_in_schema:
