@@ -1,4 +1,7 @@
-"""ASGI middleware that refuses request bodies over the configured size with 413.
+"""Limits on what a request may carry: ASGI middleware that refuses request bodies over the
+configured size with 413, and the bounds of paging and calendar inputs (:data:`PageOffset`,
+:data:`Day`, :data:`Instant`: a 422 problem outside them, where the store or the calendar would
+overflow).
 
 Answering 413 and closing while the client is still sending makes the kernel answer the
 rest with a TCP reset, which destroys the 413 before most clients read it (they read only
