@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from smartborder import __version__
-from smartborder.api import docs, problems, ratelimit
+from smartborder.api import docs, openapi, problems, ratelimit
 from smartborder.api.gc_tuning import freeze_startup_heap, thaw_heap
 from smartborder.api.limits import BodySizeLimit
 from smartborder.api.routes import admissibility as admissibility_routes
@@ -60,6 +60,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     ratelimit.install(app, settings)
     docs.install(app)
     problems.install(app)
+    openapi.install(app)  # /openapi.json: every problem answer, schema and example
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     # Domain routers register here, one line each.
     app.include_router(declarations.router)  # first: the submissions are the busiest routes

@@ -1,4 +1,7 @@
-"""ASGI middleware that refuses request bodies over the configured size with 413.
+"""Limits on what a request may carry: ASGI middleware that refuses request bodies over the
+configured size with 413, and the bounds of paging and calendar inputs (:data:`PageOffset`,
+:data:`Day`, :data:`Instant`: a 422 problem outside them, where the store or the calendar would
+overflow).
 
 Answering 413 and closing while the client is still sending makes the kernel answer the
 rest with a TCP reset, which destroys the 413 before most clients read it (they read only
@@ -16,7 +19,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+from datetime import date, datetime
+from typing import Annotated
 
+from fastapi import Query
+from pydantic import AfterValidator
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from smartborder.i18n import negotiate
@@ -124,3 +131,35 @@ class BodySizeLimit:
             }
         )
         await send({"type": "http.response.body", "body": raw})
+
+
+#: Largest ``offset`` a paged listing accepts: far beyond any store's rows, and far inside the
+#: 64-bit integers the stores bind (SQLite's INTEGER and PostgreSQL's bigint stop at 2**63 - 1;
+#: an offset past that was a 500).
+MAX_OFFSET = 1_000_000_000
+PageOffset = Annotated[
+    int, Query(ge=0, le=MAX_OFFSET, description=f"Rows to skip (0 to {MAX_OFFSET:,}).")
+]
+
+#: The calendar a request's dates and instants must fall in. Python's dates end at years 1 and
+#: 9999, and an instant at either edge with an offset overflows when turned to UTC (a 500 on
+#: ``/decisions?since=9999-12-31T23:59:59-05:00`` before these bounds); no border record,
+#: feed or plan reaches outside these years.
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2199, 12, 31)
+
+
+def _day_in_range(value: date) -> date:
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise ValueError(f"a date from {FIRST_DAY} to {LAST_DAY}")
+    return value
+
+
+def _instant_in_range(value: datetime) -> datetime:
+    _day_in_range(value.date())
+    return value
+
+
+#: A date, or a date and time, a request may carry (a 422 problem outside the range).
+Day = Annotated[date, AfterValidator(_day_in_range)]
+Instant = Annotated[datetime, AfterValidator(_instant_in_range)]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Annotated, Any
 
 import numpy as np
@@ -16,6 +15,7 @@ from smartborder.admissibility.plan import plan_text
 from smartborder.admissibility.service import evaluate
 from smartborder.admissibility.versions import policies_in_force
 from smartborder.api.deps import DbSession, require_scopes
+from smartborder.api.limits import Day, Instant
 from smartborder.api.ratelimit import public_rate_limit
 from smartborder.clients import Principal
 from smartborder.clients.roles import POLICY_IMPACT, POLICY_READ, POLICY_WRITE
@@ -24,6 +24,7 @@ from smartborder.errors import InvalidInput, TooLarge
 from smartborder.i18n import Text
 
 router = APIRouter(tags=["admissibility"])
+NO_PLAN: dict[int | str, dict[str, Any]] = {404: {"description": "No such plan or version."}}
 
 MAX_IMPACT_TRIPS = 200_000
 
@@ -38,7 +39,7 @@ class EvaluateBody(BaseModel):
         description="Traveler facts (nationality, date_of_birth, purpose, ...)."
     )
     port: str = Field(description="Port code (e.g. 2504) or crossing number.")
-    at: datetime = Field(description="Arrival instant, ISO 8601 with offset.")
+    at: Instant = Field(description="Arrival instant, ISO 8601 with offset.")
     direction: str = "northbound"
     plan: str = Field(
         default="covid-us-land-2020",
@@ -59,8 +60,8 @@ class GenerateSpec(BaseModel):
 class ImpactBody(BaseModel):
     plan: str = Field(description="New plan id or version (plan@n).")
     baseline: str = Field(description="Current plan id or version (plan@n).")
-    start: date | None = Field(default=None, alias="from")
-    end: date | None = Field(default=None, alias="to")
+    start: Day | None = Field(default=None, alias="from")
+    end: Day | None = Field(default=None, alias="to")
     travelers: list[dict[str, Any]] | None = Field(
         default=None, description="Pre-arrivals (declarations or trips)."
     )
@@ -96,7 +97,7 @@ def show_version(version: str, session: DbSession, caller: Reader) -> dict[str, 
     return get_version(session, version).model_dump(mode="json")
 
 
-@router.post("/policies", status_code=status.HTTP_201_CREATED)
+@router.post("/policies", status_code=status.HTTP_201_CREATED, responses=NO_PLAN)
 def publish_version(body: PublishBody, session: DbSession, caller: Writer) -> dict[str, Any]:
     """Validate and publish a plan as a new immutable version; an invalid plan or policy set is
     refused (422, with Cedar's message and where) and nothing is stored."""
@@ -115,7 +116,9 @@ def publish_version(body: PublishBody, session: DbSession, caller: Writer) -> di
     return version.model_dump(mode="json")
 
 
-@router.post("/admissibility/evaluate", dependencies=[Depends(public_rate_limit)])
+@router.post(
+    "/admissibility/evaluate", dependencies=[Depends(public_rate_limit)], responses=NO_PLAN
+)
 def evaluate_traveler(body: EvaluateBody, session: DbSession) -> dict[str, Any]:
     """Public self-check: may this traveler cross at this port at this instant? Returns
     admit / deny / review, the deciding policies, reasons in English and Spanish and the version."""
@@ -126,7 +129,7 @@ def evaluate_traveler(body: EvaluateBody, session: DbSession) -> dict[str, Any]:
     return result.to_json()
 
 
-@router.post("/admissibility/impact")
+@router.post("/admissibility/impact", responses=NO_PLAN)
 def impact_analysis(body: ImpactBody, session: DbSession, caller: Analyst) -> dict[str, Any]:
     """Outcome changes of ``plan`` against ``baseline`` by port, category and day, on the
     pre-arrivals sent or generated (agency and admin roles)."""

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response
 from pydantic import BaseModel
 
 from smartborder.api.deps import AppContext, Ctx, DbSession, WriteSession, require_scopes
+from smartborder.api.limits import Instant, PageOffset
 from smartborder.clients import Principal
 from smartborder.clients.roles import (
     DECISIONS_READ,
@@ -136,7 +137,10 @@ async def _submit(request: Request, ctx: AppContext, caller: Principal, kind: st
     status_code=201,
     response_model=SubmissionResult,
     openapi_extra=_body_doc("truck-shipment"),
-    responses={200: {"description": "A retried submission: the original record and decision."}},
+    responses={
+        200: {"description": "A retried submission: the original record and decision."},
+        409: {"description": "The Idempotency-Key was used for other content."},
+    },
 )
 async def submit_truck(
     request: Request,
@@ -153,7 +157,10 @@ async def submit_truck(
     status_code=201,
     response_model=SubmissionResult,
     openapi_extra=_body_doc("traveler"),
-    responses={200: {"description": "A retried submission: the original record and decision."}},
+    responses={
+        200: {"description": "A retried submission: the original record and decision."},
+        409: {"description": "The Idempotency-Key was used for other content."},
+    },
 )
 async def submit_traveler(
     request: Request,
@@ -199,7 +206,11 @@ def get_declaration(
     return get_record(session, caller, declaration_id, exit_view=ctx.exit_view)
 
 
-@router.put("/declarations/{declaration_id}", response_model=SubmissionResult)
+@router.put(
+    "/declarations/{declaration_id}",
+    response_model=SubmissionResult,
+    responses={409: {"description": "Not amendable now (arrived, or amended meanwhile)."}},
+)
 def amend_declaration(
     ctx: Ctx,
     caller: Writer,
@@ -217,7 +228,11 @@ class StateChange(BaseModel):
     note: str | None = None
 
 
-@router.post("/declarations/{declaration_id}/state", response_model=RecordSummary)
+@router.post(
+    "/declarations/{declaration_id}/state",
+    response_model=RecordSummary,
+    responses={409: {"description": "Not a transition from the record's state."}},
+)
 def change_state(
     session: WriteSession, caller: Mover, declaration_id: str, change: StateChange
 ) -> RecordSummary:
@@ -233,10 +248,10 @@ def list_decisions(
     caller: DecisionReader,
     port: Annotated[str | None, Query(pattern=r"^\d{4}$", description="CBP port code")] = None,
     direction: Annotated[str | None, Query(pattern="^(northbound|southbound)$")] = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: Instant | None = None,
+    until: Instant | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: PageOffset = 0,
 ) -> list[dict[str, Any]]:
     """Decisions the caller may see, latest first (CBP: northbound, ANAM: southbound)."""
     return decisions_visible(

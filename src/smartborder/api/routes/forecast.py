@@ -40,6 +40,7 @@ class ForecastResponse(SeriesForecast):
     response_model=ForecastResponse,
     dependencies=[Depends(public_rate_limit)],
     summary="Wait forecast 1-6 hours ahead for one crossing and lane type",
+    responses={404: {"description": "No forecast model for this crossing and lane."}},
 )
 def get_forecast(
     request: Request,

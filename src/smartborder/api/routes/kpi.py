@@ -20,11 +20,12 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from smartborder.api.deps import Ctx, require_scopes
+from smartborder.api.limits import Instant
 from smartborder.api.ratelimit import public_rate_limit
 from smartborder.clients import Principal
 from smartborder.clients.roles import EVENTS_WRITE
 from smartborder.i18n import Text, negotiate
-from smartborder.kpi import Filters, KpiEngine, engine_for
+from smartborder.kpi import CrossingEvent, Filters, KpiEngine, engine_for
 from smartborder.kpi import feed as bwt_feed
 from smartborder.kpi.dictionary import dictionary
 from smartborder.kpi.errors import NoKpiData, QueryInvalid
@@ -40,9 +41,34 @@ FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "parquet": "application/vnd.apache.parquet",
 }
+#: What a dataset route answers (``format=`` or ``Accept`` chooses), for the OpenAPI document.
+TABLE_ANSWERS: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The dataset: JSON (`meta`, `columns`, `data`), CSV or Parquet.",
+        "content": {
+            "application/json": {"schema": {"type": "object"}},
+            "text/csv": {"schema": {"type": "string"}},
+            FORMATS["parquet"]: {"schema": {"type": "string", "format": "binary"}},
+        },
+    }
+}
+NO_DATA: dict[int | str, dict[str, Any]] = {404: {"description": "No readings match."}}
+EVENTS_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {"type": "array", "items": CrossingEvent.model_json_schema()}
+            },
+            "application/x-ndjson": {
+                "schema": {"type": "string", "description": "One event object per line."}
+            },
+        },
+    }
+}
 
 
-@router.post("/events", response_model=IngestReport)
+@router.post("/events", response_model=IngestReport, openapi_extra=EVENTS_BODY)
 async def post_events(
     request: Request,
     ctx: Ctx,
@@ -191,7 +217,7 @@ def kpi_dictionary(request: Request, lang: str | None = None) -> Response:
     return Response(orjson.dumps(dictionary(chosen)), media_type="application/json")
 
 
-@router.get("/kpi/waits", dependencies=public)
+@router.get("/kpi/waits", dependencies=public, responses=TABLE_ANSWERS)
 def kpi_waits(
     request: Request, kpi: Kpi, f: Filt, fmt: Fmt = None,
     by: str | None = Query(None, description="Comma-separated: border, port, crossing, mode, lane_type."),
@@ -208,7 +234,7 @@ def kpi_waits(
     )  # fmt: skip
 
 
-@router.get("/kpi/events", dependencies=public)
+@router.get("/kpi/events", dependencies=public, responses=TABLE_ANSWERS)
 def kpi_events(
     request: Request, kpi: Kpi, f: Filt, fmt: Fmt = None,
     by: str | None = Query(None, description="Comma-separated: port, crossing, mode, lane_type, direction, traveler_class."),
@@ -224,7 +250,7 @@ def kpi_events(
     )  # fmt: skip
 
 
-@router.get("/kpi/volumes", dependencies=public)
+@router.get("/kpi/volumes", dependencies=public, responses=TABLE_ANSWERS)
 def kpi_volumes(
     request: Request, kpi: Kpi, f: Filt, fmt: Fmt = None,
     by: str | None = Query(None, description="Comma-separated: port, measure, border, state."),
@@ -239,7 +265,7 @@ def kpi_volumes(
     )  # fmt: skip
 
 
-@router.get("/kpi/compare", dependencies=public)
+@router.get("/kpi/compare", dependencies=public, responses=TABLE_ANSWERS)
 def kpi_compare(
     request: Request, kpi: Kpi, f: Filt, fmt: Fmt = None,
     period_a: str = Query(..., description="START/END local dates, e.g. 2025-06-01/2025-06-30."),
@@ -258,7 +284,7 @@ def kpi_compare(
     )  # fmt: skip
 
 
-@router.get("/kpi/latest", dependencies=public)
+@router.get("/kpi/latest", dependencies=public, responses=TABLE_ANSWERS)
 def kpi_latest(
     request: Request, kpi: Kpi, fmt: Fmt = None,
     border: str | None = Query("mexico", description="mexico, canada, or all."),
@@ -279,7 +305,7 @@ def kpi_latest(
     )  # fmt: skip
 
 
-@router.get("/kpi/heatmap", dependencies=public)
+@router.get("/kpi/heatmap", dependencies=public, responses={**TABLE_ANSWERS, **NO_DATA})
 def kpi_heatmap(
     request: Request, kpi: Kpi, f: Filt, fmt: Fmt = None,
 ) -> Response:  # fmt: skip
@@ -328,10 +354,14 @@ def _feed_records(
     return bwt_feed.bwt_ports(kpi, now=now, border=b, crossings_seen=seen), now
 
 
-@router.get("/kpi/bwt.xml", dependencies=public)
+@router.get(
+    "/kpi/bwt.xml",
+    dependencies=public,
+    responses={200: {"content": {"application/xml": {"schema": {"type": "string"}}}}},
+)
 def kpi_bwt_xml(
     ctx: Ctx, kpi: Kpi,
-    as_of: datetime | None = Query(None, description="Rebuild the feed as it stood at this time (ISO 8601)."),
+    as_of: Instant | None = Query(None, description="Rebuild the feed as it stood at this time (ISO 8601)."),
     border: str | None = Query(None, description="mexico, canada, or all (default)."),
 ) -> Response:  # fmt: skip
     """SmartBorder's figures in CBP's ``bwt.xml`` schema (ISO-8859-1, same element names)."""
@@ -344,7 +374,7 @@ def kpi_bwt_xml(
 @router.get("/kpi/bwt.json", dependencies=public)
 def kpi_bwt_json(
     ctx: Ctx, kpi: Kpi,
-    as_of: datetime | None = Query(None, description="Rebuild the feed as it stood at this time (ISO 8601)."),
+    as_of: Instant | None = Query(None, description="Rebuild the feed as it stood at this time (ISO 8601)."),
     border: str | None = Query(None, description="mexico, canada, or all (default)."),
 ) -> Response:  # fmt: skip
     """The same figures in the JSON form of CBP's BWT API (a list of port objects)."""

@@ -26,7 +26,10 @@ def list_schemas() -> dict[str, list[str]]:
     return {"schemas": [f"/schemas/{name}.json" for name in sorted(_schemas())]}
 
 
-@router.get("/schemas/{name}.json")
+@router.get(
+    "/schemas/{name}.json",
+    responses={200: {"content": {"application/schema+json": {"schema": {"type": "object"}}}}},
+)
 def get_schema(name: str) -> JSONResponse:
     """A declaration's JSON Schema (2020-12)."""
     schemas = _schemas()

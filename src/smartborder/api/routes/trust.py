@@ -61,7 +61,12 @@ def list_trust(
     return TrustRegistryOut(entries=entries)
 
 
-@router.post("/entries", status_code=201, summary="Accredit an issuer (admin)")
+@router.post(
+    "/entries",
+    status_code=201,
+    summary="Accredit an issuer (admin)",
+    responses={409: {"description": "Already accredited."}},
+)
 def add_trust(
     body: TrustEntryIn,
     ctx: Ctx,
@@ -78,7 +83,12 @@ def add_trust(
     return entry
 
 
-@router.delete("/entries", status_code=204, summary="Withdraw an accreditation (admin)")
+@router.delete(
+    "/entries",
+    status_code=204,
+    summary="Withdraw an accreditation (admin)",
+    responses={404: {"description": "No such accreditation."}},
+)
 def delete_trust(
     ctx: Ctx,
     session: DbSession,

@@ -1,0 +1,162 @@
+"""Request body examples of the OpenAPI document: what a partner's engineer copies from /docs.
+
+The declarations come from the demo's own builders (:mod:`smartborder.demo.synthetic`), so a
+copied truck shipment passes validation as the demo's traffic does: its arrival is tomorrow
+(UTC) at the time the document is built (the document is rebuilt each day, see
+:func:`smartborder.api.openapi.install`). Every operation with a body has one here; a test
+checks none is missing.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from functools import cache
+from typing import Any
+
+import numpy as np
+
+from smartborder.demo import generate_travelers, generate_trucks
+
+EXAMPLE_PORT = "2304"  # Laredo, TX: the busiest commercial crossing on the border
+EXAMPLE_TRAVELER_PORT = "2504"  # San Ysidro, CA
+EXAMPLE_SEED = 2026
+
+
+@cache
+def truck_shipment(day: date) -> dict[str, Any]:
+    """One valid northbound truck shipment arriving at Laredo on ``day``."""
+    rng = np.random.default_rng(EXAMPLE_SEED)
+    return generate_trucks(EXAMPLE_PORT, day, 1, rng=rng)[0]
+
+
+@cache
+def traveler(day: date) -> dict[str, Any]:
+    """One valid northbound traveler declaration at San Ysidro on ``day``."""
+    rng = np.random.default_rng(EXAMPLE_SEED)
+    return generate_travelers(EXAMPLE_TRAVELER_PORT, day, 1, rng=rng)[0]
+
+
+def _bodies(day: date) -> dict[tuple[str, str], dict[str, Any]]:
+    """Named examples per operation: ``{name: {"summary", "value"}}``."""
+    truck, person = truck_shipment(day), traveler(day)
+    at = f"{day.isoformat()}T14:30:00-07:00"
+    credential = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiableCredential"],
+        "issuer": "did:web:node.example",
+        "validFrom": f"{day.isoformat()}T00:00:00Z",
+        "credentialSubject": {"id": "did:web:carrier.example", "name": "Transportes del Norte"},
+    }
+    presentation = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiablePresentation"],
+        "verifiableCredential": [],
+    }
+
+    def one(summary: str, value: Any) -> dict[str, Any]:
+        return {"example": {"summary": summary, "value": value}}
+
+    return {
+        ("POST", "/declarations/trucks"): one("A truck shipment (Laredo, northbound)", truck),
+        ("POST", "/declarations/travelers"): one("A traveler (San Ysidro)", person),
+        ("POST", "/declarations/batch"): one("A truck and a traveler", [truck, person]),
+        ("PUT", "/declarations/{declaration_id}"): one("The shipment, amended", truck),
+        ("POST", "/declarations/{declaration_id}/state"): one(
+            "The truck reached the booth", {"state": "arrived", "note": "lane 3"}
+        ),
+        ("POST", "/oauth/token"): one(
+            "Client credentials in the form (or HTTP Basic)",
+            {"grant_type": "client_credentials", "scope": "declarations:write"},
+        ),
+        ("POST", "/policies"): one("Publish a built-in plan", {"plan": "covid-us-land-2020"}),
+        ("POST", "/admissibility/evaluate"): one(
+            "May this traveler enter?",
+            {
+                "traveler": {"nationality": "MEX", "date_of_birth": "1990-05-01"},
+                "port": EXAMPLE_TRAVELER_PORT,
+                "at": at,
+                "plan": "covid-us-land-2020",
+            },
+        ),
+        ("POST", "/admissibility/impact"): one(
+            "A plan against the one in force, on generated traffic",
+            {
+                "plan": "sentri-first-sd-tj",
+                "baseline": "covid-us-land-2020",
+                "generate": {"ports": [EXAMPLE_TRAVELER_PORT], "per_day": 50, "seed": 1},
+            },
+        ),
+        ("POST", "/events"): one(
+            "A car joining the queue",
+            [
+                {
+                    "event_id": "sy-0001",
+                    "kind": "queue_joined",
+                    "occurred_at": at,
+                    "port_code": EXAMPLE_TRAVELER_PORT,
+                    "crossing": "250401",
+                    "mode": "passenger_vehicle",
+                    "lane_type": "general",
+                }
+            ],
+        ),
+        ("POST", "/twin/runs"): one(
+            "A shipped scenario", {"shipped": "san_ysidro", "replications": 1, "seed": 7}
+        ),
+        ("POST", "/trust-registry/entries"): one(
+            "Accredit an issuer",
+            {
+                "issuer": "did:web:anam.example",
+                "credential_type": "USMCACertificationOfOrigin",
+                "country": "MX",
+                "name": "ANAM",
+            },
+        ),
+        ("POST", "/credentials/issue"): one(
+            "A VC 2.0 credential to sign", {"credential": credential, "options": {}}
+        ),
+        ("POST", "/credentials/verify"): one(
+            "A credential to verify (signed: as issued)",
+            {"verifiableCredential": credential, "options": {}},
+        ),
+        ("POST", "/credentials/status"): one(
+            "Revoke a credential",
+            {
+                "credentialId": "urn:uuid:5d1ad0b4-7f0c-4a59-9d77-1a3a0e6a3c11",
+                "credentialStatus": [{"statusPurpose": "revocation", "status": "1"}],
+            },
+        ),
+        ("POST", "/presentations/prove"): one(
+            "Sign a presentation", {"presentation": presentation, "options": {}}
+        ),
+        ("POST", "/presentations/verify"): one(
+            "A presentation to verify",
+            {"verifiablePresentation": presentation, "options": {"challenge": "c0ffee"}},
+        ),
+        ("POST", "/presentations"): one(
+            "Send a presentation", {"verifiablePresentation": presentation}
+        ),
+        ("POST", "/presentations/available"): one(
+            "Ask what to present", {"query": [{"type": "QueryByExample"}]}
+        ),
+        ("POST", "/presentations/submissions"): one(
+            "Answer an exchange", {"verifiablePresentation": presentation}
+        ),
+    }
+
+
+def attach(op: dict[str, Any], method: str, path: str, *, day: date | None = None) -> None:
+    """Give ``op``'s request body (each of its media types) the example of the operation."""
+    content = op.get("requestBody", {}).get("content", {})
+    if not content:
+        return
+    examples = _bodies(day or tomorrow()).get((method, path))
+    if examples is None:
+        return
+    for media, body in content.items():
+        if media.endswith("json") or media.endswith("form-urlencoded"):
+            body["examples"] = examples
+
+
+def tomorrow() -> date:
+    return (datetime.now(UTC) + timedelta(days=1)).date()
