@@ -127,6 +127,7 @@ EXTRA_CODES: dict[tuple[str, str], tuple[int, ...]] = {
     ("POST", "/credentials/status"): (404,),
     ("POST", "/presentations"): (409,),
     ("POST", "/presentations/submissions"): (409,),
+    ("POST", "/exchange/inbox"): (404,),  # a node with no agency or peer exchanges nothing
 }
 SUCCESS_MEDIA: dict[tuple[str, str], str] = {
     ("GET", "/credentials/status-lists/{list_id}"): "application/vc+jwt",

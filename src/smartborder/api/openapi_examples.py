@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from smartborder.demo import generate_travelers, generate_trucks
+from smartborder.inspections import facilities_of
 
 EXAMPLE_PORT = "2304"  # Laredo, TX: the busiest commercial crossing on the border
 EXAMPLE_TRAVELER_PORT = "2504"  # San Ysidro, CA
@@ -141,6 +142,36 @@ def _bodies(day: date) -> dict[tuple[str, str], dict[str, Any]]:
         ),
         ("POST", "/presentations/submissions"): one(
             "Answer an exchange", {"verifiablePresentation": presentation}
+        ),
+        ("POST", "/declarations/{declaration_id}/inspections"): one(
+            "A joint inspection, requested", {"joint": True, "reason": "x-ray image anomaly"}
+        ),
+        ("POST", "/inspections/{inspection_id}/schedule"): one(
+            "At a dock of the trip's port, in an hour",
+            {
+                "scheduled_for": f"{day.isoformat()}T15:00:00Z",
+                "facility": facilities_of(EXAMPLE_PORT)[0],
+            },
+        ),
+        ("POST", "/inspections/{inspection_id}/start"): one("Start (as the caller's agency)", {}),
+        ("POST", "/inspections/{inspection_id}/findings"): one(
+            "What the acting agency found",
+            {
+                "findings": [
+                    {"code": "misdeclared_quantity", "note": "12 pallets more than declared"}
+                ]
+            },
+        ),
+        ("POST", "/inspections/{inspection_id}/conclude"): one(
+            "The acting agency's outcome", {"outcome": "released"}
+        ),
+        ("POST", "/exchange/inbox"): one(
+            "Documents from the other agency's node (each a compact JWS it signed)",
+            {
+                "documents": [
+                    "eyJhbGciOiJFZERTQSIsImtpZCI6ImRpZDp3ZWI6YW5hbS5leGFtcGxlI2sxIiwidHlwIjoic21hcnRib3JkZXItZXhjaGFuZ2Urand0In0.eyJqdGkiOiIuLi4ifQ.c2lnbmF0dXJl"
+                ]
+            },
         ),
     }
 
