@@ -125,6 +125,11 @@ class Settings(BaseSettings):
         description="PEM bundle of extra certificate authorities the node trusts when it reaches peers over HTTPS (a private CA, or a test CA); the system's authorities are trusted as well.",
     )
 
+    open_issuer_orgs: str = Field(
+        default="",
+        description="Organizations (comma-separated names) that may issue, through the VC-API, any credential type satisfying the VC 2.0 data model (the conformance issuer profile, e.g. for the W3C VC 2.0 test suite); schema checks still apply where a schema is known. Others issue the types the node has schemas for. Which types count for pre-clearance stays with the trust registry.",
+    )
+
     agency: NodeAgency | None = Field(
         default=None,
         description="This node's agency: cbp or anam (a sovereign node that decides its own country's leg of each trip and exchanges the rest with SMARTBORDER_EXCHANGE_PEER); unset: one node deciding as both agencies (the embedded demo).",
@@ -176,6 +181,11 @@ class Settings(BaseSettings):
         if value is not None and not value.is_file():
             raise ValueError(f"{value} is not a file (a PEM bundle of certificate authorities)")
         return value
+
+    @property
+    def open_issuer_org_names(self) -> list[str]:
+        """The organizations of ``open_issuer_orgs`` (split on commas)."""
+        return [o.strip() for o in self.open_issuer_orgs.split(",") if o.strip()]
 
     @property
     def peer_urls(self) -> list[str]:

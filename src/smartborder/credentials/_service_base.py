@@ -26,6 +26,7 @@ class ServiceBase:
     sessions: sessionmaker[Session] | None
     status_ttl_s: float
     peers: Peers
+    open_orgs: frozenset[str]
     _shared_checker: StatusChecker | None
 
     def _list_url(self, list_id: str) -> str:

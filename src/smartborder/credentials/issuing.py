@@ -77,7 +77,10 @@ class Issuing(ServiceBase):
                 ),
                 code="credentials.exists",
             )
-        recipes.prepare(doc, verification_method=vm, now=now, types=self.types)  # refuse early
+        open_types = org in self.open_orgs  # an admin let it issue any VC 2.0 type
+        recipes.prepare(  # refuse early
+            doc, verification_method=vm, now=now, types=self.types, open_types=open_types
+        )
         group: str | None = None
         index: int | None = None
         if options.get("credentialStatus", True) is not False and "credentialStatus" not in doc:
@@ -97,8 +100,11 @@ class Issuing(ServiceBase):
             disclosable=[str(p) for p in options.get("disclosable", [])],
             holder=PublicKey.from_jwk(holder_jwk) if isinstance(holder_jwk, dict) else None,
             contexts=self.contexts,
+            open_types=open_types,
         )
-        prepared = recipes.prepare(doc, verification_method=vm, now=now, types=self.types)
+        prepared = recipes.prepare(
+            doc, verification_method=vm, now=now, types=self.types, open_types=open_types
+        )
         subject = prepared.get("credentialSubject")
         valid_until = prepared.get("validUntil")
         repo.add_issued(
@@ -106,7 +112,7 @@ class Issuing(ServiceBase):
             IssuedCredentialRow(
                 org=org,
                 credential_id=str(prepared["id"]),
-                credential_type=self.types.type_of(prepared) or "VerifiableCredential",
+                credential_type=self.types.listed_type(prepared) or "VerifiableCredential",
                 format=fmt.value,
                 issuer=issuer_id(prepared),
                 subject_id=subject.get("id") if isinstance(subject, dict) else None,

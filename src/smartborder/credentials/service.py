@@ -47,6 +47,9 @@ class CredentialService(Issuing, Verifying):
     peers: Peers = field(default_factory=lambda: Peers(()))
     #: Who forgets a status list when this service changes it (this process's checkers).
     changes: StatusListChanges = field(default=STATUS_CHANGES)
+    #: Organizations that issue any type satisfying the VC 2.0 data model (schema checks only
+    #: where a schema is known): the conformance issuer profile, ``SMARTBORDER_OPEN_ISSUER_ORGS``.
+    open_orgs: frozenset[str] = frozenset()
     _shared_checker: StatusChecker | None = field(default=None, init=False, repr=False)
 
     @classmethod
@@ -66,7 +69,7 @@ class CredentialService(Issuing, Verifying):
         this process)."""
         identities = OrgIdentities(settings.home, str(settings.base_url))
         contexts = ensure_own_context(ContextStore.from_settings(settings))
-        peers = peers if peers is not None else Peers(settings.peer_urls)
+        peers = peers if peers is not None else Peers.from_settings(settings)
         if resolver_kwargs is None:
             resolver_kwargs = did_web_options(settings.verify_did_web, peers)
         return cls(
@@ -79,6 +82,7 @@ class CredentialService(Issuing, Verifying):
             status_ttl_s=float(settings.status_ttl_s),
             peers=peers,
             changes=changes,
+            open_orgs=frozenset(settings.open_issuer_org_names),
         )
 
 
