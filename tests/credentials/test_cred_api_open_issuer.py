@@ -11,8 +11,8 @@ import pytest
 from cred_fixtures import carta_porte, issued_by
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from tests.conftest import bearer_client
 
+from conftest import bearer_client
 from smartborder.api import create_app
 from smartborder.config import Settings
 
