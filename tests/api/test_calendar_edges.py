@@ -52,3 +52,26 @@ def test_body_date_outside_the_calendar_is_422(
     resp = client_for("admin").post(path, json=body)
     assert resp.status_code == 422, resp.text
     assert resp.json()["errors"][0]["pointer"] in ("/at", "/from", "/to")
+
+
+@pytest.mark.parametrize("instant", [LATE, EARLY])
+def test_a_crossing_event_outside_the_calendar_is_refused_and_nothing_is_stored(
+    client_for: ClientFor, instant: str
+) -> None:
+    event = {
+        "event_id": "edge-1",
+        "kind": "released",
+        "occurred_at": instant,
+        "port_code": "2504",
+        "mode": "pedestrian",
+        "lane_type": "general",
+        "direction": "northbound",
+        "source": "manual",
+    }
+    agency = client_for("cbp")
+    resp = agency.post("/events", json=[event])
+    assert resp.status_code == 400, resp.text  # as every invalid event batch (kpi.events_invalid)
+    assert resp.headers["content-type"] == PROBLEM_JSON
+    assert any(e["pointer"] == "/0/occurred_at" for e in resp.json()["errors"])
+    ok = {**event, "occurred_at": "2026-12-08T10:00:00-08:00"}
+    assert agency.post("/events", json=[ok]).json()["stored"] == 1  # the id was not taken

@@ -15,11 +15,20 @@ validated first and written in one transaction.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated
 
 import orjson
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+)
 
 from smartborder import ports
 from smartborder.errors import Problem
@@ -83,6 +92,19 @@ class CrossingEvent(BaseModel):
         default=None, max_length=64, description="Pseudonymous id linking one crossing's events."
     )
     source: EventSource = EventSource.READER
+
+    @field_validator("occurred_at")
+    @classmethod
+    def _storable_instant(cls, value: datetime) -> datetime:
+        # Stored in UTC: an instant whose UTC form leaves the calendar (year 9999 with a
+        # negative offset, year 1 with a positive one) cannot be stored; nor is it an event.
+        try:
+            utc = value.astimezone(UTC)
+        except OverflowError:
+            utc = None
+        if utc is None or not 1900 <= utc.year <= 2199:
+            raise ValueError("occurred_at must be an instant between the years 1900 and 2199")
+        return value
 
 
 class IngestReport(BaseModel):

@@ -99,10 +99,12 @@ def _fast(obj: Any) -> EventRow | None:
     except TypeError:  # an unhashable value (array, object) where a name belongs
         return None
     try:
-        when = datetime.fromisoformat(ts)
-    except ValueError:  # hour 24, second 60, an offset of a day or more...
+        when = datetime.fromisoformat(ts).astimezone(UTC)
+    except (ValueError, OverflowError):  # hour 24, an offset of a day, year 9999 at UTC-5...
         return None
-    return (eid, kind, when.astimezone(UTC), port, crossing, mode, lane, direction, tclass, precleared, subject, source)  # fmt: skip
+    if not 1900 <= when.year <= 2199:
+        return None  # the model's own check says why
+    return (eid, kind, when, port, crossing, mode, lane, direction, tclass, precleared, subject, source)  # fmt: skip
 
 
 def event_row(ev: CrossingEvent) -> EventRow:
