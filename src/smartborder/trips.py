@@ -199,7 +199,9 @@ class TripLink:
             if doc.doc_id in seen:
                 outcomes[i], entry = self._seen_before(doc, seen[doc.doc_id], actor, now)
                 audit.append(entry)
-            elif doc.kind == "decision":
+                continue
+            seen[doc.doc_id] = doc.digest  # a document twice in one batch is applied once
+            if doc.kind == "decision":
                 decisions.append((i, doc))
             elif doc.kind == "inspection":
                 later.append((i, doc))

@@ -1,0 +1,88 @@
+"""Receiving documents in one node (no HTTP): each applied once, in one transaction with its
+receipt, whatever the batch holds."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sqlalchemy import func, select
+
+from smartborder.clients import ROLE_SCOPES, Principal, Role
+from smartborder.config import Settings
+from smartborder.credentials import KeyType, PrivateKey
+from smartborder.demo import generate_trucks
+from smartborder.exchange import NodeSigner
+from smartborder.node import Node
+from smartborder.store.tables.declarations import DeclarationRow
+from smartborder.store.tables.exchange import InboxRow, OutboxRow
+from smartborder.trips import trip_body
+
+CARRIER = Principal("c", "Transportes", Role.CARRIER, ROLE_SCOPES[Role.CARRIER])
+PEER = Principal("p", "ANAM node", Role.PEER, frozenset())
+ANAM_URL, CBP_URL = "http://127.0.0.1:9001", "http://127.0.0.1:9000"
+ANAM_DID = "did:web:127.0.0.1%3A9001"
+KEY = PrivateKey.generate(KeyType.ED25519)
+SIGNER = NodeSigner(did=ANAM_DID, kid=f"{ANAM_DID}#k", key=KEY, agency="anam")
+
+
+def _settings(home: Path, agency: str, me: str, peer: str) -> Settings:
+    return Settings(
+        home=home,
+        agency=agency,
+        base_url=me,
+        exchange_peer=peer,
+        peers_loopback_http=True,  # type: ignore[arg-type]
+    )
+
+
+@pytest.fixture
+def nodes(tmp_path: Path) -> Iterator[tuple[Node, Node]]:
+    cbp = Node.open(_settings(tmp_path / "cbp", "cbp", CBP_URL, ANAM_URL))
+    anam = Node.open(_settings(tmp_path / "anam", "anam", ANAM_URL, CBP_URL))
+    assert cbp.link is not None
+    cbp.link.peer.key_for = lambda kid: KEY.public if kid == SIGNER.kid else None  # type: ignore[method-assign]
+    yield cbp, anam
+    cbp.close()
+    anam.close()
+
+
+def _tokens(anam: Node, cbp: Node, n: int) -> list[str]:
+    day = (datetime.now(UTC) + timedelta(days=1)).date()
+    trucks = generate_trucks("2304", day, n, rng=np.random.default_rng(8))
+    bodies = [trip_body(anam.agreement, anam.prepare(CARRIER, t), agency="anam") for t in trucks]
+    assert cbp.link is not None
+    now = datetime.now(UTC)
+    return [
+        SIGNER.sign(
+            f"doc-{i}", "trip", b, aud=cbp.link.signer.did, agreement=anam.agreement.ref, now=now
+        )
+        for i, b in enumerate(bodies)
+    ]
+
+
+def _count(node: Node, model: type) -> int:
+    with node.sessions() as s:
+        return int(s.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def test_a_batch_of_trips_is_decided_and_answered_each_once(nodes: tuple[Node, Node]) -> None:
+    cbp, anam = nodes
+    tokens = _tokens(anam, cbp, 5)
+    first = cbp.receive(PEER, tokens)
+    assert [o.status for o in first] == ["applied"] * 5
+    again = cbp.receive(PEER, tokens)  # the sender did not hear the answer: it sends again
+    assert [o.status for o in again] == ["duplicate"] * 5
+    assert _count(cbp, DeclarationRow) == 5 and _count(cbp, InboxRow) == 5
+    assert _count(cbp, OutboxRow) == 5  # one decision back for each trip
+
+
+def test_the_same_document_twice_in_one_batch_is_applied_once(nodes: tuple[Node, Node]) -> None:
+    cbp, anam = nodes
+    (token,) = _tokens(anam, cbp, 1)
+    outcomes = cbp.receive(PEER, [token, token])
+    assert [o.status for o in outcomes] == ["applied", "duplicate"]
+    assert _count(cbp, DeclarationRow) == 1 and _count(cbp, InboxRow) == 1
