@@ -13,7 +13,6 @@ audit entry and the answer it puts in the outbox.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
@@ -26,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from smartborder import inspections
 from smartborder.clients import Principal, Role
+from smartborder.credentials.primitives.jose import unverified_claims
 from smartborder.errors import SmartBorderError
 from smartborder.exchange import (
     REFUSALS,
@@ -43,6 +43,7 @@ from smartborder.preclearance import (
     Pipeline,
     PreparedSubmission,
     SubmissionResult,
+    leg_of,
     prepare,
     prepare_amendment,
     store_many,
@@ -52,13 +53,6 @@ from smartborder.store import declarations as records_repo
 from smartborder.store import exchange as repo
 from smartborder.store import transaction
 from smartborder.store.tables.declarations import DeclarationRow
-
-ENTRY_AGENCY = {"northbound": "cbp", "southbound": "anam"}
-
-
-def leg_of(agency: str, direction: str) -> str:
-    """``entry`` if ``agency`` clears the trip into its country, else ``exit``."""
-    return "entry" if ENTRY_AGENCY.get(direction) == agency else "exit"
 
 
 def shared_decision(
@@ -407,17 +401,6 @@ class TripLink:
             }
         ]
 
-    def record_refusals(
-        self, tokens: Sequence[Any], exc: SmartBorderError, *, actor: str, now: datetime
-    ) -> None:
-        """Audit documents refused as a whole (e.g. the batch was not from the peer)."""
-        rows = [
-            self._audit(_claimed_id(t), None, _digest_of(t), "refused", actor, now, exc)
-            for t in tokens
-        ]
-        with self.write_lock(), transaction(self.sessions) as session:
-            repo.add_audit(session, rows)
-
     def _apply_later(self, session: Session, doc: Received, now: datetime) -> dict[str, Any]:
         """Apply a trip document for a trip held here (its next version), or the first one
         of a trip whose later version is in the same batch; the answer for the peer."""
@@ -514,14 +497,7 @@ def _refused(doc_id: str | None, exc: SmartBorderError) -> Outcome:
 
 def _claimed_id(token: Any) -> str | None:
     """The id a document claims, read without trusting it (for the answer and the audit)."""
-    if not isinstance(token, str) or token.count(".") != 2:
-        return None
-    try:
-        part = token.split(".")[1]
-        claims = orjson.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
-    except (ValueError, orjson.JSONDecodeError):
-        return None
-    jti = claims.get("jti") if isinstance(claims, dict) else None
+    jti = unverified_claims(token).get("jti") if isinstance(token, str) else None
     return jti[:64] if isinstance(jti, str) else None
 
 

@@ -19,7 +19,7 @@ def test_declarations_public_names() -> None:
 
 def test_preclearance_public_names() -> None:
     assert set(smartborder.preclearance.__all__) == {
-        "FAST_DEADLINE_MIN", "TRUCK_DEADLINE_MIN", "AdmissibilityNotConfigured", "Agency",
+        "FAST_DEADLINE_MIN", "TRUCK_DEADLINE_MIN", "AdmissibilityNotConfigured", "Agency", "ENTRY_AGENCY", "Leg", "leg_of", "legs_of",
         "CredentialsNotConfigured", "Decision", "DecisionDraft", "FilingStage", "Note", "Outcome",
         "Pipeline", "Reason", "RiskStage", "Stage", "StageName",
         # the stage adapters of the other domains live with the pipeline

@@ -43,13 +43,10 @@ from smartborder.inspections.model import (
 )
 from smartborder.inspections.replay import apply
 from smartborder.inspections.reports import issue_report
-from smartborder.preclearance import State, record_state
+from smartborder.preclearance import ENTRY_AGENCY, State, record_state
 from smartborder.risk import store_violations, violation_rows
 from smartborder.store import inspections as repo
 from smartborder.store.tables.declarations import DeclarationRow
-
-# The agency whose lifecycle a trip's record follows today: the entry agency of its direction.
-_ENTRY_AGENCY: dict[str, Agency] = {"northbound": "cbp", "southbound": "anam"}
 
 
 def acting_agency(principal: Principal, agency: str | None = None) -> Agency:
@@ -452,7 +449,8 @@ def _move_trip(
     *,
     now: datetime,
 ) -> str | None:
-    if _ENTRY_AGENCY.get(state.direction) != acting:
+    # the trip's record follows the lifecycle of its entry agency
+    if ENTRY_AGENCY.get(state.direction) != acting:
         return None
     if principal.role is not Role.ADMIN and principal.role.value != acting:
         return None

@@ -10,7 +10,18 @@ lifecycle over the store is in ``preclearance.records`` / ``preclearance.lifecyc
 
 from smartborder.preclearance.admissibility_stage import AdmissibilityStage
 from smartborder.preclearance.credentials_stage import CredentialsReport, CredentialsStage
-from smartborder.preclearance.decision import Agency, Decision, Note, Outcome, Reason, StageName
+from smartborder.preclearance.decision import (
+    ENTRY_AGENCY,
+    Agency,
+    Decision,
+    Leg,
+    Note,
+    Outcome,
+    Reason,
+    StageName,
+    leg_of,
+    legs_of,
+)
 from smartborder.preclearance.lifecycle import State, visibility
 from smartborder.preclearance.pipeline import Pipeline
 from smartborder.preclearance.records import (
@@ -50,6 +61,10 @@ __all__ = [
     "AdmissibilityNotConfigured",
     "AdmissibilityStage",
     "Agency",
+    "ENTRY_AGENCY",
+    "Leg",
+    "leg_of",
+    "legs_of",
     "AmendTarget",
     "AmendedMeanwhile",
     "BatchItem",

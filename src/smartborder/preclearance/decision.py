@@ -11,6 +11,24 @@ from pydantic import BaseModel, ConfigDict
 from smartborder.i18n import Lang, Text
 
 Agency = Literal["cbp", "anam"]
+Leg = Literal["exit", "entry"]
+
+#: The agency of a trip's entry leg, by direction: CBP into the U.S., ANAM into Mexico. The
+#: other agency clears the exit leg (export).
+ENTRY_AGENCY: dict[str, Agency] = {"northbound": "cbp", "southbound": "anam"}
+
+
+def legs_of(direction: str) -> tuple[tuple[Agency, Leg], tuple[Agency, Leg]]:
+    """``((exit agency, "exit"), (entry agency, "entry"))`` of a trip going ``direction``."""
+    entry = ENTRY_AGENCY[direction]
+    return ("anam" if entry == "cbp" else "cbp", "exit"), (entry, "entry")
+
+
+def leg_of(agency: str, direction: str) -> Leg:
+    """``entry`` if ``agency`` clears the trip into its country, else ``exit``."""
+    return "entry" if ENTRY_AGENCY.get(direction) == agency else "exit"
+
+
 StageName = Literal["validate", "credentials", "admissibility", "risk", "decision"]
 
 

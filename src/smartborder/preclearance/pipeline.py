@@ -17,7 +17,7 @@ from smartborder.declarations import (
 )
 from smartborder.i18n import Text
 from smartborder.ports import Direction, LaneType
-from smartborder.preclearance.decision import Agency, Decision, Note, Outcome
+from smartborder.preclearance.decision import ENTRY_AGENCY, Agency, Decision, Note, Outcome
 from smartborder.preclearance.stages import (
     AdmissibilityNotConfigured,
     CredentialsNotConfigured,
@@ -29,7 +29,6 @@ from smartborder.preclearance.stages import (
 from smartborder.risk import PartyHistory, RuleSet, ViolationHistory, parties_of
 
 _ORDER = {"validate": 0, "credentials": 1, "admissibility": 2, "risk": 3}
-_AGENCY: dict[Direction, Agency] = {Direction.NORTHBOUND: "cbp", Direction.SOUTHBOUND: "anam"}
 _LANE_OF = {
     Outcome.DOCUMENTARY_REVIEW: "secondary_documents",
     Outcome.INSPECT: "secondary_inspection",
@@ -138,7 +137,7 @@ class Pipeline:
         if not isinstance(declaration, _PARSED):
             declaration = self.parse(declaration, now=now)
         now = now.replace(tzinfo=UTC) if now.tzinfo is None else now.astimezone(UTC)
-        entry = _AGENCY[declaration.direction]
+        entry = ENTRY_AGENCY[declaration.direction]
         agency = self.agency or entry
         draft = DecisionDraft(now=now, agency=agency, own_parties=own_parties)
         stages = self.stages

@@ -15,6 +15,7 @@ from smartborder.clients import Principal
 from smartborder.errors import NotFound
 from smartborder.i18n import Text
 from smartborder.kpi import event_row
+from smartborder.preclearance.decision import legs_of
 from smartborder.preclearance.events import crossing_event
 from smartborder.preclearance.lifecycle import (
     State,
@@ -122,12 +123,10 @@ def get_record(
 def _legs(
     session: Session, record_id: str, direction: str, decisions: list[DecisionRow]
 ) -> list[LegView]:
-    entry = "cbp" if direction == "northbound" else "anam"
-    exit_ = "anam" if entry == "cbp" else "cbp"
     mine = {d.agencies: d for d in decisions}  # latest version last
     theirs = {p.agency: p for p in exchange_repo.peer_decisions_of(session, record_id)}
     legs = []
-    for agency, leg in ((exit_, "exit"), (entry, "entry")):
+    for agency, leg in legs_of(direction):
         if agency in mine:
             legs.append(
                 LegView(

@@ -30,13 +30,6 @@ def due(session: Session, now: datetime, *, limit: int) -> list[OutboxRow]:
     )
 
 
-def next_due_at(session: Session) -> datetime | None:
-    """When the earliest pending document is due (None: nothing pending)."""
-    return session.scalar(
-        select(func.min(OutboxRow.next_attempt_at)).where(OutboxRow.status == "pending")
-    )
-
-
 def mark(
     session: Session,
     seqs: Sequence[int],
@@ -65,16 +58,6 @@ def retry_later(session: Session, seqs: Sequence[int], *, at: datetime, error: s
 def outbox_counts(session: Session) -> dict[str, int]:
     rows = session.execute(select(OutboxRow.status, func.count()).group_by(OutboxRow.status))
     return {str(s): int(n) for s, n in rows}
-
-
-def outbox_of(session: Session, declaration_id: str) -> list[OutboxRow]:
-    return list(
-        session.scalars(
-            select(OutboxRow)
-            .where(OutboxRow.declaration_id == declaration_id)
-            .order_by(OutboxRow.seq)
-        )
-    )
 
 
 def sent_event_ids(session: Session, declaration_id: str) -> set[str]:

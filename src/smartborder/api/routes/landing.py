@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar, cast
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
@@ -133,29 +134,44 @@ _LINKS = {
 # the public page reuses them for a few seconds, so a stream of anonymous requests cannot
 # keep the store busy.
 COUNTS_TTL_S = 5.0
-_counts: dict[
-    tuple[str, datetime], tuple[float, list[tuple[str, str, str, str, str | None, int]]]
-] = {}
+T = TypeVar("T")
+_counts: dict[tuple[str, str, Any], tuple[float, Any]] = {}
+
+
+def _reused(session: Session, what: str, arg: Any, compute: Callable[[], T]) -> T:
+    """``compute()``, reused for ``COUNTS_TTL_S`` per store, ``what`` and ``arg``."""
+    key = (str(session.get_bind().engine.url), what, arg)
+    hit = _counts.get(key)
+    now = time.monotonic()
+    if hit is not None and hit[0] > now:
+        return cast(T, hit[1])
+    value = compute()
+    if len(_counts) > 64:
+        _counts.clear()
+    _counts[key] = (now + COUNTS_TTL_S, value)
+    return value
 
 
 def _today_counts(
     session: Session, start: datetime
 ) -> list[tuple[str, str, str, str, str | None, int]]:
-    key = (str(session.get_bind().engine.url), start)
-    hit = _counts.get(key)
-    now = time.monotonic()
-    if hit is not None and hit[0] > now:
-        return hit[1]
-    counts = decision_counts(session, since=start, until=start + timedelta(days=1))
-    if len(_counts) > 64:
-        _counts.clear()
-    _counts[key] = (now + COUNTS_TTL_S, counts)
-    return counts
+    return _reused(
+        session,
+        "decisions",
+        start,
+        lambda: decision_counts(session, since=start, until=start + timedelta(days=1)),
+    )
 
 
 def exchange_counts(session: Session) -> dict[str, int]:
-    counts = outbox_counts(session)
-    return {k: counts.get(k, 0) for k in ("delivered", "pending", "refused")}
+    """The outbox's documents by state (one GROUP BY over a table that grows with every trip:
+    reused like today's counts, not run once per anonymous request)."""
+
+    def count() -> dict[str, int]:
+        counts = outbox_counts(session)
+        return {k: counts.get(k, 0) for k in ("delivered", "pending", "refused")}
+
+    return _reused(session, "exchange", None, count)
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
