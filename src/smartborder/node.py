@@ -48,10 +48,17 @@ from smartborder.preclearance import (
     prepare_batch,
     store_many,
 )
-from smartborder.risk import PartyHistory, StoreViolationHistory, ViolationHistory
+from smartborder.risk import (
+    PartyHistory,
+    ShadowScorer,
+    StoreViolationHistory,
+    ViolationHistory,
+    shadow_scorer,
+)
 from smartborder.risk.history import StorePartyHistory
 from smartborder.store import LazySessions, make_engine, session_factory, transaction, upgrade
 from smartborder.store import exchange as exchange_repo
+from smartborder.store import risk as risk_repo
 from smartborder.store.group_commit import GroupCommitter, file_lock
 from smartborder.trips import Outcome, TripLink
 
@@ -70,13 +77,20 @@ Stored = list[SubmissionResult | BaseException]
 
 
 def store_units(
-    session: Session, units: Sequence[Unit], *, link: TripLink | None = None
+    session: Session,
+    units: Sequence[Unit],
+    *,
+    link: TripLink | None = None,
+    shadow: ShadowScorer | None = None,
 ) -> list[Stored]:
     """The writer's handler: every unit's submissions in one call of ``store_many`` (and,
-    on a node that exchanges with the other agency's, their trip documents in the outbox,
-    in the same transaction)."""
+    on a node that exchanges with the other agency's, their trip documents in the outbox;
+    with a shadow model, the shadow scores of the trucks stored, scored in one call), in the
+    same transaction."""
     prepared = [p for unit in units for p in unit]
     results = store_many(session, prepared)
+    if shadow is not None:
+        store_shadow_scores(session, shadow, prepared, results)
     if link is not None:
         exchange_repo.add_outbox(session, link.outbox_rows(prepared, results))
     out: list[Stored] = []
@@ -87,6 +101,23 @@ def store_units(
     return out
 
 
+def store_shadow_scores(
+    session: Session,
+    shadow: ShadowScorer,
+    prepared: Sequence[PreparedSubmission],
+    results: Stored,
+) -> None:
+    """Score the stored trucks' shadow features in one call and store the scores."""
+    items = [
+        (p.record["id"], int(p.version["version"]), p.shadow)
+        for p, r in zip(prepared, results, strict=True)
+        if p.shadow is not None and isinstance(r, SubmissionResult) and r.created
+    ]
+    if items:
+        at = prepared[0].record["updated_at"]
+        risk_repo.store_shadow_scores(session.connection(), shadow.rows(items, at=at))
+
+
 def build_pipeline(
     settings: Settings,
     *,
@@ -94,6 +125,7 @@ def build_pipeline(
     credentials: CredentialsStage | None = None,
     agency: str | None = None,
     violations: ViolationHistory | None = None,
+    shadow: ShadowScorer | None = None,
 ) -> Pipeline:
     """The standard pipeline of a node: its HS nomenclature (if configured), the credentials
     stage (this node's identities, trust registry, status lists, peers), and admissibility
@@ -112,6 +144,7 @@ def build_pipeline(
         history=history,
         agency=agency,  # type: ignore[arg-type]
         violations=violations,
+        shadow=shadow,
     )
 
 
@@ -162,18 +195,23 @@ class Node:
         )
         # parties with violations found by inspections score higher (risk, weight set 1.2)
         self.violations = StoreViolationHistory(lambda: sessions)
+        # the learned model in shadow: the latest registered one scores trucks beside the
+        # decisions (``smartborder risk train`` registers one); read when the node opens
+        with transaction(self.sessions) as session:
+            self.shadow = shadow_scorer(session, violations=self.violations)
         self.pipeline = build_pipeline(
             settings,
             history=self.history,
             credentials=self.credentials,
             agency=settings.agency,
             violations=self.violations,
+            shadow=self.shadow,
         )
         self.link, self.deliverer = self._exchange(settings)
-        link = self.link
+        link, shadow = self.link, self.shadow
         self.writer: GroupCommitter[Unit, Stored] = GroupCommitter(
             session_factory(self.write_engine or self.engine),
-            lambda session, units: store_units(session, units, link=link),
+            lambda session, units: store_units(session, units, link=link, shadow=shadow),
             write_lock=self.write_lock,
         )
         self._serving = False
@@ -367,4 +405,12 @@ class Node:
         return result
 
 
-__all__ = ["ExchangeOff", "Node", "Stored", "Unit", "build_pipeline", "store_units"]
+__all__ = [
+    "ExchangeOff",
+    "Node",
+    "Stored",
+    "Unit",
+    "build_pipeline",
+    "store_shadow_scores",
+    "store_units",
+]

@@ -26,7 +26,7 @@ from smartborder.preclearance.stages import (
     RiskStage,
     Stage,
 )
-from smartborder.risk import PartyHistory, RuleSet, ViolationHistory, parties_of
+from smartborder.risk import PartyHistory, RuleSet, ShadowScorer, ViolationHistory, parties_of
 
 _ORDER = {"validate": 0, "credentials": 1, "admissibility": 2, "risk": 3}
 _LANE_OF = {
@@ -88,17 +88,21 @@ class Pipeline:
         claims: Callable[[Declaration], Mapping[str, Any] | None] | None = None,
         agency: Agency | None = None,
         violations: ViolationHistory | None = None,
+        shadow: ShadowScorer | None = None,
     ) -> Pipeline:
         """The standard pipeline; stages not supplied default to ones that say they did nothing.
 
         ``claims`` gives the risk stage a declaration's verified credential claims;
-        ``violations`` the violations inspections found on parties."""
+        ``violations`` the violations inspections found on parties; ``shadow`` a learned
+        model scoring trucks in shadow."""
         return cls(
             [
                 FilingStage(),
                 credentials or CredentialsNotConfigured(),
                 admissibility or AdmissibilityNotConfigured(),
-                RiskStage(rules, history=history, claims=claims, violations=violations),
+                RiskStage(
+                    rules, history=history, claims=claims, violations=violations, shadow=shadow
+                ),
             ],
             hs=hs,
             agency=agency,
@@ -191,6 +195,7 @@ def _conclude(declaration: Declaration, draft: DecisionDraft) -> Decision:
         risk_score=draft.risk_score,
         decided_at=draft.now,
         notes=draft.notes,
+        shadow_features=draft.shadow_features,
     )
 
 

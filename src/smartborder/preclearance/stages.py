@@ -22,6 +22,7 @@ from smartborder.risk import (
     PARTY_KEYS,
     PartyHistory,
     RuleSet,
+    ShadowScorer,
     ViolationHistory,
     apply_verified_claims,
     apply_violations,
@@ -46,6 +47,8 @@ class DecisionDraft:
     # Parties the history knows only because an earlier version of this same trip put them
     # there: for this trip they are still first-time (amending must not lower the score).
     own_parties: frozenset[str] = frozenset()
+    # Set by a risk stage with a shadow model: the truck's features, scored by the writer.
+    shadow_features: list[float] | None = None
 
     def add(self, code: str, rule_id: str, outcome: Outcome, message: Text) -> Reason:
         """Add a reason from the current stage, binding the declaration's agency."""
@@ -192,6 +195,9 @@ class RiskStage:
     prove overrides what is declared (see :func:`smartborder.risk.apply_verified_claims`).
     With ``violations``, a truck whose shipper, consignee or carrier had a violation found by
     an inspection within the weight set's window scores the recent-violation rules.
+    With a ``shadow`` scorer, a truck's learned-model features are computed from the same
+    facts into ``draft.shadow_features`` (scored and stored beside the decision, never
+    deciding: :class:`smartborder.risk.ShadowScorer`).
     """
 
     name: StageName = "risk"
@@ -203,8 +209,10 @@ class RiskStage:
         history: PartyHistory | None = None,
         claims: Callable[[Declaration], Mapping[str, Any] | None] | None = None,
         violations: ViolationHistory | None = None,
+        shadow: ShadowScorer | None = None,
     ) -> None:
         self.rules = rules or load_rules()
+        self.shadow = shadow
         self.history = history
         self.claims = claims
         self.violations = violations
@@ -239,6 +247,8 @@ class RiskStage:
         if self.violations is not None:
             since = draft.now - self._window
             apply_violations(facts, declaration, self.violations, since=since, until=draft.now)
+        if self.shadow is not None:
+            draft.shadow_features = self.shadow.features(declaration, facts, now=draft.now)
         result = self.rules.score(kind, facts)
         draft.risk_score = result.score
         draft.rule_versions["risk"] = self.rules.version

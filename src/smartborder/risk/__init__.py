@@ -24,6 +24,34 @@ from smartborder.risk.facts import (
     truck_facts,
 )
 from smartborder.risk.history import StorePartyHistory
+from smartborder.risk.model import (
+    FEATURE_NAMES,
+    FeatureSpace,
+    FindingCodes,
+    LabelledDeclaration,
+    LearnedModel,
+    ModelFileInvalid,
+    ModelNotFound,
+    NotEnoughData,
+    OutcomesInvalid,
+    PeriodNotLater,
+    PromotionRefused,
+    Replay,
+    Replayed,
+    ShadowScorer,
+    evaluate,
+    load_model,
+    model_listing,
+    outcome_line,
+    outcomes_from_store,
+    promote,
+    read_outcomes,
+    register,
+    replay,
+    shadow_scorer,
+    stored_lookup,
+    train,
+)
 from smartborder.risk.rulefile import OPERATORS, load_rules, parse_rules
 from smartborder.risk.scoring import LANES, RiskResult, Rule, RuleHit, RuleSet, Thresholds
 from smartborder.risk.violations import (
@@ -38,6 +66,34 @@ from smartborder.risk.violations import (
 )
 
 __all__ = [
+    # the learned model in shadow (risk/model/)
+    "FEATURE_NAMES",
+    "FeatureSpace",
+    "FindingCodes",
+    "LabelledDeclaration",
+    "LearnedModel",
+    "ModelFileInvalid",
+    "ModelNotFound",
+    "NotEnoughData",
+    "OutcomesInvalid",
+    "PeriodNotLater",
+    "PromotionRefused",
+    "Replay",
+    "Replayed",
+    "ShadowScorer",
+    "evaluate",
+    "load_model",
+    "model_listing",
+    "outcome_line",
+    "outcomes_from_store",
+    "promote",
+    "read_outcomes",
+    "register",
+    "replay",
+    "shadow_scorer",
+    "stored_lookup",
+    "train",
+    # the weight sets
     "FACTS",
     "FACT_FUNCTIONS",
     "PARTY_KEYS",
