@@ -63,6 +63,8 @@ def evaluate(
     built the party history the later ones were scored with, as on a node."""
     if not 0 < rate <= 1:
         raise ValueError("the inspection rate is a share in (0, 1]")
+    if not replayed.filed_at:
+        check_labels(what, 0, 0)  # no outcome at all: not enough data
     later = np.array([t > model.trained_until for t in replayed.filed_at], dtype=bool)
     if not later.any():
         raise PeriodNotLater(

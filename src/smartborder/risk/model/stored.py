@@ -4,7 +4,7 @@ inspections found (``inspections``), in the same records :func:`read_outcomes` g
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -37,7 +37,10 @@ def outcomes_from_store(
     hs: HSNomenclature | None = None,
 ) -> list[LabelledDeclaration]:
     """The trucks decided from ``since`` to ``until``, each with the findings of its
-    concluded inspections (none: not inspected), in decision order."""
+    concluded inspections (none: not inspected), in decision order. A naive time is
+    taken as UTC."""
+    since = since.replace(tzinfo=UTC) if since.tzinfo is None else since
+    until = until.replace(tzinfo=UTC) if until.tzinfo is None else until
     decided = repo.decided_trucks(session, since, until)
     bodies = repo.concluded_inspections(session, [d[0] for d in decided])
     out: list[LabelledDeclaration] = []
