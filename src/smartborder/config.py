@@ -151,6 +151,18 @@ class Settings(BaseSettings):
         description="The data-sharing agreement in force between the two agencies (JSON); default: the agreement shipped with SmartBorder (us-mx-data-sharing).",
     )
 
+    risk_exploration_rate: float = Field(
+        default=0.0,
+        ge=0.0,
+        le=1.0,
+        description="Share of the declarations scoring just under the inspection threshold that are inspected as exploration (stated as risk.exploration in the decision); 0: off.",
+    )
+    risk_exploration_band: float = Field(
+        default=10.0,
+        gt=0.0,
+        description="How many risk points under the inspection threshold count as uncertain for exploration.",
+    )
+
     @field_validator("exchange_peer")
     @classmethod
     def _exchange_peer_is_base_url(cls, value: str, info: ValidationInfo) -> str:

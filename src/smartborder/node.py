@@ -49,6 +49,7 @@ from smartborder.preclearance import (
     store_many,
 )
 from smartborder.risk import (
+    Exploration,
     PartyHistory,
     ShadowScorer,
     StoreViolationHistory,
@@ -145,6 +146,9 @@ def build_pipeline(
         agency=agency,  # type: ignore[arg-type]
         violations=violations,
         shadow=shadow,
+        exploration=Exploration(settings.risk_exploration_rate, settings.risk_exploration_band)
+        if settings.risk_exploration_rate > 0
+        else None,
     )
 
 

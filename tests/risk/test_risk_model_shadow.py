@@ -119,3 +119,32 @@ def test_a_traveler_has_no_shadow_features() -> None:
 
     scorer = ShadowScorer(_Untrained(), violations=None)  # type: ignore[arg-type]
     assert scorer.features(traveler, {}, now=NOW) is None
+
+
+def test_exploration_inspects_uncertain_cases_and_says_so() -> None:
+    from smartborder.preclearance import Pipeline
+    from smartborder.risk import Exploration, InMemoryPartyHistory
+
+    trucks = generate_trucks("2304", TOMORROW, 40, rng=np.random.default_rng(4))
+    now = NOW
+
+    def decide(exploration: Exploration | None) -> list[object]:
+        pipe = Pipeline.default(history=InMemoryPartyHistory(), exploration=exploration)
+        return [pipe.decide(t, now=now) for t in trucks]
+
+    plain = decide(None)
+    inspect_at = load_rules().thresholds["truck"].inspect
+    near = [d.risk_score is not None and inspect_at - 100 <= d.risk_score < inspect_at for d in plain]  # type: ignore[attr-defined]
+    assert any(near)
+    explored = decide(Exploration(rate=1.0, band=100.0))
+    for before, after, uncertain in zip(plain, explored, near, strict=True):
+        codes = [r.code for r in after.reasons]  # type: ignore[attr-defined]
+        if uncertain:
+            assert after.outcome == "inspect" and "risk.exploration" in codes  # type: ignore[attr-defined]
+            assert after.risk_score == before.risk_score  # type: ignore[attr-defined]
+        else:
+            assert "risk.exploration" not in codes
+    assert all(
+        "risk.exploration" not in [r.code for r in d.reasons]  # type: ignore[attr-defined]
+        for d in decide(Exploration(rate=0.0, band=100.0))
+    )

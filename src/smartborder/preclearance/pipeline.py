@@ -26,7 +26,14 @@ from smartborder.preclearance.stages import (
     RiskStage,
     Stage,
 )
-from smartborder.risk import PartyHistory, RuleSet, ShadowScorer, ViolationHistory, parties_of
+from smartborder.risk import (
+    Exploration,
+    PartyHistory,
+    RuleSet,
+    ShadowScorer,
+    ViolationHistory,
+    parties_of,
+)
 
 _ORDER = {"validate": 0, "credentials": 1, "admissibility": 2, "risk": 3}
 _LANE_OF = {
@@ -89,19 +96,25 @@ class Pipeline:
         agency: Agency | None = None,
         violations: ViolationHistory | None = None,
         shadow: ShadowScorer | None = None,
+        exploration: Exploration | None = None,
     ) -> Pipeline:
         """The standard pipeline; stages not supplied default to ones that say they did nothing.
 
         ``claims`` gives the risk stage a declaration's verified credential claims;
         ``violations`` the violations inspections found on parties; ``shadow`` a learned
-        model scoring trucks in shadow."""
+        model scoring trucks in shadow; ``exploration`` inspections of uncertain cases."""
         return cls(
             [
                 FilingStage(),
                 credentials or CredentialsNotConfigured(),
                 admissibility or AdmissibilityNotConfigured(),
                 RiskStage(
-                    rules, history=history, claims=claims, violations=violations, shadow=shadow
+                    rules,
+                    history=history,
+                    claims=claims,
+                    violations=violations,
+                    shadow=shadow,
+                    exploration=exploration,
                 ),
             ],
             hs=hs,

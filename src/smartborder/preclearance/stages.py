@@ -19,6 +19,7 @@ from smartborder.ports import Direction
 from smartborder.preclearance.decision import Agency, Note, Outcome, Reason, StageName
 from smartborder.risk import (
     FACT_FUNCTIONS,
+    Exploration,
     PARTY_KEYS,
     PartyHistory,
     RuleSet,
@@ -197,7 +198,9 @@ class RiskStage:
     an inspection within the weight set's window scores the recent-violation rules.
     With a ``shadow`` scorer, a truck's learned-model features are computed from the same
     facts into ``draft.shadow_features`` (scored and stored beside the decision, never
-    deciding: :class:`smartborder.risk.ShadowScorer`).
+    deciding: :class:`smartborder.risk.ShadowScorer`). With ``exploration``, a share of the
+    declarations scoring just under the inspection threshold is inspected, with the reason
+    ``risk.exploration`` saying so (:class:`smartborder.risk.Exploration`).
     """
 
     name: StageName = "risk"
@@ -210,9 +213,11 @@ class RiskStage:
         claims: Callable[[Declaration], Mapping[str, Any] | None] | None = None,
         violations: ViolationHistory | None = None,
         shadow: ShadowScorer | None = None,
+        exploration: Exploration | None = None,
     ) -> None:
         self.rules = rules or load_rules()
         self.shadow = shadow
+        self.exploration = exploration
         self.history = history
         self.claims = claims
         self.violations = violations
@@ -263,6 +268,19 @@ class RiskStage:
                     f"La puntuación de riesgo {result.score:g} alcanzó el umbral {result.threshold:g} de {_LANE_ES[result.lane]} (conjunto de pesos {self.rules.name} {self.rules.version}).",
                 )
             )
+        explore = self.exploration
+        if explore is not None and result.lane != "inspect":
+            threshold = self.rules.thresholds[kind].inspect
+            if explore.near(result.score, threshold) and explore.draw():
+                draft.add(
+                    "risk.exploration",
+                    "exploration",
+                    Outcome.INSPECT,
+                    Text(
+                        f"Selected for inspection as exploration, not as a risk finding: the score {result.score:g} is within {explore.band:g} points under the inspection threshold {threshold:g}, where inspections teach the risk model most.",
+                        f"Seleccionado para inspección como exploración, no como hallazgo de riesgo: la puntuación {result.score:g} está a menos de {explore.band:g} puntos del umbral de inspección {threshold:g}, donde las inspecciones más enseñan al modelo de riesgo.",
+                    ),
+                )
         new_parties = facts.get(PARTY_KEYS)
         if self.history is not None and new_parties is not None:
             draft.new_parties = new_parties

@@ -25,6 +25,7 @@ from smartborder.risk.facts import (
 )
 from smartborder.risk.history import StorePartyHistory
 from smartborder.risk.model import (
+    Exploration,
     FEATURE_NAMES,
     FeatureSpace,
     FindingCodes,
@@ -67,6 +68,7 @@ from smartborder.risk.violations import (
 
 __all__ = [
     # the learned model in shadow (risk/model/)
+    "Exploration",
     "FEATURE_NAMES",
     "FeatureSpace",
     "FindingCodes",

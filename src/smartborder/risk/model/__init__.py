@@ -17,6 +17,7 @@ from smartborder.risk.model.errors import (
     PromotionRefused,
 )
 from smartborder.risk.model.evaluation import evaluate, selection_figures
+from smartborder.risk.model.exploration import Exploration
 from smartborder.risk.model.features import (
     CATEGORY_FEATURES,
     FEATURE_NAMES,
@@ -45,6 +46,7 @@ from smartborder.risk.model.training import MIN_LABELLED, MIN_VIOLATIONS, check_
 
 __all__ = [
     "CATEGORY_FEATURES",
+    "Exploration",
     "FEATURE_NAMES",
     "MIN_LABELLED",
     "MIN_VIOLATIONS",

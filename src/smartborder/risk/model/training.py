@@ -61,8 +61,10 @@ def train(
     rounds: int = ROUNDS,
     num_threads: int = 2,
     min_category_count: int = 20,
+    early_stopping: bool = True,
 ) -> LearnedModel:
-    """A model trained on the labelled declarations of ``replayed``."""
+    """A model trained on the labelled declarations of ``replayed`` (``early_stopping``
+    off: every one of ``rounds`` is boosted, the holdout only measured)."""
     import lightgbm as lgb
 
     idx = np.flatnonzero(replayed.labelled)
@@ -89,13 +91,8 @@ def train(
     }
     if 0 < held_y.sum() < len(held_y):
         dvalid = lgb.Dataset(x[split:], held_y, reference=dtrain)
-        booster = lgb.train(
-            params,
-            dtrain,
-            rounds,
-            valid_sets=[dvalid],
-            callbacks=[lgb.early_stopping(EARLY_STOP, verbose=False)],
-        )
+        stop = [lgb.early_stopping(EARLY_STOP, verbose=False)] if early_stopping else []
+        booster = lgb.train(params, dtrain, rounds, valid_sets=[dvalid], callbacks=stop)
         metrics["holdout_auc"] = round(auc(booster.predict(x[split:]), held_y), 4)
     else:  # a holdout without both kinds of label cannot judge: boost the full count
         booster = lgb.train(params, dtrain, rounds)
