@@ -16,7 +16,7 @@ generated world, every one inspected (labelled), are replayed as training replay
 labelled rows are then drawn from them with replacement (the replay of 1 M generated
 declarations alone takes minutes: its per-row cost is printed, and the end-to-end figure
 extrapolated from it) and ``risk.train`` fits them: vocabularies, encoding, LightGBM with its
-chronological holdout, all 400 rounds (early stopping off: resampled rows repeat, and the
+chronological holdout, all 200 rounds (early stopping off: resampled rows repeat, and the
 worst case is what a target needs), 2 threads. Baseline in the same run: encoding the
 rows alone (``FeatureSpace.encode``), the part of ``train`` that is not LightGBM.
 

@@ -58,7 +58,7 @@ class ShadowScorer:
                 "model_id": model_id,
                 "score": float(score),
                 "scored_at": at,
-                "features": orjson.dumps([_json(x) for x in vector]).decode(),
+                "features": orjson.dumps(vector).decode(),  # NaN (missing) as null
             }
             for (did, version, vector), score in zip(items, scores, strict=True)
         ]
@@ -67,10 +67,6 @@ class ShadowScorer:
         """The top contributing features of a stored shadow score."""
         vector = [np.nan if x is None else float(x) for x in orjson.loads(features_json)]
         return self.model.explain(vector, top=top)
-
-
-def _json(x: float) -> float | None:
-    return None if x != x else x  # NaN (a missing value) as null
 
 
 __all__ = ["ShadowScorer"]
