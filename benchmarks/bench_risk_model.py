@@ -58,6 +58,11 @@ def _cpu(fn: Any, *args: Any) -> float:
     return time.process_time() - c0
 
 
+def _one_call_each(model: Any, vectors: list[Any]) -> None:
+    for v in vectors:
+        model.predict(np.array([v]))
+
+
 def shadow_overhead(lines: list[bytes], model: Any, runs: int, group: int) -> None:
     outcomes = [orjson.loads(x) for x in lines]
     items = [(o["declaration"], datetime.fromisoformat(o["filed_at"])) for o in outcomes]
@@ -66,7 +71,9 @@ def shadow_overhead(lines: list[bytes], model: Any, runs: int, group: int) -> No
     def pipelines() -> tuple[Pipeline, Pipeline, ShadowScorer]:
         violations = InMemoryViolationHistory()
         scorer = ShadowScorer(model, violations=violations)
-        plain = Pipeline.default(history=InMemoryPartyHistory(), violations=InMemoryViolationHistory())
+        plain = Pipeline.default(
+            history=InMemoryPartyHistory(), violations=InMemoryViolationHistory()
+        )
         shadowed = Pipeline.default(
             history=InMemoryPartyHistory(), violations=violations, shadow=scorer
         )
@@ -90,17 +97,19 @@ def shadow_overhead(lines: list[bytes], model: Any, runs: int, group: int) -> No
         base.append(_cpu(decide, plain) / n * 1e6)
         with_shadow.append(_cpu(decide_and_score, shadowed, scorer) / n * 1e6)
         vectors = [d.shadow_features for d in decide(pipelines()[1])][: min(n, 2000)]
-        single.append(
-            _cpu(lambda: [model.predict(np.array([v])) for v in vectors]) / len(vectors) * 1e6
-        )
+        single.append(_cpu(_one_call_each, model, vectors) / len(vectors) * 1e6)
     contrib_rows = np.array(vectors[:200])
     contrib = _cpu(model.contributions, contrib_rows) / len(contrib_rows) * 1e6
     b, s = statistics.median(base), statistics.median(with_shadow)
     print(f"shadow scoring: {n} trucks, median of {runs} runs, CPU µs per declaration")
     print(f"  baseline: pipeline without shadow (dict → decision)   {b:8.1f}")
-    print(f"  pipeline with shadow features + writer's batch score   {s:8.1f}   (groups of {group})")
+    print(
+        f"  pipeline with shadow features + writer's batch score   {s:8.1f}   (groups of {group})"
+    )
     print(f"  added by shadow scoring                               {s - b:8.1f}   target ≤ 50")
-    print(f"  alternative: one LightGBM call per declaration         {statistics.median(single):8.1f}   (the call alone)")
+    print(
+        f"  alternative: one LightGBM call per declaration         {statistics.median(single):8.1f}   (the call alone)"
+    )
     print(f"  SHAP contributions of one row (on request only)       {contrib:8.1f}")
 
 
@@ -136,11 +145,19 @@ def training(base_lines: list[bytes], n: int, runs: int) -> None:
         fit.append(time.perf_counter() - w0)
         rounds = int(model.metrics["rounds"])
     t = statistics.median(fit)
-    print(f"training: {n:,} labelled rows (drawn from {len(outs):,} replayed), median of {runs} runs, wall s")
-    print(f"  baseline: encoding the rows alone                     {statistics.median(encode):8.1f}")
+    print(
+        f"training: {n:,} labelled rows (drawn from {len(outs):,} replayed), median of {runs} runs, wall s"
+    )
+    print(
+        f"  baseline: encoding the rows alone                     {statistics.median(encode):8.1f}"
+    )
     print(f"  risk.train (encode + LightGBM, {rounds} rounds, 2 threads) {t:8.1f}   target ≤ 120")
-    print(f"  replay per declaration (parse, facts, features)       {per_row_us:8.1f} µs CPU ({per_row_wall:.1f} wall)")
-    print(f"  end to end for {n:,} (replay extrapolated + train)   {per_row_wall * n / 1e6 + t:8.1f}")
+    print(
+        f"  replay per declaration (parse, facts, features)       {per_row_us:8.1f} µs CPU ({per_row_wall:.1f} wall)"
+    )
+    print(
+        f"  end to end for {n:,} (replay extrapolated + train)   {per_row_wall * n / 1e6 + t:8.1f}"
+    )
 
 
 def main() -> None:

@@ -10,7 +10,14 @@ import orjson
 
 from smartborder.demo.outcomes import generate_outcomes
 from smartborder.inspections import FindingCode
-from smartborder.risk import LabelledDeclaration, LearnedModel, load_rules, read_outcomes, replay, train
+from smartborder.risk import (
+    LabelledDeclaration,
+    LearnedModel,
+    load_rules,
+    read_outcomes,
+    replay,
+    train,
+)
 
 CODES = {c.value: c.violation for c in FindingCode}
 WORLD = 20260105

@@ -15,9 +15,9 @@ import orjson
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from model_fixtures import CODES, later_lines, model, read, train_lines
 from typer.testing import CliRunner
 
-from model_fixtures import CODES, later_lines, model, read, train_lines
 from smartborder import cli
 from smartborder.config import Settings
 from smartborder.demo.synthetic import generate_trucks

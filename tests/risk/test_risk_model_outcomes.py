@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 
 import orjson
 import pytest
-
 from model_fixtures import CODES, later_lines, model, read, train_lines
+
 from smartborder.demo.outcomes import generate_outcomes
 from smartborder.risk import (
     NotEnoughData,
@@ -63,7 +63,10 @@ def _problems(lines: list[bytes]) -> dict[str, str]:
 
 def test_malformed_line_is_named_by_its_number() -> None:
     problems = _problems(_lines(_good(), b'{"declaration_id": "x", oops', b"[1, 2]"))
-    assert problems == {"/lines/2": "risk.outcomes.malformed", "/lines/3": "risk.outcomes.malformed"}
+    assert problems == {
+        "/lines/2": "risk.outcomes.malformed",
+        "/lines/3": "risk.outcomes.malformed",
+    }
 
 
 def test_unknown_finding_code_is_refused() -> None:
@@ -88,7 +91,9 @@ def test_impossible_findings_are_refused(change: dict[str, object]) -> None:
 
 def test_unknown_declaration_id_without_a_declaration_is_refused() -> None:
     line = {"declaration_id": "not-stored", "inspected": False, "findings": []}
-    assert _problems(_lines(line)) == {"/lines/1/declaration_id": "risk.outcomes.unknown_declaration"}
+    assert _problems(_lines(line)) == {
+        "/lines/1/declaration_id": "risk.outcomes.unknown_declaration"
+    }
     # the store is asked, and knows none
     with pytest.raises(OutcomesInvalid):
         read_outcomes(_lines(line), source="f", finding_codes=CODES, stored=lambda ids: {})

@@ -10,9 +10,9 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import orjson
 import pytest
+from model_fixtures import later_lines, model, read
 from sqlalchemy import select
 
-from model_fixtures import later_lines, model, read
 from smartborder.clients import ROLE_SCOPES, Principal, Role
 from smartborder.config import Settings
 from smartborder.demo.synthetic import generate_travelers, generate_trucks
@@ -23,15 +23,15 @@ from smartborder.store.tables.risk import ShadowScoreRow
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 TOMORROW = (NOW + timedelta(days=1)).date()
-CARRIER = Principal(
-    client_id="c1", org="acme", role=Role.CARRIER, scopes=ROLE_SCOPES[Role.CARRIER]
-)
+CARRIER = Principal(client_id="c1", org="acme", role=Role.CARRIER, scopes=ROLE_SCOPES[Role.CARRIER])
 
 
 @pytest.mark.slow
 def test_model_beats_the_weight_set_on_later_weeks_of_the_hidden_truth() -> None:
     rules = load_rules()
-    figures = evaluate(model(), replay(read(later_lines()), rules), rate=0.05, weight_set=rules.version)
+    figures = evaluate(
+        model(), replay(read(later_lines()), rules), rate=0.05, weight_set=rules.version
+    )
     m, w = figures["model"], figures["weight_set"]
     assert figures["labelled"] == figures["declarations"]  # a full audit: exact precision
     assert m["inspected"] == w["inspected"] > 0
@@ -134,7 +134,9 @@ def test_exploration_inspects_uncertain_cases_and_says_so() -> None:
 
     plain = decide(None)
     inspect_at = load_rules().thresholds["truck"].inspect
-    near = [d.risk_score is not None and inspect_at - 100 <= d.risk_score < inspect_at for d in plain]  # type: ignore[attr-defined]
+    near = [
+        d.risk_score is not None and inspect_at - 100 <= d.risk_score < inspect_at for d in plain
+    ]  # type: ignore[attr-defined]
     assert any(near)
     explored = decide(Exploration(rate=1.0, band=100.0))
     for before, after, uncertain in zip(plain, explored, near, strict=True):

@@ -100,7 +100,8 @@ def _outcomes(
         except OSError as exc:
             raise UsageError(
                 Text(
-                    f"Cannot read {path}: {exc.strerror}.", f"No se puede leer {path}: {exc.strerror}."
+                    f"Cannot read {path}: {exc.strerror}.",
+                    f"No se puede leer {path}: {exc.strerror}.",
                 ),
                 code="usage.risk.unreadable",
             ) from None
@@ -146,7 +147,9 @@ def train(
     as_json: bool = typer.Option(False, "--json", help="Print the model's summary as JSON."),
 ) -> None:
     """Train a LightGBM risk model on outcomes; write a versioned model file."""
-    from smartborder.risk import load_rules, register as register_model, replay, train as fit
+    from smartborder.risk import load_rules, replay
+    from smartborder.risk import register as register_model
+    from smartborder.risk import train as fit
 
     now = datetime.now(UTC)
     with _session() as session:
@@ -155,9 +158,7 @@ def train(
         path = out or Settings().home / "risk-models" / f"{model.id}.json"
         model.save(path)
         registered = register_model(session, model, now=now) if register else False
-    _print(
-        {**model.summary(), "file": str(path), "registered_as_shadow": registered}, as_json
-    )
+    _print({**model.summary(), "file": str(path), "registered_as_shadow": registered}, as_json)
 
 
 def _model(session: Session, ref: str) -> Any:
@@ -264,7 +265,10 @@ def outcomes(
         first = date.fromisoformat(start)
     except ValueError:
         raise UsageError(
-            Text(f"--start must be a date (YYYY-MM-DD); got {start!r}.", f"--start debe ser una fecha (AAAA-MM-DD); se recibió {start!r}."),
+            Text(
+                f"--start must be a date (YYYY-MM-DD); got {start!r}.",
+                f"--start debe ser una fecha (AAAA-MM-DD); se recibió {start!r}.",
+            ),
             code="usage.risk.start",
         ) from None
     lines = generate_outcomes(

@@ -130,7 +130,11 @@ def make_world(
     while len(scacs) < carriers:
         scacs.add("".join(chr(65 + int(c)) for c in rng.integers(0, 26, 4)))
     fleet = [
-        (s, f"TRANSPORTES {_FAMILY[int(rng.integers(len(_FAMILY)))]} SA DE CV", bool(rng.random() < 0.55))
+        (
+            s,
+            f"TRANSPORTES {_FAMILY[int(rng.integers(len(_FAMILY)))]} SA DE CV",
+            bool(rng.random() < 0.55),
+        )
         for s in sorted(scacs)
     ]
     return World(
@@ -232,11 +236,7 @@ def _truth_terms(
         terms.append("chapter_17_sugar")
     if chapters & {"07", "08"}:
         terms.append("fresh_produce")
-    third = any(
-        line.origin_country in THIRD_COUNTRIES
-        for s in t.shipments
-        for line in s.lines
-    )
+    third = any(line.origin_country in THIRD_COUNTRIES for s in t.shipments for line in s.lines)
     if third:
         terms.append("third_country_origin")
         if any(s.usmca is not None for s in t.shipments):
@@ -272,7 +272,9 @@ def _repart(
     if not ctpat:
         record["driver"].pop("fast_card", None)
     for eq in record["equipment"]:
-        eq["number"] = eq["number"].replace(old, scac, 1) if eq["type"] != "container" else eq["number"]
+        eq["number"] = (
+            eq["number"].replace(old, scac, 1) if eq["type"] != "container" else eq["number"]
+        )
     shipper = world.shippers[s_idx]
     gap = rng.random() < 0.04
     for i, s in enumerate(record["shipments"]):

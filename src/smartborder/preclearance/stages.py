@@ -19,8 +19,8 @@ from smartborder.ports import Direction
 from smartborder.preclearance.decision import Agency, Note, Outcome, Reason, StageName
 from smartborder.risk import (
     FACT_FUNCTIONS,
-    Exploration,
     PARTY_KEYS,
+    Exploration,
     PartyHistory,
     RuleSet,
     ShadowScorer,

@@ -25,8 +25,8 @@ from smartborder.risk.facts import (
 )
 from smartborder.risk.history import StorePartyHistory
 from smartborder.risk.model import (
-    Exploration,
     FEATURE_NAMES,
+    Exploration,
     FeatureSpace,
     FindingCodes,
     LabelledDeclaration,

@@ -160,7 +160,11 @@ def stored_payloads(
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         rows = session.execute(
-            select(DeclarationVersionRow.declaration_id, DeclarationVersionRow.payload, DecisionRow.decided_at)
+            select(
+                DeclarationVersionRow.declaration_id,
+                DeclarationVersionRow.payload,
+                DecisionRow.decided_at,
+            )
             .join(
                 DecisionRow,
                 (DecisionRow.declaration_id == DeclarationVersionRow.declaration_id)

@@ -93,9 +93,7 @@ def promote(
     figures = evaluate(model, later, rate=rate, weight_set=weight_set, what="promote")
     if not figures["model_beats_weight_set"]:
         raise PromotionRefused(figures)
-    repo.promote_model(
-        session, model_id, at=now, by=by, evaluation=orjson.dumps(figures).decode()
-    )
+    repo.promote_model(session, model_id, at=now, by=by, evaluation=orjson.dumps(figures).decode())
     return {**figures, "promoted": True, "risk_version": f"model:{model_id}", "promoted_by": by}
 
 

@@ -80,7 +80,9 @@ def replay(outcomes: Sequence[LabelledDeclaration], rules: RuleSet) -> Replayed:
         rows.append(features)
         scores[i] = result.score
         if o.violation:
-            r.found(o.declaration, [c for c in o.findings if c != "no_discrepancy"], _inspected_at(o))
+            r.found(
+                o.declaration, [c for c in o.findings if c != "no_discrepancy"], _inspected_at(o)
+            )
     return Replayed(
         rows=rows,
         labelled=np.array([o.inspected for o in outcomes], dtype=bool),

@@ -7,6 +7,7 @@ their log-loss stops improving, and the model file records their AUC. Refusals a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -47,7 +48,11 @@ EARLY_STOP = 30
 
 def check_labels(what: str, labelled: int, violations: int) -> None:
     """:class:`NotEnoughData` unless there are enough labels, violations and clean ones."""
-    if labelled < MIN_LABELLED or violations < MIN_VIOLATIONS or labelled - violations < MIN_VIOLATIONS:
+    if (
+        labelled < MIN_LABELLED
+        or violations < MIN_VIOLATIONS
+        or labelled - violations < MIN_VIOLATIONS
+    ):
         raise NotEnoughData(
             what,
             labelled=labelled,
@@ -93,9 +98,11 @@ def train(
     }
     if 0 < held_y.sum() < len(held_y):
         dvalid = lgb.Dataset(x[split:], held_y, reference=dtrain)
-        stop = [lgb.early_stopping(EARLY_STOP, verbose=False)] if early_stopping else []
+        stop: list[Callable[..., Any]] = (
+            [lgb.early_stopping(EARLY_STOP, verbose=False)] if early_stopping else []
+        )
         booster = lgb.train(params, dtrain, rounds, valid_sets=[dvalid], callbacks=stop)
-        metrics["holdout_auc"] = round(auc(booster.predict(x[split:]), held_y), 4)
+        metrics["holdout_auc"] = round(auc(np.asarray(booster.predict(x[split:])), held_y), 4)
     else:  # a holdout without both kinds of label cannot judge: boost the full count
         booster = lgb.train(params, dtrain, rounds)
     metrics["rounds"] = int(booster.best_iteration or booster.current_iteration())
@@ -112,9 +119,9 @@ def train(
 
 def auc(scores: np.ndarray, labels: np.ndarray) -> float:
     """Area under the ROC curve (Mann–Whitney U with tied scores averaged)."""
-    from scipy.stats import rankdata
-
-    ranks = rankdata(scores)
+    _, inverse, counts = np.unique(scores, return_inverse=True, return_counts=True)
+    starts = np.cumsum(counts) - counts  # ranks from 1: tied scores share their mean rank
+    ranks = (starts + (counts + 1) / 2.0)[inverse]
     pos = labels > 0
     n_pos, n_neg = int(pos.sum()), int((~pos).sum())
     if n_pos == 0 or n_neg == 0:
