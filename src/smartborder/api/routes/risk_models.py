@@ -15,13 +15,14 @@ from fastapi import APIRouter, Body, Depends
 from pydantic import BaseModel, Field
 
 from smartborder import risk
-from smartborder.api.deps import DbSession, WriteSession, require_scopes
+from smartborder.api.deps import Ctx, DbSession, require_scopes
 from smartborder.clients import Principal
 from smartborder.clients.roles import DECISIONS_READ, RISK_PROMOTE
 from smartborder.errors import Forbidden
 from smartborder.i18n import Text
 from smartborder.inspections import FindingCode
 from smartborder.store import risk as risk_repo
+from smartborder.store import transaction
 
 router = APIRouter(tags=["risk"])
 
@@ -75,7 +76,8 @@ def list_models(session: DbSession, caller: Reader) -> list[dict[str, Any]]:
 
 @router.post("/risk/models/{model_id}/promote")
 def promote_model(
-    session: WriteSession,
+    ctx: Ctx,
+    session: DbSession,
     caller: Promoter,
     model_id: str,
     body: Annotated[PromotionRequest, Body()],
@@ -99,15 +101,17 @@ def promote_model(
             until=body.until or datetime.now(UTC),
             finding_codes=_FINDINGS,
         )
-    return risk.promote(
-        session,
-        model_id,
+    # judged on a read session (seconds of replay and scoring), recorded in a short write
+    figures = risk.judge_promotion(
+        _model(session, model_id),
         risk.replay(labelled, rules),
         rate=body.inspection_rate,
         weight_set=rules.version,
-        by=f"{caller.org}/{caller.client_id}",
-        now=datetime.now(UTC),
     )
+    with ctx.write_lock(), transaction(ctx.sessions) as write:
+        return risk.record_promotion(
+            write, model_id, figures, by=f"{caller.org}/{caller.client_id}", now=datetime.now(UTC)
+        )
 
 
 @router.get("/declarations/{declaration_id}/shadow")

@@ -33,9 +33,11 @@ from smartborder.risk.model.outcomes import (
     read_outcomes,
 )
 from smartborder.risk.model.registry import (
+    judge_promotion,
     load_model,
     model_listing,
     promote,
+    record_promotion,
     register,
     shadow_scorer,
 )
@@ -66,11 +68,13 @@ __all__ = [
     "ViolationCounts",
     "check_labels",
     "evaluate",
+    "judge_promotion",
     "load_model",
     "model_listing",
     "outcome_line",
     "outcomes_from_store",
     "promote",
+    "record_promotion",
     "register",
     "shadow_scorer",
     "stored_lookup",

@@ -77,6 +77,27 @@ def shadow_scorer(session: Session, *, violations: ViolationCounts | None) -> Sh
     return ShadowScorer(model, violations=violations)
 
 
+def judge_promotion(
+    model: LearnedModel, later: Replayed, *, rate: float, weight_set: str
+) -> dict[str, Any]:
+    """The figures that allow promoting ``model`` (see :func:`evaluate`), or
+    :class:`PromotionRefused` with them if it does not beat the weight set."""
+    figures = evaluate(model, later, rate=rate, weight_set=weight_set, what="promote")
+    if not figures["model_beats_weight_set"]:
+        raise PromotionRefused(figures)
+    return figures
+
+
+def record_promotion(
+    session: Session, model_id: str, figures: dict[str, Any], *, by: str, now: datetime
+) -> dict[str, Any]:
+    """Store a promotion :func:`judge_promotion` allowed (a short write)."""
+    if repo.get_model(session, model_id) is None:
+        raise ModelNotFound(model_id)
+    repo.promote_model(session, model_id, at=now, by=by, evaluation=orjson.dumps(figures).decode())
+    return {**figures, "promoted": True, "risk_version": f"model:{model_id}", "promoted_by": by}
+
+
 def promote(
     session: Session,
     model_id: str,
@@ -88,13 +109,19 @@ def promote(
     now: datetime,
 ) -> dict[str, Any]:
     """Promote a registered model to a risk version if it beats the weight set on ``later``
-    outcomes (see :func:`evaluate`); the figures are stored with it and returned."""
-    model = load_model(session, model_id)
-    figures = evaluate(model, later, rate=rate, weight_set=weight_set, what="promote")
-    if not figures["model_beats_weight_set"]:
-        raise PromotionRefused(figures)
-    repo.promote_model(session, model_id, at=now, by=by, evaluation=orjson.dumps(figures).decode())
-    return {**figures, "promoted": True, "risk_version": f"model:{model_id}", "promoted_by": by}
+    outcomes (:func:`judge_promotion`); the figures are stored with it and returned."""
+    figures = judge_promotion(
+        load_model(session, model_id), later, rate=rate, weight_set=weight_set
+    )
+    return record_promotion(session, model_id, figures, by=by, now=now)
 
 
-__all__ = ["load_model", "model_listing", "promote", "register", "shadow_scorer"]
+__all__ = [
+    "judge_promotion",
+    "load_model",
+    "model_listing",
+    "promote",
+    "record_promotion",
+    "register",
+    "shadow_scorer",
+]
