@@ -26,6 +26,7 @@ rows alone (``FeatureSpace.encode``), the part of ``train`` that is not LightGBM
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 from datetime import UTC, datetime
@@ -135,23 +136,30 @@ def training(base_lines: list[bytes], n: int, runs: int) -> None:
     space = FeatureSpace.learn([c for _, c in big.rows])
     encode: list[float] = []
     fit: list[float] = []
+    fit_cpu: list[float] = []
     rounds = 0
-    for _ in range(runs):
+    print(f"training: {n:,} labelled rows (drawn from {len(outs):,} replayed); wall s (CPU s)")
+    for run in range(runs):
         w0 = time.perf_counter()
         space.encode(big.rows)
         encode.append(time.perf_counter() - w0)
-        w0 = time.perf_counter()
+        w0, c0 = time.perf_counter(), time.process_time()
         model = train(big, now=datetime.now(UTC), early_stopping=False)
         fit.append(time.perf_counter() - w0)
+        fit_cpu.append(time.process_time() - c0)
         rounds = int(model.metrics["rounds"])
+        print(
+            f"  run {run + 1}: encode {encode[-1]:.1f}, train {fit[-1]:.1f} ({fit_cpu[-1]:.1f} CPU)"
+        )
     t = statistics.median(fit)
-    print(
-        f"training: {n:,} labelled rows (drawn from {len(outs):,} replayed), median of {runs} runs, wall s"
-    )
+    print(f"  median of {runs} run(s), load average {os.getloadavg()[0]:.1f}")
     print(
         f"  baseline: encoding the rows alone                     {statistics.median(encode):8.1f}"
     )
-    print(f"  risk.train (encode + LightGBM, {rounds} rounds, 2 threads) {t:8.1f}   target ≤ 120")
+    print(
+        f"  risk.train (encode + LightGBM, {rounds} rounds, 2 threads) {t:8.1f}"
+        f"   ({statistics.median(fit_cpu):.1f} CPU, all threads)   target ≤ 120"
+    )
     print(
         f"  replay per declaration (parse, facts, features)       {per_row_us:8.1f} µs CPU ({per_row_wall:.1f} wall)"
     )

@@ -165,6 +165,10 @@ def _bodies(day: date) -> dict[tuple[str, str], dict[str, Any]]:
         ("POST", "/inspections/{inspection_id}/conclude"): one(
             "The acting agency's outcome", {"outcome": "released"}
         ),
+        ("POST", "/risk/models/{model_id}/promote"): one(
+            "Judge on this node's decisions and inspections of the last weeks, at a 5 % rate",
+            {"inspection_rate": 0.05, "from": f"{day.isoformat()}T00:00:00Z"},
+        ),
         ("POST", "/exchange/inbox"): one(
             "Documents from the other agency's node (each a compact JWS it signed)",
             {
