@@ -348,6 +348,16 @@ class Node:
                 exchange_repo.add_outbox(session, rows)
                 self._queued()
 
+    def share_states(self, session: Session, declaration_id: str) -> None:
+        """Queue, in ``session``'s transaction, the lifecycle states this node recorded on a
+        trip (arrived, inspected, released, closed) and has not sent, for the other agency's
+        node (each agency sees the other's decision and state)."""
+        if self.link is not None:
+            rows = self.link.state_rows(session, declaration_id)
+            if rows:
+                exchange_repo.add_outbox(session, rows)
+                self._queued()
+
     def receive(self, principal: Principal, documents: Sequence[Any]) -> list[Outcome]:
         """Documents from the other agency's node: each checked and, if good, held durably
         and acknowledged; applied afterwards, once, in order (the applier's loop, or

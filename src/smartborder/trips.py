@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -44,7 +45,9 @@ from smartborder.i18n import Text
 from smartborder.preclearance import (
     Pipeline,
     PreparedSubmission,
+    State,
     SubmissionResult,
+    check_transition,
     leg_of,
     prepare,
     prepare_amendment,
@@ -54,7 +57,7 @@ from smartborder.preclearance import (
 from smartborder.store import declarations as records_repo
 from smartborder.store import exchange as repo
 from smartborder.store import transaction
-from smartborder.store.tables.declarations import DeclarationRow
+from smartborder.store.tables.declarations import DeclarationRow, StateChangeRow
 
 
 def shared_decision(
@@ -110,6 +113,13 @@ class Outcome:
         if self.problem:
             out["problem"] = self.problem
         return out
+
+
+# The actor of what the peer's node recorded here (never sent back to it).
+PEER_ACTOR = "peer:"
+# States each node records itself on filing and deciding; the rest are the entry agency's.
+_OWN_STATES = frozenset({State.SUBMITTED.value, State.DECIDED.value})
+_STATE_IDS = uuid.UUID("5b7f0f4e-6c1e-4f4e-9d35-2f7c3c1c9a61")  # uuid5 namespace of state docs
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +198,29 @@ class TripLink:
             row["doc_id"] = event.id  # one document per event, ever
             rows.append(row)
         return rows
+
+    def state_rows(self, session: Session, declaration_id: str) -> list[dict[str, Any]]:
+        """Outbox rows for the lifecycle states recorded on a trip at this node after its
+        decision (arrived, inspected, released, closed: the entry agency's) and not sent
+        yet; states the peer sent are never sent back."""
+        history = records_repo.states_of(session, declaration_id)
+        rows = []
+        for n, change in enumerate(history, start=1):
+            if change.state in _OWN_STATES or change.actor.startswith(PEER_ACTOR):
+                continue
+            body = {
+                "trip_id": declaration_id,
+                "version": n,
+                "state": self.agreement.share_of(
+                    "state",
+                    {"state": change.state, "at": change.at.isoformat(), "agency": self.agency},
+                ),
+            }
+            row = outbox_row("state", declaration_id, n, body, change.at)
+            row["doc_id"] = str(uuid.uuid5(_STATE_IDS, f"{declaration_id}/{n}/{change.state}"))
+            rows.append(row)
+        queued = repo.queued_ids(session, [r["doc_id"] for r in rows])
+        return [r for r in rows if r["doc_id"] not in queued]
 
     # --- receiving --------------------------------------------------------------------------
 
@@ -306,7 +339,7 @@ class TripLink:
             doc = w.doc
             if doc.kind == "decision":
                 decisions.append(w)
-            elif doc.kind in ("inspection", "refusal"):
+            elif doc.kind in ("inspection", "state", "refusal"):
                 later.append(w)
             else:
                 trip_id = str(doc.body.get("trip_id"))
@@ -376,7 +409,54 @@ class TripLink:
         if doc.kind == "refusal":
             self._refused_by_peer(session, doc, now)
             return None
+        if doc.kind == "state":
+            self._apply_state(session, doc)
+            return None
         return self._apply_later(session, doc, now)
+
+    def _apply_state(self, session: Session, doc: Received) -> None:
+        """The other agency recorded a lifecycle state on a trip held here (the truck
+        arrived, was released): the trip here moves too, as a transition it allows."""
+        trip_id = str(doc.body["trip_id"])[:36]
+        change = doc.body["state"]
+        record = session.get(DeclarationRow, trip_id)
+        if record is None:
+            raise NotApplicable(
+                Text(
+                    f"No trip {trip_id} is held here for this state.",
+                    f"No se tiene aquí un viaje {trip_id} para este estado.",
+                )
+            )
+        try:
+            target = State(change.get("state"))
+            at = datetime.fromisoformat(str(change.get("at")))
+        except ValueError as exc:
+            raise NotApplicable(
+                Text(
+                    "The state must be a lifecycle state with its instant (ISO 8601).",
+                    "El estado debe ser un estado del ciclo de vida con su instante (ISO 8601).",
+                )
+            ) from exc
+        if at.tzinfo is None:
+            at = at.replace(tzinfo=UTC)
+        if record.state == target.value:  # recorded here already
+            return
+        try:
+            check_transition(State(record.state), target)
+        except SmartBorderError as exc:
+            raise NotApplicable(exc.message, extra={"cause": exc.code, **exc.extra}) from exc
+        agency = self.peer.agency
+        records_repo.add_state(
+            session,
+            record,
+            StateChangeRow(
+                declaration_id=trip_id,
+                state=target.value,
+                at=at,
+                actor=f"{PEER_ACTOR}{agency}",
+                note=f"recorded by {agency.upper()} at its node",
+            ),
+        )
 
     def _refused_by_peer(self, session: Session, doc: Received, now: datetime) -> None:
         """The peer accepted a document from here and could not apply it: the document is
@@ -466,7 +546,7 @@ class TripLink:
     def _principal(self, body: Mapping[str, Any]) -> Principal:
         # The filing organization, as a tenant of this node (it reads its trip here too).
         return Principal(
-            client_id=f"peer:{self.peer.agency}",
+            client_id=f"{PEER_ACTOR}{self.peer.agency}",
             org=str(body["submitter_org"])[:200],
             role=Role.CARRIER,
             scopes=frozenset(),

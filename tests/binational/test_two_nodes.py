@@ -179,7 +179,7 @@ def test_forged_and_replayed_documents_are_refused_and_logged(
         "decision",
         body,
         aud="did:web:127.0.0.1%3A" + str(cbp.port),
-        agreement="us-mx-data-sharing@2026-1",
+        agreement="us-mx-data-sharing@2026-2",
         now=datetime.now(UTC),
     )
     # the peer's own client delivers it (a stolen client secret is not enough)
@@ -204,6 +204,31 @@ def test_forged_and_replayed_documents_are_refused_and_logged(
     # a carrier cannot post to the inbox at all
     carrier = _client(cbp, "carrier")
     assert carrier.post("/exchange/inbox", json={"documents": [token]}).status_code == 403
+
+
+def test_the_entry_agencys_lifecycle_reaches_the_exit_agencys_node(
+    pair: dict[str, NodeProcess],
+) -> None:
+    anam, cbp = pair["anam"], pair["cbp"]
+    rid = (
+        _client(anam, "carrier").post("/declarations/trucks", json=_truck(5)).json()["record"]["id"]
+    )
+    officer = _client(cbp, "cbp")
+    _until(lambda: officer.get(f"/declarations/{rid}").status_code == 200)
+    for state in ("arrived", "released"):
+        r = officer.post(f"/declarations/{rid}/state", json={"state": state})
+        assert r.status_code == 200, r.text
+    mexican = _client(anam, "anam")
+    seen = _until(
+        lambda: (
+            (x := mexican.get(f"/declarations/{rid}").json())["record"]["state"] == "released" and x
+        )
+    )
+    history = [(h["state"], h["actor"]) for h in seen["history"]]
+    assert history[-2:] == [("arrived", "peer:cbp"), ("released", "peer:cbp")]
+    # what ANAM's node learned from CBP's is not sent back: CBP's history has each state once
+    mine = officer.get(f"/declarations/{rid}").json()["history"]
+    assert [h["state"] for h in mine].count("released") == 1
 
 
 def test_a_tenant_of_one_node_cannot_read_the_others_records(pair: dict[str, NodeProcess]) -> None:

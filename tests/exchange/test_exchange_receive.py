@@ -146,3 +146,37 @@ def test_a_document_accepted_but_not_applicable_goes_back_as_a_refusal(
         assert orjson.loads(row.last_error or "{}")["code"] == "exchange.not_applicable"
         # a refusal is never answered by a refusal: nothing new queued at ANAM
         assert _count(anam, OutboxRow) == 1
+
+
+def test_a_state_the_trip_cannot_take_is_refused_and_one_outside_the_agreement_never_held(
+    nodes: tuple[Node, Node],
+) -> None:
+    cbp, anam = nodes
+    assert cbp.link is not None
+    (trip,) = _tokens(anam, cbp, 1)
+    cbp.receive(PEER, [trip])
+    cbp.apply_received()
+    with cbp.sessions() as s:
+        trip_id = s.scalars(select(DeclarationRow.id)).one()
+    now = datetime.now(UTC)
+
+    def state(doc_id: str, change: dict[str, str]) -> str:
+        body = {"trip_id": trip_id, "version": 3, "state": change}
+        return SIGNER.sign(
+            doc_id, "state", body, aud=cbp.link.signer.did, agreement=anam.agreement.ref, now=now
+        )
+
+    at = now.isoformat()
+    leaky = state("s-1", {"state": "arrived", "at": at, "agency": "anam", "note": "officer J."})
+    skip = state("s-2", {"state": "released", "at": at, "agency": "anam"})  # not arrived yet
+    fine = state("s-3", {"state": "arrived", "at": at, "agency": "anam"})
+    outcomes = cbp.receive(PEER, [leaky, skip, fine])
+    assert [o.status for o in outcomes] == ["refused", "accepted", "accepted"]
+    assert outcomes[0].problem and outcomes[0].problem["code"] == "exchange.out_of_agreement"
+    assert cbp.apply_received() == 2
+    with cbp.sessions() as s:
+        assert s.get(DeclarationRow, trip_id).state == "arrived"  # type: ignore[union-attr]
+        refusal = s.scalars(select(OutboxRow).where(OutboxRow.kind == "refusal")).one()
+        problem = orjson.loads(refusal.body)["problem"]
+        assert orjson.loads(refusal.body)["doc_id"] == "s-2"
+        assert problem["cause"] == "lifecycle.invalid_transition" and problem["state"] == "decided"

@@ -33,6 +33,7 @@ class Shared(BaseModel):
     trip: dict[str, tuple[str, ...]]
     decision: tuple[str, ...]
     inspection: tuple[str, ...] = ()  # the events of a joint inspection
+    state: tuple[str, ...] = ()  # the entry agency's lifecycle: arrived, released, …
 
 
 class MutualRecognition(BaseModel):
@@ -69,6 +70,8 @@ class Agreement(BaseModel):
             return self.share.decision
         if kind == "inspection":
             return self.share.inspection
+        if kind == "state":
+            return self.share.state
         return ()
 
     def share_of(

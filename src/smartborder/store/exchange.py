@@ -81,6 +81,14 @@ def inbox_counts(session: Session) -> dict[str, int]:
     return {str(s): int(n) for s, n in rows}
 
 
+def queued_ids(session: Session, doc_ids: Sequence[str]) -> set[str]:
+    """The ids among ``doc_ids`` already in the outbox."""
+    if not doc_ids:
+        return set()
+    rows = session.scalars(select(OutboxRow.doc_id).where(OutboxRow.doc_id.in_(list(doc_ids))))
+    return set(rows)
+
+
 def sent_event_ids(session: Session, declaration_id: str) -> set[str]:
     """Ids of the inspection events of a trip queued for the peer already."""
     rows = session.scalars(

@@ -163,6 +163,7 @@ def conclude_inspection(
         now=_now(),
     )
     ctx.share_inspection(session, done.inspection.id)
+    ctx.share_states(session, done.inspection.declaration_id)  # the trip moved, maybe
     return {**inspections.view(done.inspection, caller), "trip_state": done.trip_state}
 
 
