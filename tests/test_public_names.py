@@ -11,6 +11,7 @@ import pytest
 DOMAINS = [
     "admissibility",
     "clients",
+    "consular",
     "credentials",
     "declarations",
     "exchange",
