@@ -369,13 +369,13 @@ def renewal_notice(renewal: Renewal, *, channel: str, recipient: str, now: datet
         "subject_en": f"Your {name[0]} was renewed",
         "subject_es": f"Su {name[1]} fue renovado",
         "message_en": (
-            f"Your {name[0]} was renewed by {renewal.issued_by}; the new one is valid until "
-            f"{renewal.valid_until}. The previous one ({renewal.old_credential_id}) is revoked: "
+            f"Your {name[0]} was renewed by {renewal.issued_by}; the new one "
+            f"({renewal.new_credential_id}) is valid until {renewal.valid_until}. The previous one ({renewal.old_credential_id}) is revoked: "
             "trips declared with it will not be pre-cleared. Present the new credential."
         ),
         "message_es": (
-            f"Su {name[1]} fue renovado por {renewal.issued_by}; el nuevo vale hasta "
-            f"{renewal.valid_until}. El anterior ({renewal.old_credential_id}) está revocado: "
+            f"Su {name[1]} fue renovado por {renewal.issued_by}; el nuevo "
+            f"({renewal.new_credential_id}) vale hasta {renewal.valid_until}. El anterior ({renewal.old_credential_id}) está revocado: "
             "los viajes declarados con él no recibirán despacho previo. Presente la nueva credencial."
         ),
     }
