@@ -156,9 +156,12 @@ def test_expiring_card_is_listed_renewed_and_the_old_one_refused_at_the_border(
     assert posted["kind"] == "renewal.issued"
     assert posted["new_credential_id"] == renewal["new_credential_id"]
     assert headers["SmartBorder-Signature"].startswith("sha256=")
-    with transaction(node.sessions) as session:
-        states = {r.channel: r.state for r in session.scalars(select(NoticeRow))}
-    assert states == {"webhook": "sent", "smtp": "sent"}
+
+    def states() -> dict[str, str]:
+        with transaction(node.sessions) as session:
+            return {r.channel: r.state for r in session.scalars(select(NoticeRow))}
+
+    assert eventually(lambda: states() == {"webhook": "sent", "smtp": "sent"}), states()
 
     # 7. the old card cannot be renewed again: refused, naming the renewal that replaced it
     again = api.post("/consular/renewals", json={"presentation": holder.prove(api, [old])})

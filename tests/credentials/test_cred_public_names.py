@@ -57,6 +57,7 @@ def test_the_public_names_are_exactly_these() -> None:
         "add_entry",
         "bind",
         "challenge_of",
+        "credentials_of",
         "did_key_for",
         "did_web_for",
         "document_kid",

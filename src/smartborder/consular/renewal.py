@@ -47,6 +47,7 @@ from smartborder.credentials import (
     SMARTBORDER_CONTEXT,
     CredentialService,
     VerificationResult,
+    credentials_of,
     parse_datetime,
 )
 from smartborder.errors import Problem
@@ -148,18 +149,49 @@ def _subject(doc: Mapping[str, Any]) -> dict[str, Any]:
     return subject if isinstance(subject, dict) else {}
 
 
-def judge(session: Session, holder: Holder, result: VerificationResult) -> None:
-    """Refuse a presented credential that is not the presenter's, revoked, expired or bad."""
+def _foreign(holder: Holder, bound_to: Any) -> RenewalRefused:
+    return _refused(
+        "consular.foreign_bound",
+        f"The credential is bound to {bound_to or 'no holder'}, not to you ({holder.did}); "
+        "only its holder may renew it.",
+        f"La credencial está ligada a {bound_to or 'ningún titular'}, no a usted "
+        f"({holder.did}); solo su titular puede renovarla.",
+    )
+
+
+def judge(
+    session: Session,
+    holder: Holder,
+    result: VerificationResult,
+    *,
+    unbound: VerificationResult | None = None,
+) -> None:
+    """Refuse a presented credential that is not the presenter's, revoked, expired or bad.
+
+    ``unbound`` is the same credential verified without its key-binding proof, given when
+    the full check could not read it: issuer-signed but with a key-binding proof that fails,
+    it is bound to a key the presenter does not hold.
+    """
     doc = result.credential or {}
     bound_to = _subject(doc).get("id")
-    if result.credential is not None and bound_to != holder.did:
+    if (
+        result.credential is None
+        and unbound is not None
+        and unbound.credential is not None
+        and "proof" not in unbound.failed_checks
+    ):
+        other = _subject(unbound.credential).get("id")
+        if other != holder.did:
+            raise _foreign(holder, other)
         raise _refused(
             "consular.foreign_bound",
-            f"The credential is bound to {bound_to or 'no holder'}, not to you ({holder.did}); "
-            "only its holder may renew it.",
-            f"La credencial está ligada a {bound_to or 'ningún titular'}, no a usted "
-            f"({holder.did}); solo su titular puede renovarla.",
+            "The credential is bound to a key you did not prove you hold (its key-binding "
+            "proof fails); only its holder may renew it.",
+            "La credencial está ligada a una clave que usted no demostró tener (su prueba de "
+            "vinculación falla); solo su titular puede renovarla.",
         )
+    if result.credential is not None and bound_to != holder.did:
+        raise _foreign(holder, bound_to)
     errors = [(e, result.error_es(i)) for i, e in enumerate(result.errors)]
     for en, es in errors:
         if en.startswith("status: revoked"):
@@ -238,7 +270,14 @@ class ConsularOffice:
                 code="consular.one_credential",
             )
         result = results[0]
-        judge(session, holder, result)
+        unbound: VerificationResult | None = None
+        if result.credential is None:  # look again without its key binding: whose is it?
+            raw = credentials_of(application.presentation)
+            if len(raw) == 1:
+                unbound = self.service.verify(
+                    session, _without_key_binding(raw[0]), options={"requireKeyBinding": False}, now=now
+                )
+        judge(session, holder, result, unbound=unbound)
         doc = result.credential or {}
         old_id = str(doc.get("id", ""))
         ctype = result.credential_type or ""
@@ -349,6 +388,14 @@ class ConsularOffice:
         if rule.number_claim is not None and rule.new_number is not None:
             kept[rule.number_claim] = rule.new_number()
         return {"id": holder, "type": rule.subject_type, **kept}
+
+
+def _without_key_binding(credential: Any) -> Any:
+    """An SD-JWT presentation without its key-binding JWT (what follows the last ``~``,
+    RFC 9901 §4); anything else unchanged."""
+    if isinstance(credential, str) and "~" in credential and not credential.endswith("~"):
+        return credential.rsplit("~", 1)[0] + "~"
+    return credential
 
 
 def renewal_notice(renewal: Renewal, *, channel: str, recipient: str, now: datetime) -> NoticeRow:

@@ -43,6 +43,7 @@ from smartborder.credentials.errors import (
 from smartborder.credentials.holder import (
     PresentationResult,
     challenge_of,
+    credentials_of,
     unenvelope_presentation,
     verify_presentation,
 )
@@ -99,8 +100,10 @@ __all__ = [
     "unenvelope",
     "verify",
     "verify_presentation",
-    # reading a presentation before verifying it: the challenge it answers, its envelope
+    # reading a presentation before verifying it: the challenge it answers, its credentials,
+    # its envelope
     "challenge_of",
+    "credentials_of",
     "unenvelope_presentation",
     # signed JSON documents between nodes (not credentials)
     "document_kid",
