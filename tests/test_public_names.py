@@ -60,6 +60,7 @@ def test_the_package_root_is_small() -> None:
         "clients",
         "commands",
         "config",
+        "consular",
         "credentials",
         "declarations",
         "demo",

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from smartborder.api import create_app
 from smartborder.config import Settings
-from smartborder.credentials import StatusListUnavailable
+from smartborder.credentials import StatusListUnavailable, present
 from smartborder.credentials.primitives import sdjwt
 from smartborder.node import Node
 from smartborder.store import transaction
@@ -138,8 +138,6 @@ def test_presenting_a_card_without_its_holder_key_binding_is_refused(app: FastAP
         nonce=opened["challenge"],
         now=now,
     )
-    from smartborder.credentials import present
-
     vp = present(
         {"verifiableCredential": [forged]},
         key=holder.key,  # even signed by the holder, a binding made with another key fails
@@ -166,8 +164,6 @@ def test_unauthenticated_or_replayed_presentations_are_401(app: FastAPI) -> None
     assert again.json()["code"] == "consular.holder_unauthenticated"
     assert "already used" in again.json()["detail"]
     # a presentation that answers no challenge of this node
-    from smartborder.credentials import present
-
     stray = present(
         {"verifiableCredential": []},
         key=holder.key,
@@ -206,8 +202,6 @@ def test_withheld_claims_are_named(app: FastAPI) -> None:
         nonce=opened["challenge"],
         now=now,
     )
-    from smartborder.credentials import present
-
     vp = present(
         {"verifiableCredential": [shown]},
         key=holder.key,

@@ -24,6 +24,9 @@ from smartborder.consular import (
 
 router = APIRouter(tags=["consular"], dependencies=[Depends(public_rate_limit)])
 
+#: The holder's presentation is the credential here (no bearer token): 401 when it fails.
+HOLDER = {401: {"description": "No presentation, or one that does not answer a challenge."}}
+
 
 def _now() -> datetime:
     return datetime.now(UTC)
@@ -43,7 +46,9 @@ def challenge(ctx: Ctx, session: WriteSession) -> dict[str, Any]:
     return open_challenge(ctx.credential_service, session, now=_now())
 
 
-@router.get("/consular/expiring", summary="Your credentials that expire within N days")
+@router.get(
+    "/consular/expiring", summary="Your credentials that expire within N days", responses=HOLDER
+)
 def expiring_credentials(
     ctx: Ctx,
     session: WriteSession,
@@ -63,7 +68,16 @@ def expiring_credentials(
     }
 
 
-@router.post("/consular/renewals", status_code=201, summary="Renew a credential")
+@router.post(
+    "/consular/renewals",
+    status_code=201,
+    summary="Renew a credential",
+    responses={
+        **HOLDER,
+        404: {"description": "No consular office of this node issued the credential."},
+        409: {"description": "The credential was renewed already."},
+    },
+)
 def renew(ctx: Ctx, session: WriteSession, body: Annotated[Any, Body()] = None) -> dict[str, Any]:
     """Body ``{"presentation": <vp+jwt signed by the holder, answering a challenge, carrying
     the credential to renew with its needed claims disclosed>, "contact": {"email": ...}}``.
