@@ -87,6 +87,11 @@ COMMANDS: dict[str, Entry] = {
         "app",
         "Verifiable credentials: keygen, issue, verify, present, status.",
     ),
+    "consular": Entry(
+        "smartborder.commands.consular",
+        "app",
+        "Consular notices of renewals: list the outbox, send what is due.",
+    ),
     # The first name of `creds`, kept.
     "credentials": Entry(
         "smartborder.commands.credentials",

@@ -39,7 +39,10 @@ CBP = "U.S. Customs and Border Protection"
 ANAM = "Agencia Nacional de Aduanas de México"
 EXPORTER = "Exportadora del Bajio SA de CV"
 HEALTH = "Secretaria de Salud"
-ISSUERS = (CBP, ANAM, CARRIER, BROKER, EXPORTER, HEALTH)
+# consular offices: they renew the documents they issued (smartborder.consular)
+SRE = "Secretaria de Relaciones Exteriores"
+CONSULATE = "U.S. Consulate General Tijuana"
+ISSUERS = (CBP, ANAM, CARRIER, BROKER, EXPORTER, HEALTH, SRE, CONSULATE)
 #: (issuer, credential type, accepting country)
 ACCREDITATIONS: tuple[tuple[str, str, str], ...] = (
     (CBP, "CTPATCertificate", "US"),
@@ -50,6 +53,9 @@ ACCREDITATIONS: tuple[tuple[str, str, str], ...] = (
     (CARRIER, "CartaPorteCredential", "MX"),
     (HEALTH, "VaccinationCredential", "US"),
     (HEALTH, "VaccinationCredential", "MX"),
+    (SRE, "PassportCredential", "US"),
+    (SRE, "PassportCredential", "MX"),
+    (CONSULATE, "BorderCrossingCardCredential", "US"),
 )
 FAULTS = ("revoked", "expired", "untrusted", "tampered", "unrelated", "suspended")
 FAULT_EVERY = 5  # one credentialed declaration in five carries a bad credential

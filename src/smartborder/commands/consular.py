@@ -1,0 +1,72 @@
+"""``smartborder consular``: the consular notice outbox — list it, send what is due now."""
+
+from __future__ import annotations
+
+import json
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from smartborder.commands.store_access import store_sessions
+from smartborder.config import Settings
+from smartborder.consular import NoticeDispatcher, channels_from_settings
+from smartborder.store import consular as repo
+from smartborder.store import transaction
+
+app = typer.Typer(
+    help="Consular notices of renewals: list the outbox, send what is due.", no_args_is_help=True
+)
+console = Console(emoji=False)
+
+
+@app.command("notices")
+def notices(
+    renewal: str | None = typer.Option(None, "--renewal", help="Only this renewal's notices."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """List notices: channel, recipient, state, attempts, last error."""
+    with store_sessions() as sessions, transaction(sessions) as session:
+        rows = [
+            {
+                "notice_id": r.notice_id,
+                "renewal_id": r.renewal_id,
+                "kind": r.kind,
+                "channel": r.channel,
+                "recipient": r.recipient,
+                "state": r.state,
+                "attempts": r.attempts,
+                "next_attempt_at": r.next_attempt_at.isoformat(),
+                "last_error": r.last_error,
+            }
+            for r in repo.notices(session, renewal_id=renewal)
+        ]
+    if as_json:
+        print(json.dumps(rows))
+        return
+    table = Table("notice", "channel", "recipient", "state", "attempts", "last error")
+    for r in rows:
+        table.add_row(
+            r["notice_id"][:8],
+            r["channel"],
+            r["recipient"],
+            r["state"],
+            str(r["attempts"]),
+            r["last_error"] or "",
+        )
+    console.print(table)
+
+
+@app.command("send")
+def send() -> None:
+    """Send the notices due now through the SMARTBORDER_NOTICE_* channels.
+
+    A serving node does this in the background; failures are recorded and retried later."""
+    settings = Settings()
+    with store_sessions() as sessions:
+        dispatcher = NoticeDispatcher(sessions, channels_from_settings(settings))
+        try:
+            sent = dispatcher.run_once()
+        finally:
+            dispatcher.close()
+    print(json.dumps({"sent": sent, "channels": list(dispatcher.channel_names)}))
