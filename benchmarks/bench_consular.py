@@ -34,12 +34,20 @@ from smartborder.store import make_engine, session_factory, transaction, upgrade
 from smartborder.store.tables.credentials import IssuedCredentialRow
 
 ORG = "U.S. Consulate General Tijuana"
-PERSON = {"givenName": "JUAN", "familyName": "FLORES", "birthDate": "1960-05-19", "nationality": "MEX"}
+PERSON = {
+    "givenName": "JUAN",
+    "familyName": "FLORES",
+    "birthDate": "1960-05-19",
+    "nationality": "MEX",
+}
 
 
 def card(holder: str, key: PrivateKey, now: datetime) -> tuple[dict[str, Any], dict[str, Any]]:
     credential = {
-        "@context": ["https://www.w3.org/ns/credentials/v2", "https://smartborder.dev/credentials/v1"],
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            "https://smartborder.dev/credentials/v1",
+        ],
         "type": ["VerifiableCredential", "BorderCrossingCardCredential"],
         "validFrom": (now - timedelta(days=3600)).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "validUntil": (now + timedelta(days=30)).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -83,7 +91,9 @@ def main() -> None:
         now = datetime.now(UTC)
         credential, options = card(holder, key, now)
         with transaction(sessions) as session:
-            old = unenvelope(service.issue(session, org=ORG, credential=credential, options=options, now=now))
+            old = unenvelope(
+                service.issue(session, org=ORG, credential=credential, options=options, now=now)
+            )
             opened = open_challenge(service, session, now=now)
         shown = sdjwt.present(
             old,
@@ -146,13 +156,17 @@ def main() -> None:
 
     med = statistics.median
     ratios = [r / i for r, i in zip(renew_s, issue_s, strict=True)]
-    print(f"renewal, server side: median {med(renew_s) * 1000:.1f} ms "
-          f"(baseline: issuing one card {med(issue_s) * 1000:.1f} ms; "
-          f"median ratio {med(ratios):.2f}x) over {args.rounds} rounds")
-    print(f"expiring listing on {args.rows:,} issued credentials: median "
-          f"{med(indexed) * 1000:.2f} ms with the subject index "
-          f"(baseline without it: {med(scanned) * 1000:.2f} ms; "
-          f"{med(scanned) / med(indexed):.1f}x)")
+    print(
+        f"renewal, server side: median {med(renew_s) * 1000:.1f} ms "
+        f"(baseline: issuing one card {med(issue_s) * 1000:.1f} ms; "
+        f"median ratio {med(ratios):.2f}x) over {args.rounds} rounds"
+    )
+    print(
+        f"expiring listing on {args.rows:,} issued credentials: median "
+        f"{med(indexed) * 1000:.2f} ms with the subject index "
+        f"(baseline without it: {med(scanned) * 1000:.2f} ms; "
+        f"{med(scanned) / med(indexed):.1f}x)"
+    )
 
 
 if __name__ == "__main__":

@@ -171,7 +171,8 @@ class Settings(BaseSettings):
         default=False, description="Upgrade the SMTP connection with STARTTLS before sending."
     )
     notice_smtp_username: str = Field(
-        default="", description="SMTP login user (with SMARTBORDER_NOTICE_SMTP_PASSWORD); empty: no login."
+        default="",
+        description="SMTP login user (with SMARTBORDER_NOTICE_SMTP_PASSWORD); empty: no login.",
     )
     notice_smtp_password: str = Field(default="", description="SMTP login password.")
 

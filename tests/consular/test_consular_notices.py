@@ -137,9 +137,7 @@ def test_the_thread_sends_an_email_to_a_local_smtp_server(
     sessions: sessionmaker[Session], tmp_path: Path
 ) -> None:
     with smtp_server() as (port, box):
-        settings = Settings(
-            home=tmp_path, notice_smtp_host="127.0.0.1", notice_smtp_port=port
-        )
+        settings = Settings(home=tmp_path, notice_smtp_host="127.0.0.1", notice_smtp_port=port)
         channels = channels_from_settings(settings)
         assert set(channels) == {"smtp"}
         dispatcher = NoticeDispatcher(sessions, channels, poll_s=30)

@@ -45,9 +45,7 @@ def servers() -> Iterator[tuple[int, Any, str, Any]]:
 
 
 @pytest.fixture
-def app(
-    tmp_path: Path, database_url: str, servers: tuple[int, Any, str, Any]
-) -> Iterator[FastAPI]:
+def app(tmp_path: Path, database_url: str, servers: tuple[int, Any, str, Any]) -> Iterator[FastAPI]:
     port, _, url, _ = servers
     settings = Settings(
         home=tmp_path / "home",
@@ -129,7 +127,9 @@ def test_expiring_card_is_listed_renewed_and_the_old_one_refused_at_the_border(
     assert not stale.verified and any(e.startswith("status: revoked") for e in stale.errors)
 
     # 5. a trip declared with the old card is refused with the reason, in both languages
-    shown_old = sdjwt.present(old, disclose=["givenName", "familyName", "documentNumber"], now=datetime.now(UTC))
+    shown_old = sdjwt.present(
+        old, disclose=["givenName", "familyName", "documentNumber"], now=datetime.now(UTC)
+    )
     decision = node.pipeline.decide(traveler("V2JTC68NT", [shown_old]), now=datetime.now(UTC))
     assert decision.outcome is Outcome.INSPECT
     [reason] = [r for r in decision.reasons if r.code == "credentials.check.revoked"]
@@ -139,8 +139,12 @@ def test_expiring_card_is_listed_renewed_and_the_old_one_refused_at_the_border(
     assert "revocada (lista" in reason.message_es
 
     # ... and with the new card it is verified
-    shown_new = sdjwt.present(new, disclose=["givenName", "familyName", "documentNumber"], now=datetime.now(UTC))
-    fresh = node.pipeline.decide(traveler(subject["documentNumber"], [shown_new]), now=datetime.now(UTC))
+    shown_new = sdjwt.present(
+        new, disclose=["givenName", "familyName", "documentNumber"], now=datetime.now(UTC)
+    )
+    fresh = node.pipeline.decide(
+        traveler(subject["documentNumber"], [shown_new]), now=datetime.now(UTC)
+    )
     assert "credentials.verified" in fresh.codes
     assert not [c for c in fresh.codes if c.startswith("credentials.check.")]
 

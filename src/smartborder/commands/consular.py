@@ -47,12 +47,9 @@ def notices(
     table = Table("notice", "channel", "recipient", "state", "attempts", "last error")
     for r in rows:
         table.add_row(
-            r["notice_id"][:8],
-            r["channel"],
-            r["recipient"],
-            r["state"],
+            *(str(r[k] or "") for k in ("notice_id", "channel", "recipient", "state")),
             str(r["attempts"]),
-            r["last_error"] or "",
+            str(r["last_error"] or ""),
         )
     console.print(table)
 

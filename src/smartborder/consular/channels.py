@@ -48,11 +48,15 @@ class Notice:
 
     @property
     def subject(self) -> Text:
-        return Text(str(self.payload.get("subject_en", "")), str(self.payload.get("subject_es", "")))
+        return Text(
+            str(self.payload.get("subject_en", "")), str(self.payload.get("subject_es", ""))
+        )
 
     @property
     def text(self) -> Text:
-        return Text(str(self.payload.get("message_en", "")), str(self.payload.get("message_es", "")))
+        return Text(
+            str(self.payload.get("message_en", "")), str(self.payload.get("message_es", ""))
+        )
 
 
 class NoticeChannel(Protocol):

@@ -63,7 +63,9 @@ class NoticeDispatcher:
 
     def retry_after(self, attempts: int) -> timedelta:
         """Back-off before attempt ``attempts + 1``: ``backoff_s · 2^(attempts−1)``, capped."""
-        return timedelta(seconds=min(self.backoff_s * 2 ** max(attempts - 1, 0), self.max_backoff_s))
+        return timedelta(
+            seconds=min(self.backoff_s * 2 ** max(attempts - 1, 0), self.max_backoff_s)
+        )
 
     def notify(self) -> None:
         """Notices were committed: send them now rather than at the next poll."""
@@ -74,7 +76,11 @@ class NoticeDispatcher:
         now = self.clock()
         with transaction(self.sessions) as session:
             due = [
-                (row.notice_id, row.channel, Notice(row.notice_id, row.kind, row.recipient, json.loads(row.payload)))
+                (
+                    row.notice_id,
+                    row.channel,
+                    Notice(row.notice_id, row.kind, row.recipient, json.loads(row.payload)),
+                )
                 for row in repo.claim_due(
                     session,
                     now=now,

@@ -42,10 +42,10 @@ class HolderUnauthenticated(ConsularError, Unauthenticated):
 class ApplicationInvalid(ConsularError, InvalidInput):
     code = "consular.application_invalid"
     default_message = Text(
-        "The renewal application is malformed: send {\"presentation\": <vp+jwt>, "
-        "\"contact\": {\"email\": \"...\"}} (contact optional).",
-        "La solicitud de renovación está mal formada: envíe {\"presentation\": <vp+jwt>, "
-        "\"contact\": {\"email\": \"...\"}} (contact es opcional).",
+        'The renewal application is malformed: send {"presentation": <vp+jwt>, '
+        '"contact": {"email": "..."}} (contact optional).',
+        'La solicitud de renovación está mal formada: envíe {"presentation": <vp+jwt>, '
+        '"contact": {"email": "..."}} (contact es opcional).',
     )
 
 

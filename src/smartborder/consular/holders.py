@@ -49,7 +49,9 @@ def _stamp(t: datetime) -> str:
     return t.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def open_challenge(service: CredentialService, session: Session, *, now: datetime) -> dict[str, Any]:
+def open_challenge(
+    service: CredentialService, session: Session, *, now: datetime
+) -> dict[str, Any]:
     """A fresh challenge and the domain a holder's presentation must name."""
     opened = service.open_exchange(
         session, org=EXCHANGE_ORG, query={"type": "DIDAuthentication"}, now=now

@@ -275,7 +275,10 @@ class ConsularOffice:
             raw = credentials_of(application.presentation)
             if len(raw) == 1:
                 unbound = self.service.verify(
-                    session, _without_key_binding(raw[0]), options={"requireKeyBinding": False}, now=now
+                    session,
+                    _without_key_binding(raw[0]),
+                    options={"requireKeyBinding": False},
+                    now=now,
                 )
         judge(session, holder, result, unbound=unbound)
         doc = result.credential or {}
@@ -403,7 +406,10 @@ def renewal_notice(renewal: Renewal, *, channel: str, recipient: str, now: datet
     name = {
         "PassportCredential": ("passport", "pasaporte"),
         "BorderCrossingCardCredential": ("Border Crossing Card", "Tarjeta de Cruce Fronterizo"),
-        "TrustedTravelerCredential": ("trusted-traveler membership", "membresía de viajero confiable"),
+        "TrustedTravelerCredential": (
+            "trusted-traveler membership",
+            "membresía de viajero confiable",
+        ),
     }.get(renewal.credential_type, (renewal.credential_type, renewal.credential_type))
     payload = {
         "renewal_id": renewal.renewal_id,

@@ -329,9 +329,7 @@ RULES: dict[str, Rule] = {
     **{ctype: _travel_document(kind) for ctype, kind in _DOCUMENT_OF.items()},
 }
 #: Types about a person: presenting someone else's is an identity matter, not a paperwork slip.
-PERSONAL_TYPES = frozenset(
-    {"TrustedTravelerCredential", "VaccinationCredential", *_DOCUMENT_OF}
-)
+PERSONAL_TYPES = frozenset({"TrustedTravelerCredential", "VaccinationCredential", *_DOCUMENT_OF})
 
 
 def subjects_of(credential: dict[str, Any]) -> Iterable[Subject]:

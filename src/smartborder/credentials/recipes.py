@@ -448,7 +448,9 @@ def _check_document(
             f"venció el {end} (verificada el {_stamp(now)})",
         )
     elif problem is not None:
-        result.fail("validity", f"{problem} (valid from {start})", f"{problem} (vale desde {start})")
+        result.fail(
+            "validity", f"{problem} (valid from {start})", f"{problem} (vale desde {start})"
+        )
     entries = doc.get("credentialStatus")
     if entries is None:
         return

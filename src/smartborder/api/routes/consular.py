@@ -25,7 +25,9 @@ from smartborder.consular import (
 router = APIRouter(tags=["consular"], dependencies=[Depends(public_rate_limit)])
 
 #: The holder's presentation is the credential here (no bearer token): 401 when it fails.
-HOLDER = {401: {"description": "No presentation, or one that does not answer a challenge."}}
+HOLDER: dict[int | str, dict[str, Any]] = {
+    401: {"description": "No presentation, or one that does not answer a challenge."}
+}
 
 
 def _now() -> datetime:

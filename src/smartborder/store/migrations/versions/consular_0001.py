@@ -29,7 +29,9 @@ def upgrade() -> None:
         sa.Column("new_credential_id", sa.String(512), nullable=False),
         sa.Column("renewed_at", TS, nullable=False),
         sa.PrimaryKeyConstraint("renewal_id", name=op.f("pk_consular_renewals")),
-        sa.UniqueConstraint("old_credential_id", name=op.f("uq_consular_renewals_old_credential_id")),
+        sa.UniqueConstraint(
+            "old_credential_id", name=op.f("uq_consular_renewals_old_credential_id")
+        ),
     )
     op.create_index(op.f("ix_consular_renewals_holder"), "consular_renewals", ["holder"])
     op.create_table(
