@@ -244,7 +244,9 @@ class Node:
     @cached_property
     def notices(self) -> NoticeDispatcher:
         """Sends the consular notices (``SMARTBORDER_NOTICE_*`` channels) in the background."""
-        return NoticeDispatcher(self.sessions, channels_from_settings(self.settings))
+        return NoticeDispatcher(
+            self.sessions, channels_from_settings(self.settings), write_lock=self.write_lock
+        )
 
     @cached_property
     def consular(self) -> ConsularOffice:

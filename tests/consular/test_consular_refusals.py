@@ -235,3 +235,38 @@ def test_a_failure_half_way_leaves_nothing_issued_or_revoked(
     assert done.status_code == 201, done.text
     issued, revoked, renewals, notices = _counts(node)
     assert (issued, revoked, renewals, notices) == (before[0] + 1, before[1] + 1, 1, 1)
+
+
+def test_garbage_and_unsigned_presentations_are_401_not_500(app: FastAPI) -> None:
+    api, holder = TestClient(app), Holder()
+    for header in ("VP not-a-jwt", "VP a.b.c", "VP " + "x" * 5000):
+        answer = api.get("/consular/expiring", headers={"Authorization": header})
+        assert answer.status_code == 401, (header[:20], answer.text)
+    unsigned = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiablePresentation"],
+        "holder": holder.did,
+    }
+    answer = api.post("/consular/renewals", json={"presentation": unsigned})
+    assert answer.status_code == 401 and answer.json()["code"] == "consular.holder_unauthenticated"
+    for body in ([], "x", {"presentation": 7}, {"presentation": ""}):
+        assert api.post("/consular/renewals", json=body).status_code == 400
+
+
+def test_two_applications_for_one_card_at_once_renew_it_once(app: FastAPI) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    node: Node = app.state.ctx
+    api, holder = TestClient(app), Holder()
+    card = issue_card(node, holder)
+    first, second = holder.prove(api, [card]), holder.prove(api, [card])
+    with ThreadPoolExecutor(2) as pool:
+        answers = list(
+            pool.map(
+                lambda vp: TestClient(app).post("/consular/renewals", json={"presentation": vp}),
+                [first, second],
+            )
+        )
+    codes = sorted(a.status_code for a in answers)
+    assert codes[0] == 201 and codes[1] in (409, 422), [a.text for a in answers]
+    assert _counts(node)[2] == 1  # one renewal recorded

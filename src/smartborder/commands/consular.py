@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import json
+from contextlib import nullcontext
 
 import typer
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy.engine import make_url
 
 from smartborder.commands.store_access import store_sessions
 from smartborder.config import Settings
 from smartborder.consular import NoticeDispatcher, channels_from_settings
 from smartborder.store import consular as repo
 from smartborder.store import transaction
+from smartborder.store.group_commit import file_lock
 
 app = typer.Typer(
     help="Consular notices of renewals: list the outbox, send what is due.", no_args_is_help=True
@@ -60,8 +63,15 @@ def send() -> None:
 
     A serving node does this in the background; failures are recorded and retried later."""
     settings = Settings()
+    url = make_url(settings.db_url)
+    # a serving node may write the same SQLite file: take its writers' lock (see node.py)
+    lock = (
+        file_lock(f"{url.database}.write-lock")
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
+        else nullcontext
+    )
     with store_sessions() as sessions:
-        dispatcher = NoticeDispatcher(sessions, channels_from_settings(settings))
+        dispatcher = NoticeDispatcher(sessions, channels_from_settings(settings), write_lock=lock)
         try:
             sent = dispatcher.run_once()
         finally:

@@ -20,7 +20,9 @@ import json
 import logging
 import threading
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -46,6 +48,7 @@ class NoticeDispatcher:
         poll_s: float = 15.0,
         batch: int = 50,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        write_lock: Callable[[], AbstractContextManager[Any]] = nullcontext,
     ) -> None:
         self.sessions = sessions
         self.channels = dict(channels)
@@ -53,6 +56,9 @@ class NoticeDispatcher:
         self.backoff_s, self.max_backoff_s = backoff_s, max_backoff_s
         self.lease_s, self.poll_s, self.batch = lease_s, poll_s, batch
         self.clock = clock
+        # the node's writers' lock (SQLite: one writer at a time across workers); without it a
+        # lease committed here would break a request's read-then-write transaction
+        self.write_lock = write_lock
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -74,7 +80,7 @@ class NoticeDispatcher:
     def run_once(self) -> int:
         """Send every notice due now; returns how many were delivered."""
         now = self.clock()
-        with transaction(self.sessions) as session:
+        with self.write_lock(), transaction(self.sessions) as session:
             due = [
                 (
                     row.notice_id,
@@ -105,7 +111,7 @@ class NoticeDispatcher:
 
     def _record(self, notice_id: str, error: str | None) -> None:
         now = self.clock()
-        with transaction(self.sessions) as session:
+        with self.write_lock(), transaction(self.sessions) as session:
             row = repo.get_notice(session, notice_id)
             if row is None:
                 return
