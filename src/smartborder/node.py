@@ -38,7 +38,14 @@ from smartborder.consular import (
 from smartborder.credentials import CredentialService, KeyType, NodeKeys, Peers, node_did
 from smartborder.declarations import load_hs
 from smartborder.errors import NotFound
-from smartborder.exchange import Agreement, Deliverer, NodeSigner, PeerNode, load_agreement
+from smartborder.exchange import (
+    Agreement,
+    Deliverer,
+    LeaderLoop,
+    NodeSigner,
+    PeerNode,
+    load_agreement,
+)
 from smartborder.i18n import Text
 from smartborder.preclearance import (
     AdmissibilityStage,
@@ -177,6 +184,18 @@ class Node:
         )
         self.link, self.deliverer = self._exchange(settings)
         link = self.link
+        # documents accepted from the peer are applied in order, by one worker at a time
+        self.applier = (
+            LeaderLoop(
+                "exchange-applier",
+                settings.home / "exchange-applier.lock",
+                link.apply_round,
+            )
+            if link is not None
+            else None
+        )
+        if link is not None and self.applier is not None:
+            link.on_received = self.applier.notify
         self.writer: GroupCommitter[Unit, Stored] = GroupCommitter(
             session_factory(self.write_engine or self.engine),
             lambda session, units: store_units(session, units, link=link),
@@ -274,6 +293,8 @@ class Node:
             self.credentials.start()
             if self.deliverer is not None:
                 self.deliverer.start()
+            if self.applier is not None:
+                self.applier.start()
             if self.notices.channels:  # consular notices queued by renewals
                 self.notices.start()
             self._serving = True
@@ -282,6 +303,8 @@ class Node:
         """Stop the writer (pending writes finish) and the background work, and close every
         database connection."""
         self.writer.close()
+        if self.applier is not None:
+            self.applier.close()
         if "notices" in self.__dict__:
             self.notices.close()
         if self.deliverer is not None:
@@ -356,10 +379,19 @@ class Node:
                 self._queued()
 
     def receive(self, principal: Principal, documents: Sequence[Any]) -> list[Outcome]:
-        """Documents from the other agency's node: each checked and applied once."""
+        """Documents from the other agency's node: each checked and, if good, held durably
+        and acknowledged; applied afterwards, once, in order (the applier's loop, or
+        :meth:`apply_received`)."""
         if self.link is None:
             raise ExchangeOff()
-        return self.link.receive(documents, actor=principal.client_id, now=datetime.now(UTC))
+        return self.link.accept(documents, actor=principal.client_id, now=datetime.now(UTC))
+
+    def apply_received(self) -> int:
+        """Apply every document accepted and still waiting (in this thread); how many."""
+        done = 0
+        while self.link is not None and (n := self.link.apply_pending()) > 0:
+            done += n
+        return done
 
     def submit_many(
         self, principal: Principal, payloads: Sequence[Any], *, now: datetime | None = None

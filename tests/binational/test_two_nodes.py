@@ -139,16 +139,22 @@ def test_audit_on_both_sides_names_each_document(pair: dict[str, NodeProcess]) -
             if e["direction"] == "out"
         ]
     )
-    received = _until(
-        lambda: {
-            e["doc_id"]: e
-            for e in _client(cbp, "admin").get("/exchange/audit").json()
-            if e["direction"] == "in"
-        }
-    )
     sent = out[0]
-    assert sent["outcome"] == "applied"
-    assert received[sent["doc_id"]]["digest"] == sent["digest"]
+    assert sent["outcome"] == "accepted"  # held by CBP's node, acknowledged
+    received = _until(  # then applied there: the receipt and the application, each audited
+        lambda: (
+            [
+                e
+                for e in _client(cbp, "admin")
+                .get(f"/exchange/audit?doc_id={sent['doc_id']}")
+                .json()
+                if e["direction"] == "in" and e["outcome"] == "applied"
+            ]
+            and _client(cbp, "admin").get(f"/exchange/audit?doc_id={sent['doc_id']}").json()
+        )
+    )
+    assert sorted(e["outcome"] for e in received) == ["accepted", "applied"]
+    assert {e["digest"] for e in received} == {sent["digest"]}
 
 
 def test_forged_and_replayed_documents_are_refused_and_logged(
@@ -241,7 +247,11 @@ def test_a_node_killed_mid_exchange_catches_up_with_nothing_lost_or_applied_twic
         receipts = session.scalar(
             select(func.count())
             .select_from(InboxRow)
-            .where(InboxRow.declaration_id.in_(ids), InboxRow.kind == "trip")
+            .where(
+                InboxRow.declaration_id.in_(ids),
+                InboxRow.kind == "trip",
+                InboxRow.status == "applied",
+            )
         )
     assert held == len(ids) and receipts == len(ids)
 

@@ -32,7 +32,9 @@ class DocumentsIn(BaseModel):
 
 class DocumentResult(BaseModel):
     id: str
-    status: str = Field(description="applied, duplicate (applied before) or refused")
+    status: str = Field(
+        description="accepted (held, to be applied in order), duplicate (received before) or refused"
+    )
     problem: dict[str, Any] | None = None
 
 
@@ -59,9 +61,12 @@ async def inbox(
     ctx: Ctx,
     caller: Annotated[Principal, Depends(require_scopes(EXCHANGE_WRITE))],
 ) -> DocumentsOut:
-    """Each document is checked (signature by the peer's key, audience, age, agreement) and
-    applied once; the answer lists, per document, applied, duplicate or refused with its
-    problem. Refusals are audited; nothing of a refused document is applied."""
+    """Each document is checked (signature by the peer's key, audience, age, agreement) and,
+    if good, held durably before the answer: the answer lists, per document, accepted,
+    duplicate or refused with its problem. Accepted documents are applied afterwards, once,
+    in the order they arrived; one that cannot be applied comes back to the sender as a
+    ``refusal`` document naming the problem. Refusals are audited; nothing of a refused
+    document is applied."""
     if caller.role not in (Role.PEER, Role.ADMIN):
         raise Forbidden(
             Text(
