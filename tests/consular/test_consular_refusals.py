@@ -5,7 +5,8 @@ reused challenge, withheld claims, a failure half-way through."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +18,13 @@ from sqlalchemy import func, select
 
 from smartborder.api import create_app
 from smartborder.config import Settings
+from smartborder.consular import CHALLENGE_TTL
 from smartborder.credentials import StatusListUnavailable, present
 from smartborder.credentials.primitives import sdjwt
 from smartborder.node import Node
 from smartborder.store import transaction
 from smartborder.store.tables.consular import NoticeRow, RenewalRow
-from smartborder.store.tables.credentials import IssuedCredentialRow
+from smartborder.store.tables.credentials import ExchangeRow, IssuedCredentialRow
 
 
 @pytest.fixture
@@ -254,8 +256,6 @@ def test_garbage_and_unsigned_presentations_are_401_not_500(app: FastAPI) -> Non
 
 
 def test_two_applications_for_one_card_at_once_renew_it_once(app: FastAPI) -> None:
-    from concurrent.futures import ThreadPoolExecutor
-
     node: Node = app.state.ctx
     api, holder = TestClient(app), Holder()
     card = issue_card(node, holder)
@@ -270,3 +270,17 @@ def test_two_applications_for_one_card_at_once_renew_it_once(app: FastAPI) -> No
     codes = sorted(a.status_code for a in answers)
     assert codes[0] == 201 and codes[1] in (409, 422), [a.text for a in answers]
     assert _counts(node)[2] == 1  # one renewal recorded
+
+
+def test_an_expired_challenge_is_refused_and_dropped(app: FastAPI) -> None:
+    node: Node = app.state.ctx
+    api, holder = TestClient(app), Holder()
+    vp = holder.prove(api)
+    with transaction(node.sessions) as session:  # the challenge was opened 11 minutes ago
+        for row in session.scalars(select(ExchangeRow)):
+            row.created_at = row.created_at - CHALLENGE_TTL - timedelta(minutes=1)
+    late = api.get("/consular/expiring", headers={"Authorization": f"VP {vp}"})
+    assert late.status_code == 401 and "expired" in late.json()["detail"]
+    api.post("/consular/challenges")  # opening a new one drops the stale ones
+    with transaction(node.sessions) as session:
+        assert session.scalar(select(func.count()).select_from(ExchangeRow)) == 1

@@ -28,6 +28,7 @@ from smartborder.credentials import (
 )
 from smartborder.errors import SmartBorderError
 from smartborder.i18n import Text
+from smartborder.store import consular as consular_repo
 from smartborder.store import credentials as credentials_repo
 
 #: The exchange table's tenant for consular challenges (no organization's exchange).
@@ -52,7 +53,9 @@ def _stamp(t: datetime) -> str:
 def open_challenge(
     service: CredentialService, session: Session, *, now: datetime
 ) -> dict[str, Any]:
-    """A fresh challenge and the domain a holder's presentation must name."""
+    """A fresh challenge and the domain a holder's presentation must name (challenges past
+    their time-to-live are dropped meanwhile, so the table holds only live ones)."""
+    consular_repo.drop_challenges(session, EXCHANGE_ORG, opened_before=now - CHALLENGE_TTL)
     opened = service.open_exchange(
         session, org=EXCHANGE_ORG, query={"type": "DIDAuthentication"}, now=now
     )

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from smartborder.store.tables.consular import NoticeRow, RenewalRow
-from smartborder.store.tables.credentials import IssuedCredentialRow
+from smartborder.store.tables.credentials import ExchangeRow, IssuedCredentialRow
 
 
 def issued_to(
@@ -94,3 +94,12 @@ def notices(session: Session, *, renewal_id: str | None = None) -> list[NoticeRo
     if renewal_id is not None:
         stmt = stmt.where(NoticeRow.renewal_id == renewal_id)
     return list(session.scalars(stmt))
+
+
+def drop_challenges(session: Session, org: str, *, opened_before: datetime) -> int:
+    """Delete ``org``'s exchange challenges opened before ``opened_before`` (answered or
+    not: past their time-to-live they serve nothing); returns how many."""
+    done = session.execute(
+        delete(ExchangeRow).where(ExchangeRow.org == org, ExchangeRow.created_at < opened_before)
+    )
+    return int(done.rowcount)  # type: ignore[attr-defined]
