@@ -161,3 +161,17 @@ def test_no_channel_configured_for_a_notice_is_recorded(sessions: sessionmaker[S
     assert dispatcher.run_once() == 0
     row = _row(sessions, notice)
     assert row.state == "failed" and "no channel 'webhook'" in (row.last_error or "")
+
+
+def test_more_notices_than_a_batch_are_all_sent_in_one_round(
+    sessions: sessionmaker[Session],
+) -> None:
+    with webhook_server() as (url, hook):
+        dispatcher = NoticeDispatcher(
+            sessions, {"webhook": WebhookChannel(url)}, clock=Clock(), batch=2
+        )
+        for i in range(5):
+            _queue(sessions, "webhook", f"{url}?{i:06d}")
+        assert dispatcher.run_once() == 5
+        assert len(hook.received) == 5
+        dispatcher.close()

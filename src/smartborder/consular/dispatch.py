@@ -78,7 +78,16 @@ class NoticeDispatcher:
         self._wake.set()
 
     def run_once(self) -> int:
-        """Send every notice due now; returns how many were delivered."""
+        """Send every notice due now, a batch at a time; returns how many were delivered."""
+        delivered = 0
+        while True:
+            sent, claimed = self._send_batch()
+            delivered += sent
+            if claimed < self.batch:
+                return delivered
+
+    def _send_batch(self) -> tuple[int, int]:
+        """Lease up to ``batch`` due notices and send them: (delivered, leased)."""
         now = self.clock()
         with self.write_lock(), transaction(self.sessions) as session:
             due = [
@@ -107,7 +116,7 @@ class NoticeDispatcher:
                     error = describe(exc)
             self._record(notice_id, error)
             delivered += error is None
-        return delivered
+        return delivered, len(due)
 
     def _record(self, notice_id: str, error: str | None) -> None:
         now = self.clock()
