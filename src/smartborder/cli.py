@@ -90,7 +90,7 @@ COMMANDS: dict[str, Entry] = {
     "consular": Entry(
         "smartborder.commands.consular",
         "app",
-        "Consular notices of renewals: list the outbox, send what is due.",
+        "Consular notices: list the outbox, queue expiry reminders, send what is due.",
     ),
     # The first name of `creds`, kept.
     "credentials": Entry(

@@ -56,3 +56,20 @@ def test_notices_are_listed_and_sent_from_the_cli(
         assert hook.received[0][1]["message_es"] == "renovado"
     after = runner.invoke(app, ["consular", "notices", "--json", "--renewal", "r-1"])
     assert json.loads(after.stdout)[0]["state"] == "sent"
+
+
+def test_remind_without_a_webhook_is_a_clear_error(home: Path) -> None:
+    answer = runner.invoke(app, ["consular", "remind"])
+    assert answer.exit_code == 1
+    assert "SMARTBORDER_NOTICE_WEBHOOK_URL" in answer.output
+
+
+def test_remind_queues_nothing_on_an_empty_store(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SMARTBORDER_NOTICE_WEBHOOK_URL", "http://127.0.0.1:9/hook")
+    answer = runner.invoke(app, ["consular", "remind", "--within-days", "30"])
+    assert answer.exit_code == 0, answer.output
+    assert json.loads(answer.stdout) == {"queued": 0, "credential_ids": []}
+    bad = runner.invoke(app, ["consular", "remind", "--within-days", "0"])
+    assert bad.exit_code == 1 and "within_days" in bad.output

@@ -1,9 +1,10 @@
 """The consular domain as a library: a passport renewed by the SRE without HTTP (the new
-number, the same term, the pipeline's binding to the declared passport), and what the
-expiring list shows and leaves out."""
+number, the same term, the pipeline's binding to the declared passport), what the expiring
+list shows and leaves out, and reminders queued before credentials expire."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -19,11 +20,14 @@ from smartborder.consular import (
     ApplicationInvalid,
     expiring,
     open_challenge,
+    queue_reminders,
+    reminder_id,
 )
 from smartborder.credentials import present
 from smartborder.credentials.primitives import sdjwt
 from smartborder.credentials.recipes import unenvelope
 from smartborder.node import Node
+from smartborder.store import consular as consular_repo
 from smartborder.store import transaction
 
 TERM = timedelta(days=6 * 365 + 1)  # a six-year Mexican passport
@@ -184,3 +188,30 @@ def test_the_expiring_list_flags_expired_and_suspended_and_leaves_out_the_rest(
         expiring(session, holder.did, within_days=5000, now=now)
     assert bad.value.code == "consular.within_days_invalid"
     assert "3653" in bad.value.message.en and "días" in bad.value.message.es
+
+
+def test_reminders_are_queued_once_per_credential_ending_soon(node: Node) -> None:
+    holder, other = Holder(), Holder()
+    soon = _passport(node, holder, ends_in=timedelta(days=20))
+    theirs = _passport(node, other, ends_in=timedelta(days=50), number="G00000009")
+    _passport(node, holder, ends_in=timedelta(days=-2), number="G00000008")  # expired: no
+    _passport(node, holder, ends_in=timedelta(days=400), number="G00000007")  # later: no
+    now = datetime.now(UTC)
+    with transaction(node.sessions) as session:
+        queued = queue_reminders(session, within_days=60, webhook_url="http://hook", now=now)
+    assert sorted(queued) == sorted([credential_id(soon), credential_id(theirs)])
+    with transaction(node.sessions) as session:
+        again = queue_reminders(session, within_days=60, webhook_url="http://hook", now=now)
+        rows = {r.notice_id: r for r in consular_repo.notices(session)}
+    assert again == []  # one reminder per credential
+    row = rows[reminder_id(credential_id(soon))]
+    payload = json.loads(row.payload)
+    assert (row.kind, row.channel, row.recipient) == (
+        "credential.expiring",
+        "webhook",
+        "http://hook",
+    )
+    assert payload["holder"] == holder.did and payload["days_left"] in (19, 20)
+    assert (
+        "vence el" in payload["message_es"] and "POST /consular/renewals" in payload["message_en"]
+    )

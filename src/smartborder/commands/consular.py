@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from contextlib import nullcontext
+from datetime import UTC, datetime
 
 import typer
 from rich.console import Console
@@ -12,13 +13,20 @@ from sqlalchemy.engine import make_url
 
 from smartborder.commands.store_access import store_sessions
 from smartborder.config import Settings
-from smartborder.consular import NoticeDispatcher, channels_from_settings
+from smartborder.consular import (
+    ApplicationInvalid,
+    NoticeDispatcher,
+    channels_from_settings,
+    queue_reminders,
+)
+from smartborder.i18n import Text
 from smartborder.store import consular as repo
 from smartborder.store import transaction
 from smartborder.store.group_commit import file_lock
 
 app = typer.Typer(
-    help="Consular notices of renewals: list the outbox, send what is due.", no_args_is_help=True
+    help="Consular notices: list the outbox, queue expiry reminders, send what is due.",
+    no_args_is_help=True,
 )
 console = Console(emoji=False)
 
@@ -77,3 +85,27 @@ def send() -> None:
         finally:
             dispatcher.close()
     print(json.dumps({"sent": sent, "channels": list(dispatcher.channel_names)}))
+
+
+@app.command("remind")
+def remind(
+    within_days: int = typer.Option(60, "--within-days", help="Credentials ending within N days."),
+) -> None:
+    """Queue a reminder for each credential ending soon (once each), through the webhook.
+
+    Needs SMARTBORDER_NOTICE_WEBHOOK_URL; run daily, then `consular send` (or a serving node)."""
+    settings = Settings()
+    url = settings.notice_webhook_url.strip()
+    if not url:
+        raise ApplicationInvalid(
+            Text(
+                "Reminders go through the webhook: set SMARTBORDER_NOTICE_WEBHOOK_URL.",
+                "Los recordatorios van por el webhook: configure SMARTBORDER_NOTICE_WEBHOOK_URL.",
+            ),
+            code="consular.no_webhook",
+        )
+    with store_sessions() as sessions, transaction(sessions) as session:
+        queued = queue_reminders(
+            session, within_days=within_days, webhook_url=url, now=datetime.now(UTC)
+        )
+    print(json.dumps({"queued": len(queued), "credential_ids": queued}))

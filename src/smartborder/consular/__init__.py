@@ -30,6 +30,7 @@ from smartborder.consular.errors import (
 )
 from smartborder.consular.expiring import MAX_WITHIN_DAYS, ExpiringCredential, expiring
 from smartborder.consular.holders import CHALLENGE_TTL, Holder, authenticate, open_challenge
+from smartborder.consular.reminders import queue_reminders, reminder_id
 from smartborder.consular.renewal import (
     Application,
     ConsularOffice,
@@ -67,5 +68,7 @@ __all__ = [
     "notices_for",
     "open_challenge",
     "parse_application",
+    "queue_reminders",
+    "reminder_id",
     "renewable_types",
 ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
@@ -27,6 +27,25 @@ def issued_to(
                 IssuedCredentialRow.valid_until <= valid_until_by,
             )
             .order_by(IssuedCredentialRow.valid_until, IssuedCredentialRow.row_id)
+        )
+    )
+
+
+def holders_expiring(session: Session, *, now: datetime, within_days: int) -> list[str]:
+    """The subjects (holder DIDs) with an unrevoked credential ending between ``now`` and
+    ``now + within_days``."""
+    until = now + timedelta(days=within_days)
+    return list(
+        session.scalars(
+            select(IssuedCredentialRow.subject_id)
+            .where(
+                IssuedCredentialRow.subject_id.is_not(None),
+                IssuedCredentialRow.revoked.is_(False),
+                IssuedCredentialRow.valid_until > now,
+                IssuedCredentialRow.valid_until <= until,
+            )
+            .distinct()
+            .order_by(IssuedCredentialRow.subject_id)
         )
     )
 

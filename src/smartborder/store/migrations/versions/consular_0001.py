@@ -1,4 +1,4 @@
-"""Consular renewals and notices; a holder's issued credentials indexed by subject.
+"""Consular renewals and notices; issued credentials indexed by subject and end of validity.
 
 Revision ID: consular_0001
 Revises: 0001_base
@@ -19,6 +19,7 @@ TS = sa.DateTime(timezone=True)
 
 def upgrade() -> None:
     op.create_index(op.f("ix_vc_issued_subject_id"), "vc_issued", ["subject_id"])
+    op.create_index(op.f("ix_vc_issued_valid_until"), "vc_issued", ["valid_until"])
     op.create_table(
         "consular_renewals",
         sa.Column("renewal_id", sa.String(36), nullable=False),
@@ -60,4 +61,5 @@ def downgrade() -> None:
     op.drop_table("consular_notices")
     op.drop_index(op.f("ix_consular_renewals_holder"), table_name="consular_renewals")
     op.drop_table("consular_renewals")
+    op.drop_index(op.f("ix_vc_issued_valid_until"), table_name="vc_issued")
     op.drop_index(op.f("ix_vc_issued_subject_id"), table_name="vc_issued")
