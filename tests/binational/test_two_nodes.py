@@ -254,6 +254,8 @@ def test_a_node_killed_mid_exchange_catches_up_with_nothing_lost_or_applied_twic
             )
         )
     assert held == len(ids) and receipts == len(ids)
+    inbox = _client(cbp, "admin").get("/exchange/inbox").json()
+    assert inbox["accepted"] == 0 and inbox["applied"] >= len(ids)
 
 
 def test_joint_inspection_requested_by_cbp_is_concluded_by_both_and_signed_by_each(

@@ -30,19 +30,23 @@ KEY = PrivateKey.generate(KeyType.ED25519)
 SIGNER = NodeSigner(did=ANAM_DID, kid=f"{ANAM_DID}#k", key=KEY, agency="anam")
 
 
-def _settings(home: Path, agency: str, me: str, peer: str) -> Settings:
+def _settings(
+    home: Path, agency: str, me: str, peer: str, database_url: str | None = None
+) -> Settings:
     return Settings(
         home=home,
         agency=agency,
         base_url=me,
         exchange_peer=peer,
         peers_loopback_http=True,  # type: ignore[arg-type]
+        **({"database_url": database_url} if database_url else {}),
     )
 
 
 @pytest.fixture
-def nodes(tmp_path: Path) -> Iterator[tuple[Node, Node]]:
-    cbp = Node.open(_settings(tmp_path / "cbp", "cbp", CBP_URL, ANAM_URL))
+def nodes(tmp_path: Path, database_url: str) -> Iterator[tuple[Node, Node]]:
+    # CBP's node on SQLite and on PostgreSQL (where the test database is set), ANAM's on SQLite
+    cbp = Node.open(_settings(tmp_path / "cbp", "cbp", CBP_URL, ANAM_URL, database_url))
     anam = Node.open(_settings(tmp_path / "anam", "anam", ANAM_URL, CBP_URL))
     assert cbp.link is not None
     cbp.link.peer.key_for = lambda kid: KEY.public if kid == SIGNER.kid else None  # type: ignore[method-assign]

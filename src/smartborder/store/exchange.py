@@ -76,6 +76,11 @@ def outbox_counts(session: Session) -> dict[str, int]:
     return {str(s): int(n) for s, n in rows}
 
 
+def inbox_counts(session: Session) -> dict[str, int]:
+    rows = session.execute(select(InboxRow.status, func.count()).group_by(InboxRow.status))
+    return {str(s): int(n) for s, n in rows}
+
+
 def sent_event_ids(session: Session, declaration_id: str) -> set[str]:
     """Ids of the inspection events of a trip queued for the peer already."""
     rows = session.scalars(

@@ -91,6 +91,18 @@ def audit(
     return [AuditEntry.model_validate(r, from_attributes=True) for r in rows]
 
 
+@router.get("/inbox", summary="How many documents from the peer wait, were applied or refused")
+def inbox_counts(
+    session: DbSession,
+    _caller: Annotated[Principal, Depends(require_scopes(EXCHANGE_READ))],
+) -> dict[str, int]:
+    """Documents the peer sent and this node accepted: waiting to be applied (``accepted``,
+    applied in arrival order), ``applied``, or ``refused`` when applied (sent back to the
+    peer as a refusal). Documents refused on receipt are in the audit log only."""
+    counts = repo.inbox_counts(session)
+    return {s: counts.get(s, 0) for s in ("accepted", "applied", "refused")}
+
+
 @router.get("/outbox", summary="How many documents wait, were delivered or were refused")
 def outbox(
     session: DbSession,
