@@ -4,7 +4,9 @@
     ├── Unauthenticated
     │   └── HolderUnauthenticated   consular.holder_unauthenticated
     ├── InvalidInput
-    │   ├── ApplicationInvalid      consular.application_invalid
+    │   ├── ApplicationInvalid      consular.application_invalid (refined:
+    │   │                           consular.one_credential, consular.within_days_invalid,
+    │   │                           consular.no_webhook)
     │   └── ValidationFailed (422)
     │       └── RenewalRefused      consular.refused  (refined per reason:
     │                           consular.credential_revoked, consular.credential_expired,

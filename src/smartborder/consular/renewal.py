@@ -4,7 +4,7 @@ The holder sends a presentation (:mod:`.holders`) that carries the credential to
 disclosing the claims its type's rule needs (:mod:`.rules`). Every check runs before any write:
 
 1. the presentation's proof answers this node's challenge (else 401);
-2. exactly one credential is presented (else 400 ``consular.application_invalid``);
+2. exactly one credential is presented (else 400 ``consular.one_credential``);
 3. it is about the presenter — its ``credentialSubject.id`` is the presentation's holder —
    else 422 ``consular.foreign_bound`` (an SD-JWT's key-binding JWT must also verify with the
    key it is bound to, which only its holder has);
