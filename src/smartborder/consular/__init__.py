@@ -14,7 +14,6 @@ transaction, and notices go out through pluggable channels (:class:`WebhookChann
 from smartborder.consular.channels import (
     Notice,
     NoticeChannel,
-    NoticeNotDelivered,
     SmtpChannel,
     WebhookChannel,
     channels_from_settings,
@@ -25,6 +24,7 @@ from smartborder.consular.errors import (
     ApplicationInvalid,
     ConsularError,
     HolderUnauthenticated,
+    NoticeNotDelivered,
     NotIssuedHere,
     RenewalRefused,
 )

@@ -23,18 +23,9 @@ from typing import Any, Protocol
 import httpx
 
 from smartborder.config import Settings
-from smartborder.errors import SmartBorderError, Unavailable
+from smartborder.consular.errors import NoticeNotDelivered
+from smartborder.errors import SmartBorderError
 from smartborder.i18n import Text
-
-
-class NoticeNotDelivered(Unavailable):
-    """A channel could not deliver a notice (kept and retried)."""
-
-    code = "consular.notice_not_delivered"
-    default_message = Text(
-        "A notice could not be delivered; it will be retried.",
-        "No se pudo entregar un aviso; se reintentará.",
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +183,6 @@ def describe(exc: BaseException) -> str:
 __all__ = [
     "Notice",
     "NoticeChannel",
-    "NoticeNotDelivered",
     "SmtpChannel",
     "WebhookChannel",
     "channels_from_settings",

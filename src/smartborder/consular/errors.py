@@ -14,8 +14,11 @@
     │                           consular.not_renewable, consular.disclosure_missing)
     ├── NotFound
     │   └── NotIssuedHere           consular.not_issued_here
-    └── Conflict
-        └── AlreadyRenewed          consular.already_renewed
+    ├── Conflict
+    │   └── AlreadyRenewed          consular.already_renewed
+    └── Unavailable
+        └── NoticeNotDelivered      consular.notice_not_delivered  (a channel's send failed:
+                                    recorded on the notice and retried, never raised to a caller)
 
 A refused renewal issues nothing and revokes nothing: the checks run before any write, and
 the writes share one transaction.
@@ -23,7 +26,14 @@ the writes share one transaction.
 
 from __future__ import annotations
 
-from smartborder.errors import Conflict, InvalidInput, NotFound, Unauthenticated, ValidationFailed
+from smartborder.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    Unauthenticated,
+    Unavailable,
+    ValidationFailed,
+)
 from smartborder.i18n import Text
 
 
@@ -74,11 +84,22 @@ class AlreadyRenewed(ConsularError, Conflict):
     )
 
 
+class NoticeNotDelivered(ConsularError, Unavailable):
+    """A channel could not deliver a notice (kept and retried)."""
+
+    code = "consular.notice_not_delivered"
+    default_message = Text(
+        "A notice could not be delivered; it will be retried.",
+        "No se pudo entregar un aviso; se reintentará.",
+    )
+
+
 __all__ = [
     "AlreadyRenewed",
     "ApplicationInvalid",
     "ConsularError",
     "HolderUnauthenticated",
     "NotIssuedHere",
+    "NoticeNotDelivered",
     "RenewalRefused",
 ]
