@@ -87,6 +87,11 @@ COMMANDS: dict[str, Entry] = {
         "app",
         "Verifiable credentials: keygen, issue, verify, present, status.",
     ),
+    "consular": Entry(
+        "smartborder.commands.consular",
+        "app",
+        "Consular notices: list the outbox, queue expiry reminders, send what is due.",
+    ),
     # The first name of `creds`, kept.
     "credentials": Entry(
         "smartborder.commands.credentials",

@@ -29,6 +29,12 @@ from sqlalchemy.orm import Session
 
 from smartborder.clients import ClientRegistry, Principal, TokenSigner
 from smartborder.config import Settings
+from smartborder.consular import (
+    ConsularOffice,
+    NoticeDispatcher,
+    channels_from_settings,
+    notices_for,
+)
 from smartborder.credentials import CredentialService, KeyType, NodeKeys, Peers, node_did
 from smartborder.declarations import load_hs
 from smartborder.errors import NotFound
@@ -254,6 +260,26 @@ class Node:
         schemas)."""
         return CredentialService.from_settings(self.settings, sessions=self.sessions)
 
+    @cached_property
+    def notices(self) -> NoticeDispatcher:
+        """Sends the consular notices (``SMARTBORDER_NOTICE_*`` channels) in the background."""
+        return NoticeDispatcher(
+            self.sessions, channels_from_settings(self.settings), write_lock=self.write_lock
+        )
+
+    @cached_property
+    def consular(self) -> ConsularOffice:
+        """The consular office (expiring credentials, renewals), built on first use; the
+        notices of a renewal are sent by :attr:`notices` once it commits."""
+        notices = self.notices
+        return ConsularOffice(
+            self.credential_service,
+            notices=notices_for(
+                notices.channel_names, webhook_url=self.settings.notice_webhook_url.strip()
+            ),
+            on_queued=notices.notify,
+        )
+
     def serve(self) -> None:
         """Start the background work a serving node needs, so that no decision waits on the
         store or a peer for it: the party history is loaded, then topped up on its own
@@ -269,6 +295,8 @@ class Node:
                 self.deliverer.start()
             if self.applier is not None:
                 self.applier.start()
+            if self.notices.channels:  # consular notices queued by renewals
+                self.notices.start()
             self._serving = True
 
     def close(self) -> None:
@@ -277,6 +305,8 @@ class Node:
         self.writer.close()
         if self.applier is not None:
             self.applier.close()
+        if "notices" in self.__dict__:
+            self.notices.close()
         if self.deliverer is not None:
             self.deliverer.close()
             self.deliverer.peer.close()

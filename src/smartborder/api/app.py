@@ -13,6 +13,7 @@ from smartborder.api.gc_tuning import freeze_startup_heap, thaw_heap
 from smartborder.api.limits import BodySizeLimit
 from smartborder.api.routes import admissibility as admissibility_routes
 from smartborder.api.routes import clients as clients_routes
+from smartborder.api.routes import consular as consular_routes
 from smartborder.api.routes import credentials as credentials_routes
 from smartborder.api.routes import dashboard as dashboard_routes
 from smartborder.api.routes import declarations, health, landing, oauth, schemas
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.include_router(credentials_routes.router)
     app.include_router(twin_routes.router)
     app.include_router(trust_routes.router)
+    app.include_router(consular_routes.router)
     app.include_router(exchange_routes.router)
     app.include_router(inspections_routes.router)
     return app

@@ -165,6 +165,13 @@ def _bodies(day: date) -> dict[tuple[str, str], dict[str, Any]]:
         ("POST", "/inspections/{inspection_id}/conclude"): one(
             "The acting agency's outcome", {"outcome": "released"}
         ),
+        ("POST", "/consular/renewals"): one(
+            "Renew the card presented (a vp+jwt answering POST /consular/challenges)",
+            {
+                "presentation": "eyJhbGciOiJFZERTQSIsImtpZCI6ImRpZDprZXk6ejZNay4uLiN6Nk1rLi4uIiwidHlwIjoidnArand0In0.eyJub25jZSI6Ii4uLiJ9.c2lnbmF0dXJl",
+                "contact": {"email": "juan.flores@example.mx"},
+            },
+        ),
         ("POST", "/exchange/inbox"): one(
             "Documents from the other agency's node (each a compact JWS it signed)",
             {
