@@ -359,4 +359,5 @@ def test_each_landing_page_says_whose_node_it_is_and_what_it_exchanged(
     anam = httpx.get(pair["anam"].base_url + "/?lang=es").text
     assert "U.S. Customs and Border Protection (CBP)" in cbp and "Documents sent: delivered" in cbp
     assert "Agencia Nacional de Aduanas de México (ANAM)" in anam and "entregados" in anam
+    assert "Received from the peer: applied" in cbp and "en espera de aplicarse" in anam
     assert pair["anam"].base_url in cbp  # its peer
