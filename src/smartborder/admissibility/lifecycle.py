@@ -22,7 +22,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
@@ -35,7 +35,6 @@ from smartborder.admissibility.errors import (
     WrongAgency,
 )
 from smartborder.admissibility.graph import COUNTRIES, DESTINATION, port_graph
-from smartborder.admissibility.impact import ImpactReport
 from smartborder.admissibility.versions import version_policies
 from smartborder.errors import InvalidInput, Problem
 from smartborder.i18n import Text
@@ -46,6 +45,9 @@ from smartborder.store.tables.admissibility import (
     PlanStateRow,
     PlanTransitionRow,
 )
+
+if TYPE_CHECKING:
+    from smartborder.admissibility.impact import ImpactReport
 
 DRAFT, PROPOSED, APPROVED, IN_FORCE = "draft", "proposed", "approved", "in_force"
 SUPERSEDED, WITHDRAWN = "superseded", "withdrawn"
