@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import numpy as np
 from fastapi import APIRouter, Depends, status
+from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
 from smartborder.admissibility import (
@@ -29,6 +30,7 @@ from smartborder.clients.roles import POLICY_IMPACT, POLICY_READ, POLICY_WRITE
 from smartborder.demo import generate_trips
 from smartborder.errors import InvalidInput, TooLarge
 from smartborder.i18n import Text
+from smartborder.node import Node
 from smartborder.store import transaction
 
 router = APIRouter(tags=["admissibility"])
@@ -128,16 +130,23 @@ def publish_version(body: PublishBody, session: DbSession, caller: Writer) -> di
 @router.post(
     "/admissibility/evaluate", dependencies=[Depends(public_rate_limit)], responses=NO_PLAN
 )
-def evaluate_traveler(body: EvaluateBody, ctx: Ctx) -> dict[str, Any]:
+async def evaluate_traveler(body: EvaluateBody, ctx: Ctx) -> dict[str, Any]:
     """Public self-check: may this traveler cross at this port at this instant? Decided under
     the version in force there and then (the pipeline's own lookup), or under ``plan`` or
     ``version`` when given. Returns admit / deny / review, the deciding policies, reasons in
     English and Spanish and the version."""
     if body.plan is None and body.version is None:
+        # In memory (the rules in force, their decisions memoized): on the loop, as the
+        # pipeline decides submissions, without a thread-pool hop.
         result = ctx.rules.evaluate(
             body.traveler, port=body.port, at=body.at, direction=body.direction
         )
         return result.to_json()
+    return await run_in_threadpool(_evaluate_named, body, ctx)
+
+
+def _evaluate_named(body: EvaluateBody, ctx: Node) -> dict[str, Any]:
+    """The self-check under a named plan or version (read from the store: in a thread)."""
     with transaction(ctx.sessions) as session:
         policies = policies_in_force(
             session, plan=body.plan or DEFAULT_PLAN, version=body.version
