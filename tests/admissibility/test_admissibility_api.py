@@ -55,7 +55,9 @@ def test_public_self_check_cites_the_published_version(
     client_for("admin").post("/policies", json={"plan": "covid-us-land-2020"})
     # Published is not in force (docs/plans.md): the default self-check still cites the draft;
     # asking for the plan by name tries its latest published version.
-    assert api.post("/admissibility/evaluate", json=body).json()["version"] == draft.json()["version"]
+    assert (
+        api.post("/admissibility/evaluate", json=body).json()["version"] == draft.json()["version"]
+    )
     published = api.post(
         "/admissibility/evaluate", json={**body, "plan": "covid-us-land-2020"}
     ).json()

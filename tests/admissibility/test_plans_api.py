@@ -29,7 +29,11 @@ blocks:
         admit: [citizen-or-national, permanent-resident]
         deny_reason: {en: only citizens and residents, es: solo ciudadanos y residentes}
 """
-PROPOSAL = {"from": "2027-01-04", "to": "2027-01-05", "generate": {"ports": ["2504"], "per_day": 20}}
+PROPOSAL = {
+    "from": "2027-01-04",
+    "to": "2027-01-05",
+    "generate": {"ports": ["2504"], "per_day": 20},
+}
 
 
 def visitor(arrival: datetime) -> dict[str, Any]:
@@ -63,9 +67,12 @@ def test_a_published_plan_governs_only_once_activated_and_then_everywhere(
     filed = carrier.post("/declarations/travelers", json=record)
     assert filed.status_code == 201, filed.text
     assert filed.json()["decision"]["rule_versions"]["admissibility"] == before["version"]
-    assert api.post("/admissibility/evaluate", json={**check, "version": "my-plan@1"}).json()[
-        "decision"
-    ] == "deny"  # trying the version explicitly
+    assert (
+        api.post("/admissibility/evaluate", json={**check, "version": "my-plan@1"}).json()[
+            "decision"
+        ]
+        == "deny"
+    )  # trying the version explicitly
 
     # Out of order, then the wrong agency: refused, bilingual, nothing recorded.
     early = cbp.post("/plans/my-plan@1/approve")

@@ -36,7 +36,9 @@ ANAM = Actor("anam-officer", "anam")
 ADMIN = Actor("admin")
 
 
-def plan_yaml(plan_id: str, *, countries: tuple[str, ...] = ("USA",), admit: str = "citizen-or-national") -> str:
+def plan_yaml(
+    plan_id: str, *, countries: tuple[str, ...] = ("USA",), admit: str = "citizen-or-national"
+) -> str:
     blocks = "".join(
         f"""  - country: {c}
     phases:
@@ -136,7 +138,12 @@ def test_an_overlap_without_supersedes_changes_nothing_and_names_the_conflict(
     with pytest.raises(InForceOverlap) as overlap, transaction(sessions) as session:
         # one free port and one overlapping region: all or nothing
         activate(
-            session, second, effective_from=T1, regions=["san-diego-tijuana"], port_codes=["2304"], actor=CBP
+            session,
+            second,
+            effective_from=T1,
+            regions=["san-diego-tijuana"],
+            port_codes=["2304"],
+            actor=CBP,
         )
     assert overlap.value.extra["conflicts"][0]["version"] == first
     assert "first@1" in overlap.value.message.en and "first@1" in overlap.value.message.es
@@ -179,9 +186,7 @@ def test_supersession_and_withdrawal_keep_the_history(sessions: sessionmaker[Ses
     assert at("2504", datetime(2027, 2, 1, tzinfo=UTC), "southbound") is None  # MEX: default
     assert at("2304", datetime(2027, 2, 1, tzinfo=UTC)) is None  # another region
     with transaction(sessions) as session:
-        gone = withdraw(
-            session, second, actor=CBP, effective_from=datetime(2027, 3, 1, tzinfo=UTC)
-        )
+        gone = withdraw(session, second, actor=CBP, effective_from=datetime(2027, 3, 1, tzinfo=UTC))
     assert gone.state == "withdrawn"
     assert at("2504", datetime(2027, 2, 1, tzinfo=UTC)) == second  # history kept
     assert at("2504", datetime(2027, 3, 2, tzinfo=UTC)) is None

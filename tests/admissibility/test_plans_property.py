@@ -35,7 +35,11 @@ PLANS = {
     "juarez-mx": ("MEX", "citizen-or-national"),
 }
 ACTIVATIONS = [
-    ("sd-closed", "cbp", {"regions": ["san-diego-tijuana"], "effective_from": "2026-12-01T00:00:00Z"}),
+    (
+        "sd-closed",
+        "cbp",
+        {"regions": ["san-diego-tijuana"], "effective_from": "2026-12-01T00:00:00Z"},
+    ),
     (
         "sd-no-tourists",
         "cbp",
@@ -46,7 +50,11 @@ ACTIVATIONS = [
         },
     ),
     ("laredo-port", "cbp", {"ports": ["2304"], "effective_from": "2026-12-15T06:00:00Z"}),
-    ("juarez-mx", "anam", {"regions": ["el-paso-juarez"], "effective_from": "2027-01-01T07:00:00Z"}),
+    (
+        "juarez-mx",
+        "anam",
+        {"regions": ["el-paso-juarez"], "effective_from": "2027-01-01T07:00:00Z"},
+    ),
 ]
 
 
@@ -76,7 +84,11 @@ def node_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
         )
     )
     agencies = {"cbp": bearer_client(app, "cbp"), "anam": bearer_client(app, "anam")}
-    proposal = {"from": "2027-01-04", "to": "2027-01-04", "generate": {"ports": ["2504"], "per_day": 2}}
+    proposal = {
+        "from": "2027-01-04",
+        "to": "2027-01-04",
+        "generate": {"ports": ["2504"], "per_day": 2},
+    }
     for plan_id, (country, admit) in PLANS.items():
         agency = agencies["cbp" if country == "USA" else "anam"]
         created = agency.post("/policies", json={"plan_yaml": _yaml(plan_id, country, admit)})

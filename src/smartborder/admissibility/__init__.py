@@ -29,18 +29,7 @@ from smartborder.admissibility.errors import (
 from smartborder.admissibility.graph import schema_text
 from smartborder.admissibility.impact import ImpactReport, impact
 from smartborder.admissibility.in_force import RulesInForce
-from smartborder.admissibility.lifecycle import (
-    AGENCY_COUNTRY,
-    Activation,
-    Actor,
-    PlanStatus,
-    activate,
-    approve,
-    plan_status,
-    propose,
-    version_in_force,
-    withdraw,
-)
+from smartborder.admissibility.lifecycle import activate, approve, propose, withdraw
 from smartborder.admissibility.model import (
     AdmissibilityResult,
     Outcome,
@@ -49,6 +38,14 @@ from smartborder.admissibility.model import (
     traveler_from_declaration,
 )
 from smartborder.admissibility.plan import BUILTIN_PLANS, DEFAULT_PLAN, Plan, load_plan, parse_plan
+from smartborder.admissibility.plan_history import (
+    AGENCY_COUNTRY,
+    Activation,
+    Actor,
+    PlanStatus,
+    plan_status,
+    version_in_force,
+)
 from smartborder.admissibility.service import (
     PlanRef,
     evaluate,

@@ -23,9 +23,15 @@ from sqlalchemy.orm import Session
 
 from smartborder.admissibility.cedar import Policies, load_policies
 from smartborder.admissibility.graph import DESTINATION
-from smartborder.admissibility.lifecycle import Activation, activations, index, pick, port_and_region
 from smartborder.admissibility.model import AdmissibilityResult
 from smartborder.admissibility.plan import DEFAULT_PLAN
+from smartborder.admissibility.plan_history import (
+    Activation,
+    activations,
+    index,
+    pick,
+    port_and_region,
+)
 from smartborder.admissibility.service import PlanRef, _direction, evaluate, policies_for
 from smartborder.errors import SmartBorderError
 from smartborder.store import admissibility as q
@@ -71,7 +77,9 @@ class RulesInForce:
 
     # --- the lookup ------------------------------------------------------------------------------
 
-    def activation_at(self, port: str, at: datetime, direction: Any = "northbound") -> Activation | None:
+    def activation_at(
+        self, port: str, at: datetime, direction: Any = "northbound"
+    ) -> Activation | None:
         """The activation in force at ``port`` at ``at`` for ``direction`` (None: the default)."""
         if at.tzinfo is None:
             return None  # evaluation refuses the naive instant with its own problem

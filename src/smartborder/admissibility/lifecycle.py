@@ -13,18 +13,17 @@ Only the destination country's agency approves or activates a version for its co
 USA, ANAM for MEX); a version with blocks for both needs both approvals. A sovereign node
 (``SMARTBORDER_AGENCY``) holds its own country's plans only. Every step is one transaction that
 also bumps the in-force generation (workers reload within a second) and is recorded with who
-and when; :func:`version_in_force` answers which version was in force at a port and instant.
+and when (:mod:`~smartborder.admissibility.plan_history` reads it back and answers which version
+was in force at a port and instant).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from smartborder import ports
@@ -34,8 +33,23 @@ from smartborder.admissibility.errors import (
     TransitionOutOfOrder,
     WrongAgency,
 )
-from smartborder.admissibility.graph import COUNTRIES, DESTINATION, port_graph
-from smartborder.admissibility.versions import version_policies
+from smartborder.admissibility.graph import port_graph
+from smartborder.admissibility.plan_history import (
+    AGENCY_COUNTRY,
+    APPROVED,
+    COUNTRY_AGENCY,
+    DRAFT,
+    IN_FORCE,
+    NEXT_STEPS,
+    PROPOSED,
+    SUPERSEDED,
+    WITHDRAWN,
+    Actor,
+    PlanStatus,
+    aware,
+    countries_of,
+    plan_status,
+)
 from smartborder.errors import InvalidInput, Problem
 from smartborder.i18n import Text
 from smartborder.store import admissibility as q
@@ -48,140 +62,6 @@ from smartborder.store.tables.admissibility import (
 
 if TYPE_CHECKING:
     from smartborder.admissibility.impact import ImpactReport
-
-DRAFT, PROPOSED, APPROVED, IN_FORCE = "draft", "proposed", "approved", "in_force"
-SUPERSEDED, WITHDRAWN = "superseded", "withdrawn"
-#: The steps each state allows next (a 409 names them).
-NEXT_STEPS: dict[str, tuple[str, ...]] = {
-    DRAFT: ("propose", "withdraw"),
-    PROPOSED: ("approve", "withdraw"),
-    APPROVED: ("activate", "withdraw"),
-    IN_FORCE: ("activate", "withdraw"),
-    SUPERSEDED: (),
-    WITHDRAWN: (),
-}
-#: Which country each agency governs (the country it admits travelers into).
-AGENCY_COUNTRY: dict[str, str] = {"cbp": "USA", "anam": "MEX"}
-COUNTRY_AGENCY: dict[str, str] = {c: a for a, c in AGENCY_COUNTRY.items()}
-
-
-@dataclass(frozen=True, slots=True)
-class Actor:
-    """Who takes a step: ``who`` is recorded; ``agency`` (cbp, anam or None for an
-    administrator or the node's operator) is what the authority checks read."""
-
-    who: str
-    agency: str | None = None
-
-
-class Activation(BaseModel):
-    id: int
-    version: str
-    country: str
-    scope: str  # "region" | "port"
-    scope_id: str
-    effective_from: datetime
-    effective_until: datetime | None
-    activated_by: str
-    activated_at: datetime
-    ended_by: str | None = None
-
-
-class Transition(BaseModel):
-    seq: int
-    action: str
-    from_state: str
-    to_state: str
-    country: str | None
-    agency: str | None
-    actor: str
-    at: datetime
-    detail: dict[str, Any]
-
-
-class Approval(BaseModel):
-    country: str
-    agency: str
-    approved_by: str
-    approved_at: datetime
-
-
-class PlanStatus(BaseModel):
-    """A version's lifecycle: state, whose approval it needs and has, where it is or was in
-    force, every transition, the impact analysis attached when proposed, and the next steps."""
-
-    version: str
-    state: str
-    countries: list[str]
-    approvals: list[Approval]
-    activations: list[Activation]
-    transitions: list[Transition]
-    impact: dict[str, Any] | None
-    next_steps: list[str]
-
-
-def _activation(row: PlanActivationRow) -> Activation:
-    return Activation(
-        id=row.id,
-        version=row.version_id,
-        country=row.country,
-        scope=row.scope_kind,
-        scope_id=row.scope_id,
-        effective_from=row.effective_from,
-        effective_until=row.effective_until,
-        activated_by=row.activated_by,
-        activated_at=row.activated_at,
-        ended_by=row.ended_by,
-    )
-
-
-def countries_of(session: Session, version_id: str) -> list[str]:
-    """The destination countries a version has rules for (both, if a hand-written policy
-    names no country: it may apply to either)."""
-    policies = version_policies(session, version_id)
-    named = {m.country for m in policies.by_id.values()}
-    if None in named or not named:
-        return sorted(COUNTRIES)
-    return sorted(c for c in named if c)
-
-
-def plan_status(session: Session, version_id: str) -> PlanStatus:
-    """The lifecycle of ``version_id`` (``VersionNotFound`` if never published)."""
-    countries = countries_of(session, version_id)
-    row = q.get_state(session, version_id)
-    state = row.state if row else DRAFT
-    return PlanStatus(
-        version=version_id,
-        state=state,
-        countries=row.countries.split(",") if row else countries,
-        approvals=[
-            Approval(
-                country=a.country,
-                agency=a.agency,
-                approved_by=a.approved_by,
-                approved_at=a.approved_at,
-            )
-            for a in q.approvals(session, version_id)
-        ],
-        activations=[_activation(a) for a in q.activations(session, version_id)],
-        transitions=[
-            Transition(
-                seq=t.seq,
-                action=t.action,
-                from_state=t.from_state,
-                to_state=t.to_state,
-                country=t.country,
-                agency=t.agency,
-                actor=t.actor,
-                at=t.at,
-                detail=json.loads(t.detail),
-            )
-            for t in q.transitions(session, version_id)
-        ],
-        impact=json.loads(row.impact) if row and row.impact else None,
-        next_steps=list(NEXT_STEPS[state]),
-    )
-
 
 # --- checks ------------------------------------------------------------------------------------
 
@@ -458,23 +338,6 @@ def _open_at(row: PlanActivationRow, start: datetime) -> bool:
     return until is None or (until > start and until > row.effective_from)
 
 
-def _aware(at: datetime, pointer: str) -> datetime:
-    if at.tzinfo is None:
-        raise ScopeInvalid(
-            problems=[
-                Problem(
-                    pointer,
-                    "admissibility.naive_instant",
-                    Text(
-                        "Give the instant with a UTC offset (e.g. 2026-12-24T00:00:00-08:00).",
-                        "Indique el instante con desfase UTC (p. ej. 2026-12-24T00:00:00-08:00).",
-                    ),
-                )
-            ]
-        )
-    return at.astimezone(UTC)
-
-
 def activate(
     session: Session,
     version_id: str,
@@ -492,7 +355,7 @@ def activate(
     ``supersedes`` (its window ends at ``effective_from``), else :class:`InForceOverlap` lists
     each conflict and nothing changes."""
     at = _now(now)
-    start = _aware(effective_from, "/effective_from")
+    start = aware(effective_from, "/effective_from")
     country = _country_of(actor, "activate")
     scopes = _scopes(regions, port_codes)
     q.bump_generation(session)  # first: concurrent activations queue here (row lock)
@@ -634,7 +497,7 @@ def withdraw(
     administrator); one in force, by a country's agency from ``effective_from`` (default now)
     at every region and port of that country — withdrawn once no country keeps it in force."""
     at = _now(now)
-    start = _aware(effective_from, "/effective_from") if effective_from else at
+    start = aware(effective_from, "/effective_from") if effective_from else at
     row = _state_row(session, version_id, at)
     countries = row.countries.split(",")
     _sovereign(countries, node_agency, version_id)
@@ -669,63 +532,3 @@ def withdraw(
         detail={"effective_from": start.isoformat(), "reason": reason or ""},
     )
     return plan_status(session, version_id)
-
-
-# --- which version was in force ------------------------------------------------------------------
-
-
-def port_and_region(port: str) -> tuple[str, str]:
-    """(port code, region id) of a port code or crossing number; raises ``UnknownPort``."""
-    _, region_of, crossing_port = port_graph()
-    code = crossing_port.get(port, port)
-    if code not in region_of:
-        ports.get_port(code)  # raises the ports domain's bilingual UnknownPort
-    return code, region_of[code]
-
-
-def pick(
-    windows: dict[tuple[str, str, str], Sequence[Activation]],
-    *,
-    country: str,
-    port: str,
-    region: str,
-    at: datetime,
-) -> Activation | None:
-    """The activation in force at ``at``: the port's own, else its region's (no two windows of
-    one scope overlap, so at most one of each matches)."""
-    for key in ((country, "port", port), (country, "region", region)):
-        for a in windows.get(key, ()):
-            if a.effective_from <= at and (a.effective_until is None or at < a.effective_until):
-                return a
-    return None
-
-
-def index(rows: Iterable[Activation]) -> dict[tuple[str, str, str], list[Activation]]:
-    out: dict[tuple[str, str, str], list[Activation]] = {}
-    for a in rows:
-        if a.effective_until is not None and a.effective_until <= a.effective_from:
-            continue  # superseded before it began: never in force
-        out.setdefault((a.country, a.scope, a.scope_id), []).append(a)
-    return out
-
-
-def version_in_force(
-    session: Session, *, port: str, at: datetime, direction: str = "northbound"
-) -> Activation | None:
-    """Which activation (version, scope, window) was in force at ``port`` at instant ``at``
-    for travelers going ``direction``, read from the store; None: the default plan."""
-    code, region = port_and_region(port)
-    country = DESTINATION[direction]
-    rows = [
-        _activation(r)
-        for kind, ident in (("port", code), ("region", region))
-        for r in q.activations_at_scope(session, country, kind, ident)
-    ]
-    return pick(
-        index(rows), country=country, port=code, region=region, at=_aware(at, "/at")
-    )
-
-
-def activations(session: Session) -> list[Activation]:
-    """Every activation this node holds, oldest first (the in-force history)."""
-    return [_activation(r) for r in q.activations(session)]

@@ -62,9 +62,13 @@ def propose_cmd(
     baseline: str = typer.Option(
         "covid-us-land-2020", "--baseline", help="Baseline: plan id or version."
     ),
-    start: datetime = typer.Option(..., "--from", help="First day (YYYY-MM-DD).", formats=["%Y-%m-%d"]),
+    start: datetime = typer.Option(
+        ..., "--from", help="First day (YYYY-MM-DD).", formats=["%Y-%m-%d"]
+    ),
     end: datetime = typer.Option(..., "--to", help="Last day (YYYY-MM-DD).", formats=["%Y-%m-%d"]),
-    ports_opt: str = typer.Option("2504,2506,2304,2402,2604", "--ports", help="Ports (comma-separated)."),
+    ports_opt: str = typer.Option(
+        "2504,2506,2304,2402,2604", "--ports", help="Ports (comma-separated)."
+    ),
     per_day: int = typer.Option(50, "--per-day", help="Generated pre-arrivals per port per day."),
     seed: int = typer.Option(0, "--seed", help="Random seed."),
     agency: str | None = typer.Option(None, "--agency", help=AGENCY_HELP),
@@ -191,7 +195,7 @@ def in_force_cmd(
         print(json.dumps(_from_peer(peer, port, at, direction), ensure_ascii=False, indent=2))
         return
     from smartborder.admissibility import version_in_force
-    from smartborder.admissibility.lifecycle import activations
+    from smartborder.admissibility.plan_history import activations
 
     with store_session() as session:
         if port is not None and at is not None:

@@ -256,9 +256,7 @@ def eval_cmd(
     if plan is None:
         result = _rules_in_force().evaluate(subject, port=port, at=instant, direction=direction)
     else:
-        result = evaluate(
-            subject, port=port, at=instant, plan=_policies(plan), direction=direction
-        )
+        result = evaluate(subject, port=port, at=instant, plan=_policies(plan), direction=direction)
     print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
 
 

@@ -96,7 +96,9 @@ def bump_generation(session: Session) -> int:
     return generation(session)
 
 
-def get_state(session: Session, version_id: str, *, for_update: bool = False) -> PlanStateRow | None:
+def get_state(
+    session: Session, version_id: str, *, for_update: bool = False
+) -> PlanStateRow | None:
     query = select(PlanStateRow).where(PlanStateRow.version_id == version_id)
     if for_update:
         query = query.with_for_update()

@@ -148,9 +148,7 @@ async def evaluate_traveler(body: EvaluateBody, ctx: Ctx) -> dict[str, Any]:
 def _evaluate_named(body: EvaluateBody, ctx: Node) -> dict[str, Any]:
     """The self-check under a named plan or version (read from the store: in a thread)."""
     with transaction(ctx.sessions) as session:
-        policies = policies_in_force(
-            session, plan=body.plan or DEFAULT_PLAN, version=body.version
-        )
+        policies = policies_in_force(session, plan=body.plan or DEFAULT_PLAN, version=body.version)
     result = evaluate(
         body.traveler, port=body.port, at=body.at, plan=policies, direction=body.direction
     )

@@ -25,7 +25,7 @@ from smartborder.admissibility import (
     version_policies,
     withdraw,
 )
-from smartborder.admissibility.lifecycle import activations
+from smartborder.admissibility.plan_history import activations
 from smartborder.admissibility.versions import policies_in_force
 from smartborder.api.deps import Ctx, DbSession, require_scopes
 from smartborder.api.limits import Day, Instant
@@ -66,9 +66,7 @@ def _step(ctx: Node, step: Callable[[Session], PlanStatus], *, reload: bool) -> 
 class ProposeBody(BaseModel):
     """The impact analysis attached to the proposal: this version against ``baseline``."""
 
-    baseline: str = Field(
-        default=DEFAULT_PLAN, description="Baseline plan id or version (plan@n)."
-    )
+    baseline: str = Field(default=DEFAULT_PLAN, description="Baseline plan id or version (plan@n).")
     start: Day | None = Field(default=None, alias="from")
     end: Day | None = Field(default=None, alias="to")
     travelers: list[dict[str, Any]] | None = None
@@ -121,9 +119,7 @@ def in_force(
                 **({"cedar": policies.cedar} if cedar else {}),
             }
         rows = activations(session)
-        versions = {
-            v: version_policies(session, v) for v in sorted({a.version for a in rows})
-        }
+        versions = {v: version_policies(session, v) for v in sorted({a.version for a in rows})}
     return {
         "agency": ctx.settings.agency,
         "countries": [AGENCY_COUNTRY[ctx.settings.agency]]

@@ -60,9 +60,7 @@ class PlanActivationRow(Base):
     ``effective_until`` (open while None; set when superseded or withdrawn)."""
 
     __tablename__ = "plan_activations"
-    __table_args__ = (
-        Index("ix_plan_activations_scope", "country", "scope_kind", "scope_id"),
-    )
+    __table_args__ = (Index("ix_plan_activations_scope", "country", "scope_kind", "scope_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     version_id: Mapped[str] = mapped_column(String(120), index=True)
