@@ -136,3 +136,15 @@ def test_an_overlapping_activation_is_a_conflict_until_it_supersedes(
     bad = cbp.post("/plans/my-plan@2/withdraw", json={"effective_from": "2027-02-01T00:00:00"})
     assert bad.status_code == 422  # an instant without offset
     assert cbp.post("/plans/nope@1/approve").status_code == 404
+
+
+def test_reading_what_is_in_force_refuses_bad_input_with_a_problem(api: TestClient) -> None:
+    at = "2027-01-01T00:00:00-08:00"
+    bad_direction = api.get("/plans/in-force", params={"port": "2504", "at": at, "direction": "up"})
+    assert bad_direction.status_code == 422
+    unknown = api.get("/plans/in-force", params={"port": "9999", "at": at})
+    assert unknown.status_code == 400 and unknown.json()["code"] == "ports.unknown_port"
+    naive = api.get("/plans/in-force", params={"port": "2504", "at": "2027-01-01T00:00:00"})
+    assert naive.status_code == 422
+    default = api.get("/plans/in-force", params={"port": "2504", "at": at}).json()
+    assert default["default"] is True and default["activation"] is None

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from smartborder import ports
 from smartborder.admissibility.errors import ScopeInvalid
 from smartborder.admissibility.graph import COUNTRIES, DESTINATION, port_graph
+from smartborder.admissibility.service import _direction
 from smartborder.admissibility.versions import version_policies
 from smartborder.errors import Problem
 from smartborder.i18n import Text
@@ -217,7 +218,7 @@ def version_in_force(
     """Which activation (version, scope, window) was in force at ``port`` at instant ``at``
     for travelers going ``direction``, read from the store; None: the default plan."""
     code, region = port_and_region(port)
-    country = DESTINATION[direction]
+    country = DESTINATION[_direction(direction)]
     rows = [
         activation_of(r)
         for kind, ident in (("port", code), ("region", region))
