@@ -16,13 +16,14 @@ import logging
 import threading
 from collections.abc import Callable, Mapping
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from smartborder.admissibility.cedar import Policies, load_policies
-from smartborder.admissibility.graph import DESTINATION
+from smartborder.admissibility.graph import DESTINATION, port_graph
 from smartborder.admissibility.model import AdmissibilityResult
 from smartborder.admissibility.plan import DEFAULT_PLAN
 from smartborder.admissibility.plan_history import (
@@ -41,6 +42,24 @@ log = logging.getLogger("smartborder.admissibility")
 REFRESH_S = 1.0
 Sessions = Callable[[], Session]
 Windows = dict[tuple[str, str, str], list[Activation]]
+# (country, port code or region id) → (effective_from, effective_until, version) windows
+Flat = dict[tuple[str, str], tuple[tuple[datetime, datetime | None, str], ...]]
+
+
+def _flat(windows: Windows) -> Flat:
+    return {
+        (country, ident): tuple((a.effective_from, a.effective_until, a.version) for a in acts)
+        for (country, _, ident), acts in windows.items()
+    }
+
+
+@cache
+def _places() -> dict[str, tuple[str, str]]:
+    """Port code or crossing number → (port code, region id): where to look, in order."""
+    _, region_of, crossing_port = port_graph()
+    out = {code: (code, region) for code, region in region_of.items()}
+    out.update({c: (code, region_of[code]) for c, code in crossing_port.items()})
+    return out
 
 
 class RulesInForce:
@@ -61,7 +80,7 @@ class RulesInForce:
         if warm:
             self.fallback.warm()
         self._versions: dict[str, Policies] = {}
-        self._view: tuple[int, Windows] = (-1, {})
+        self._view: tuple[int, Windows, Flat] = (-1, {}, {})
         self._reload_lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -88,11 +107,20 @@ class RulesInForce:
         return pick(self._view[1], country=country, port=code, region=region, at=at)
 
     def policies_at(self, port: str, at: datetime, direction: Any = "northbound") -> Policies:
-        """The policy set that decides a crossing at ``port`` at ``at`` going ``direction``."""
-        found = self.activation_at(port, at, direction)
-        if found is None:
+        """The policy set that decides a crossing at ``port`` at ``at`` going ``direction``:
+        what :meth:`activation_at` names, read from flat tuples (this runs per decision)."""
+        gen, _, flat = self._view
+        if not flat or at.tzinfo is None:
             return self.fallback
-        return self._versions.get(found.version, self.fallback)
+        where = _places().get(port)
+        if where is None:
+            return self.fallback  # evaluation refuses the unknown port with its own problem
+        country = DESTINATION.get(direction) or DESTINATION[_direction(direction)]
+        for place in where:  # the port's own activation, else its region's
+            for start, until, version in flat.get((country, place), ()):
+                if start <= at and (until is None or at < until):
+                    return self._versions.get(version, self.fallback)
+        return self.fallback
 
     def evaluate(
         self,
@@ -140,7 +168,8 @@ class RulesInForce:
                     log.error("version %s in force but not loadable: %s", version_id, exc)
                     continue
                 self._versions[version_id] = policies.warm() if self._warm else policies
-            self._view = (gen, index(rows))
+            windows = index(rows)
+            self._view = (gen, windows, _flat(windows))
             return True
 
     def keep_fresh(self) -> RulesInForce:
