@@ -14,6 +14,9 @@ latency through HTTP at a fixed arrival rate.
    (benchmarks/_httpload.py). Baselines in the same run: ``GET /healthz`` (the HTTP stack's
    floor) and the self-check naming ``plan`` (the route as it was: a store read per request).
    Target: p99 ≤ 5 ms.
+3. The same self-check's server CPU per request, in process through ASGI (no sockets, no load
+   generator: what a busy shared machine cannot blur), beside the self-check naming a plan and
+   ``POST /healthz`` (a 405 from the same stack: the framework's floor).
 
     PYTHONPATH=src python benchmarks/bench_plans_in_force.py [--n 2000] [--runs 5]
         [--rate 200] [--seconds 20] [--skip-http]
@@ -254,21 +257,65 @@ def http_figures(args: argparse.Namespace, in_force: Settings) -> None:
         proc.wait(timeout=30)
 
 
+def asgi_figures(args: argparse.Namespace, in_force: Settings) -> None:
+    import asyncio
+
+    from bench_submission_route import asgi_submitter
+    from smartborder.api import create_app
+
+    app = create_app(in_force.model_copy(update={"public_rate_limit_per_min": 100_000_000}))
+    post = asgi_submitter(app, "none")
+    n = 2000
+    named = [json.loads(b) for b in evaluate_bodies(n, plan="covid-us-land-2020")]
+    lookup = [json.loads(b) for b in evaluate_bodies(n, plan=None)]
+    cases: dict[str, tuple[str, list[dict[str, Any]]]] = {
+        "baseline: the stack alone (POST /healthz, 405)": ("/healthz", lookup),
+        "baseline: evaluate naming plan (store read)": ("/admissibility/evaluate", named),
+        "evaluate, version in force (the lookup)": ("/admissibility/evaluate", lookup),
+    }
+
+    async def one(path: str, bodies: list[dict[str, Any]]) -> float:
+        c0 = time.process_time()
+        for b in bodies:
+            await post(path, b)
+        return (time.process_time() - c0) / len(bodies) * 1e3
+
+    async def rounds() -> dict[str, list[float]]:
+        for path, bodies in cases.values():
+            await one(path, bodies)  # warm
+        out: dict[str, list[float]] = {k: [] for k in cases}
+        for _ in range(args.runs):
+            for name, (path, bodies) in cases.items():
+                out[name].append(await one(path, bodies))
+        return out
+
+    try:
+        results = asyncio.run(rounds())
+    finally:
+        app.state.ctx.close()
+    print(f"server CPU per request, in process through ASGI, median of {args.runs} rounds")
+    for name, values in results.items():
+        print(f"  {name:<48} {statistics.median(values):6.3f} ms")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=2000)
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--rate", type=float, default=200.0)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--http-runs", type=int, default=3)
     parser.add_argument("--skip-http", action="store_true")
     parser.add_argument("--skip-pipeline", action="store_true")
+    parser.add_argument("--skip-asgi", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="sb-plans-") as tmp:
         in_force = store_with_plan_in_force(Path(tmp) / "in-force")
         nothing = empty_store(Path(tmp) / "nothing")
         if not args.skip_pipeline:
             pipeline_figures(args, in_force, nothing)
+        if not args.skip_asgi:
+            asgi_figures(args, in_force)
         if not args.skip_http:
             http_figures(args, in_force)
 
