@@ -223,3 +223,18 @@ def test_every_worker_sees_an_activation_within_seconds(sessions: sessionmaker[S
         assert other_worker.policies_at("2304", when).version == other_worker.fallback.version
     finally:
         other_worker.close()
+
+
+def test_a_binational_plan_is_withdrawn_per_country(sessions: sessionmaker[Session]) -> None:
+    both = ready(
+        sessions, plan_yaml("per-country", countries=("USA", "MEX")), approvers=(CBP, ANAM)
+    )
+    with transaction(sessions) as session:
+        activate(session, both, effective_from=T0, regions=["el-paso-juarez"], actor=CBP)
+    with pytest.raises(TransitionOutOfOrder) as nothing, transaction(sessions) as session:
+        withdraw(session, both, actor=ANAM)  # never in force in Mexico
+    assert "MEX" in nothing.value.message.en
+    with transaction(sessions) as session:
+        activate(session, both, effective_from=T0, regions=["el-paso-juarez"], actor=ANAM)
+        assert withdraw(session, both, actor=ANAM, effective_from=T1).state == "in_force"
+        assert withdraw(session, both, actor=CBP, effective_from=T1).state == "withdrawn"

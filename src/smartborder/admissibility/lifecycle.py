@@ -515,6 +515,16 @@ def withdraw(
             for a in q.activations(session, version_id)
             if a.effective_until is None and a.country == country
         ]
+        if not mine:
+            _out_of_order(
+                version_id,
+                row.state,
+                "withdraw",
+                Text(
+                    f"It is not in force in {country}; the other country's agency withdraws it there.",
+                    f"No está vigente en {country}; la agencia del otro país la retira allí.",
+                ),
+            )
         for a in mine:
             a.effective_until = max(start, a.effective_from)
             a.ended_by = f"withdrawn by {actor.who}"[:200]

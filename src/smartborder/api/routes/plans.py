@@ -155,24 +155,23 @@ def propose_plan(version: str, body: ProposeBody, ctx: Ctx, caller: Writer) -> d
         )
     )
 
-    def step(session: Session) -> PlanStatus:
+    # The analysis runs before the step's transaction: it may take seconds, and the step holds
+    # the node's write lock.
+    with transaction(ctx.sessions) as session:
+        proposed = version_policies(session, version)
         baseline = (
             version_policies(session, body.baseline)
             if "@" in body.baseline
             else policies_in_force(session, plan=body.baseline)
         )
-        report = impact(
-            version_policies(session, version), baseline, trips, start=body.start, end=body.end
-        )
-        return propose(
-            session,
-            version,
-            impact=report,
-            actor=actor_of(caller),
-            node_agency=ctx.settings.agency,
-        )
-
-    return _step(ctx, step, reload=False)
+    report = impact(proposed, baseline, trips, start=body.start, end=body.end)
+    return _step(
+        ctx,
+        lambda s: propose(
+            s, version, impact=report, actor=actor_of(caller), node_agency=ctx.settings.agency
+        ),
+        reload=False,
+    )
 
 
 @router.post("/plans/{version}/approve", responses=ERRORS)
