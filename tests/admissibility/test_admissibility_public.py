@@ -39,6 +39,7 @@ def test_public_names_are_pinned() -> None:
             "WrongAgency",
             "activate",
             "approve",
+            "check_author",
             "check_plan",
             "compile_plan",
             "evaluate",

@@ -138,6 +138,16 @@ def test_an_overlapping_activation_is_a_conflict_until_it_supersedes(
     assert cbp.post("/plans/nope@1/approve").status_code == 404
 
 
+def test_an_agency_cannot_publish_a_plan_only_for_the_other_country(
+    client_for: ClientFor,
+) -> None:
+    anam = client_for("anam")
+    refused = anam.post("/policies", json={"plan_yaml": MY_PLAN})
+    assert refused.status_code == 403 and refused.json()["code"] == "admissibility.wrong_agency"
+    assert anam.get("/policies").json()["versions"] == []  # nothing stored
+    assert client_for("admin").post("/policies", json={"plan_yaml": MY_PLAN}).status_code == 201
+
+
 def test_reading_what_is_in_force_refuses_bad_input_with_a_problem(api: TestClient) -> None:
     at = "2027-01-01T00:00:00-08:00"
     bad_direction = api.get("/plans/in-force", params={"port": "2504", "at": at, "direction": "up"})

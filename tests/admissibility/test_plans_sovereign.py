@@ -41,13 +41,13 @@ def cbp_node(tmp_path: Path) -> Iterator[FastAPI]:
 
 def test_a_sovereign_node_keeps_its_own_countrys_plans(cbp_node: FastAPI) -> None:
     cbp = bearer_client(cbp_node, "cbp")
-    assert cbp.post("/policies", json={"plan_yaml": BINATIONAL}).status_code == 201
-    refused = cbp.post("/plans/both-ways@1/propose", json=PROPOSAL)
+    refused = cbp.post("/policies", json={"plan_yaml": BINATIONAL})
     assert refused.status_code == 403
     assert refused.json()["code"] == "admissibility.foreign_plan"
     assert "ANAM" in refused.json()["detail"]
     usa = BINATIONAL.split("  - country: MEX")[0].replace("both-ways", "usa-only")
     assert cbp.post("/policies", json={"plan_yaml": usa}).status_code == 201
+    assert cbp.get("/policies").json()["versions"][0]["version"] == "usa-only@1"  # nothing else
     assert cbp.post("/plans/usa-only@1/propose", json=PROPOSAL).status_code == 200
     assert cbp.post("/plans/usa-only@1/approve").json()["state"] == "approved"
     on = cbp.post(

@@ -29,7 +29,7 @@ from smartborder.admissibility.errors import (
 from smartborder.admissibility.graph import schema_text
 from smartborder.admissibility.impact import ImpactReport, impact
 from smartborder.admissibility.in_force import RulesInForce
-from smartborder.admissibility.lifecycle import activate, approve, propose, withdraw
+from smartborder.admissibility.lifecycle import activate, approve, check_author, propose, withdraw
 from smartborder.admissibility.model import (
     AdmissibilityResult,
     Outcome,
@@ -93,6 +93,7 @@ __all__ = [
     "WrongAgency",
     "activate",
     "approve",
+    "check_author",
     "check_plan",
     "compile_plan",
     "evaluate",

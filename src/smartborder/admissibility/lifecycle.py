@@ -181,6 +181,17 @@ def _now(now: datetime | None) -> datetime:
 # --- the steps ---------------------------------------------------------------------------------
 
 
+def check_author(
+    session: Session, version_id: str, *, actor: Actor, node_agency: str | None = None
+) -> None:
+    """An agency drafts plans with rules for its own country (a binational plan included); a
+    sovereign node holds its own country's plans only. Raises :class:`WrongAgency`."""
+    countries = countries_of(session, version_id)
+    _sovereign(countries, node_agency, version_id)
+    if actor.agency is not None:
+        _require_country(_country_of(actor, "publish"), countries, actor, version_id)
+
+
 def propose(
     session: Session,
     version_id: str,

@@ -10,8 +10,11 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
 from smartborder.admissibility import (
+    AGENCY_COUNTRY,
     BUILTIN_PLANS,
     DEFAULT_PLAN,
+    Actor,
+    check_author,
     get_version,
     list_versions,
     load_plan,
@@ -109,9 +112,13 @@ def show_version(version: str, session: DbSession, caller: Reader) -> dict[str, 
 
 
 @router.post("/policies", status_code=status.HTTP_201_CREATED, responses=NO_PLAN)
-def publish_version(body: PublishBody, session: DbSession, caller: Writer) -> dict[str, Any]:
-    """Validate and publish a plan as a new immutable version; an invalid plan or policy set is
-    refused (422, with Cedar's message and where) and nothing is stored."""
+def publish_version(
+    body: PublishBody, session: DbSession, ctx: Ctx, caller: Writer
+) -> dict[str, Any]:
+    """Validate and publish a plan as a new immutable version (a draft: see /plans); an invalid
+    plan or policy set is refused (422, with Cedar's message and where), as is an agency's plan
+    without rules for its own country, or the other country's plan on a sovereign node (403),
+    and nothing is stored."""
     if body.plan_yaml:
         text = body.plan_yaml
     elif body.plan in BUILTIN_PLANS:
@@ -124,6 +131,13 @@ def publish_version(body: PublishBody, session: DbSession, caller: Writer) -> di
             )
         )
     version = publish(session, text, published_by=f"{caller.org}/{caller.client_id}")
+    agency = caller.role.value if caller.role.value in AGENCY_COUNTRY else None
+    check_author(
+        session,
+        version.version,
+        actor=Actor(f"{caller.org}/{caller.client_id}", agency),
+        node_agency=ctx.settings.agency,
+    )  # raising rolls the publication back
     return version.model_dump(mode="json")
 
 
