@@ -82,6 +82,11 @@ COMMANDS: dict[str, Entry] = {
         "app",
         "Admissibility plans: list, show, check, publish, evaluate a traveler, analyze impact.",
     ),
+    "plan": Entry(
+        "smartborder.commands.plan",
+        "app",
+        "Plan lifecycle: propose, approve, activate, withdraw; which version is in force.",
+    ),
     "creds": Entry(
         "smartborder.commands.credentials",
         "app",

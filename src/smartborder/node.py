@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from smartborder.admissibility import RulesInForce
 from smartborder.clients import ClientRegistry, Principal, TokenSigner
 from smartborder.config import Settings
 from smartborder.consular import (
@@ -107,11 +108,13 @@ def build_pipeline(
     credentials: CredentialsStage | None = None,
     agency: str | None = None,
     violations: ViolationHistory | None = None,
+    rules: RulesInForce | None = None,
 ) -> Pipeline:
     """The standard pipeline of a node: its HS nomenclature (if configured), the credentials
     stage (this node's identities, trust registry, status lists, peers), and admissibility
-    and risk stages reading the claims of verified credentials. The risk stage's party
-    history is ``history``, by default one over the node's store."""
+    and risk stages reading the claims of verified credentials. The admissibility stage
+    decides under the versions ``rules`` finds in force (without ``rules``: the default
+    plan). The risk stage's party history is ``history``, by default one over the node's store."""
     hs = load_hs(settings.hs_file) if settings.hs_file else None
     if credentials is None:
         credentials = CredentialsStage.from_settings(settings)
@@ -119,7 +122,7 @@ def build_pipeline(
         history = StorePartyHistory(LazySessions(settings.db_url))
     return Pipeline.default(
         credentials=credentials,
-        admissibility=AdmissibilityStage(claims=credentials.claims),
+        admissibility=AdmissibilityStage(claims=credentials.claims, rules=rules),
         hs=hs,
         claims=credentials.claims,
         history=history,
@@ -175,12 +178,15 @@ class Node:
         )
         # parties with violations found by inspections score higher (risk, weight set 1.2)
         self.violations = StoreViolationHistory(lambda: sessions)
+        # The admissibility versions in force (reloaded within a second of any activation).
+        self.rules = RulesInForce(self.sessions)
         self.pipeline = build_pipeline(
             settings,
             history=self.history,
             credentials=self.credentials,
             agency=settings.agency,
             violations=self.violations,
+            rules=self.rules,
         )
         self.link, self.deliverer = self._exchange(settings)
         link = self.link
@@ -290,6 +296,7 @@ class Node:
             self.history.keep_fresh()
             self.violations.keep_fresh()
             self.clients.keep_fresh()
+            self.rules.keep_fresh()
             self.credentials.start()
             if self.deliverer is not None:
                 self.deliverer.start()
@@ -312,6 +319,7 @@ class Node:
             self.deliverer.peer.close()
         self.history.close()
         self.violations.close()
+        self.rules.close()
         self.credentials.close()
         self.signer.close()
         self.engine.dispose()

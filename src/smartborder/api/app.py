@@ -22,6 +22,7 @@ from smartborder.api.routes import exchange as exchange_routes
 from smartborder.api.routes import forecast as forecast_routes
 from smartborder.api.routes import inspections as inspections_routes
 from smartborder.api.routes import kpi as kpi_routes
+from smartborder.api.routes import plans as plans_routes
 from smartborder.api.routes import ports as ports_routes
 from smartborder.api.routes import trust as trust_routes
 from smartborder.api.routes import twin as twin_routes
@@ -73,6 +74,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.include_router(landing.router)
     app.include_router(dids_routes.router)
     app.include_router(admissibility_routes.router)
+    app.include_router(plans_routes.router)
     app.include_router(kpi_routes.router)
     app.include_router(forecast_routes.router)
     app.include_router(dashboard_routes.router)

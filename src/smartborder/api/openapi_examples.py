@@ -71,13 +71,32 @@ def _bodies(day: date) -> dict[tuple[str, str], dict[str, Any]]:
         ),
         ("POST", "/policies"): one("Publish a built-in plan", {"plan": "covid-us-land-2020"}),
         ("POST", "/admissibility/evaluate"): one(
-            "May this traveler enter?",
+            "May this traveler enter? (under the version in force there and then)",
             {
                 "traveler": {"nationality": "MEX", "date_of_birth": "1990-05-01"},
                 "port": EXAMPLE_TRAVELER_PORT,
                 "at": at,
-                "plan": "covid-us-land-2020",
             },
+        ),
+        ("POST", "/plans/{version}/propose"): one(
+            "Propose, with its impact on generated traffic",
+            {
+                "baseline": "covid-us-land-2020",
+                "from": at[:10],
+                "to": at[:10],
+                "generate": {"ports": [EXAMPLE_TRAVELER_PORT], "per_day": 50, "seed": 1},
+            },
+        ),
+        ("POST", "/plans/{version}/activate"): one(
+            "In force at San Diego-Tijuana from an instant, replacing the version before",
+            {
+                "effective_from": at,
+                "regions": ["san-diego-tijuana"],
+                "supersedes": ["sentri-first-sd-tj@1"],
+            },
+        ),
+        ("POST", "/plans/{version}/withdraw"): one(
+            "Withdrawn from an instant", {"effective_from": at, "reason": "reopened"}
         ),
         ("POST", "/admissibility/impact"): one(
             "A plan against the one in force, on generated traffic",
