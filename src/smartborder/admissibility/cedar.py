@@ -20,7 +20,7 @@ from typing import Any
 import cedarpy
 
 from smartborder import ports
-from smartborder.admissibility.categories import ATTRIBUTE_LABELS, category
+from smartborder.admissibility.categories import ATTRIBUTE_LABELS, judge_all, unknown_needs_of
 from smartborder.admissibility.errors import PolicyInvalid
 from smartborder.admissibility.graph import DESTINATION, region_of_port, schema
 from smartborder.admissibility.graph import lineage as _lineage
@@ -48,15 +48,46 @@ class PolicyMeta:
     effective_until: datetime | None
     categories: tuple[str, ...]
     needs: tuple[str, ...]
+    exempt: tuple[str, ...] = ()
+    bring: Text | None = None
+    ports: tuple[str, ...] | None = None
+    except_regions: tuple[str, ...] = ()
+    except_ports: tuple[str, ...] = ()
 
-    def in_force(self, *, destination: str, region: str | None, at: datetime) -> bool:
+    def in_force(
+        self, *, destination: str, region: str | None, at: datetime, port: str | None = None
+    ) -> bool:
+        """Whether this policy's scope covers the crossing (``port``: a port code, when the
+        policy's own port scope must be judged too)."""
         if self.country and self.country != destination:
             return False
         if self.regions is not None and region not in self.regions:
             return False
+        if region in self.except_regions:
+            return False
+        if port is not None and (
+            port in self.except_ports or (self.ports is not None and port not in self.ports)
+        ):
+            return False
         if self.effective_from is not None and at < self.effective_from:
             return False
         return not (self.effective_until is not None and at >= self.effective_until)
+
+    def exempts(self, facts: dict[str, Any]) -> bool | None:
+        """Whether ``facts`` fall in one of a requirement's exemptions (None: cannot tell)."""
+        if not self.exempt or not self.country:
+            return False
+        out: bool | None = False
+        for name in self.exempt:
+            try:
+                value = judge_all(name, self.country, facts)
+            except KeyError:
+                continue
+            if value:
+                return True
+            if value is None:
+                out = None
+        return out
 
     def unknown_needs(self, facts: dict[str, Any]) -> set[str]:
         """Attributes this policy needs that are missing, where they could change its outcome."""
@@ -64,11 +95,9 @@ class PolicyMeta:
             out: set[str] = set()
             for name in self.categories:
                 try:
-                    cat = category(name, self.country)
+                    out |= unknown_needs_of(name, self.country, facts)
                 except KeyError:
                     continue
-                if cat.judge(facts) is None:
-                    out |= {n for n in cat.needs if n not in facts}
             return out
         return {n for n in self.needs if n in OPTIONAL_ATTRIBUTES and n not in facts}
 
@@ -110,7 +139,18 @@ def _meta(cedar_id: str, policy: dict[str, Any]) -> PolicyMeta:
         effective_until=_instant(ann.get("effective_until", "")),
         categories=tuple(ann.get("categories", "").split()),
         needs=tuple(ann.get("needs", "").split()),
+        exempt=tuple(ann.get("exempt", "").split()),
+        bring=Text(ann["bring_en"], ann.get("bring_es", ann["bring_en"]))
+        if ann.get("bring_en")
+        else None,
+        ports=_csv(ann["ports"]) if ann.get("ports") else None,
+        except_regions=_csv(ann.get("except_regions", "")),
+        except_ports=_csv(ann.get("except_ports", "")),
     )
+
+
+def _csv(value: str) -> tuple[str, ...]:
+    return tuple(v.strip() for v in value.split(",") if v.strip())
 
 
 def _chunks(cedar: str) -> list[tuple[int, str]]:
@@ -203,6 +243,28 @@ class Policies:
         self.memo: dict[tuple[Any, ...], Verdict] = {}
         self._est: dict[str, Any] = est.get("staticPolicies", {})
         self._slices: dict[tuple[Any, ...], Any] = {}
+        self._requirements: dict[tuple[Any, ...], tuple[PolicyMeta, ...]] = {}
+
+    def requirements_at(
+        self, destination: str, region: str, port: str, at: datetime
+    ) -> tuple[PolicyMeta, ...]:
+        """The document requirements (``@kind("require")``) in force at this crossing and
+        instant, in the order of the text (cached per regime: between two instants of the text
+        nothing changes)."""
+        instants = self.classes.instants
+        when: Any = bisect_right(instants, at) if instants is not None else at
+        key = (destination, port, when)
+        hit = self._requirements.get(key)
+        if hit is None:
+            hit = tuple(
+                m
+                for m in self.by_id.values()
+                if m.kind == "require"
+                and m.in_force(destination=destination, region=region, at=at, port=port)
+            )
+            if len(self._requirements) < 10_000:
+                self._requirements[key] = hit
+        return hit
 
     def warm(self) -> Policies:
         """Parse every policy subset now (a long-running service calls this once at start, so
