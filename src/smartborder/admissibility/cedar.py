@@ -271,7 +271,12 @@ class Policies:
         no decision pays for a first parse)."""
         instants = self.classes.instants
         if instants is not None:
-            probes = [instants[0] - timedelta(seconds=1), *instants]
+            # No instant in the text (a plan without dates): one regime, probed once.
+            probes = (
+                [instants[0] - timedelta(seconds=1), *instants]
+                if instants
+                else [datetime(2000, 1, 1, tzinfo=UTC)]
+            )
             for destination in DESTINATION.values():
                 for region in ports.regions():
                     for at in probes:
