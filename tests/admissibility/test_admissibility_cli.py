@@ -29,7 +29,15 @@ def test_publish_list_show_and_eval(runner: CliRunner, tmp_path: Path) -> None:
     traveler = tmp_path / "t.json"
     traveler.write_text(
         json.dumps(
-            {"nationality": "MEX", "age": 33, "purpose": "tourism", "trusted_traveler": ["SENTRI"]}
+            {
+                "nationality": "MEX",
+                "age": 33,
+                "purpose": "tourism",
+                "trusted_traveler": ["SENTRI"],
+                "documents": ["border_crossing_card"],
+                "destination_distance_miles": 10,
+                "stay_days": 2,
+            }
         )
     )
     res = runner.invoke(

@@ -8,7 +8,7 @@ import numpy as np
 from fastapi import APIRouter, Depends, status
 from pydantic import BaseModel, Field
 
-from smartborder.admissibility import BUILTIN_PLANS, get_version, list_versions, load_plan, publish
+from smartborder.admissibility import BUILTIN_PLANS, DEFAULT_PLAN, get_version, list_versions, load_plan, publish
 from smartborder.admissibility.errors import PlanNotFound
 from smartborder.admissibility.impact import impact, trip_from_record
 from smartborder.admissibility.plan import plan_text
@@ -42,8 +42,8 @@ class EvaluateBody(BaseModel):
     at: Instant = Field(description="Arrival instant, ISO 8601 with offset.")
     direction: str = "northbound"
     plan: str = Field(
-        default="covid-us-land-2020",
-        description="Plan id (latest published version, else built-in).",
+        default=DEFAULT_PLAN,
+        description="Plan id (latest published version, else built-in); default the baseline.",
     )
     version: str | None = Field(
         default=None, description="A published version, e.g. covid-us-land-2020@1."
