@@ -16,6 +16,7 @@ from smartborder.api.routes import clients as clients_routes
 from smartborder.api.routes import credentials as credentials_routes
 from smartborder.api.routes import dashboard as dashboard_routes
 from smartborder.api.routes import declarations, health, landing, oauth, schemas
+from smartborder.api.routes import traveler_page as traveler_page_routes
 from smartborder.api.routes import dids as dids_routes
 from smartborder.api.routes import exchange as exchange_routes
 from smartborder.api.routes import forecast as forecast_routes
@@ -75,6 +76,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.include_router(kpi_routes.router)
     app.include_router(forecast_routes.router)
     app.include_router(dashboard_routes.router)
+    app.include_router(traveler_page_routes.router)
     app.include_router(credentials_routes.router)
     app.include_router(twin_routes.router)
     app.include_router(trust_routes.router)
