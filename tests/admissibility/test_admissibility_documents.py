@@ -108,7 +108,9 @@ def test_bcc_is_for_mexican_nationals_and_citizens_need_no_visa() -> None:
     card = Traveler(nationality="MEX", documents=["passport_card", "us_visa"])
     denied = evaluate(card, port="2504", at=NOW)
     assert denied.policies == ["baseline-us-mx/usa-travel-document"]
-    lpr = Traveler(nationality="MEX", lawful_resident_of=["USA"], documents=["permanent_resident_card"])
+    lpr = Traveler(
+        nationality="MEX", lawful_resident_of=["USA"], documents=["permanent_resident_card"]
+    )
     assert evaluate(lpr, port="2504", at=NOW).decision is Outcome.ADMIT
 
 
@@ -116,20 +118,66 @@ def test_bcc_is_for_mexican_nationals_and_citizens_need_no_visa() -> None:
     ("traveler", "outcome"),
     [
         # An American visiting Tijuana for the day: no FMM within the border zone, 72 hours.
-        ({"nationality": "USA", "documents": ["passport"], "destination_distance_km": 8, "stay_days": 1}, "admit"),
-        ({"nationality": "USA", "documents": ["passport"], "destination_distance_km": 8, "stay_days": 5}, "deny"),
-        ({"nationality": "USA", "documents": ["passport"], "destination_distance_km": 300, "stay_days": 2}, "deny"),
-        ({"nationality": "USA", "documents": ["passport", "fmm"], "destination_distance_km": 300, "stay_days": 20}, "admit"),
-        ({"nationality": "USA", "documents": ["passport_card"], "destination_distance_km": 8, "stay_days": 1}, "deny"),
+        (
+            {
+                "nationality": "USA",
+                "documents": ["passport"],
+                "destination_distance_km": 8,
+                "stay_days": 1,
+            },
+            "admit",
+        ),
+        (
+            {
+                "nationality": "USA",
+                "documents": ["passport"],
+                "destination_distance_km": 8,
+                "stay_days": 5,
+            },
+            "deny",
+        ),
+        (
+            {
+                "nationality": "USA",
+                "documents": ["passport"],
+                "destination_distance_km": 300,
+                "stay_days": 2,
+            },
+            "deny",
+        ),
+        (
+            {
+                "nationality": "USA",
+                "documents": ["passport", "fmm"],
+                "destination_distance_km": 300,
+                "stay_days": 20,
+            },
+            "admit",
+        ),
+        (
+            {
+                "nationality": "USA",
+                "documents": ["passport_card"],
+                "destination_distance_km": 8,
+                "stay_days": 1,
+            },
+            "deny",
+        ),
         ({"nationality": "MEX", "documents": ["mx_voter_id"]}, "admit"),  # Mexicans come home
         ({"nationality": "USA", "documents": ["passport"]}, "review"),  # how far, how long?
     ],
 )
-def test_mexico_fmm_beyond_the_border_zone_or_72_hours(traveler: dict[str, Any], outcome: str) -> None:
+def test_mexico_fmm_beyond_the_border_zone_or_72_hours(
+    traveler: dict[str, Any], outcome: str
+) -> None:
     result = evaluate(traveler, port="2504", at=NOW, direction="southbound")
     assert result.destination == "MEX"
     assert result.decision == Outcome(outcome), result.reasons
-    if outcome == "deny" and "fmm" not in traveler["documents"] and "passport" in traveler["documents"]:
+    if (
+        outcome == "deny"
+        and "fmm" not in traveler["documents"]
+        and "passport" in traveler["documents"]
+    ):
         assert result.policies == ["baseline-us-mx/mex-fmm-beyond-border-zone"]
         assert "Ley de Migración" in result.reasons[0].en
 
@@ -226,7 +274,12 @@ def test_declaration_documents_map_into_the_request() -> None:
         "given_names": "ANA",
         "date_of_birth": "1990-01-01",
         "nationality": "GTM",
-        "document": {"type": "passport", "number": "P1234567", "issuing_country": "GTM", "expires_on": "2030-01-01"},
+        "document": {
+            "type": "passport",
+            "number": "P1234567",
+            "issuing_country": "GTM",
+            "expires_on": "2030-01-01",
+        },
         "purpose": "tourism",
         "trusted_traveler": {"program": "sentri", "number": "123456789"},
     }

@@ -3,12 +3,11 @@ Cedar: the timeline of both plans written out by hand below."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import json
 from collections import Counter, defaultdict
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -188,7 +187,10 @@ def test_impact_counts_match_independent_counting(trips: list[Trip]) -> None:
     by_day: dict[str, Counter[str]] = defaultdict(Counter)
     outcomes: Counter[str] = Counter()
     for trip in trips:
-        old, new = covid(trip.traveler, trip.at, trip.port), sentri_first(trip.traveler, trip.at, trip.port)
+        old, new = (
+            covid(trip.traveler, trip.at, trip.port),
+            sentri_first(trip.traveler, trip.at, trip.port),
+        )
         outcomes[new] += 1
         if old == new:
             continue

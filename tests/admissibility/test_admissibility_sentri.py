@@ -11,7 +11,11 @@ from smartborder.admissibility import Outcome, Traveler, evaluate
 PLAN = "sentri-first-sd-tj"
 # Each carries what the standing document rules ask (a Border Crossing Card, within 10 miles
 # for two days), so the reopening phases alone decide them.
-BCC_VISIT = {"documents": ["border_crossing_card"], "destination_distance_miles": 10, "stay_days": 2}
+BCC_VISIT = {
+    "documents": ["border_crossing_card"],
+    "destination_distance_miles": 10,
+    "stay_days": 2,
+}
 SENTRI = Traveler(
     nationality="MEX",
     age=40,

@@ -19,7 +19,11 @@ PLAN = "covid-us-land-2020"
 # The COVID plan is a layer over the standing document rules (baseline-us-mx): these travelers
 # carry what those rules ask, so the COVID phases alone decide them. A Mexican visitor with a
 # Border Crossing Card staying two days within 10 miles of the border; workers with a visa.
-BCC_VISIT = {"documents": ["border_crossing_card"], "destination_distance_miles": 10, "stay_days": 2}
+BCC_VISIT = {
+    "documents": ["border_crossing_card"],
+    "destination_distance_miles": 10,
+    "stay_days": 2,
+}
 WITH_VISA = {"documents": ["passport", "us_visa"]}
 
 

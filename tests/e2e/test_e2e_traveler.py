@@ -23,7 +23,9 @@ def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             f"Debian's chromium is not installed ({CHROMIUM}); run `make browser` "
             "(apt-get install chromium) to run the traveler page's browser test"
         )
-    pytest.importorskip("playwright.sync_api", reason="the playwright package (dev extra) is absent")
+    pytest.importorskip(
+        "playwright.sync_api", reason="the playwright package (dev extra) is absent"
+    )
     settings = Settings(home=tmp_path_factory.mktemp("e2e-traveler") / "home")
     settings.ensure_home()
     with _serving(settings) as url:

@@ -17,7 +17,11 @@ def test_page_in_both_languages_with_a_strict_csp(api: TestClient) -> None:
     assert es.status_code == 200 and es.headers["content-language"] == "es"
     assert LABELS["page_title"].es in es.text
     csp = es.headers["content-security-policy"]
-    assert "script-src 'self'" in csp and "default-src 'none'" in csp and "frame-ancestors 'none'" in csp
+    assert (
+        "script-src 'self'" in csp
+        and "default-src 'none'" in csp
+        and "frame-ancestors 'none'" in csp
+    )
     en = api.get("/traveler", headers={"Accept-Language": "en-US"})
     assert LABELS["check"].en in en.text
     refs = re.findall(r'(?:src|href)="([^"]+)"', en.text)

@@ -112,12 +112,11 @@ DOCUMENT_LABELS: dict[str, Text] = {
     ),
     "permanent_resident_card": Text("permanent resident card", "tarjeta de residente permanente"),
     "border_crossing_card": Text(
-        "Border Crossing Card (B1/B2 visa and BCC)", "Tarjeta de Cruce Fronterizo (visa láser B1/B2)"
+        "Border Crossing Card (B1/B2 visa and BCC)",
+        "Tarjeta de Cruce Fronterizo (visa láser B1/B2)",
     ),
     "military_id": Text("military ID with orders", "identificación militar con órdenes"),
-    "merchant_mariner_document": Text(
-        "merchant mariner document", "documento de marino mercante"
-    ),
+    "merchant_mariner_document": Text("merchant mariner document", "documento de marino mercante"),
     "mx_voter_id": Text("Mexican voter ID (INE)", "credencial para votar (INE)"),
     "us_visa": Text("U.S. visa", "visa de EE. UU."),
     "i94": Text("Form I-94", "Forma I-94"),

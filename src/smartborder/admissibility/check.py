@@ -103,7 +103,10 @@ def _document_profiles(alternatives: list[str]) -> list[dict[str, Any]]:
                 limits.append(("stay_days", int(value)))
             else:
                 limits.append(
-                    ("destination_distance_m", meters(float(value), "mi" if kind == "within-miles" else "km"))
+                    (
+                        "destination_distance_m",
+                        meters(float(value), "mi" if kind == "within-miles" else "km"),
+                    )
                 )
         for key, value in limits:
             met[key] = value
@@ -151,7 +154,9 @@ def _probe_travelers(
     named_nat = sorted(set(_NATIONALITY.findall(cedar)) - set(countries) - set(others))
     doc_nationality = [*nationality, *named_nat] if "nationality" in attrs else [None]
     residence: list[tuple[str, ...]] = (
-        [(), *[(c,) for c in countries if c in COUNTRIES]] if "lawful_resident_of" in attrs else [()]
+        [(), *[(c,) for c in countries if c in COUNTRIES]]
+        if "lawful_resident_of" in attrs
+        else [()]
     )
     purpose: list[str | None] = [*named, *unnamed, None] if uses_purpose else [None]
     vax: list[tuple[bool | None, bool | None]] = [(None, None)]
@@ -179,7 +184,7 @@ def _probe_travelers(
             (nat, res, purpose[0], vax[0], age[-1], trusted[0], doc)
             for nat, res, doc in itertools.product(doc_nationality, residence, profiles)
         ]
-    groups: tuple[list[dict[str, Any]], list[dict[str, Any]]] = ([], [])
+    probes: tuple[list[dict[str, Any]], list[dict[str, Any]]] = ([], [])
     seen: set[str] = set()
     for n, (nat, res, pur, (fv, proof), a, (tt, ttd), doc) in enumerate(combos):
         facts: dict[str, Any] = {
@@ -203,8 +208,8 @@ def _probe_travelers(
         key = json.dumps(facts, sort_keys=True)
         if key not in seen:
             seen.add(key)
-            groups[0 if n < split else 1].append(facts)
-    return groups
+            probes[0 if n < split else 1].append(facts)
+    return probes
 
 
 def _describe(facts: dict[str, Any]) -> str:
@@ -349,7 +354,10 @@ def _probe(policies: Policies) -> tuple[int, list[Finding]]:
     )
     requests = []
     keys = []
-    for group, schedule in ((range(len(phased)), plan_a), (range(len(phased), len(travelers)), plan_b)):
+    for group, schedule in (
+        (range(len(phased)), plan_a),
+        (range(len(phased), len(travelers)), plan_b),
+    ):
         for at, (port, region), direction in schedule:
             for i in group:
                 probe = Request(str(i), travelers[i], port, at, direction)

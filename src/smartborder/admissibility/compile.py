@@ -32,8 +32,7 @@ from smartborder.admissibility.plan import (
     cedar_instant,
     load_plan,
 )
-from smartborder.errors import InvalidInput
-from smartborder.errors import Problem
+from smartborder.errors import InvalidInput, Problem
 from smartborder.i18n import Text
 
 Resolver = Callable[[str], Plan]
@@ -249,7 +248,9 @@ def _requirement_policy(
         "(" + " && ".join(c.cedar for c in alt) + ")" for alt in alternatives
     ]
     tokens = [c.name for c in exempt] + ["+".join(c.name for c in alt) for alt in alternatives]
-    needs = sorted({n for c in exempt for n in c.needs} | {n for a in alternatives for c in a for n in c.needs})
+    needs = sorted(
+        {n for c in exempt for n in c.needs} | {n for a in alternatives for c in a for n in c.needs}
+    )
     regions = req.regions or block.regions
     scope = 'principal, action == Action::"enter", resource'
     return (
@@ -326,7 +327,9 @@ def _compile(
                 plan, block, phase, exclusions, problems, f"/blocks/{bi}/phases/{pi}"
             )
         for ri, req in enumerate(block.requirements):
-            policy = _requirement_policy(plan, block, req, problems, f"/blocks/{bi}/requirements/{ri}")
+            policy = _requirement_policy(
+                plan, block, req, problems, f"/blocks/{bi}/requirements/{ri}"
+            )
             if policy is not None:
                 policies.append(policy)
     policies += [p.strip() for p in plan.policies]

@@ -129,7 +129,9 @@ class Traveler(BaseModel):
         out = tuple(sorted({str(x).strip().upper() for x in v})) if v is not None else ()
         for p in out:
             if p not in PROGRAMS:
-                raise _unknown("trusted-traveler program", "Programa de viajero confiable", p, PROGRAMS)
+                raise _unknown(
+                    "trusted-traveler program", "Programa de viajero confiable", p, PROGRAMS
+                )
         return out
 
     @field_validator("documents", mode="before")

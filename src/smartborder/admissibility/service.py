@@ -56,7 +56,9 @@ def _field_problem(err: Any) -> Problem:
         return Problem(pointer, err["type"], Text(f"{ctx['en']}.", f"{ctx['es']}."))
     msg = err["msg"]
     return Problem(
-        pointer, "admissibility.traveler_field", Text(f"{msg}.", f"{msg} (corrija este campo del viajero).")
+        pointer,
+        "admissibility.traveler_field",
+        Text(f"{msg}.", f"{msg} (corrija este campo del viajero)."),
     )
 
 
@@ -68,12 +70,7 @@ def as_traveler(traveler: Any, claims: Mapping[str, Any] | None = None) -> Trave
         try:
             t = Traveler.model_validate(dict(traveler))
         except ValidationError as exc:
-            raise TravelerInvalid(
-                problems=[
-                    _field_problem(err)
-                    for err in exc.errors()
-                ]
-            ) from None
+            raise TravelerInvalid(problems=[_field_problem(err) for err in exc.errors()]) from None
         return t.with_claims(claims) if claims else t
     return traveler_from_declaration(traveler, claims=claims)
 

@@ -16,13 +16,13 @@ from smartborder.api.routes import clients as clients_routes
 from smartborder.api.routes import credentials as credentials_routes
 from smartborder.api.routes import dashboard as dashboard_routes
 from smartborder.api.routes import declarations, health, landing, oauth, schemas
-from smartborder.api.routes import traveler_page as traveler_page_routes
 from smartborder.api.routes import dids as dids_routes
 from smartborder.api.routes import exchange as exchange_routes
 from smartborder.api.routes import forecast as forecast_routes
 from smartborder.api.routes import inspections as inspections_routes
 from smartborder.api.routes import kpi as kpi_routes
 from smartborder.api.routes import ports as ports_routes
+from smartborder.api.routes import traveler_page as traveler_page_routes
 from smartborder.api.routes import trust as trust_routes
 from smartborder.api.routes import twin as twin_routes
 from smartborder.config import Settings

@@ -13,9 +13,9 @@ many per day) are the caller's choice (e.g. BTS: Laredo ≈ 2.4 M trucks a year)
 from __future__ import annotations
 
 import copy
-from dataclasses import replace
 import string
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -599,7 +599,8 @@ def generate_trips(
                 declared = trip.traveler.trusted_traveler_declared
                 if declared:
                     trip = replace(
-                        trip, traveler=trip.traveler.model_copy(update={"trusted_traveler": declared})
+                        trip,
+                        traveler=trip.traveler.model_copy(update={"trusted_traveler": declared}),
                     )
                 trips.append(trip)
         day += timedelta(days=1)

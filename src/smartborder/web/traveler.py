@@ -20,7 +20,9 @@ from smartborder.admissibility.categories import (
 from smartborder.i18n import Lang, Text
 
 LABELS: dict[str, Text] = {
-    "page_title": Text("May I cross? Check before you travel", "¿Puedo cruzar? Verifique antes de viajar"),
+    "page_title": Text(
+        "May I cross? Check before you travel", "¿Puedo cruzar? Verifique antes de viajar"
+    ),
     "intro": Text(
         "Answer a few questions about your trip. The answer comes from the entry rules in force "
         "at that port and time, with the reasons, the rule version and what to bring. It is a "
@@ -49,9 +51,13 @@ LABELS: dict[str, Text] = {
     "miles": Text("miles", "millas"),
     "km": Text("km", "km"),
     "stay": Text("Days I will stay", "Días que me quedaré"),
-    "program": Text("Trusted-traveler program (self-declared)", "Programa de viajero confiable (declarado)"),
+    "program": Text(
+        "Trusted-traveler program (self-declared)", "Programa de viajero confiable (declarado)"
+    ),
     "none": Text("None", "Ninguno"),
-    "vaccinated": Text("COVID-19 vaccination (older rules)", "Vacunación COVID-19 (reglas anteriores)"),
+    "vaccinated": Text(
+        "COVID-19 vaccination (older rules)", "Vacunación COVID-19 (reglas anteriores)"
+    ),
     "vax_unknown": Text("Not stated", "Sin indicar"),
     "vax_full_proof": Text("Fully vaccinated, with proof", "Esquema completo, con comprobante"),
     "vax_none": Text("Not vaccinated", "Sin vacunar"),
@@ -59,13 +65,17 @@ LABELS: dict[str, Text] = {
     "result": Text("Result", "Resultado"),
     "admit": Text("You may cross", "Puede cruzar"),
     "deny": Text("You may not cross", "No puede cruzar"),
-    "review": Text("An officer must review your documents", "Un oficial debe revisar sus documentos"),
+    "review": Text(
+        "An officer must review your documents", "Un oficial debe revisar sus documentos"
+    ),
     "reasons": Text("Why", "Por qué"),
     "bring": Text("What to bring", "Qué llevar"),
     "missing": Text("Information missing", "Información faltante"),
     "version": Text("Rule in force", "Regla vigente"),
     "problem": Text("Please correct your answers", "Corrija sus respuestas"),
-    "network": Text("The check could not be made; try again.", "No se pudo verificar; intente de nuevo."),
+    "network": Text(
+        "The check could not be made; try again.", "No se pudo verificar; intente de nuevo."
+    ),
     "disclaimer": Text(
         "Membership you declare here is treated as declared, not verified: rules that need a "
         "verified card read it at the port.",

@@ -8,7 +8,14 @@ import numpy as np
 from fastapi import APIRouter, Depends, status
 from pydantic import BaseModel, Field
 
-from smartborder.admissibility import BUILTIN_PLANS, DEFAULT_PLAN, get_version, list_versions, load_plan, publish
+from smartborder.admissibility import (
+    BUILTIN_PLANS,
+    DEFAULT_PLAN,
+    get_version,
+    list_versions,
+    load_plan,
+    publish,
+)
 from smartborder.admissibility.errors import PlanNotFound
 from smartborder.admissibility.impact import impact, trip_from_record
 from smartborder.admissibility.plan import plan_text
