@@ -8,6 +8,7 @@ import re
 
 from fastapi.testclient import TestClient
 
+from smartborder.admissibility import DOCUMENT_LABELS, PROGRAMS
 from smartborder.i18n import Lang
 from smartborder.web.traveler import LABELS, page_config
 
@@ -36,7 +37,12 @@ def test_every_label_in_both_languages_and_config_is_safe() -> None:
     for key, text in LABELS.items():
         assert text.en.strip() and text.es.strip(), key
     hostile = [{"code": "9999", "name": "</script><script>alert(1)</script>"}]
-    out = page_config(Lang.EN, hostile)
+    out = page_config(
+        Lang.EN,
+        hostile,
+        documents={"us_visa": DOCUMENT_LABELS["us_visa"]},
+        programs=PROGRAMS,
+    )
     assert "<" not in out
     config = json.loads(out)
     assert config["endpoint"] == "/admissibility/evaluate"

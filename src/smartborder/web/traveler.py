@@ -10,13 +10,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from smartborder.admissibility.categories import (
-    DOCUMENT_LABELS,
-    DOCUMENT_TYPES,
-    PROGRAMS,
-    PURPOSE_LABELS,
-    PURPOSES,
-)
 from smartborder.i18n import Lang, Text
 
 LABELS: dict[str, Text] = {
@@ -89,20 +82,23 @@ def labels_for(lang: Lang) -> dict[str, str]:
     return {k: v.get(lang) for k, v in LABELS.items()}
 
 
-def page_config(lang: Lang, ports: list[dict[str, Any]]) -> str:
-    """The JSON the page reads from ``<script id="sb-config">``, safe inside a script element."""
+def page_config(
+    lang: Lang,
+    ports: list[dict[str, Any]],
+    *,
+    purposes: dict[str, Text] | None = None,
+    documents: dict[str, Text] | None = None,
+    programs: tuple[str, ...] = (),
+) -> str:
+    """The JSON the page reads from ``<script id="sb-config">``, safe inside a script element.
+    The vocabulary (purposes, documents, programs) is the admissibility domain's, passed in."""
     config = {
         "lang": lang.value,
         "labels": {lg.value: labels_for(lg) for lg in Lang},
         "ports": ports,
-        "purposes": [
-            {"value": p, "en": PURPOSE_LABELS[p].en, "es": PURPOSE_LABELS[p].es} for p in PURPOSES
-        ],
-        "documents": [
-            {"value": d, "en": DOCUMENT_LABELS[d].en, "es": DOCUMENT_LABELS[d].es}
-            for d in DOCUMENT_TYPES
-        ],
-        "programs": list(PROGRAMS),
+        "purposes": [{"value": k, "en": v.en, "es": v.es} for k, v in (purposes or {}).items()],
+        "documents": [{"value": k, "en": v.en, "es": v.es} for k, v in (documents or {}).items()],
+        "programs": list(programs),
         "endpoint": "/admissibility/evaluate",
         "default_port": "2504",
     }

@@ -8,6 +8,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
+from smartborder.admissibility import (
+    DOCUMENT_LABELS,
+    DOCUMENT_TYPES,
+    PROGRAMS,
+    PURPOSE_LABELS,
+    PURPOSES,
+)
 from smartborder.i18n import pick_lang
 from smartborder.ports import all_ports
 from smartborder.web import templates
@@ -33,8 +40,15 @@ def traveler_page(
         {"code": p.code, "name": p.name, "state": p.state, "time_zone": p.time_zone}
         for p in all_ports()
     ]
+    config = page_config(
+        chosen,
+        ports,
+        purposes={p: PURPOSE_LABELS[p] for p in PURPOSES},
+        documents={d: DOCUMENT_LABELS[d] for d in DOCUMENT_TYPES},
+        programs=PROGRAMS,
+    )
     html = templates.get_template("traveler.html").render(
-        lang=chosen.value, t=labels_for(chosen), config_json=page_config(chosen, ports)
+        lang=chosen.value, t=labels_for(chosen), config_json=config
     )
     return HTMLResponse(
         html,
