@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import string
+import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -493,7 +494,9 @@ def generate_travelers(
             },
             "purpose": purpose,
         }
-        record.update(_trip_documents(rng, direction, nationality, doc_type))
+        # Drawn from the record's own key, so the traffic's random stream is what it was before.
+        trip_rng = np.random.default_rng(zlib.crc32(record["idempotency_key"].encode()))
+        record.update(_trip_documents(trip_rng, direction, nationality, doc_type))
         if not pedestrian:
             plate_us = us_citizen or rng.random() < 0.3
             record["vehicle_plate"] = {
