@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from smartborder.admissibility import (
     BUILTIN_PLANS,
+    DEFAULT_PLAN,
     check_plan,
     compile_plan,
     evaluate,
@@ -137,6 +138,20 @@ def show(
                 ", ".join(ph.admit),
             )
     console.print(table)
+    requirements = Table("country", "requirement", "exempt", "satisfied by (one of)", "sources")
+    for block in plan.blocks:
+        for req in block.requirements:
+            requirements.add_row(
+                block.country,
+                req.id,
+                ", ".join(req.exempt) or "-",
+                " | ".join(" + ".join(alt) for alt in req.satisfied_by),
+                "; ".join(req.sources),
+            )
+    if requirements.rows:
+        console.print(requirements)
+    if plan.layers_over:
+        console.print(f"layers over: {plan.layers_over}")
     for note in plan.notes:
         console.print(f"- {note.en}")
     for src in plan.sources:
@@ -205,7 +220,9 @@ def _load_json(path: Path, option: str) -> object:
 @app.command("eval")
 def eval_cmd(
     plan: str = typer.Option(
-        "covid-us-land-2020", "--plan", help="Plan id, YAML path, or version plan@n."
+        DEFAULT_PLAN,
+        "--plan",
+        help="Plan id, YAML path, or version plan@n (default: the baseline).",
     ),
     port: str = typer.Option(..., "--port", help="Port code (e.g. 2504) or crossing number."),
     at: str = typer.Option(
