@@ -328,7 +328,9 @@ def load_policies(cedar: str, *, plan_id: str, version: str) -> Policies:
     return Policies(cedar, plan_id=plan_id, version=version)
 
 
-_AGE_CMP = re.compile(r"principal\.age\s*(?:<=|>=|==|!=|<|>)\s*(\d+)")
+# Whole-number traveler attributes the rules only compare with literals.
+_NUMERIC = ("age", "destination_distance_m", "stay_days")
+_PORT_NAMED = re.compile(r'Port::"([^"]+)"')
 _TIME_OPS = re.compile(
     r"\.(?:toDate|toTime|toDays|toHours|toMinutes|toSeconds|toMilliseconds|offset|durationSince)\(|duration\("
 )
@@ -336,35 +338,49 @@ _TIME_OPS = re.compile(
 
 class _Classes:
     """Equivalence classes of requests under a policy set, so identical questions are decided
-    once: between two datetime literals of the text the decision cannot change, ages matter only
-    against the literals they are compared with, and ports only through their region unless a
-    policy names a port or crossing. Where the text does anything else with those values the
-    classes fall back to exact values."""
+    once: between two datetime literals of the text the decision cannot change, ages, distances
+    and stays matter only against the literals they are compared with, and ports only through
+    their region unless a policy names that port (or any crossing). Where the text does anything
+    else with those values the classes fall back to exact values."""
 
     def __init__(self, cedar: str) -> None:
         self._bisect = bisect_right
         self.instants = instants_in(cedar) if not _TIME_OPS.search(cedar) else None
-        ages = _AGE_CMP.findall(cedar)
-        uses_age = "principal.age" in cedar
-        exact_age = uses_age and len(ages) != cedar.count("principal.age")
-        self.age_cuts = (
-            None if exact_age else sorted({c for a in ages for c in (int(a), int(a) + 1)})
-        )
-        self.by_port = 'Port::"' in cedar or 'Crossing::"' in cedar
+        self.cuts: dict[str, list[int] | None] = {}
+        for attr in _NUMERIC:
+            found = re.findall(rf"principal\.{attr}\s*(?:<=|>=|==|!=|<|>)\s*(\d+)", cedar)
+            exact = len(found) != cedar.count(f"principal.{attr}")
+            self.cuts[attr] = (
+                None if exact else sorted({c for a in found for c in (int(a), int(a) + 1)})
+            )
+        self.by_crossing = 'Crossing::"' in cedar
+        self.named_ports = set(_PORT_NAMED.findall(cedar))
 
     def key(self, req: Request, region: str) -> tuple[Any, ...]:
         facts = req.facts
         items = []
         for k in sorted(facts):
             v = facts[k]
-            if k == "age" and self.age_cuts is not None:
-                v = ("class", self._bisect(self.age_cuts, v))
+            cuts = self.cuts.get(k)
+            if cuts is not None:
+                v = ("class", self._bisect(cuts, v))
             elif isinstance(v, list):
                 v = tuple(v)
             items.append((k, v))
         when: Any = req.at if self.instants is None else self._bisect(self.instants, req.at)
-        where = req.port if self.by_port else region
+        where = region
+        if self.by_crossing:
+            where = req.port
+        elif self.named_ports:
+            code = port_of(req.port)
+            if code in self.named_ports:
+                where = code
         return (tuple(items), where, when, req.direction, req.lane)
+
+
+def port_of(code: str) -> str:
+    """The port code of a port code or of a crossing's BWT number."""
+    return _graph()[2].get(code, code)
 
 
 SMALL_BATCH = 4  # up to this many distinct requests, send only their own entities
