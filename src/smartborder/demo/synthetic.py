@@ -530,8 +530,15 @@ def _trip_documents(
     days = int(rng.choice([1, 2, 3, 7, 20], p=[0.55, 0.2, 0.1, 0.1, 0.05]))
     if direction is Direction.NORTHBOUND and doc_type == "passport" and nationality != "USA":
         others.append("us_visa")
-    if direction is Direction.SOUTHBOUND and nationality != "MEX" and (miles > 12 or days > 3):
-        others.append("fmm")
+    beyond_zone = miles > 25 or days > 30
+    bcc_north = direction is Direction.NORTHBOUND and doc_type == "border_crossing_card"
+    if bcc_north and beyond_zone and rng.random() < 0.8:
+        others.append("i94")  # most who go past the zone get their I-94 first
+    if direction is Direction.SOUTHBOUND and nationality != "MEX":
+        if doc_type != "passport" and rng.random() < 0.7:
+            others.append("passport")  # a passport card alone is not enough to enter Mexico
+        if miles > 12 or days > 3:
+            others.append("fmm")
     return {"other_documents": others, "destination_distance_miles": miles, "stay_days": days}
 
 
