@@ -293,3 +293,30 @@ def test_declaration_documents_map_into_the_request() -> None:
     )
     assert new.lists_every_document and new.stay_days == 5
     assert evaluate(new, port="2504", at=NOW).decision is Outcome.DENY
+
+
+def test_request_classes_decide_like_cedar_in_both_directions() -> None:
+    """Classes by the facts each destination's rules read (distances, stays, documents) decide
+    exactly as Cedar asked one request at a time over the whole set."""
+    from datetime import date
+
+    import numpy as np
+
+    from smartborder.admissibility import policies_for, request_for
+    from smartborder.admissibility.cedar import decide_batch
+    from smartborder.admissibility.impact import trip_from_record
+    from smartborder.demo.synthetic import generate_travelers
+
+    rng = np.random.default_rng(13)
+    trips = [
+        trip_from_record(rec)
+        for port in ("2504", "2406", "2604", "2304")
+        for direction in ("northbound", "southbound")
+        for rec in generate_travelers(port, date(2022, 1, 21), 60, rng=rng, direction=direction)
+    ]
+    requests = [request_for(t.traveler, port=t.port, at=t.at, direction=t.direction) for t in trips]
+    policies = policies_for("covid-us-land-2020")
+    policies.memo.clear()
+    fast = decide_batch(policies, requests)
+    assert fast == decide_batch(policies, requests, memo=False, whole=True)
+    assert {v.decision for v in fast} == {"admit", "deny", "review"}

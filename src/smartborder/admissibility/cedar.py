@@ -346,26 +346,31 @@ class _Classes:
     def __init__(self, cedar: str) -> None:
         self._bisect = bisect_right
         self.instants = instants_in(cedar) if not _TIME_OPS.search(cedar) else None
-        self.cuts: dict[str, list[int] | None] = {}
-        for attr in _NUMERIC:
-            found = re.findall(rf"principal\.{attr}\s*(?:<=|>=|==|!=|<|>)\s*(\d+)", cedar)
-            exact = len(found) != cedar.count(f"principal.{attr}")
-            self.cuts[attr] = (
-                None if exact else sorted({c for a in found for c in (int(a), int(a) + 1)})
-            )
         self.by_crossing = 'Crossing::"' in cedar
         self.named_ports = set(_PORT_NAMED.findall(cedar))
+        # What the policies that can apply to each destination read (compiled policies carry
+        # their @country; hand-written ones may apply anywhere): other facts cannot matter.
+        chunks = cedar.split("\n\n")
+        self.reads: dict[str, _Reads] = {}
+        for destination in DESTINATION.values():
+            text = "\n\n".join(
+                c for c in chunks if "@country(" not in c or f'@country("{destination}")' in c
+            )
+            self.reads[destination] = _Reads(text)
 
     def key(self, req: Request, region: str) -> tuple[Any, ...]:
+        reads = self.reads[DESTINATION[req.direction]]
         facts = req.facts
         items = []
         for k in sorted(facts):
+            if k not in reads.attrs:
+                continue
             v = facts[k]
-            cuts = self.cuts.get(k)
+            cuts = reads.cuts.get(k)
             if cuts is not None:
                 v = ("class", self._bisect(cuts, v))
             elif isinstance(v, list):
-                v = tuple(v)
+                v = tuple(x for x in v if x in reads.literals)
             items.append((k, v))
         when: Any = req.at if self.instants is None else self._bisect(self.instants, req.at)
         where = region
@@ -376,6 +381,29 @@ class _Classes:
             if code in self.named_ports:
                 where = code
         return (tuple(items), where, when, req.direction, req.lane)
+
+
+_READ = re.compile(r"principal(?:\.| has )(\w+)")
+_LITERAL = re.compile(r'"([^"\\]*)"')
+
+
+class _Reads:
+    """The traveler attributes, string literals and number cuts a policy text reads."""
+
+    def __init__(self, text: str) -> None:
+        self.attrs = set(_READ.findall(text))
+        if "context.purpose" in text or "context has purpose" in text:
+            self.attrs.add("purpose")
+        if "documents" in self.attrs:
+            self.attrs.add("documents_complete")  # judged beside them (a list may be partial)
+        self.literals = set(_LITERAL.findall(text))
+        self.cuts: dict[str, list[int] | None] = {}
+        for attr in _NUMERIC:
+            found = re.findall(rf"principal\.{attr}\s*(?:<=|>=|==|!=|<|>)\s*(\d+)", text)
+            exact = len(found) != text.count(f"principal.{attr}")
+            self.cuts[attr] = (
+                None if exact else sorted({c for a in found for c in (int(a), int(a) + 1)})
+            )
 
 
 def port_of(code: str) -> str:
