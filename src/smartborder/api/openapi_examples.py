@@ -73,10 +73,17 @@ def _bodies(day: date) -> dict[tuple[str, str], dict[str, Any]]:
         ("POST", "/admissibility/evaluate"): one(
             "May this traveler enter?",
             {
-                "traveler": {"nationality": "MEX", "date_of_birth": "1990-05-01"},
+                "traveler": {
+                    "nationality": "MEX",
+                    "date_of_birth": "1990-05-01",
+                    "purpose": "tourism",
+                    "documents": ["border_crossing_card"],
+                    "destination_distance_miles": 15,
+                    "stay_days": 2,
+                },
                 "port": EXAMPLE_TRAVELER_PORT,
                 "at": at,
-                "plan": "covid-us-land-2020",
+                "plan": "baseline-us-mx",
             },
         ),
         ("POST", "/admissibility/impact"): one(
