@@ -23,14 +23,20 @@ from smartborder.admissibility.cedar import Policies, load_policies
 from smartborder.admissibility.check import CheckReport, Finding, check_plan
 from smartborder.admissibility.compile import compile_plan
 from smartborder.admissibility.errors import (
+    InForceOverlap,
     PlanInvalid,
     PlanNotFound,
     PolicyInvalid,
+    ScopeInvalid,
+    TransitionOutOfOrder,
     TravelerInvalid,
     VersionNotFound,
+    WrongAgency,
 )
 from smartborder.admissibility.graph import schema_text
 from smartborder.admissibility.impact import ImpactReport, impact
+from smartborder.admissibility.in_force import RulesInForce
+from smartborder.admissibility.lifecycle import activate, approve, check_author, propose, withdraw
 from smartborder.admissibility.model import (
     AdmissibilityResult,
     Outcome,
@@ -45,6 +51,14 @@ from smartborder.admissibility.plan import (
     Plan,
     load_plan,
     parse_plan,
+)
+from smartborder.admissibility.plan_history import (
+    AGENCY_COUNTRY,
+    Activation,
+    Actor,
+    PlanStatus,
+    plan_status,
+    version_in_force,
 )
 from smartborder.admissibility.service import (
     PlanRef,
@@ -62,6 +76,7 @@ from smartborder.admissibility.versions import (
 )
 
 __all__ = [
+    "AGENCY_COUNTRY",
     "BASELINE_PLAN",
     "BUILTIN_PLANS",
     "DEFAULT_PLAN",
@@ -71,22 +86,33 @@ __all__ = [
     "PROGRAMS",
     "PURPOSES",
     "PURPOSE_LABELS",
+    "Activation",
+    "Actor",
     "AdmissibilityResult",
     "CheckReport",
     "Finding",
     "ImpactReport",
+    "InForceOverlap",
     "Outcome",
     "Plan",
     "PlanInvalid",
     "PlanNotFound",
     "PlanRef",
+    "PlanStatus",
     "Policies",
     "PolicyInvalid",
     "PublishedVersion",
     "Reason",
+    "RulesInForce",
+    "ScopeInvalid",
+    "TransitionOutOfOrder",
     "Traveler",
     "TravelerInvalid",
     "VersionNotFound",
+    "WrongAgency",
+    "activate",
+    "approve",
+    "check_author",
     "check_plan",
     "compile_plan",
     "evaluate",
@@ -97,10 +123,14 @@ __all__ = [
     "load_plan",
     "load_policies",
     "parse_plan",
+    "plan_status",
     "policies_for",
+    "propose",
     "publish",
     "request_for",
     "schema_text",
     "traveler_from_declaration",
+    "version_in_force",
     "version_policies",
+    "withdraw",
 ]

@@ -271,12 +271,9 @@ class Policies:
         no decision pays for a first parse)."""
         instants = self.classes.instants
         if instants is not None:
-            # No instant in the text (a plan without dates): one regime, probed once.
-            probes = (
-                [instants[0] - timedelta(seconds=1), *instants]
-                if instants
-                else [datetime(2000, 1, 1, tzinfo=UTC)]
-            )
+            # a plan without dates has one regime: any instant probes it
+            first = instants[0] if instants else datetime(2000, 1, 1, tzinfo=UTC)
+            probes = [first - timedelta(seconds=1), *instants]
             for destination in DESTINATION.values():
                 for region in ports.regions():
                     for at in probes:
