@@ -56,16 +56,12 @@ def test_versions_need_scopes_and_publishing_is_refused_when_invalid(
 def test_public_self_check_cites_the_published_version(
     api: TestClient, client_for: ClientFor
 ) -> None:
-    body = {
-        "traveler": TRAVELER,
-        "port": "2504",
-        "at": "2022-02-01T10:00:00-08:00",
-        "plan": "covid-us-land-2020",
-    }
+    body = {"traveler": TRAVELER, "port": "2504", "at": "2022-02-01T10:00:00-08:00"}
+    # Nothing in force: the baseline decides (its document rules; no COVID phase).
     draft = api.post("/admissibility/evaluate", json=body)
     assert draft.status_code == 200, draft.text
-    assert draft.json()["decision"] == "deny"
-    assert draft.json()["version"].startswith("covid-us-land-2020@draft-")
+    assert draft.json()["decision"] == "admit"
+    assert draft.json()["version"].startswith("baseline-us-mx@draft-")
     client_for("admin").post("/policies", json={"plan": "covid-us-land-2020"})
     # Published is not in force (docs/plans.md): the default self-check still cites the draft;
     # asking for the plan by name tries its latest published version.
@@ -79,7 +75,11 @@ def test_public_self_check_cites_the_published_version(
     assert published["explanation"]["es"].startswith("Denegado: desde el 2022-01-22")
     review = api.post(
         "/admissibility/evaluate",
-        json={**body, "traveler": {"nationality": "MEX", "purpose": "tourism"}},
+        json={
+            **body,
+            "plan": "covid-us-land-2020",
+            "traveler": {"nationality": "MEX", "purpose": "tourism"},
+        },
     ).json()
     assert review["decision"] == "review" and "fully_vaccinated" in review["missing"]
     future = api.post(
