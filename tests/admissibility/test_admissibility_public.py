@@ -8,11 +8,16 @@ import smartborder.admissibility as adm
 def test_public_names_are_pinned() -> None:
     assert sorted(adm.__all__) == sorted(
         [
+            "BASELINE_PLAN",
             "AGENCY_COUNTRY",
             "BUILTIN_PLANS",
             "DEFAULT_PLAN",
+            "DOCUMENT_LABELS",
+            "DOCUMENT_TYPES",
             "ESSENTIAL_PURPOSES",
+            "PROGRAMS",
             "PURPOSES",
+            "PURPOSE_LABELS",
             "Activation",
             "Actor",
             "AdmissibilityResult",

@@ -9,7 +9,7 @@ import smartborder.risk
 
 def test_declarations_public_names() -> None:
     assert set(smartborder.declarations.__all__) == {
-        "GENERIC_RFCS", "CommodityLine", "Declaration", "DeclarationInvalid", "Driver", "Equipment",
+        "COUNTRY_CODES", "GENERIC_RFCS", "CommodityLine", "Declaration", "DeclarationInvalid", "Driver", "Equipment",
         "HSFileInvalid", "HSNomenclature", "MexicanElements", "Purpose", "Shipment",
         "TravelerDeclaration", "TruckShipment", "TrustedTraveler", "TrustedTravelerProgram",
         "UsmcaCertification", "Vaccination", "json_schemas", "load_hs", "parse_declaration", "parse_declaration_json",

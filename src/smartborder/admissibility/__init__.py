@@ -11,7 +11,14 @@ review with the deciding policy ids and an explanation in English and Spanish::
     r.explanation("en")   # "Denied: from 2022-01-22 non-U.S. travelers must show proof ..."
 """
 
-from smartborder.admissibility.categories import ESSENTIAL_PURPOSES, PURPOSES
+from smartborder.admissibility.categories import (
+    DOCUMENT_LABELS,
+    DOCUMENT_TYPES,
+    ESSENTIAL_PURPOSES,
+    PROGRAMS,
+    PURPOSE_LABELS,
+    PURPOSES,
+)
 from smartborder.admissibility.cedar import Policies, load_policies
 from smartborder.admissibility.check import CheckReport, Finding, check_plan
 from smartborder.admissibility.compile import compile_plan
@@ -37,7 +44,14 @@ from smartborder.admissibility.model import (
     Traveler,
     traveler_from_declaration,
 )
-from smartborder.admissibility.plan import BUILTIN_PLANS, DEFAULT_PLAN, Plan, load_plan, parse_plan
+from smartborder.admissibility.plan import (
+    BASELINE_PLAN,
+    BUILTIN_PLANS,
+    DEFAULT_PLAN,
+    Plan,
+    load_plan,
+    parse_plan,
+)
 from smartborder.admissibility.plan_history import (
     AGENCY_COUNTRY,
     Activation,
@@ -63,10 +77,15 @@ from smartborder.admissibility.versions import (
 
 __all__ = [
     "AGENCY_COUNTRY",
+    "BASELINE_PLAN",
     "BUILTIN_PLANS",
     "DEFAULT_PLAN",
+    "DOCUMENT_LABELS",
+    "DOCUMENT_TYPES",
     "ESSENTIAL_PURPOSES",
+    "PROGRAMS",
     "PURPOSES",
+    "PURPOSE_LABELS",
     "Activation",
     "Actor",
     "AdmissibilityResult",

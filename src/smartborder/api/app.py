@@ -24,6 +24,7 @@ from smartborder.api.routes import inspections as inspections_routes
 from smartborder.api.routes import kpi as kpi_routes
 from smartborder.api.routes import plans as plans_routes
 from smartborder.api.routes import ports as ports_routes
+from smartborder.api.routes import traveler_page as traveler_page_routes
 from smartborder.api.routes import trust as trust_routes
 from smartborder.api.routes import twin as twin_routes
 from smartborder.config import Settings
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.include_router(kpi_routes.router)
     app.include_router(forecast_routes.router)
     app.include_router(dashboard_routes.router)
+    app.include_router(traveler_page_routes.router)
     app.include_router(credentials_routes.router)
     app.include_router(twin_routes.router)
     app.include_router(trust_routes.router)

@@ -73,7 +73,14 @@ def _bodies(day: date) -> dict[tuple[str, str], dict[str, Any]]:
         ("POST", "/admissibility/evaluate"): one(
             "May this traveler enter? (under the version in force there and then)",
             {
-                "traveler": {"nationality": "MEX", "date_of_birth": "1990-05-01"},
+                "traveler": {
+                    "nationality": "MEX",
+                    "date_of_birth": "1990-05-01",
+                    "purpose": "tourism",
+                    "documents": ["border_crossing_card"],
+                    "destination_distance_miles": 15,
+                    "stay_days": 2,
+                },
                 "port": EXAMPLE_TRAVELER_PORT,
                 "at": at,
             },

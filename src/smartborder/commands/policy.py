@@ -150,6 +150,20 @@ def show(
                 ", ".join(ph.admit),
             )
     console.print(table)
+    requirements = Table("country", "requirement", "exempt", "satisfied by (one of)", "sources")
+    for block in plan.blocks:
+        for req in block.requirements:
+            requirements.add_row(
+                block.country,
+                req.id,
+                ", ".join(req.exempt) or "-",
+                " | ".join(" + ".join(alt) for alt in req.satisfied_by),
+                "; ".join(req.sources),
+            )
+    if requirements.rows:
+        console.print(requirements)
+    if plan.layers_over:
+        console.print(f"layers over: {plan.layers_over}")
     for note in plan.notes:
         console.print(f"- {note.en}")
     for src in plan.sources:

@@ -36,9 +36,14 @@ Claims = Callable[[Declaration], Mapping[str, Any] | None]
 
 
 def driver_traveler(shipment: TruckShipment) -> Traveler:
-    """A truck's driver as a traveler on a lawful-trade trip (FAST card = FAST membership)."""
+    """A truck's driver as a traveler on a lawful-trade trip. A FAST card is a declared FAST
+    membership (verified only by a credential) and a trusted-traveler card among the documents
+    carried; the list is not complete (a driver's visa is not declared on the shipment)."""
     d = shipment.driver
     doc = d.travel_document
+    documents = [doc.type] if doc else []
+    if d.fast_card:
+        documents.append("trusted_traveler_card")
     return Traveler(
         id=f"driver:{getattr(shipment, 'idempotency_key', None) or id(shipment)}",
         nationality=d.nationality,
@@ -47,8 +52,10 @@ def driver_traveler(shipment: TruckShipment) -> Traveler:
         else (),
         date_of_birth=d.date_of_birth,
         purpose="lawful_trade",
-        trusted_traveler=("FAST",) if d.fast_card else (),
+        trusted_traveler_declared=("FAST",) if d.fast_card else (),
         document_expires_on=doc.expires_on if doc else None,
+        documents=tuple(documents),
+        documents_complete=False,
     )
 
 

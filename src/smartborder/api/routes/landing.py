@@ -119,6 +119,7 @@ _T: dict[Lang, dict[str, Any]] = {
 # Pages of the other domains (every one is mounted by create_app).
 _LINKS = {
     "/dashboard": {Lang.EN: "Dashboard", Lang.ES: "Tablero"},
+    "/traveler": {Lang.EN: "May I cross? (travelers)", Lang.ES: "¿Puedo cruzar? (viajeros)"},
     "/twin/compare": {
         Lang.EN: "Port twin: compare scenarios",
         Lang.ES: "Gemelo digital: comparar escenarios",
