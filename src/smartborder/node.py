@@ -27,12 +27,26 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from smartborder.admissibility import RulesInForce
 from smartborder.clients import ClientRegistry, Principal, TokenSigner
 from smartborder.config import Settings
+from smartborder.consular import (
+    ConsularOffice,
+    NoticeDispatcher,
+    channels_from_settings,
+    notices_for,
+)
 from smartborder.credentials import CredentialService, KeyType, NodeKeys, Peers, node_did
 from smartborder.declarations import load_hs
 from smartborder.errors import NotFound
-from smartborder.exchange import Agreement, Deliverer, NodeSigner, PeerNode, load_agreement
+from smartborder.exchange import (
+    Agreement,
+    Deliverer,
+    LeaderLoop,
+    NodeSigner,
+    PeerNode,
+    load_agreement,
+)
 from smartborder.i18n import Text
 from smartborder.preclearance import (
     AdmissibilityStage,
@@ -126,12 +140,14 @@ def build_pipeline(
     credentials: CredentialsStage | None = None,
     agency: str | None = None,
     violations: ViolationHistory | None = None,
+    rules: RulesInForce | None = None,
     shadow: ShadowScorer | None = None,
 ) -> Pipeline:
     """The standard pipeline of a node: its HS nomenclature (if configured), the credentials
     stage (this node's identities, trust registry, status lists, peers), and admissibility
-    and risk stages reading the claims of verified credentials. The risk stage's party
-    history is ``history``, by default one over the node's store."""
+    and risk stages reading the claims of verified credentials. The admissibility stage
+    decides under the versions ``rules`` finds in force (without ``rules``: the default
+    plan). The risk stage's party history is ``history``, by default one over the node's store."""
     hs = load_hs(settings.hs_file) if settings.hs_file else None
     if credentials is None:
         credentials = CredentialsStage.from_settings(settings)
@@ -139,7 +155,7 @@ def build_pipeline(
         history = StorePartyHistory(LazySessions(settings.db_url))
     return Pipeline.default(
         credentials=credentials,
-        admissibility=AdmissibilityStage(claims=credentials.claims),
+        admissibility=AdmissibilityStage(claims=credentials.claims, rules=rules),
         hs=hs,
         claims=credentials.claims,
         history=history,
@@ -199,6 +215,8 @@ class Node:
         )
         # parties with violations found by inspections score higher (risk, weight set 1.2)
         self.violations = StoreViolationHistory(lambda: sessions)
+        # The admissibility versions in force (reloaded within a second of any activation).
+        self.rules = RulesInForce(self.sessions)
         # the learned model in shadow: the latest registered one scores trucks beside the
         # decisions (``smartborder risk train`` registers one); read when the node opens
         with transaction(self.sessions) as session:
@@ -209,10 +227,23 @@ class Node:
             credentials=self.credentials,
             agency=settings.agency,
             violations=self.violations,
+            rules=self.rules,
             shadow=self.shadow,
         )
         self.link, self.deliverer = self._exchange(settings)
         link, shadow = self.link, self.shadow
+        # documents accepted from the peer are applied in order, by one worker at a time
+        self.applier = (
+            LeaderLoop(
+                "exchange-applier",
+                settings.home / "exchange-applier.lock",
+                link.apply_round,
+            )
+            if link is not None
+            else None
+        )
+        if link is not None and self.applier is not None:
+            link.on_received = self.applier.notify
         self.writer: GroupCommitter[Unit, Stored] = GroupCommitter(
             session_factory(self.write_engine or self.engine),
             lambda session, units: store_units(session, units, link=link, shadow=shadow),
@@ -277,6 +308,26 @@ class Node:
         schemas)."""
         return CredentialService.from_settings(self.settings, sessions=self.sessions)
 
+    @cached_property
+    def notices(self) -> NoticeDispatcher:
+        """Sends the consular notices (``SMARTBORDER_NOTICE_*`` channels) in the background."""
+        return NoticeDispatcher(
+            self.sessions, channels_from_settings(self.settings), write_lock=self.write_lock
+        )
+
+    @cached_property
+    def consular(self) -> ConsularOffice:
+        """The consular office (expiring credentials, renewals), built on first use; the
+        notices of a renewal are sent by :attr:`notices` once it commits."""
+        notices = self.notices
+        return ConsularOffice(
+            self.credential_service,
+            notices=notices_for(
+                notices.channel_names, webhook_url=self.settings.notice_webhook_url.strip()
+            ),
+            on_queued=notices.notify,
+        )
+
     def serve(self) -> None:
         """Start the background work a serving node needs, so that no decision waits on the
         store or a peer for it: the party history is loaded, then topped up on its own
@@ -287,20 +338,30 @@ class Node:
             self.history.keep_fresh()
             self.violations.keep_fresh()
             self.clients.keep_fresh()
+            self.rules.keep_fresh()
             self.credentials.start()
             if self.deliverer is not None:
                 self.deliverer.start()
+            if self.applier is not None:
+                self.applier.start()
+            if self.notices.channels:  # consular notices queued by renewals
+                self.notices.start()
             self._serving = True
 
     def close(self) -> None:
         """Stop the writer (pending writes finish) and the background work, and close every
         database connection."""
         self.writer.close()
+        if self.applier is not None:
+            self.applier.close()
+        if "notices" in self.__dict__:
+            self.notices.close()
         if self.deliverer is not None:
             self.deliverer.close()
             self.deliverer.peer.close()
         self.history.close()
         self.violations.close()
+        self.rules.close()
         self.credentials.close()
         self.signer.close()
         self.engine.dispose()
@@ -367,11 +428,30 @@ class Node:
                 exchange_repo.add_outbox(session, rows)
                 self._queued()
 
+    def share_states(self, session: Session, declaration_id: str) -> None:
+        """Queue, in ``session``'s transaction, the lifecycle states this node recorded on a
+        trip (arrived, inspected, released, closed) and has not sent, for the other agency's
+        node (each agency sees the other's decision and state)."""
+        if self.link is not None:
+            rows = self.link.state_rows(session, declaration_id)
+            if rows:
+                exchange_repo.add_outbox(session, rows)
+                self._queued()
+
     def receive(self, principal: Principal, documents: Sequence[Any]) -> list[Outcome]:
-        """Documents from the other agency's node: each checked and applied once."""
+        """Documents from the other agency's node: each checked and, if good, held durably
+        and acknowledged; applied afterwards, once, in order (the applier's loop, or
+        :meth:`apply_received`)."""
         if self.link is None:
             raise ExchangeOff()
-        return self.link.receive(documents, actor=principal.client_id, now=datetime.now(UTC))
+        return self.link.accept(documents, actor=principal.client_id, now=datetime.now(UTC))
+
+    def apply_received(self) -> int:
+        """Apply every document accepted and still waiting (in this thread); how many."""
+        done = 0
+        while self.link is not None and (n := self.link.apply_pending()) > 0:
+            done += n
+        return done
 
     def submit_many(
         self, principal: Principal, payloads: Sequence[Any], *, now: datetime | None = None
