@@ -120,7 +120,7 @@ def store_shadow_scores(
     session: Session,
     shadow: ShadowScorer,
     prepared: Sequence[PreparedSubmission],
-    results: Stored,
+    results: Sequence[Any],
 ) -> None:
     """Score the stored trucks' shadow features in one call and store the scores."""
     items = [
@@ -232,6 +232,10 @@ class Node:
         )
         self.link, self.deliverer = self._exchange(settings)
         link, shadow = self.link, self.shadow
+        if link is not None and shadow is not None:  # received trips are scored in shadow too
+            link.on_stored = lambda session, prepared, results: store_shadow_scores(
+                session, shadow, prepared, results
+            )
         # documents accepted from the peer are applied in order, by one worker at a time
         self.applier = (
             LeaderLoop(

@@ -147,6 +147,9 @@ class TripLink:
         write_lock: Callable[[], AbstractContextManager[Any]],
         on_queued: Callable[[], None] = lambda: None,
         on_received: Callable[[], None] = lambda: None,
+        on_stored: Callable[[Session, Sequence[PreparedSubmission], Sequence[Any]], None] = (
+            lambda session, prepared, results: None
+        ),
     ) -> None:
         self.agency = agency
         self.agreement = agreement
@@ -157,6 +160,8 @@ class TripLink:
         self.write_lock = write_lock
         self.on_queued = on_queued
         self.on_received = on_received
+        # what the node adds in the transaction that stores received trips (shadow scores)
+        self.on_stored = on_stored
         self._last_accept = self._last_round = 0.0  # monotonic instants
         self._backlog = False
 
@@ -359,6 +364,7 @@ class TripLink:
                     done.refused(w, problem)
             fresh = [(w, p) for w, p in new if w.seq in taken]
             stored = store_many(session, [p for _, p in fresh])
+            self.on_stored(session, [p for _, p in fresh], stored)
             for (w, p), result in zip(fresh, stored, strict=True):
                 if isinstance(result, SubmissionResult) and result.created:
                     done.applied(w)
@@ -636,6 +642,7 @@ class TripLink:
             decision = prepared.decision
         else:
             (result,) = store_many(session, [prepared])
+            self.on_stored(session, [prepared], [result])
             if not (isinstance(result, SubmissionResult) and result.created):
                 raise _not_applicable(result)
             decision = prepared.decision_body

@@ -150,3 +150,47 @@ def test_exploration_inspects_uncertain_cases_and_says_so() -> None:
         "risk.exploration" not in [r.code for r in d.reasons]  # type: ignore[attr-defined]
         for d in decide(Exploration(rate=0.0, band=100.0))
     )
+
+
+@pytest.mark.slow
+def test_trips_received_from_the_other_agencys_node_are_scored_in_shadow_too(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from smartborder.credentials import KeyType, PrivateKey
+    from smartborder.exchange import NodeSigner
+    from smartborder.trips import trip_body
+
+    key = PrivateKey.generate(KeyType.ED25519)
+    anam_did = "did:web:127.0.0.1%3A9001"
+    signer = NodeSigner(did=anam_did, kid=f"{anam_did}#k", key=key, agency="anam")
+    settings = Settings(
+        home=tmp_path / "cbp",
+        agency="cbp",
+        base_url="http://127.0.0.1:9000",
+        exchange_peer="http://127.0.0.1:9001",
+        peers_loopback_http=True,  # type: ignore[arg-type]
+    )
+    with Node.open(settings) as first, transaction(first.sessions) as session:
+        register(session, model(), now=NOW)
+    anam = Node.open(Settings(home=tmp_path / "anam", agency="anam"))
+    cbp = Node.open(settings)
+    try:
+        assert cbp.link is not None and cbp.shadow is not None
+        cbp.link.peer.key_for = lambda kid: key.public if kid == signer.kid else None  # type: ignore[method-assign]
+        trucks = generate_trucks("2304", TOMORROW, 4, rng=np.random.default_rng(5))
+        tokens = [
+            signer.sign(
+                f"doc-{i}",
+                "trip",
+                trip_body(anam.agreement, anam.prepare(CARRIER, t), agency="anam"),
+                aud=cbp.link.signer.did,
+                agreement=anam.agreement.ref,
+                now=datetime.now(UTC),
+            )
+            for i, t in enumerate(trucks)
+        ]
+        assert [o.status for o in cbp.receive(CARRIER, tokens)] == ["accepted"] * 4
+        assert cbp.apply_received() == 4
+        with transaction(cbp.sessions) as session:
+            assert len(session.scalars(select(ShadowScoreRow)).all()) == 4
+    finally:
+        cbp.close()
+        anam.close()
