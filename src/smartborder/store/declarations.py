@@ -269,3 +269,63 @@ def find_keys(session: Session, org: str, keys: Sequence[str]) -> dict[str, Decl
         ):
             found[row.dedupe_key] = row
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class ArrivalRow:
+    """A declaration expected at a port, its current payload and its latest decision."""
+
+    declaration_id: str
+    kind: str
+    port_code: str
+    direction: str
+    expected_arrival: datetime
+    payload: str  # canonical JSON of the current version
+    outcome: str | None  # latest decision on the current version (None: not decided)
+    lane: str | None
+
+
+def arrivals_between(
+    session: Session, *, since: datetime, until: datetime, direction: str | None = None
+) -> list[ArrivalRow]:
+    """Declarations expected in [since, until), oldest arrival first, with their latest
+    decision (what the twin needs to run the ports on the filed traffic)."""
+    latest = (
+        select(func.max(DecisionRow.id).label("id"))
+        .join(DeclarationRow, DeclarationRow.id == DecisionRow.declaration_id)
+        .where(
+            DeclarationRow.expected_arrival >= since,
+            DeclarationRow.expected_arrival < until,
+            DecisionRow.version == DeclarationRow.current_version,
+        )
+        .group_by(DecisionRow.declaration_id)
+        .subquery()
+    )
+    decided = (
+        select(DecisionRow.declaration_id, DecisionRow.outcome, DecisionRow.lane)
+        .join(latest, latest.c.id == DecisionRow.id)
+        .subquery()
+    )
+    stmt = (
+        select(
+            DeclarationRow.id,
+            DeclarationRow.kind,
+            DeclarationRow.port_code,
+            DeclarationRow.direction,
+            DeclarationRow.expected_arrival,
+            DeclarationVersionRow.payload,
+            decided.c.outcome,
+            decided.c.lane,
+        )
+        .join(
+            DeclarationVersionRow,
+            (DeclarationVersionRow.declaration_id == DeclarationRow.id)
+            & (DeclarationVersionRow.version == DeclarationRow.current_version),
+        )
+        .outerjoin(decided, decided.c.declaration_id == DeclarationRow.id)
+        .where(DeclarationRow.expected_arrival >= since, DeclarationRow.expected_arrival < until)
+        .order_by(DeclarationRow.expected_arrival, DeclarationRow.id)
+    )
+    if direction is not None:
+        stmt = stmt.where(DeclarationRow.direction == direction)
+    return [ArrivalRow(*row) for row in session.execute(stmt)]
