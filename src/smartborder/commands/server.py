@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -144,12 +145,31 @@ def _load_demo_traffic(settings: Settings, scale: float) -> None:
         console.print(f"[green]dashboard data[/]: {line}")
 
     console.print(f"loading a day of demo pre-arrival traffic (scale {scale:g})…")
-    report = run_demo(settings, scale=scale, console=console, progress=False)
+    now = datetime.now(UTC)
+    report = run_demo(settings, scale=scale, console=console, progress=False, now=now)
     console.print(
         f"[green]demo traffic loaded[/]: {report.declarations:,} declarations "
         f"({report.created:,} new, {report.rejected:,} rejected) in {report.seconds:.0f} s"
     )
     _print_credentials(report)
+    _close_the_loop(settings, scale=scale, now=now)
+
+
+def _close_the_loop(settings: Settings, *, scale: float, now: datetime) -> None:
+    """The demo day through the twin, crossing events, KPIs, the feed and the forecaster."""
+    from smartborder.demo import close_the_loop
+
+    console.print("running the demo day through the twin (events, KPIs, feed, forecaster)…")
+    loop = close_the_loop(
+        settings, now=now, scale=scale, progress=lambda line: console.print(f"  {line}")
+    )
+    console.print(
+        f"[green]demo day closed the loop[/]: {loop.vehicles:,} vehicles crossed "
+        f"({loop.precleared:,} pre-cleared, {loop.referred:,} to secondary; "
+        f"{loop.southbound_left_out:,} southbound not simulated), {loop.events_stored:,} new events, "
+        f"{loop.readings:,} feed readings; forecaster: {loop.forecaster} "
+        f"({sum(loop.cpu_s.values()):.0f} CPU s)"
+    )
 
 
 def demo(
@@ -157,16 +177,20 @@ def demo(
         1.0, "--scale", min=0.001, max=2.0, help="Share of a real day's volume to generate."
     ),
 ) -> None:
-    """Create demo clients and load a realistic day of pre-arrival traffic, then exit."""
+    """Create demo clients and load a realistic day of pre-arrival traffic, run it through the
+    twin (crossing events, KPIs, the BWT feed, a forecaster), then exit."""
     from smartborder.demo import run_demo
 
-    report = run_demo(Settings(), scale=scale, console=console)
+    settings = Settings()
+    now = datetime.now(UTC)
+    report = run_demo(settings, scale=scale, console=console, now=now)
     console.print(
         f"[green]demo ready[/]: {report.declarations:,} declarations "
         f"({report.created:,} new, {report.rejected:,} rejected) in {report.seconds:.1f} s; "
         f"clients in {report.clients_file}"
     )
     _print_credentials(report)
+    _close_the_loop(settings, scale=scale, now=now)
 
 
 def _print_credentials(report: DemoReport) -> None:

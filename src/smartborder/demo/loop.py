@@ -116,7 +116,9 @@ def twin_for(port_code: str, kind: str, *, booths_scale: float = 1.0) -> Scenari
         factor = by_mode.get(lane["mode"], 1.0) * booths_scale
         if factor != 1.0:
             lane["booths"] = _scaled(lane["booths"], factor)
-            lane["max_booths"] = max(1, math.ceil(lane["max_booths"] * by_mode.get(lane["mode"], 1.0)))
+            lane["max_booths"] = max(
+                1, math.ceil(lane["max_booths"] * by_mode.get(lane["mode"], 1.0))
+            )
     spec.update(days=1, warmup_days=0, demand_scale=1.0, crossing=crossing, port=port_code)
     spec["name"] = f"{spec['name']} (demo day, crossing {crossing})"
     return load_scenario(spec)
@@ -263,7 +265,9 @@ def _lanes_open(runs: Sequence[_PortRun], at: datetime) -> dict[tuple[str, str, 
     return out
 
 
-def _publish_feed(settings: Settings, kpi: Any, runs: Sequence[_PortRun], sessions: Any) -> tuple[int, int]:
+def _publish_feed(
+    settings: Settings, kpi: Any, runs: Sequence[_PortRun], sessions: Any
+) -> tuple[int, int]:
     """The node's BWT-format feed as of the end of every hour of the day at the simulated
     crossings, archived under ``<home>/feed/`` and imported; (snapshots, readings)."""
     from smartborder.kpi import bwt_ports, bwt_xml, import_bwt
@@ -291,8 +295,8 @@ def _publish_feed(settings: Settings, kpi: Any, runs: Sequence[_PortRun], sessio
     return len(written), report.rows_imported
 
 
-def _history(runs: Sequence[_PortRun], *, seed: int) -> list[Any]:
-    """Hourly waits the twin simulates for each lane on the ``HISTORY_DAYS`` days before the
+def _history(runs: Sequence[_PortRun], *, seed: int, days: int) -> list[Any]:
+    """Hourly waits the twin simulates for each lane on the ``days`` days before the
     demo day (Poisson arrivals at the scenario's rates), stamped like the feed: at the end of
     the hour, in whole minutes."""
     from smartborder.kpi.forecast_data import lane_key
@@ -305,7 +309,7 @@ def _history(runs: Sequence[_PortRun], *, seed: int) -> list[Any]:
         if (run.crossing, run.scenario.name) in seen:
             continue
         seen.add((run.crossing, run.scenario.name))
-        for d in range(HISTORY_DAYS, 0, -1):
+        for d in range(days, 0, -1):
             day_start = run.day_start - timedelta(days=d)
             result = simulate(run.scenario, replications=1, seed=seed * 1_000 + r * 100 + d)
             for h in result.hourly:
@@ -321,7 +325,15 @@ def _history(runs: Sequence[_PortRun], *, seed: int) -> list[Any]:
     return out
 
 
-def _warm_start(settings: Settings, kpi: Any, runs: Sequence[_PortRun], *, seed: int) -> str:
+def _warm_start(
+    settings: Settings,
+    kpi: Any,
+    runs: Sequence[_PortRun],
+    *,
+    seed: int,
+    history_days: int,
+    boosting_rounds: int,
+) -> str:
     """Train the demo's forecaster on twin history and the day's feed (see the module)."""
     from smartborder.kpi import WaitForecaster, fit_with_bands
     from smartborder.kpi.forecast import model_path
@@ -337,13 +349,13 @@ def _warm_start(settings: Settings, kpi: Any, runs: Sequence[_PortRun], *, seed:
         if existing is not None and (history is None or history.source != "twin_and_feed"):
             return f"kept the trained model at {path} (not a demo warm start)"
     crossings = {run.crossing for run in runs}
-    obs = _history(runs, seed=seed) + [
+    obs = _history(runs, seed=seed, days=history_days) + [
         o for o in stored_observations(kpi, last_days=2) if o.crossing in crossings
     ]
     model = fit_with_bands(
         obs,
         rng=np.random.default_rng(seed),
-        max_iter=WARM_START_ITER,
+        max_iter=boosting_rounds,
         holdout=timedelta(days=7),
         min_train_span=timedelta(days=14),
     )
@@ -364,10 +376,15 @@ def close_the_loop(
     scale: float = 1.0,
     seed: int = 0,
     forecaster: bool = True,
+    history_days: int = HISTORY_DAYS,
+    boosting_rounds: int = WARM_START_ITER,
     progress: Progress | None = None,
 ) -> LoopReport:
     """Run the demo day filed by :func:`smartborder.demo.run_demo` (same ``now``) through the
-    twin, the KPI engine, the feed and the forecaster; idempotent for the same ``now``."""
+    twin, the KPI engine, the feed and the forecaster; idempotent for the same ``now``.
+
+    ``history_days`` and ``boosting_rounds`` size the forecaster's warm start (at least 21
+    days: two weeks to train the probe and the held-out week it is validated on)."""
     from smartborder.kpi import KpiEngine, ingest_batch
 
     say = progress or (lambda _line: None)
@@ -414,7 +431,14 @@ def close_the_loop(
         lap("kpis_and_feed")
         say(f"feed: {report.snapshots} hourly snapshots, {report.readings:,} readings")
         if forecaster:
-            report.forecaster = _warm_start(settings, kpi, runs, seed=seed)
+            report.forecaster = _warm_start(
+                settings,
+                kpi,
+                runs,
+                seed=seed,
+                history_days=history_days,
+                boosting_rounds=boosting_rounds,
+            )
             lap("forecaster")
         return report
     finally:

@@ -48,7 +48,6 @@ from smartborder.kpi.filters import (
 )
 from smartborder.kpi.warehouse import Warehouse
 
-
 # Where /kpi/volumes counts come from: BTS, or this node's crossing events in BTS's shape
 # (BTS counts inbound crossings only, so only northbound events are counted).
 VOLUME_SOURCES: dict[str, str] = {
