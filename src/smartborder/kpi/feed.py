@@ -73,7 +73,8 @@ def bwt_ports(
     """One record per crossing in CBP's JSON shape (string values), as of ``now`` (aware).
 
     ``lanes_open`` (crossing, mode, lane type) -> lanes open now, for a node that knows its
-    staffing (the demo's twin): used for a measured lane that has no fresh reading."""
+    staffing (the demo's twin): used for a measured lane that has no fresh reading, and a
+    lane with none open and nothing measured or fresh is published as ``Lanes Closed``."""
     now = now or datetime.now(UTC)
     latest = kpi.latest(border=border, as_of=now).to_pylist()
     measured = kpi.recent_event_waits(since=now - events_window, until=now).to_pylist()
@@ -180,6 +181,12 @@ def _port_record(
                     update_time=format_update_time(reading["updated_at"].replace(tzinfo=UTC), zone),
                     delay=reading["delay_min"],
                     lanes=reading["lanes_open"],
+                )
+            elif lanes_open.get(key) == 0:  # the node knows the lane is closed this hour
+                block[element] = _lane(
+                    status=STATUS_NAMES["closed"],
+                    update_time=format_update_time(now, zone),
+                    lanes=0,
                 )
             elif lane_type in {lt.value for lt in operated} or reading is not None:
                 block[element] = _lane(status="Update Pending")
