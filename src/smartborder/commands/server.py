@@ -25,7 +25,9 @@ _TLS = "TLS (HTTPS)"
 
 def serve(
     demo: bool = typer.Option(
-        False, "--demo", help="Create demo clients and load a day of demo traffic while serving."
+        False,
+        "--demo",
+        help="Create demo clients, load a day of demo traffic and run it through the twin while serving.",
     ),
     host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on."),
     port: int = typer.Option(8000, "--port", help="TCP port."),
@@ -177,8 +179,10 @@ def demo(
         1.0, "--scale", min=0.001, max=2.0, help="Share of a real day's volume to generate."
     ),
 ) -> None:
-    """Create demo clients and load a realistic day of pre-arrival traffic, run it through the
-    twin (crossing events, KPIs, the BWT feed, a forecaster), then exit."""
+    """Create demo clients, file a day of traffic and run it through twin, KPIs, feed, forecaster.
+
+    The day's northbound declarations cross the ports' twins as crossing events; the node
+    publishes its BWT-format feed from them and warm-starts a wait forecaster; then it exits."""
     from smartborder.demo import run_demo
 
     settings = Settings()
