@@ -362,6 +362,20 @@ DATASETS: tuple[Dataset, ...] = (
                 "The metric in period B.",
                 "La métrica en el periodo B.",
             ),
+            _c(
+                "readings_a",
+                "integer",
+                "count",
+                "Readings value_a stands on.",
+                "Lecturas en que se basa value_a.",
+            ),
+            _c(
+                "readings_b",
+                "integer",
+                "count",
+                "Readings value_b stands on.",
+                "Lecturas en que se basa value_b.",
+            ),
             _c("change", "number", "as the metric", "value_b - value_a.", "value_b - value_a."),
             _c(
                 "change_ratio",

@@ -283,6 +283,7 @@ class KpiEngine(Warehouse):
             sel = ", ".join(f"coalesce(a.{k}, b.{k}) AS {k}" for k in keys)
             return con.sql(
                 f"""SELECT {sel + "," if sel else ""} a.{metric} AS value_a, b.{metric} AS value_b,
+                       coalesce(a.readings, 0) AS readings_a, coalesce(b.readings, 0) AS readings_b,
                        b.{metric} - a.{metric} AS change,
                        CASE WHEN a.{metric} <> 0 THEN (b.{metric} - a.{metric}) / a.{metric} END AS change_ratio
                     FROM a FULL JOIN b ON {on} ORDER BY ALL"""
