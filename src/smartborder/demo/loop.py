@@ -126,7 +126,7 @@ def twin_for(port_code: str, kind: str, *, booths_scale: float = 1.0) -> Scenari
 
 def _scaled(booths: float | list[float], factor: float) -> float | list[float]:
     def one(b: float) -> float:
-        return float(max(1, math.ceil(b * factor))) if b > 0 else 0.0
+        return float(max(1, round(b * factor))) if b > 0 else 0.0
 
     return [one(b) for b in booths] if isinstance(booths, list) else one(booths)
 
