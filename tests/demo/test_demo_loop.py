@@ -155,7 +155,7 @@ def test_closing_the_loop_again_adds_nothing(
 
 
 def test_a_model_trained_elsewhere_is_kept(tmp_path: Path) -> None:
-    from smartborder.demo.loop import _warm_start
+    from smartborder.demo.closed_loop import _warm_start
     from smartborder.kpi import WaitForecaster
     from smartborder.kpi.forecast import model_path
 

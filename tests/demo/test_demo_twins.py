@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from smartborder.demo.closed_loop import TWINS, twin_for
 from smartborder.demo.day import DAY_PLAN
-from smartborder.demo.loop import TWINS, twin_for
 from smartborder.ports import Direction
 
 

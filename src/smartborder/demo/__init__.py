@@ -3,6 +3,7 @@
 the twin, the KPIs, the feed and a forecaster. Library code never imports it; the CLI, the API's what-if
 endpoints, tests and benchmarks do."""
 
+from smartborder.demo.closed_loop import LoopReport, close_the_loop
 from smartborder.demo.day import (
     DAY_PLAN,
     DEMO_ORGS,
@@ -11,7 +12,6 @@ from smartborder.demo.day import (
     import_demo_data,
     run_demo,
 )
-from smartborder.demo.loop import LoopReport, close_the_loop
 from smartborder.demo.synthetic import generate_travelers, generate_trips, generate_trucks
 
 __all__ = [
