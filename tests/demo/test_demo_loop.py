@@ -82,6 +82,10 @@ def test_waits_latest_and_volumes_have_rows_for_the_demo_day(
     assert volumes["meta"]["source"] == "events"  # no BTS counts on a fresh node
     counted = {(r["port_code"], r["measure"]): r["crossings"] for r in volumes["data"]}
     assert counted[("2504", "Personal Vehicles")] > 0 and counted[("2304", "Trucks")] > 0
+    bts = _data(api, "/kpi/volumes", source="bts")  # asked for explicitly: none stored
+    assert bts["meta"]["source"] == "bts" and bts["meta"]["rows"] == 0
+    bad = api.get("/kpi/volumes", params={"source": "guess"})
+    assert bad.status_code == 400 and bad.json()["code"] == "kpi.query_invalid"
     heat = _data(
         api, "/kpi/heatmap", crossing="250401", mode="passenger_vehicle", lane_type="general"
     )
