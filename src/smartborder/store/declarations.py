@@ -297,16 +297,16 @@ def arrivals_between(
         in_range = in_range & (DeclarationRow.direction == direction)
     # Two indexed joins, the latest decision picked here: a grouped subquery joined back
     # made SQLite rescan it for every declaration (minutes for a day of 81,000).
-    decided: dict[str, tuple[str, str | None]] = {}
-    stmt = (
+    decided: dict[str, tuple[str | None, str | None]] = {}
+    latest = (
         select(DecisionRow.declaration_id, DecisionRow.outcome, DecisionRow.lane)
         .join(DeclarationRow, DeclarationRow.id == DecisionRow.declaration_id)
         .where(in_range, DecisionRow.version == DeclarationRow.current_version)
         .order_by(DecisionRow.id)
     )
-    for declaration_id, outcome, lane in session.execute(stmt):
+    for declaration_id, outcome, lane in session.execute(latest):
         decided[declaration_id] = (outcome, lane)  # the latest wins
-    stmt = (
+    filed = (
         select(
             DeclarationRow.id,
             DeclarationRow.kind,
@@ -325,5 +325,5 @@ def arrivals_between(
     )
     return [
         ArrivalRow(did, kind, port, dirn, at, payload, *decided.get(did, (None, None)))
-        for did, kind, port, dirn, at, payload in session.execute(stmt)
+        for did, kind, port, dirn, at, payload in session.execute(filed)
     ]
