@@ -167,3 +167,23 @@ def test_a_model_trained_elsewhere_is_kept(tmp_path: Path) -> None:
     WaitForecaster(crossings=[], profiles={}, means={}).save(model_path(tmp_path))
     said = _warm_start(settings, None, [], seed=0, history_days=21, boosting_rounds=5)
     assert said.startswith("kept the trained model")
+
+
+def test_real_readings_are_not_overlaid_with_a_twin_model(tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    import pyarrow as pa
+
+    from smartborder.demo.closed_loop import _warm_start
+    from smartborder.kpi.forecast import model_path
+
+    class Store:  # the KPI engine's answer: real readings of 1,234 other lanes and hours
+        def sql(self, query: str, params: Any = ()) -> pa.Table:
+            assert "NOT IN" in query and list(params) == ["250401"]
+            return pa.table({"n": [1234]})
+
+    settings = Settings(home=tmp_path, database_url=f"sqlite:///{tmp_path / 'x.db'}")
+    runs: Any = [SimpleNamespace(crossing="250401")]
+    said = _warm_start(settings, Store(), runs, seed=0, history_days=21, boosting_rounds=5)
+    assert said.startswith("not warm-started: 1,234 real wait readings")
+    assert not model_path(tmp_path).exists()

@@ -13,9 +13,10 @@ KPIs -> the node's BWT-format feed -> a forecaster.
    measured wait of the last hour, lanes open from the twin's booth schedule), archived under
    ``<home>/feed/`` and imported by the BWT importer: ``/kpi/latest``, ``/kpi/waits`` and the
    heatmap read it like CBP's own feed.
-4. A forecaster is warm-started (unless one trained on real data exists): four weeks of hourly
-   waits simulated by the twin before the day, then the day's own feed; its 80 % ranges and
-   the per-lane check against persistence come from the last week held out.
+4. A forecaster is warm-started (unless one trained elsewhere exists, or real readings are
+   stored): four weeks of hourly waits simulated by the twin before the day, then the day's
+   own feed; its 80 % ranges and the per-lane check against persistence come from the last
+   week held out.
 
 Southbound traffic is left out: the twin models the U.S. side of the line.
 """
@@ -349,6 +350,23 @@ def _warm_start(
         if existing is not None and (history is None or history.source != "twin_and_feed"):
             return f"kept the trained model at {path} (not a demo warm start)"
     crossings = {run.crossing for run in runs}
+    # Real readings of other crossings (SMARTBORDER_DEMO_DATA_DIR): forecasts stay as they
+    # are without the demo (the stored history's hour-of-week mean) until a model is trained
+    # on them; a twin-trained model is not laid over real data.
+    placeholders = ", ".join("?" for _ in crossings)
+    others = (
+        kpi.sql(
+            f"SELECT count(*) AS n FROM readings WHERE port_number NOT IN ({placeholders})",
+            sorted(crossings),
+        )
+        .column("n")[0]
+        .as_py()
+    )
+    if others:
+        return (
+            f"not warm-started: {others:,} real wait readings are stored; train on them with "
+            "smartborder kpi forecast-train --from-store"
+        )
     obs = _history(runs, seed=seed, days=history_days) + [
         o for o in stored_observations(kpi, last_days=2) if o.crossing in crossings
     ]
