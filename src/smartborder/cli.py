@@ -43,7 +43,7 @@ COMMANDS: dict[str, Entry] = {
     "demo": Entry(
         "smartborder.commands.server",
         "demo",
-        "Create demo clients and load a realistic day of pre-arrival traffic, then exit.",
+        "Create demo clients, file a day of traffic and run it through twin, KPIs, feed, forecaster.",
     ),
     "submit": Entry(
         "smartborder.commands.submit",

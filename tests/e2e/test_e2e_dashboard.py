@@ -158,6 +158,7 @@ def test_dashboard_shows_ports_waits_heatmap_and_switches_to_spanish(
             )
             page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
             page.on("pageerror", lambda e: errors.append(str(e)))
+            page.set_default_timeout(20_000)  # bounded: no step waits longer
             page.goto(f"{node}/dashboard?lang=en")
             page.wait_for_selector("body[data-ready='true']", timeout=60_000)
 
@@ -187,7 +188,23 @@ def test_dashboard_shows_ports_waits_heatmap_and_switches_to_spanish(
             ranges = page.locator("#forecast-table td.range").all_text_contents()
             assert len(ranges) == 6 and all(re.fullmatch(r"\d+–\d+ min", r) for r in ranges)
             assert "Likely range (80 %)" in page.locator("#forecast-table thead").inner_text()
+            # Honest figures: times in the port's local time with the zone named, and how
+            # much history the forecast and its model stand on.
+            head = page.locator("#forecast-table thead").inner_text()
+            assert "Time (America/Los_Angeles)" in head and "UTC" not in head
+            history = page.locator("#forecast .forecast-history").inner_text()
+            assert re.fullmatch(
+                r"Stands on [\d,]+ published waits of this lane over [\d,]+ h\.", history
+            )
+            assert (
+                "published Border Wait Times"
+                in page.locator("#forecast .model-history").inner_text()
+            )
+            assert re.search(
+                r"\d{4}-\d\d-\d\d \d\d:\d\d P[SD]T", page.locator("#current-table").inner_text()
+            )
             assert page.locator("#bts-pv-svg rect.bar").count() >= 20  # 1996-2021
+            assert "(BTS)" in page.locator("#sec-bts h2").inner_text()
             page.screenshot(path=str(tmp_path / "dashboard-en.png"), full_page=True)
 
             # Clicking Laredo on the map selects one of its crossings and redraws the heatmap.
@@ -208,6 +225,9 @@ def test_dashboard_shows_ports_waits_heatmap_and_switches_to_spanish(
             assert "Pasajeros — SENTRI" in page.locator("#current-table").inner_text()
             assert "Ahead" not in page.locator("#forecast").inner_text()
             assert "Rango probable (80 %)" in page.locator("#forecast-table thead").inner_text()
+            # Laredo is selected now: its own zone.
+            assert "Hora (America/Chicago)" in page.locator("#forecast-table thead").inner_text()
+            assert "Se basa en" in page.locator("#forecast .forecast-history").inner_text()
             page.screenshot(path=str(tmp_path / "dashboard-es.png"), full_page=True)
             shots = os.environ.get("SMARTBORDER_E2E_SCREENSHOTS")
             if shots:
@@ -238,6 +258,67 @@ def test_an_empty_node_says_there_is_no_data_yet(tmp_path: Path) -> None:
             assert page.locator("#forecast .empty").count() == 1
             assert page.locator("#map-svg g.port").count() == 27  # the ports, without waits
             assert "Cargando" not in page.locator("main").inner_text()
+        finally:
+            browser.close()
+    assert errors == [], errors
+
+
+@pytest.mark.slow
+def test_a_fresh_demo_day_fills_the_dashboard_with_honest_figures(tmp_path: Path) -> None:
+    """Without ../shared: the demo day closes the loop, and the page shows its waits,
+    forecast (local time, history, range), pre-cleared shares with counts and own volumes."""
+    _need_browser()
+    from datetime import UTC, datetime
+
+    from playwright.sync_api import sync_playwright
+
+    from smartborder.demo import close_the_loop, run_demo
+
+    settings = Settings(home=tmp_path / "home")
+    now = datetime(2026, 12, 7, 20, 0, tzinfo=UTC)
+    run_demo(settings, scale=0.005, now=now, progress=False)
+    close_the_loop(settings, now=now, scale=0.005, history_days=21, boosting_rounds=10)
+    errors: list[str] = []
+    with _serving(settings) as url, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="en-US")
+            page.set_default_timeout(20_000)  # bounded: no step waits longer
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(f"{url}/dashboard?lang=en")
+            page.wait_for_selector("body[data-ready='true']", timeout=60_000)
+            waits = page.locator("#map-svg tspan.port-wait[data-wait]:not([data-wait=''])")
+            # The demo's four ports; Laredo's truck lanes close at 22:00, so its last reading
+            # of the day may say "Lanes Closed" (no wait) instead.
+            assert waits.count() >= 3
+            assert page.locator("#sel-crossing").input_value() == "250401"
+            assert page.locator("#heatmap-svg rect.heat-cell").count() >= 12
+            assert page.locator("#forecast-table tbody tr").count() == 6
+            assert (
+                "Time (America/Los_Angeles)" in page.locator("#forecast-table thead").inner_text()
+            )
+            assert "Stands on" in page.locator("#forecast .forecast-history").inner_text()
+            model = page.locator("#forecast .model-history").inner_text()
+            assert "simulated by the digital twin" in model
+            # Pre-cleared shares carry their counts; volumes say they are the node's own.
+            shares = page.locator("#preclearance-svg text.bar-value").all_text_contents()
+            assert shares and all(
+                re.fullmatch(r"\d+ % of [\d,]+( — too few to judge)?", s) for s in shares
+            )
+            assert (
+                "counted from this node's crossing events"
+                in page.locator("#sec-bts h2").inner_text()
+            )
+            assert page.locator("#bts-pv-svg rect.bar").count() == 1
+            emissions = page.locator("#emissions-svg text.bar-value").all_text_contents()
+            assert emissions and all("readings)" in e for e in emissions)
+            page.click("#lang-es")
+            assert (
+                "Hora (America/Los_Angeles)" in page.locator("#forecast-table thead").inner_text()
+            )
+            assert "gemelo digital" in page.locator("#forecast .model-history").inner_text()
+            assert "eventos de cruce de este nodo" in page.locator("#sec-bts h2").inner_text()
         finally:
             browser.close()
     assert errors == [], errors

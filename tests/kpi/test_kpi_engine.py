@@ -96,6 +96,7 @@ def test_compare_two_periods(store) -> None:  # type: ignore[no-untyped-def]
     ).to_pylist()
     sy = next(r for r in rows if r["port_code"] == "2504")
     assert sy["value_a"] is None and sy["value_b"] == pytest.approx(250 / 6)
+    assert (sy["readings_a"], sy["readings_b"]) == (0, 6)  # what each value stands on
 
 
 def test_event_kpis(store) -> None:  # type: ignore[no-untyped-def]

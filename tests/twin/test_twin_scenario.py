@@ -67,8 +67,8 @@ def test_public_names_are_exactly_these() -> None:
         "CalibrationFailed", "ClusterUnavailable", "CompiledScenario", "Deterministic", "Distribution",
         "Empirical", "Exponential", "Gamma", "HourLaneStats", "LaneGroup", "LaneSummary", "LogNormal",
         "RunNotFound", "RunResult", "Scenario", "ScenarioInvalid", "Secondary", "SecondaryKind",
-        "SecondarySummary", "TravelerClass", "compile_scenario", "load_scenario", "parse_distribution",
-        "replication_seeds", "shipped_scenarios", "simulate",
+        "SecondarySummary", "TravelerClass", "VehiclePaths", "compile_scenario", "load_scenario", "parse_distribution",
+        "replication_seeds", "serve_arrivals", "shipped_scenarios", "simulate",
     }  # fmt: skip
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,7 +25,9 @@ _TLS = "TLS (HTTPS)"
 
 def serve(
     demo: bool = typer.Option(
-        False, "--demo", help="Create demo clients and load a day of demo traffic while serving."
+        False,
+        "--demo",
+        help="Create demo clients, load a day of demo traffic and run it through the twin while serving.",
     ),
     host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on."),
     port: int = typer.Option(8000, "--port", help="TCP port."),
@@ -144,12 +147,31 @@ def _load_demo_traffic(settings: Settings, scale: float) -> None:
         console.print(f"[green]dashboard data[/]: {line}")
 
     console.print(f"loading a day of demo pre-arrival traffic (scale {scale:g})…")
-    report = run_demo(settings, scale=scale, console=console, progress=False)
+    now = datetime.now(UTC)
+    report = run_demo(settings, scale=scale, console=console, progress=False, now=now)
     console.print(
         f"[green]demo traffic loaded[/]: {report.declarations:,} declarations "
         f"({report.created:,} new, {report.rejected:,} rejected) in {report.seconds:.0f} s"
     )
     _print_credentials(report)
+    _close_the_loop(settings, scale=scale, now=now)
+
+
+def _close_the_loop(settings: Settings, *, scale: float, now: datetime) -> None:
+    """The demo day through the twin, crossing events, KPIs, the feed and the forecaster."""
+    from smartborder.demo import close_the_loop
+
+    console.print("running the demo day through the twin (events, KPIs, feed, forecaster)…")
+    loop = close_the_loop(
+        settings, now=now, scale=scale, progress=lambda line: console.print(f"  {line}")
+    )
+    console.print(
+        f"[green]demo day closed the loop[/]: {loop.vehicles:,} vehicles crossed "
+        f"({loop.precleared:,} pre-cleared, {loop.referred:,} to secondary; "
+        f"{loop.southbound_left_out:,} southbound not simulated), {loop.events_stored:,} new events, "
+        f"{loop.readings:,} feed readings; forecaster: {loop.forecaster} "
+        f"({sum(loop.cpu_s.values()):.0f} CPU s)"
+    )
 
 
 def demo(
@@ -157,16 +179,22 @@ def demo(
         1.0, "--scale", min=0.001, max=2.0, help="Share of a real day's volume to generate."
     ),
 ) -> None:
-    """Create demo clients and load a realistic day of pre-arrival traffic, then exit."""
+    """Create demo clients, file a day of traffic and run it through twin, KPIs, feed, forecaster.
+
+    The day's northbound declarations cross the ports' twins as crossing events; the node
+    publishes its BWT-format feed from them and warm-starts a wait forecaster; then it exits."""
     from smartborder.demo import run_demo
 
-    report = run_demo(Settings(), scale=scale, console=console)
+    settings = Settings()
+    now = datetime.now(UTC)
+    report = run_demo(settings, scale=scale, console=console, now=now)
     console.print(
         f"[green]demo ready[/]: {report.declarations:,} declarations "
         f"({report.created:,} new, {report.rejected:,} rejected) in {report.seconds:.1f} s; "
         f"clients in {report.clients_file}"
     )
     _print_credentials(report)
+    _close_the_loop(settings, scale=scale, now=now)
 
 
 def _print_credentials(report: DemoReport) -> None:

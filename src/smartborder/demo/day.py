@@ -8,7 +8,7 @@ import json
 import os
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -61,6 +61,12 @@ BATCH = 2_000
 # for FAST): they arrive 10–55 min (FAST: 5–28 min) after the demo runs. An assumption for
 # the demo — CBP publishes no late-filing rate — so the decisions show the deadline check.
 LATE_SHARE = 0.02
+
+
+def demo_day(port_code: str, now: datetime) -> date:
+    """The local date the demo files traffic for at ``port_code``: tomorrow there."""
+    zone = ZoneInfo(get_port(port_code).time_zone)
+    return (now.astimezone(zone) + timedelta(days=1)).date()
 
 
 def _file_some_late(
@@ -163,8 +169,7 @@ def run_demo(
             for i, (port_code, kind, direction, n, role) in enumerate(DAY_PLAN):
                 count = max(1, int(n * scale))
                 # Arrivals tomorrow in the port's local time, so every filing is pre-arrival.
-                zone = ZoneInfo(get_port(port_code).time_zone)
-                day = (now.astimezone(zone) + timedelta(days=1)).date()
+                day = demo_day(port_code, now)
                 rng = np.random.default_rng([day.toordinal(), i])
                 make = generate_trucks if kind == "truck" else generate_travelers
                 payloads = make(port_code, day, count, rng=rng, direction=direction)

@@ -95,7 +95,9 @@ def events_sql(*, select_keys: str, key_names: list[str], where: str, join_on: s
                 avg(wait_min) AS wait_mean_min,
                 median(wait_min) AS wait_median_min,
                 quantile_cont(wait_min, 0.95) AS wait_p95_min,
+                count(*) FILTER (WHERE traveler_class IN {TRUSTED}) AS trusted_travelers,
                 avg(CASE WHEN traveler_class IN {TRUSTED} THEN 1.0 ELSE 0.0 END) AS trusted_traveler_share,
+                count(*) FILTER (WHERE precleared) AS precleared,
                 avg(CASE WHEN precleared THEN 1.0 ELSE 0.0 END) AS precleared_share,
                 sum(wait_min) AS idling_vehicle_min,
                 sum(wait_min * co2_g_per_min) / 1000.0 AS idling_co2_kg,
@@ -117,6 +119,7 @@ def events_sql(*, select_keys: str, key_names: list[str], where: str, join_on: s
             JOIN thr USING (crossing, mode, lane_type, hour_utc)
             {"GROUP BY ALL" if keys else ""}
         )
+        -- Every share is published beside the counts it is made of (volume is its denominator).
         SELECT a.*, coalesce(b.referred_secondary, 0) AS referred_secondary,
                coalesce(b.referred_secondary, 0) / a.volume AS inspection_rate,
                b.secondary_mean_min, t.throughput_per_lane_h

@@ -224,11 +224,25 @@ DATASETS: tuple[Dataset, ...] = (
                 "Percentil 95 de ese tiempo.",
             ),
             _c(
+                "trusted_travelers",
+                "integer",
+                "count",
+                "Of volume, those in trusted-traveler programs (the numerator of trusted_traveler_share).",
+                "Del volumen, los de programas de viajero confiable (numerador de trusted_traveler_share).",
+            ),
+            _c(
                 "trusted_traveler_share",
                 "number",
                 "ratio",
                 "Share of volume in trusted-traveler programs (SENTRI, NEXUS, Global Entry, FAST).",
                 "Proporción del volumen en programas de viajero confiable (SENTRI, NEXUS, Global Entry, FAST).",
+            ),
+            _c(
+                "precleared",
+                "integer",
+                "count",
+                "Of volume, those pre-cleared (the numerator of precleared_share; volume is its denominator).",
+                "Del volumen, los que tenían predespacho (numerador de precleared_share; volume es el denominador).",
             ),
             _c(
                 "precleared_share",
@@ -287,10 +301,10 @@ DATASETS: tuple[Dataset, ...] = (
         "volumes",
         "/kpi/volumes",
         Text(
-            "Inbound crossings by port and measure from BTS Border Crossing Entry Data.",
-            "Cruces de entrada por puerto y medida de BTS Border Crossing Entry Data.",
+            "Inbound crossings by port and measure from BTS Border Crossing Entry Data; where no BTS counts are stored, the northbound crossings this node counted from its crossing events (meta.source says which).",
+            "Cruces de entrada por puerto y medida de BTS Border Crossing Entry Data; si no hay conteos BTS guardados, los cruces hacia el norte que este nodo contó de sus eventos de cruce (meta.source indica cuál).",
         ),
-        "U.S. Bureau of Transportation Statistics (public domain)",
+        "U.S. Bureau of Transportation Statistics (public domain), or this node's crossing events",
         (
             _c("port_code", "string", "", "4-digit CBP port code.", "Código CBP de 4 dígitos."),
             _c(
@@ -347,6 +361,20 @@ DATASETS: tuple[Dataset, ...] = (
                 "as the metric",
                 "The metric in period B.",
                 "La métrica en el periodo B.",
+            ),
+            _c(
+                "readings_a",
+                "integer",
+                "count",
+                "Readings value_a stands on.",
+                "Lecturas en que se basa value_a.",
+            ),
+            _c(
+                "readings_b",
+                "integer",
+                "count",
+                "Readings value_b stands on.",
+                "Lecturas en que se basa value_b.",
             ),
             _c("change", "number", "as the metric", "value_b - value_a.", "value_b - value_a."),
             _c(

@@ -68,8 +68,13 @@ def bwt_ports(
     stale_after: timedelta = timedelta(hours=3),
     events_window: timedelta = timedelta(hours=1),
     crossings_seen: Mapping[str, Mapping[str, Any]] | None = None,
+    lanes_open: Mapping[tuple[str, str, str], int] | None = None,
 ) -> list[dict[str, Any]]:
-    """One record per crossing in CBP's JSON shape (string values), as of ``now`` (aware)."""
+    """One record per crossing in CBP's JSON shape (string values), as of ``now`` (aware).
+
+    ``lanes_open`` (crossing, mode, lane type) -> lanes open now, for a node that knows its
+    staffing (the demo's twin): used for a measured lane that has no fresh reading, and a
+    lane with none open and nothing measured or fresh is published as ``Lanes Closed``."""
     now = now or datetime.now(UTC)
     latest = kpi.latest(border=border, as_of=now).to_pylist()
     measured = kpi.recent_event_waits(since=now - events_window, until=now).to_pylist()
@@ -86,7 +91,14 @@ def bwt_ports(
     for number in sorted(numbers):
         out.append(
             _port_record(
-                number, numbers[number], now, readings, waits, seen.get(number), stale_after
+                number,
+                numbers[number],
+                now,
+                readings,
+                waits,
+                seen.get(number),
+                stale_after,
+                lanes_open or {},
             )
         )
     return out
@@ -100,6 +112,7 @@ def _port_record(
     waits: Mapping[tuple[str, str, str], Mapping[str, Any]],
     seen: Mapping[str, Any] | None,
     stale_after: timedelta,
+    lanes_open: Mapping[tuple[str, str, str], int],
 ) -> dict[str, Any]:
     try:
         crossing: ports.Crossing | None = ports.get_crossing(number)
@@ -157,7 +170,7 @@ def _port_record(
                     status="delay" if delay > 0 else "no delay",
                     update_time=format_update_time(measured["last_at"].replace(tzinfo=UTC), zone),
                     delay=delay,
-                    lanes=reading["lanes_open"] if fresh and reading else None,
+                    lanes=reading["lanes_open"] if fresh and reading else lanes_open.get(key),
                 )
             elif fresh and reading is not None:
                 if not max_lanes and reading["max_lanes"]:
@@ -168,6 +181,12 @@ def _port_record(
                     update_time=format_update_time(reading["updated_at"].replace(tzinfo=UTC), zone),
                     delay=reading["delay_min"],
                     lanes=reading["lanes_open"],
+                )
+            elif lanes_open.get(key) == 0:  # the node knows the lane is closed this hour
+                block[element] = _lane(
+                    status=STATUS_NAMES["closed"],
+                    update_time=format_update_time(now, zone),
+                    lanes=0,
                 )
             elif lane_type in {lt.value for lt in operated} or reading is not None:
                 block[element] = _lane(status="Update Pending")

@@ -48,7 +48,8 @@ WAIT_METRICS = (
 )  # fmt: skip
 EVENT_METRICS = (
     "volume", "waits_measured", "wait_mean_min", "wait_median_min", "wait_p95_min",
-    "trusted_traveler_share", "precleared_share", "referred_secondary", "inspection_rate",
+    "trusted_travelers", "trusted_traveler_share", "precleared", "precleared_share",
+    "referred_secondary", "inspection_rate",
     "secondary_mean_min", "throughput_per_lane_h", "idling_vehicle_min", "idling_co2_kg",
     "idling_nox_g", "idling_pm25_g",
 )  # fmt: skip

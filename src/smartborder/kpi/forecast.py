@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from threading import Lock
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 import numpy as np
 from pydantic import BaseModel, Field
@@ -67,6 +68,23 @@ class CalendarCache:
         return self._by_zone[zone]
 
 
+class ModelHistory(BaseModel):
+    """What a trained model stands on: published waits, lanes and the span they cover."""
+
+    readings: int = Field(description="Hourly waits the model was trained on.")
+    series: int = Field(description="Crossing lanes among them.")
+    first_utc: datetime
+    last_utc: datetime
+    source: str = Field(
+        default="published_waits",
+        description="published_waits (the BWT feed or archive), or twin_and_feed (the demo's "
+        "warm start: waits simulated by the twin, then this node's own feed).",
+    )
+
+
+MIN_HISTORY_READINGS = 6  # fewer published waits in the last 8 days: persistence, said so
+
+
 @dataclass
 class WaitForecaster:
     """A trained forecaster: one model per horizon plus the training hour-of-week profiles."""
@@ -81,6 +99,13 @@ class WaitForecaster:
     bands: dict[BandKey, tuple[float, float]] = field(default_factory=dict)
     trained_rows: int = 0
     version: int = MODEL_VERSION
+    # Where the model scored worse than persistence on a lane's validation data (the weeks
+    # held out by fit_with_bands): (crossing, lane) -> horizons served by persistence, the
+    # scores behind that choice, and ranges measured around persistence there.
+    persistence: dict[tuple[str, str], tuple[int, ...]] = field(default_factory=dict)
+    validation: dict[tuple[str, str, int], tuple[int, float, float]] = field(default_factory=dict)
+    persistence_bands: dict[BandKey, tuple[float, float]] = field(default_factory=dict)
+    history: ModelHistory | None = None
 
     def crossing_code(self, crossing: str) -> int:
         """Index in the vocabulary; -1 for a crossing unseen in training (treated as missing)."""
@@ -245,6 +270,14 @@ def fit_forecaster(
         means[key] = float(np.nanmean(s.wait))
     crossings = sorted({c for c, _ in series})[:250]  # HGB categories must stay below 255
     fc = WaitForecaster(crossings=crossings, profiles=profiles, means=means)
+    n_obs = sum(int(np.count_nonzero(~np.isnan(s.wait))) for s in series.values())
+    if series:
+        fc.history = ModelHistory(
+            readings=n_obs,
+            series=len(series),
+            first_utc=hour_datetime(min(s.start for s in series.values())),
+            last_utc=hour_datetime(max(s.stop for s in series.values()) - 1),
+        )
     # Chosen on a validation split inside the training period (train Mar–Jun 2025, validate
     # Jul): from 3 h ahead the usual wait at the target hour is the better anchor.
     fc.bases = {k: "now" if k <= 2 else "profile" for k in horizons_h}
@@ -292,6 +325,11 @@ class ForecastPoint(BaseModel):
 
     horizon_h: int = Field(description="Hours after the last published wait (1-6).")
     at_utc: datetime = Field(description="The hour forecast, UTC.")
+    at_local: datetime = Field(description="The same hour in the port's local time (with offset).")
+    method: str = Field(
+        default="gradient_boosting",
+        description="gradient_boosting, hour_of_week_mean, or persistence (the wait now).",
+    )
     wait_min: float = Field(description="Forecast wait, minutes (on the feed's grid).")
     low_min: float | None = Field(
         default=None,
@@ -303,13 +341,46 @@ class ForecastPoint(BaseModel):
     )
 
 
+class LaneValidation(BaseModel):
+    """One horizon of a lane scored on validation data the model was not trained on."""
+
+    horizon_h: int
+    n: int
+    mae_model: float
+    mae_persistence: float
+
+
 class SeriesForecast(BaseModel):
     crossing: str
     lane: str
     issued_from_utc: datetime  # the last published wait the forecast starts from
+    issued_from_local: datetime = Field(description="The same, in the port's local time.")
+    time_zone: str = Field(description="The port's IANA time zone, e.g. America/Los_Angeles.")
     wait_now_min: float
-    method: str  # "gradient_boosting" or "hour_of_week_mean" (no trained model)
+    method: str  # "gradient_boosting", "hour_of_week_mean" (no trained model) or "persistence"
+    history_readings: int = Field(
+        description="Published waits of this lane the forecast read (the last 8 days)."
+    )
+    history_hours: int = Field(description="Hours from the first of them to the last.")
+    fallback: str | None = Field(
+        default=None,
+        description="Why a simpler method serves some or all points: too_little_history "
+        f"(under {MIN_HISTORY_READINGS} published waits), no_model, or "
+        "worse_than_persistence (the model scored worse than persistence on this lane's "
+        "validation data at those horizons).",
+    )
+    model_history: ModelHistory | None = Field(
+        default=None, description="What the trained model stands on (None without one)."
+    )
+    validation: list[LaneValidation] = Field(
+        default_factory=list,
+        description="The model's and persistence's MAE on this lane's validation data.",
+    )
     points: list[ForecastPoint]
+
+
+def _local(at: datetime, zone: ZoneInfo) -> datetime:
+    return at.astimezone(zone)
 
 
 def forecast(forecaster: WaitForecaster | None, series: Series) -> SeriesForecast | None:
@@ -323,46 +394,85 @@ def forecast(forecaster: WaitForecaster | None, series: Series) -> SeriesForecas
         return None
     i = last - series.start
     now = float(series.wait[i])
+    observed = np.flatnonzero(~np.isnan(series.wait))
+    zone = ZoneInfo(port_zone(series.crossing))
     cals = CalendarCache([series])
     cal = cals.for_crossing(series.crossing)
     points: list[ForecastPoint] = []
-    if forecaster is None or not forecaster.models:
+    fallback: str | None = None
+    key = (series.crossing, series.lane)
+
+    def point(k: int, value: float, method: str, band: tuple[float, float] | None) -> ForecastPoint:
+        low, high = around(value, band) if band is not None else (None, None)
+        at = hour_datetime(last + k)
+        return ForecastPoint(
+            horizon_h=k,
+            at_utc=at,
+            at_local=_local(at, zone),
+            method=method,
+            wait_min=round(value, 1),
+            low_min=low,
+            high_min=high,
+        )
+
+    model = forecaster if forecaster is not None and forecaster.models else None
+    persistence_bands = getattr(forecaster, "persistence_bands", {}) if forecaster else {}
+    if len(observed) < MIN_HISTORY_READINGS:
+        # Too little to read a pattern from: the wait now, said so.
+        fallback = "too_little_history"
+        for k in HORIZONS_H:
+            points.append(
+                point(k, now, "persistence", band_for(persistence_bands, series.lane, k, now))
+            )
+        method = "persistence"
+    elif model is None:
+        fallback = "no_model"
         profile = hour_of_week_profile(series, cal)
         how = cal.hour_of_week
         for k in HORIZONS_H:
             value = profile[how[last + k - cal.start]]
             value = now if np.isnan(value) else float(value)
-            points.append(
-                ForecastPoint(horizon_h=k, at_utc=hour_datetime(last + k), wait_min=value)
-            )
+            points.append(point(k, value, "hour_of_week_mean", None))
         method = "hour_of_week_mean"
     else:
+        use_now = set(getattr(model, "persistence", {}).get(key, ()))
         with threadpool_limits(limits=1):  # one row per model: waking an OpenMP pool costs more
-            for k in sorted(forecaster.models):
-                x, _, _ = _rows(forecaster, series, k, cal)
+            for k in sorted(model.models):
+                if k in use_now:
+                    fallback = "worse_than_persistence"
+                    band = band_for(persistence_bands, series.lane, k, now)
+                    points.append(point(k, now, "persistence", band))
+                    continue
+                x, _, _ = _rows(model, series, k, cal)
                 row = x[i : i + 1]
-                delta = forecaster.models[k].predict(row)
-                base = _base(row, series.wait[i : i + 1], forecaster.bases.get(k, "now"))
+                delta = model.models[k].predict(row)
+                base = _base(row, series.wait[i : i + 1], model.bases.get(k, "now"))
                 value = float(on_feed_grid(row, np.maximum(0.0, base + delta))[0])
-                band = band_for(forecaster.bands, series.lane, k, now)
-                low, high = around(value, band) if band is not None else (None, None)
                 points.append(
-                    ForecastPoint(
-                        horizon_h=k,
-                        at_utc=hour_datetime(last + k),
-                        wait_min=value,
-                        low_min=low,
-                        high_min=high,
-                    )
+                    point(k, value, "gradient_boosting", band_for(model.bands, series.lane, k, now))
                 )
-        method = "gradient_boosting"
+        method = "gradient_boosting" if len(use_now) < len(model.models) else "persistence"
+    scores = getattr(forecaster, "validation", {}) if forecaster is not None else {}
+    validation = [
+        LaneValidation(horizon_h=k, n=v[0], mae_model=v[1], mae_persistence=v[2])
+        for (c, ln, k), v in sorted(scores.items())
+        if (c, ln) == key
+    ]
+    issued = hour_datetime(last)
     return SeriesForecast(
         crossing=series.crossing,
         lane=series.lane,
-        issued_from_utc=hour_datetime(last),
+        issued_from_utc=issued,
+        issued_from_local=_local(issued, zone),
+        time_zone=zone.key,
         wait_now_min=now,
         method=method,
-        points=[p.model_copy(update={"wait_min": round(p.wait_min, 1)}) for p in points],
+        history_readings=len(observed),
+        history_hours=int(observed[-1] - observed[0]) + 1 if len(observed) else 0,
+        fallback=fallback,
+        model_history=getattr(forecaster, "history", None) if model is not None else None,
+        validation=validation,
+        points=points,
     )
 
 

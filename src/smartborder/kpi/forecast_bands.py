@@ -62,6 +62,36 @@ def bands_from_errors(
     return out
 
 
+def _held_out(
+    forecaster: WaitForecaster, observations: Iterable[WaitObservation], *, after: datetime
+) -> dict[int, list[HeldOutRows]]:
+    obs = list(observations)
+    return {
+        k: held_out_rows(forecaster, obs, horizon_h=k, after=after)
+        for k in sorted(forecaster.models)
+    }
+
+
+def _bands_of(
+    rows_by_h: dict[int, list[HeldOutRows]], *, around_now: bool = False
+) -> dict[BandKey, tuple[float, float]]:
+    """Ranges from the errors of the forecasts in ``rows_by_h`` (or, ``around_now``, of
+    persistence: the wait now as the forecast)."""
+    lanes: list[str] = []
+    horizons: list[int] = []
+    nows: list[FloatArray] = []
+    errors: list[FloatArray] = []
+    for k, parts in rows_by_h.items():
+        for rows in parts:
+            lanes.extend([rows.key[1]] * len(rows.now))
+            horizons.extend([k] * len(rows.now))
+            nows.append(rows.now)
+            errors.append(rows.truth - (rows.now if around_now else rows.forecast))
+    if not errors:
+        return {}
+    return bands_from_errors(lanes, horizons, np.concatenate(nows), np.concatenate(errors))
+
+
 def held_out_errors(
     forecaster: WaitForecaster,
     observations: Iterable[WaitObservation],
@@ -69,20 +99,33 @@ def held_out_errors(
     after: datetime,
 ) -> dict[BandKey, tuple[float, float]]:
     """Ranges from ``forecaster``'s errors on the forecasts issued after ``after``."""
-    obs = list(observations)
-    lanes: list[str] = []
-    horizons: list[int] = []
-    nows: list[FloatArray] = []
-    errors: list[FloatArray] = []
-    for k in sorted(forecaster.models):
-        for rows in held_out_rows(forecaster, obs, horizon_h=k, after=after):
-            lanes.extend([rows.key[1]] * len(rows.now))
-            horizons.extend([k] * len(rows.now))
-            nows.append(rows.now)
-            errors.append(rows.truth - rows.forecast)
-    if not errors:
-        return {}
-    return bands_from_errors(lanes, horizons, np.concatenate(nows), np.concatenate(errors))
+    return _bands_of(_held_out(forecaster, observations, after=after))
+
+
+MIN_VALIDATION_ROWS = 12  # fewer scored forecasts on a lane: too few to overrule the model
+
+
+def persistence_where_better(
+    rows_by_h: dict[int, list[HeldOutRows]],
+) -> tuple[
+    dict[tuple[str, str], tuple[int, ...]], dict[tuple[str, str, int], tuple[int, float, float]]
+]:
+    """Per crossing lane and horizon, the model's and persistence's MAE on validation rows,
+    and the horizons where the model scored worse than persistence (on at least
+    :data:`MIN_VALIDATION_ROWS` rows): there the wait now is served instead."""
+    worse: dict[tuple[str, str], list[int]] = {}
+    scores: dict[tuple[str, str, int], tuple[int, float, float]] = {}
+    for k, parts in rows_by_h.items():
+        for rows in parts:
+            n = len(rows.truth)
+            if n == 0:
+                continue
+            mae_model = float(np.mean(np.abs(rows.forecast - rows.truth)))
+            mae_now = float(np.mean(np.abs(rows.now - rows.truth)))
+            scores[(rows.key[0], rows.key[1], k)] = (n, round(mae_model, 3), round(mae_now, 3))
+            if n >= MIN_VALIDATION_ROWS and mae_model > mae_now:
+                worse.setdefault(rows.key, []).append(k)
+    return {key: tuple(sorted(ks)) for key, ks in worse.items()}, scores
 
 
 def fit_with_bands(
@@ -97,21 +140,27 @@ def fit_with_bands(
 ) -> WaitForecaster:
     """:func:`fit_forecaster` on all ``observations``, with 80 % ranges measured on the last
     ``holdout`` (two weeks) by a model trained on the readings before (none if those span
-    under ``min_train_span``). Twice the work of :func:`fit_forecaster`: two fits."""
+    under ``min_train_span``). Twice the work of :func:`fit_forecaster`: two fits.
+
+    The same held-out forecasts are the lanes' validation data: where the model scored worse
+    than persistence on a crossing lane at a horizon, the forecast serves the wait now there
+    (``model.persistence``, with the scores in ``model.validation``)."""
     fit = partial(
         fit_forecaster, rng=rng, horizons_h=horizons_h, max_iter=max_iter, max_rows=max_rows
     )
     obs = sorted(observations, key=lambda o: o.at_utc)
-    bands: dict[BandKey, tuple[float, float]] = {}
+    rows_by_h: dict[int, list[HeldOutRows]] = {}
     if obs:
         cut = obs[-1].at_utc - holdout
         early = [o for o in obs if o.at_utc <= cut]
         if early and cut - early[0].at_utc >= min_train_span:
             probe = fit(early)
             tail = [o for o in obs if o.at_utc > cut - HISTORY]
-            bands = held_out_errors(probe, tail, after=cut)
+            rows_by_h = _held_out(probe, tail, after=cut)
     model = fit(obs)
-    model.bands = bands
+    model.bands = _bands_of(rows_by_h)
+    model.persistence_bands = _bands_of(rows_by_h, around_now=True)
+    model.persistence, model.validation = persistence_where_better(rows_by_h)
     return model
 
 
@@ -170,4 +219,5 @@ __all__ = [
     "coverage_of",
     "fit_with_bands",
     "held_out_errors",
+    "persistence_where_better",
 ]

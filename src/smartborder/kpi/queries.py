@@ -48,6 +48,21 @@ from smartborder.kpi.filters import (
 )
 from smartborder.kpi.warehouse import Warehouse
 
+# Where /kpi/volumes counts come from: BTS, or this node's crossing events in BTS's shape
+# (BTS counts inbound crossings only, so only northbound events are counted).
+VOLUME_SOURCES: dict[str, str] = {
+    "bts": "bts",
+    "events": """(
+        SELECT e.port_code,
+               date_trunc('month', timezone(z.tz, e.occurred_at::TIMESTAMPTZ))::DATE AS month,
+               CASE e.mode WHEN 'passenger_vehicle' THEN 'Personal Vehicles'
+                           WHEN 'commercial' THEN 'Trucks' ELSE 'Pedestrians' END AS measure,
+               NULL::VARCHAR AS port_name, z.state, 'mexico' AS border, 1::BIGINT AS value
+        FROM events e JOIN port_zones z USING (port_code)
+        WHERE e.kind = 'primary_reached' AND e.direction = 'northbound'
+    ) counted""",
+}
+
 
 class KpiEngine(Warehouse):
     """KPIs over the store at ``engine``: each query syncs the warehouse if due, then runs on
@@ -100,11 +115,25 @@ class KpiEngine(Warehouse):
         order = key_names + list(EVENT_METRICS)
         return table.select([c for c in order if c in table.column_names])
 
+    def volumes_source(self) -> str:
+        """``bts`` where BTS counts are stored, else ``events`` (this node's own counts)."""
+        n = self.sql("SELECT count(*) AS n FROM bts").column("n")[0].as_py()
+        return "bts" if n else "events"
+
     def volumes(
         self, *, by: Sequence[str] = ("port", "measure"), grain: str | None = "year",
-        filters: Filters | None = None,
+        filters: Filters | None = None, source: str = "bts",
     ) -> pa.Table:  # fmt: skip
-        """BTS inbound crossings summed by ``by`` and ``grain`` (month or year)."""
+        """Inbound crossings summed by ``by`` and ``grain`` (month or year): BTS counts, or
+        (``source="events"``) the northbound crossings that reached primary in this node's
+        crossing events, counted per local month with BTS's measure names."""
+        if source not in VOLUME_SOURCES:
+            raise QueryInvalid(
+                Text(
+                    f"Unknown source {source!r}; use one of {list(VOLUME_SOURCES)}.",
+                    f"Fuente desconocida {source!r}; use una de {list(VOLUME_SOURCES)}.",
+                )
+            )
         f = filters or Filters()
         check_filter_values(border=f.border, port=f.port)
         cols = group_cols(by, BTS_GROUPS)
@@ -128,7 +157,7 @@ class KpiEngine(Warehouse):
         query = f"""
             SELECT {select_keys + "," if select_keys else ""} sum(value)::BIGINT AS crossings,
                    count(DISTINCT month) AS months
-            FROM bts WHERE {" AND ".join(clauses)}
+            FROM {VOLUME_SOURCES[source]} WHERE {" AND ".join(clauses)}
             {"GROUP BY ALL ORDER BY ALL" if keys else ""}
         """
         return self.sql(query, params)
@@ -254,6 +283,7 @@ class KpiEngine(Warehouse):
             sel = ", ".join(f"coalesce(a.{k}, b.{k}) AS {k}" for k in keys)
             return con.sql(
                 f"""SELECT {sel + "," if sel else ""} a.{metric} AS value_a, b.{metric} AS value_b,
+                       coalesce(a.readings, 0) AS readings_a, coalesce(b.readings, 0) AS readings_b,
                        b.{metric} - a.{metric} AS change,
                        CASE WHEN a.{metric} <> 0 THEN (b.{metric} - a.{metric}) / a.{metric} END AS change_ratio
                     FROM a FULL JOIN b ON {on} ORDER BY ALL"""

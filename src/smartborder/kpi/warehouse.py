@@ -80,10 +80,10 @@ class Warehouse:
             "CREATE TABLE crossings (port_number VARCHAR, port_code VARCHAR, tz VARCHAR,"
             " crossing_name VARCHAR, port_name VARCHAR, in_registry BOOLEAN)"
         )
-        con.execute("CREATE TABLE port_zones (port_code VARCHAR, tz VARCHAR)")
+        con.execute("CREATE TABLE port_zones (port_code VARCHAR, tz VARCHAR, state VARCHAR)")
         con.executemany(
-            "INSERT INTO port_zones VALUES (?, ?)",
-            [(p.code, p.time_zone) for p in ports.all_ports()],
+            "INSERT INTO port_zones VALUES (?, ?, ?)",
+            [(p.code, p.time_zone, p.state) for p in ports.all_ports()],
         )
         modes = []
         for mode in ports.Mode:

@@ -4,7 +4,8 @@ new ports and emissions.
 ``load_scenario`` reads a YAML scenario (validated up front), ``simulate`` runs replications
 on this process, ``sweep`` runs them and scenario grids on Dask, ``optimize_staffing`` finds the
 fewest booth-hours meeting a wait target, ``calibrate`` builds a scenario from BTS volumes and
-the Border Wait Times archive. Emission factors live in :mod:`smartborder.ports.emissions`.
+the Border Wait Times archive; ``serve_arrivals`` runs a port on known arrivals (pre-arrival
+declarations) and returns each vehicle's path. Emission factors live in :mod:`smartborder.ports.emissions`.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ if TYPE_CHECKING:  # imported on first use (below): the simulator costs numba an
         RunNotFound,
         ScenarioInvalid,
     )
+    from smartborder.twin.replication import VehiclePaths, serve_arrivals
     from smartborder.twin.results import HourLaneStats, LaneSummary, RunResult, SecondarySummary
     from smartborder.twin.scenario import (
         LaneGroup,
@@ -64,10 +66,12 @@ __all__ = [
     "SecondaryKind",
     "SecondarySummary",
     "TravelerClass",
+    "VehiclePaths",
     "compile_scenario",
     "load_scenario",
     "parse_distribution",
     "replication_seeds",
+    "serve_arrivals",
     "shipped_scenarios",
     "simulate",
 ]
@@ -95,6 +99,10 @@ _WHERE = {
             "ClusterUnavailable",
             "RunNotFound",
             "ScenarioInvalid",
+        ),
+        "replication": (
+            "VehiclePaths",
+            "serve_arrivals",
         ),
         "results": (
             "HourLaneStats",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from smartborder.twin import _stats as st
-from smartborder.twin.compiled import CompiledScenario
+from smartborder.twin.compiled import CompiledScenario, SecondaryPlan, compile_scenario
 from smartborder.twin.loop import (
     arrival_times,
     assign,
@@ -15,6 +15,7 @@ from smartborder.twin.loop import (
     pick_classes,
     priority_pass,
 )
+from smartborder.twin.scenario import Scenario
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +56,19 @@ def run_trace(comp: CompiledScenario, rng: np.random.Generator) -> Trace:
     n = int(counts.sum())
     t = arrival_times(counts, rng.standard_exponential(n + comp.run_h))
     cls = pick_classes(t, rng.random(n), comp.cum_prob)
+    return _serve_primary(comp, t, cls, rng)
+
+
+def _serve_primary(
+    comp: CompiledScenario,
+    t: np.ndarray,
+    cls: np.ndarray,
+    rng: np.random.Generator,
+    referred: np.ndarray | None = None,
+) -> Trace:
+    """Primary times, lanes and start times of the vehicles arriving at ``t`` (sorted) in
+    classes ``cls``; referrals drawn from each lane's share unless ``referred`` is given."""
+    n = int(t.size)
     n_e = comp.elig.shape[1]
     kinds = comp.svc_kind
     z = rng.standard_normal(n) if (kinds == 2).any() else np.zeros(0)
@@ -95,8 +109,85 @@ def run_trace(comp: CompiledScenario, rng: np.random.Generator) -> Trace:
             comp.next_open[g],
             int(comp.max_booths[g]),
         )
-    referred = (lane >= 0) & (start < np.inf) & (ref_u < comp.referral[np.maximum(lane, 0)])
+    served = (lane >= 0) & (start < np.inf)
+    if referred is None:
+        referred = served & (ref_u < comp.referral[np.maximum(lane, 0)])
+    else:
+        referred = served & referred
     return Trace(t, cls, lane, start, service, referred)
+
+
+def _secondary_queue(
+    plan: SecondaryPlan, tr: Trace, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The referrals of ``plan``'s lanes through its spaces (FIFO in order of leaving primary):
+    their vehicle indices, when each reached secondary, its exam time and when it started."""
+    idx = np.flatnonzero(tr.referred & np.isin(tr.lane, plan.lanes))
+    arrive = tr.start[idx] + tr.service[idx]
+    order = np.argsort(arrive, kind="stable")
+    idx, arrive = idx[order], arrive[order]
+    kind = np.searchsorted(plan.shares, rng.random(arrive.size), side="right")
+    dur = np.zeros(arrive.size)
+    for k, dist in enumerate(plan.durations):
+        sel = np.flatnonzero(kind == k)
+        dur[sel] = dist.sample(rng, sel.size)
+    return idx, arrive, dur, fifo_constant(arrive, dur, plan.spaces)
+
+
+@dataclass(frozen=True, slots=True)
+class VehiclePaths:
+    """Every vehicle of :func:`serve_arrivals`, in the order given: its lane group (an index
+    in ``scenario.lanes``), when it reached a primary booth and left it, whether it was
+    referred, and when its secondary exam started and ended (seconds from the start of the
+    day; ``inf`` where that step was not reached before the drain period ended)."""
+
+    lane: np.ndarray
+    primary_start_s: np.ndarray
+    primary_end_s: np.ndarray
+    referred: np.ndarray
+    secondary_start_s: np.ndarray
+    secondary_end_s: np.ndarray
+
+
+def serve_arrivals(
+    scenario: Scenario | CompiledScenario,
+    arrival_s: np.ndarray,
+    classes: np.ndarray,
+    *,
+    rng: np.random.Generator,
+    referred: np.ndarray | None = None,
+) -> VehiclePaths:
+    """Run the port on known arrivals instead of sampled ones (pre-arrival declarations):
+    ``arrival_s`` seconds from the start of the run (sorted, within its days), ``classes``
+    indices in ``scenario.classes``; ``referred`` (optional) says who is sent to secondary,
+    else each lane's referral share decides. Primary and exam times are drawn with ``rng``."""
+    comp = scenario if isinstance(scenario, CompiledScenario) else compile_scenario(scenario)
+    t = np.ascontiguousarray(arrival_s, dtype=np.float64)
+    cls = np.ascontiguousarray(classes, dtype=np.int32)
+    if t.shape != cls.shape or (t.size and (np.any(np.diff(t) < 0) or t[0] < 0)):
+        raise ValueError("arrivals must be sorted, >= 0 and one class per arrival")
+    if t.size and t[-1] >= 3600.0 * comp.run_h:
+        raise ValueError("an arrival falls after the scenario's last day")
+    if cls.size and (cls.min() < 0 or cls.max() >= len(comp.scenario.classes)):
+        raise ValueError("a class index is outside scenario.classes")
+    ref = None if referred is None else np.asarray(referred, dtype=np.bool_)
+    tr = _serve_primary(comp, t, cls, rng, ref)
+    sec_start = np.full(t.size, np.inf)
+    sec_end = np.full(t.size, np.inf)
+    end_s = 3600.0 * comp.total_h
+    for plan in comp.secondary:
+        idx, _arrive, dur, s2 = _secondary_queue(plan, tr, rng)
+        ok = s2 < end_s
+        sec_start[idx[ok]] = s2[ok]
+        sec_end[idx[ok]] = s2[ok] + dur[ok]
+    return VehiclePaths(
+        lane=tr.lane,
+        primary_start_s=tr.start,
+        primary_end_s=tr.start + tr.service,
+        referred=tr.referred,
+        secondary_start_s=sec_start,
+        secondary_end_s=sec_end,
+    )
 
 
 def run_replication(comp: CompiledScenario, rng: np.random.Generator) -> Replication:
@@ -112,15 +203,7 @@ def run_replication(comp: CompiledScenario, rng: np.random.Generator) -> Replica
     warm_s = 3600.0 * comp.warm_h
     end_s = 3600.0 * comp.total_h
     for m, plan in enumerate(comp.secondary):
-        idx = np.flatnonzero(tr.referred & np.isin(tr.lane, plan.lanes))
-        arrive = tr.start[idx] + tr.service[idx]
-        arrive.sort()
-        kind = np.searchsorted(plan.shares, rng.random(arrive.size), side="right")
-        dur = np.zeros(arrive.size)
-        for k, dist in enumerate(plan.durations):
-            sel = np.flatnonzero(kind == k)
-            dur[sel] = dist.sample(rng, sel.size)
-        s2 = fifo_constant(arrive, dur, plan.spaces)
+        _idx, arrive, dur, s2 = _secondary_queue(plan, tr, rng)
         measured = (arrive >= warm_s) & (s2 < end_s)
         sec[0, m] = np.count_nonzero(arrive >= warm_s)
         sec[1, m] = float(np.sum((s2 - arrive)[measured]))

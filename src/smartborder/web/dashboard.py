@@ -56,28 +56,39 @@ LABELS: dict[str, Text] = {
         "Northbound vehicles counted by the Bureau of Transportation Statistics, per calendar year (the last year may be partial).",
         "Vehículos hacia el norte contados por el Buró de Estadísticas de Transporte (BTS), por año calendario (el último año puede estar incompleto).",
     ),
+    "bts_title_events": Text(
+        "Northbound crossings counted from this node's crossing events",
+        "Cruces hacia el norte contados de los eventos de cruce de este nodo",
+    ),
+    "bts_note_events": Text(
+        "No BTS counts are stored on this node, so these are the vehicles that reached primary inspection in its own crossing events, per calendar year (the demo day when nothing else is loaded).",
+        "Este nodo no tiene conteos de BTS, así que son los vehículos que llegaron a la inspección primaria en sus propios eventos de cruce, por año calendario (el día de demostración si no hay nada más cargado).",
+    ),
     "bts_personal_vehicles": Text("Personal vehicles", "Vehículos particulares"),
     "bts_trucks": Text("Trucks", "Camiones"),
     "preclearance_title": Text(
         "Pre-cleared share of crossings", "Proporción de cruces con prerrevisión"
     ),
     "preclearance_note": Text(
-        "Share of released vehicles and travelers that were pre-cleared, by port (crossing events).",
-        "Proporción de vehículos y viajeros liberados que tenían prerrevisión, por puerto (eventos de cruce).",
+        "Share of the vehicles and travelers that reached primary inspection that were pre-cleared, by port (crossing events), with how many it is out of. A share out of fewer than 30 is shown grey: too few to judge.",
+        "Proporción de los vehículos y viajeros que llegaron a la inspección primaria que tenían prerrevisión, por puerto (eventos de cruce), con el total del que sale. Una proporción de menos de 30 se muestra en gris: muy pocos para juzgar.",
     ),
+    "share_of": Text("{pct} of {n}", "{pct} de {n}"),
+    "too_few": Text("too few to judge", "muy pocos para juzgar"),
     "emissions_title": Text(
         "Idling emissions while waiting", "Emisiones en ralentí durante la espera"
     ),
     "emissions_note": Text(
-        "Tonnes of CO₂ from vehicles idling in line, by port.",
-        "Toneladas de CO₂ de vehículos en ralentí en la fila, por puerto.",
+        "Tonnes of CO₂ from vehicles idling in line, by port, estimated from the published waits and lanes open (n: the readings it stands on).",
+        "Toneladas de CO₂ de vehículos en ralentí en la fila, por puerto, estimadas con las esperas publicadas y los carriles abiertos (n: las lecturas en que se basa).",
     ),
+    "readings_n": Text("{n} readings", "{n} lecturas"),
     "port": Text("Port", "Puerto"),
     "crossing": Text("Crossing", "Cruce"),
     "lane": Text("Lane", "Carril"),
     "wait": Text("Wait (min)", "Espera (min)"),
     "lanes_open": Text("Lanes open", "Carriles abiertos"),
-    "updated": Text("Updated", "Actualizado"),
+    "updated": Text("Updated (port's local time)", "Actualizado (hora local del puerto)"),
     "minutes": Text("minutes", "minutos"),
     "min_short": Text("min", "min"),
     "no_current_wait": Text("no current reading", "sin lectura actual"),
@@ -88,7 +99,8 @@ LABELS: dict[str, Text] = {
         "Sin pronóstico: no hay esperas publicadas para este cruce y carril.",
     ),
     "hours_ahead": Text("Ahead", "Adelanto"),
-    "time_utc": Text("Time (UTC)", "Hora (UTC)"),
+    "time_local": Text("Time ({zone})", "Hora ({zone})"),
+    "method": Text("Method", "Método"),
     "forecast_wait": Text("Forecast wait", "Espera pronosticada"),
     "forecast_range": Text("Likely range (80 %)", "Rango probable (80 %)"),
     "forecast_from": Text(
@@ -98,6 +110,34 @@ LABELS: dict[str, Text] = {
     "method_hour_of_week_mean": Text(
         "hour-of-week mean (no trained model yet)",
         "promedio por hora de la semana (aún sin modelo entrenado)",
+    ),
+    "method_persistence": Text("persistence (the wait now)", "persistencia (la espera actual)"),
+    "forecast_history": Text(
+        "Stands on {n} published waits of this lane over {h} h.",
+        "Se basa en {n} esperas publicadas de este carril en {h} h.",
+    ),
+    "model_history": Text(
+        "Model trained on {n} hourly waits of {s} lanes, {first} to {last} ({source}).",
+        "Modelo entrenado con {n} esperas horarias de {s} carriles, del {first} al {last} ({source}).",
+    ),
+    "source_twin_and_feed": Text(
+        "four weeks simulated by the digital twin, then this node's own feed",
+        "cuatro semanas simuladas por el gemelo digital, luego el feed de este nodo",
+    ),
+    "source_published_waits": Text(
+        "published Border Wait Times", "tiempos de espera publicados (BWT)"
+    ),
+    "fallback_too_little_history": Text(
+        "Too little history for a forecast (fewer than 6 published waits): the wait now is shown.",
+        "Muy poca historia para pronosticar (menos de 6 esperas publicadas): se muestra la espera actual.",
+    ),
+    "fallback_no_model": Text(
+        "No trained model: the hour-of-week mean of this lane's history is shown.",
+        "Sin modelo entrenado: se muestra el promedio por hora de la semana de este carril.",
+    ),
+    "fallback_worse_than_persistence": Text(
+        "Where the model scored worse than persistence on this lane's validation data, the wait now is shown (method: persistence).",
+        "Donde el modelo fue peor que la persistencia en los datos de validación de este carril, se muestra la espera actual (método: persistencia).",
     ),
     "hour_local": Text("hour of day (local)", "hora del día (local)"),
     "day_0": Text("Mon", "lun"),

@@ -255,13 +255,16 @@ def kpi_volumes(
     request: Request, kpi: Kpi, f: Filt, fmt: Fmt = None,
     by: str | None = Query(None, description="Comma-separated: port, measure, border, state."),
     grain: str | None = Query("year", description="month, year, or none."),
+    source: str = Query("auto", description="bts, events (this node's crossing events), or auto: BTS where stored, else events."),
 ) -> Response:  # fmt: skip
-    """Inbound crossings from BTS Border Crossing Entry Data."""
+    """Inbound crossings from BTS Border Crossing Entry Data, or counted from this node's
+    crossing events where no BTS counts are stored (``meta.source`` says which)."""
     groups = _split(by, ("port", "measure"))
     g = _grain(grain)
+    chosen = kpi.volumes_source() if source == "auto" else source
     return _dataset(
-        "volumes", lambda: kpi.volumes(by=groups, grain=g, filters=f), request, fmt,
-        _grouped_meta(f, groups, g),
+        "volumes", lambda: kpi.volumes(by=groups, grain=g, filters=f, source=chosen), request,
+        fmt, {**_grouped_meta(f, groups, g), "source": chosen},
     )  # fmt: skip
 
 

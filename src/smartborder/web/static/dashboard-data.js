@@ -26,6 +26,14 @@
     return body.data || [];
   }
 
+  // "2026-12-08 14:00 PST": a UTC instant in a port's local time, with its zone named.
+  function localStamp(ms, tz) {
+    const d = new Date(ms);
+    const stamp = d.toLocaleString("sv-SE", { timeZone: tz }).slice(0, 16);
+    const part = new Intl.DateTimeFormat("en-US", { timeZone: tz, timeZoneName: "short" }).formatToParts(d).find((x) => x.type === "timeZoneName");
+    return `${stamp} ${part ? part.value : tz}`;
+  }
+
   function utcMs(text) {
     // The engine returns naive UTC timestamps; read them as UTC.
     return Date.parse(/[zZ]|[+-]\d\d:\d\d$/.test(text) ? text : text + "Z");
@@ -46,7 +54,8 @@
         wait_min: r.delay_min,
         lanes_open: r.lanes_open,
         updated_at: r.updated_at,
-        updated_local: r.tz ? new Date(utcMs(r.updated_at)).toLocaleString("sv-SE", { timeZone: r.tz }).slice(0, 16) : r.updated_at,
+        tz: r.tz,
+        updated_local: r.tz ? localStamp(utcMs(r.updated_at), r.tz) : `${r.updated_at.replace("T", " ").slice(0, 16)} UTC`,
       }))
       .sort((a, b) => a.port_code.localeCompare(b.port_code) || a.crossing.localeCompare(b.crossing) || LANE_ORDER.indexOf(a.lane) - LANE_ORDER.indexOf(b.lane));
   }
@@ -89,7 +98,9 @@
   }
 
   async function bts() {
-    const data = await rows("/kpi/volumes", { border: "mexico", by: "measure", grain: "year" });
+    const body = await window.SBDashboard.getJSON("/kpi/volumes", { border: "mexico", by: "measure", grain: "year", format: "json" });
+    const data = body.data || [];
+    const source = (body.meta && body.meta.source) || "bts";
     const pick = { "Personal Vehicles": "personal_vehicles", Trucks: "trucks" };
     const years = new Map();
     for (const r of data) {
@@ -98,7 +109,7 @@
       y[pick[r.measure]] = r.crossings;
       years.set(r.period, y);
     }
-    return [...years.values()].sort((a, b) => a.year - b.year);
+    return { source, years: [...years.values()].sort((a, b) => a.year - b.year) };
   }
 
   function portName(ports, code) {
@@ -110,7 +121,7 @@
     const data = await rows("/kpi/waits", { border: "mexico", by: "port", grain: "none" });
     return data
       .filter((r) => r.idling_co2_kg_est)
-      .map((r) => ({ label: portName(ports, r.port_code), value: r.idling_co2_kg_est / 1000 }))
+      .map((r) => ({ label: portName(ports, r.port_code), value: r.idling_co2_kg_est / 1000, n: r.readings }))
       .sort((a, b) => b.value - a.value)
       .slice(0, 12);
   }
@@ -119,8 +130,8 @@
     const data = await rows("/kpi/events", { by: "port", grain: "none" });
     return data
       .filter((r) => r.precleared_share !== null && r.precleared_share !== undefined)
-      .map((r) => ({ label: portName(ports, r.port_code), value: r.precleared_share }));
+      .map((r) => ({ label: portName(ports, r.port_code), value: r.precleared_share, count: r.precleared, n: r.volume }));
   }
 
-  window.SBData = { laneKey, platform, current, byPort, crossings, heatmap, trend, bts, emissions, preclearance };
+  window.SBData = { laneKey, platform, localStamp, current, byPort, crossings, heatmap, trend, bts, emissions, preclearance };
 })();

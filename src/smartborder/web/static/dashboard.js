@@ -15,6 +15,14 @@
     return key in table ? table[key] : key;
   }
 
+  // A label with {name} placeholders filled in.
+  function tf(key, vars) {
+    return t(key).replace(/\{(\w+)\}/g, (m, name) => (name in vars ? String(vars[name]) : m));
+  }
+
+  // Shares out of fewer than this many are shown grey and said to be too few to judge.
+  const MIN_SHARE_N = 30;
+
   function applyLabels() {
     document.documentElement.lang = state.lang;
     document.title = t("page_title");
@@ -290,31 +298,60 @@
     if (!f) return message("forecast", "no_forecast");
     const table = document.createElement("table");
     table.id = "forecast-table";
+    const zone = f.time_zone || "UTC";
+    const local = (iso) => (iso ? iso.replace("T", " ").slice(0, 16) : "");
     // The range the published wait fell in 80 % of the time on weeks the model did not
     // train on; shown where the model has one (forecast-train measures it).
     const ranged = f.points.some((p) => p.low_min !== null && p.low_min !== undefined);
+    const methods = new Set(f.points.map((p) => p.method || f.method));
+    const mixed = methods.size > 1;
     const rangeHead = ranged ? `<th>${t("forecast_range")}</th>` : "";
-    table.innerHTML = `<thead><tr><th>${t("hours_ahead")}</th><th>${t("time_utc")}</th><th>${t("forecast_wait")}</th>${rangeHead}</tr></thead>`;
+    const methodHead = mixed ? `<th>${t("method")}</th>` : "";
+    table.innerHTML = `<thead><tr><th>${t("hours_ahead")}</th><th>${tf("time_local", { zone })}</th><th>${t("forecast_wait")}</th>${rangeHead}${methodHead}</tr></thead>`;
     const body = document.createElement("tbody");
     for (const p of f.points) {
       const tr = document.createElement("tr");
+      tr.dataset.method = p.method || f.method;
       const range = ranged && p.low_min !== null ? `<td class="num range">${fmt(p.low_min)}–${fmt(p.high_min)} ${t("min_short")}</td>` : ranged ? `<td class="num range"></td>` : "";
-      tr.innerHTML = `<td class="num">+${p.horizon_h} h</td><td>${p.at_utc.replace("T", " ").slice(0, 16)}</td><td class="num">${fmt(p.wait_min)} ${t("min_short")}</td>${range}`;
+      const method = mixed ? `<td class="method">${t("method_" + (p.method || f.method))}</td>` : "";
+      tr.innerHTML = `<td class="num">+${p.horizon_h} h</td><td>${local(p.at_local) || local(p.at_utc) + " UTC"}</td><td class="num">${fmt(p.wait_min)} ${t("min_short")}</td>${range}${method}`;
       body.appendChild(tr);
     }
     table.appendChild(body);
     const note = document.createElement("p");
     note.className = "note";
-    note.textContent = `${t("forecast_from")} ${f.issued_from_utc.replace("T", " ").slice(0, 16)} UTC: ${fmt(f.wait_now_min)} ${t("min_short")} · ${t("method_" + f.method)}`;
+    const issued = f.issued_from_local ? `${local(f.issued_from_local)} (${zone})` : `${local(f.issued_from_utc)} UTC`;
+    note.textContent = `${t("forecast_from")} ${issued}: ${fmt(f.wait_now_min)} ${t("min_short")} · ${t("method_" + f.method)}`;
     const box = document.createElement("div");
-    box.append(note, table);
+    box.append(note);
+    const history = document.createElement("p");
+    history.className = "note forecast-history";
+    history.textContent = tf("forecast_history", { n: fmt(f.history_readings), h: fmt(f.history_hours) });
+    box.append(history);
+    if (f.model_history) {
+      const m = f.model_history;
+      const model = document.createElement("p");
+      model.className = "note model-history";
+      model.textContent = tf("model_history", {
+        n: fmt(m.readings), s: fmt(m.series), first: m.first_utc.slice(0, 10), last: m.last_utc.slice(0, 10),
+        source: t("source_" + m.source),
+      });
+      box.append(model);
+    }
+    if (f.fallback) {
+      const fb = document.createElement("p");
+      fb.className = "note fallback";
+      fb.textContent = t("fallback_" + f.fallback);
+      box.append(fb);
+    }
+    box.append(table);
     mount("forecast", box);
   }
 
   // ---------- bars (BTS volumes, emissions, pre-clearance) ----------
   function hbarChart(id, rows, opts) {
     if (!rows || !rows.length || !rows.some((r) => r.value > 0)) return message(id, "no_data");
-    const W = 700, L = 150, R = 70, row = 22;
+    const W = 700, L = 150, R = 230, row = 22;
     const H = rows.length * row + 8;
     const max = Math.max(...rows.map((r) => r.value), 1e-9);
     const root = svg(W, H);
@@ -323,10 +360,11 @@
       const y = 4 + i * row;
       const w = (r.value / max) * (W - L - R);
       root.appendChild(el("text", { x: L - 6, y: y + 15, "text-anchor": "end", class: "axis label" }, r.label));
-      const rect = el("rect", { x: L, y: y + 3, width: Math.max(1, w), height: row - 6, class: "bar" + (r.alt ? " alt" : ""), "data-label": r.label });
-      rect.appendChild(el("title", {}, `${r.label}: ${opts.format(r.value)}`));
+      const text = r.text || opts.format(r.value);
+      const rect = el("rect", { x: L, y: y + 3, width: Math.max(1, w), height: row - 6, class: "bar" + (r.alt ? " alt" : "") + (r.weak ? " weak" : ""), "data-label": r.label, "data-n": r.n === undefined ? "" : r.n });
+      rect.appendChild(el("title", {}, `${r.label}: ${text}`));
       root.appendChild(rect);
-      root.appendChild(el("text", { x: L + w + 4, y: y + 15, class: "axis" }, opts.format(r.value)));
+      root.appendChild(el("text", { x: L + w + 4, y: y + 15, class: "axis bar-value" }, text));
     });
     mount(id, root);
   }
@@ -357,9 +395,17 @@
   }
 
   function renderBts() {
-    const rows = state.data.bts;
+    const got = state.data.bts;
     const big = (v) => (v >= 1e6 ? fmt(v / 1e6, 1) + " M" : v >= 1e3 ? fmt(v / 1e3, 0) + " k" : fmt(v));
-    if (!rows) { message("bts-pv", "loading"); return message("bts-trucks", "loading"); }
+    if (!got) { message("bts-pv", "loading"); return message("bts-trucks", "loading"); }
+    // BTS counts, or (none stored) this node's own counts from its crossing events: say which.
+    const events = got.source === "events";
+    const sec = document.getElementById("sec-bts");
+    sec.querySelector("h2").dataset.i18n = events ? "bts_title_events" : "bts_title";
+    sec.querySelector("p.note").dataset.i18n = events ? "bts_note_events" : "bts_note";
+    sec.querySelector("h2").textContent = t(sec.querySelector("h2").dataset.i18n);
+    sec.querySelector("p.note").textContent = t(sec.querySelector("p.note").dataset.i18n);
+    const rows = got.years || [];
     const label = (y) => "'" + String(y).slice(-2);
     barChart("bts-pv", rows.map((r) => ({ label: label(r.year), value: r.personal_vehicles })), { format: big });
     barChart("bts-trucks", rows.map((r) => ({ label: label(r.year), value: r.trucks, alt: true })), { format: big });
@@ -368,13 +414,19 @@
   function renderEmissions() {
     const rows = state.data.emissions;
     if (!rows) return message("emissions", "loading");
-    hbarChart("emissions", rows.map((r) => ({ label: r.label, value: r.value })), { format: (v) => fmt(v, 1) + " t" });
+    const tonnes = (v) => (v >= 1 ? fmt(v, 1) : fmt(v, 3)) + " t";
+    hbarChart("emissions", rows.map((r) => ({ label: r.label, value: r.value, n: r.n, text: `${tonnes(r.value)} (${tf("readings_n", { n: fmt(r.n) })})` })), { format: tonnes });
   }
 
   function renderPreclearance() {
     const rows = state.data.preclearance;
     if (!rows) return message("preclearance", "loading");
-    hbarChart("preclearance", rows.map((r) => ({ label: r.label, value: r.value * 100, alt: true })), { format: (v) => fmt(v, 0) + " %" });
+    hbarChart("preclearance", rows.map((r) => {
+      const pct = fmt(r.value * 100, 0) + " %";
+      const weak = !(r.n >= MIN_SHARE_N);
+      const text = tf("share_of", { pct, n: fmt(r.n) }) + (weak ? ` — ${t("too_few")}` : "");
+      return { label: r.label, value: r.value * 100, alt: true, weak, n: r.n, text };
+    }), { format: (v) => fmt(v, 0) + " %" });
   }
 
   function renderAll() {
