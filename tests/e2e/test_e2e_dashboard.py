@@ -72,6 +72,7 @@ def _need_browser() -> None:
 def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A running node (uvicorn on a free localhost port) with two weeks of the BWT feed
     (September 2025) and San Ysidro's BTS counts imported."""
+    _need_browser()
     pytest.importorskip(
         "playwright.sync_api", reason="the playwright package (dev extra) is absent"
     )
@@ -140,6 +141,7 @@ def _serving(settings: Settings) -> Iterator[str]:
 def test_dashboard_shows_ports_waits_heatmap_and_switches_to_spanish(
     node: str, tmp_path: Path
 ) -> None:
+    _need_browser()
     from playwright.sync_api import sync_playwright
 
     hosts: list[str] = []
