@@ -48,7 +48,7 @@ from smartborder.preclearance import (
     prepare_batch,
     store_many,
 )
-from smartborder.risk import PartyHistory, StoreViolationHistory, ViolationHistory
+from smartborder.risk import PartyHistory, RandomSample, StoreViolationHistory, ViolationHistory
 from smartborder.risk.history import StorePartyHistory
 from smartborder.store import LazySessions, make_engine, session_factory, transaction, upgrade
 from smartborder.store import exchange as exchange_repo
@@ -97,8 +97,9 @@ def build_pipeline(
 ) -> Pipeline:
     """The standard pipeline of a node: its HS nomenclature (if configured), the credentials
     stage (this node's identities, trust registry, status lists, peers), and admissibility
-    and risk stages reading the claims of verified credentials. The risk stage's party
-    history is ``history``, by default one over the node's store."""
+    and risk stages reading the claims of verified credentials, and the agency's random
+    control sample (``random_examination_rate``). The risk stage's party history is
+    ``history``, by default one over the node's store."""
     hs = load_hs(settings.hs_file) if settings.hs_file else None
     if credentials is None:
         credentials = CredentialsStage.from_settings(settings)
@@ -112,6 +113,7 @@ def build_pipeline(
         history=history,
         agency=agency,  # type: ignore[arg-type]
         violations=violations,
+        random_sample=RandomSample(settings.random_examination_rate),
     )
 
 

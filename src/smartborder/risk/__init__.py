@@ -9,7 +9,12 @@ truck's recent-violation facts from a :class:`ViolationHistory` (:func:`apply_vi
 the violations inspections found (:func:`violation_rows`, :func:`store_violations`).
 """
 
-from smartborder.risk.errors import RulesInvalid
+from smartborder.risk.errors import (
+    RandomRateInvalid,
+    ReportForbidden,
+    ReportQueryInvalid,
+    RulesInvalid,
+)
 from smartborder.risk.facts import (
     FACT_FUNCTIONS,
     FACTS,
@@ -24,6 +29,14 @@ from smartborder.risk.facts import (
     truck_facts,
 )
 from smartborder.risk.history import StorePartyHistory
+from smartborder.risk.random_sample import (
+    ELIGIBLE_OUTCOMES,
+    MAX_RANDOM_RATE,
+    RANDOM_REASON_CODE,
+    RANDOM_RULE_ID,
+    RandomSample,
+    check_rate,
+)
 from smartborder.risk.rulefile import OPERATORS, load_rules, parse_rules
 from smartborder.risk.scoring import LANES, RiskResult, Rule, RuleHit, RuleSet, Thresholds
 from smartborder.risk.violations import (
@@ -38,6 +51,15 @@ from smartborder.risk.violations import (
 )
 
 __all__ = [
+    "ELIGIBLE_OUTCOMES",
+    "MAX_RANDOM_RATE",
+    "RANDOM_REASON_CODE",
+    "RANDOM_RULE_ID",
+    "RandomRateInvalid",
+    "RandomSample",
+    "ReportForbidden",
+    "ReportQueryInvalid",
+    "check_rate",
     "FACTS",
     "FACT_FUNCTIONS",
     "PARTY_KEYS",

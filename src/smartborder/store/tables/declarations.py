@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
+    Boolean,
     Float,
     ForeignKey,
     Index,
@@ -13,6 +14,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from smartborder.store.base import Base, UtcDateTime
@@ -78,6 +80,11 @@ class DecisionRow(Base):
     # Indexed alone too: today's counts on the landing page span every port and direction.
     decided_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
     body: Mapped[str] = mapped_column(Text)  # the whole decision (reasons, versions) as JSON
+    # What the effectiveness report groups by (risk_sample_0001), so it never parses bodies:
+    # drawn by the random control sample; the weight set's version; its rule ids that matched.
+    random_selection: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    risk_version: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    risk_rules: Mapped[str | None] = mapped_column(Text, nullable=True)  # sorted, comma-joined
 
 
 class StateChangeRow(Base):
