@@ -82,6 +82,11 @@ COMMANDS: dict[str, Entry] = {
         "app",
         "Admissibility plans: list, show, check, publish, evaluate a traveler, analyze impact.",
     ),
+    "risk": Entry(
+        "smartborder.commands.risk",
+        "app",
+        "Measured risk management: how well targeting finds violations.",
+    ),
     "creds": Entry(
         "smartborder.commands.credentials",
         "app",

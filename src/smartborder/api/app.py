@@ -22,6 +22,7 @@ from smartborder.api.routes import forecast as forecast_routes
 from smartborder.api.routes import inspections as inspections_routes
 from smartborder.api.routes import kpi as kpi_routes
 from smartborder.api.routes import ports as ports_routes
+from smartborder.api.routes import risk as risk_routes
 from smartborder.api.routes import trust as trust_routes
 from smartborder.api.routes import twin as twin_routes
 from smartborder.config import Settings
@@ -80,4 +81,5 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.include_router(trust_routes.router)
     app.include_router(exchange_routes.router)
     app.include_router(inspections_routes.router)
+    app.include_router(risk_routes.router)
     return app

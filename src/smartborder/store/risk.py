@@ -1,4 +1,6 @@
-"""Queries on the parties the risk stage has seen, and on parties with violations found."""
+"""Queries on the parties the risk stage has seen, on parties with violations found, and for
+the targeting effectiveness report: an agency's decisions in a period counted by the columns
+the report groups on, and the findings of the declarations it examined."""
 
 from __future__ import annotations
 
@@ -6,10 +8,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import Connection, Table, and_, func, select
 from sqlalchemy.orm import Session
 
 from smartborder.store.bulk import BulkInsert
+from smartborder.store.tables.declarations import DecisionRow, DeclarationRow
+from smartborder.store.tables.inspections import InspectionEventRow, InspectionRow
 from smartborder.store.tables.risk import PartySeenRow, ViolationRow
 
 _PARTIES = BulkInsert(
@@ -77,3 +81,92 @@ def violations_after(
         .limit(limit)
     )
     return [(int(s), str(k), at) for s, k, at in rows]
+
+
+def _current_decisions(
+    agency: str, since: datetime, until: datetime, port_code: str | None, direction: str | None
+) -> list[Any]:
+    """Conditions for the agency's decisions in [since, until) that are still current (the
+    decision of a record's latest version: an amended record counts once)."""
+    where: list[Any] = [
+        DecisionRow.decided_at >= since,
+        DecisionRow.decided_at < until,
+        DecisionRow.agencies == agency,
+        DeclarationRow.current_version == DecisionRow.version,
+    ]
+    if port_code is not None:
+        where.append(DecisionRow.port_code == port_code)
+    if direction is not None:
+        where.append(DecisionRow.direction == direction)
+    return where
+
+
+def decision_flows(
+    session: Session,
+    *,
+    agency: str,
+    since: datetime,
+    until: datetime,
+    port_code: str | None = None,
+    direction: str | None = None,
+) -> list[tuple[bool, str, str | None, str | None, int]]:
+    """``(random_selection, outcome, risk_version, risk_rules, count)`` of the agency's
+    current decisions in [since, until), optionally at one port and in one direction."""
+    cols = (
+        DecisionRow.random_selection,
+        DecisionRow.outcome,
+        DecisionRow.risk_version,
+        DecisionRow.risk_rules,
+    )
+    stmt = (
+        select(*cols, func.count())
+        .join(DeclarationRow, DeclarationRow.id == DecisionRow.declaration_id)
+        .where(*_current_decisions(agency, since, until, port_code, direction))
+        .group_by(*cols)
+    )
+    return [(bool(r), str(o), v, rules, int(n)) for r, o, v, rules, n in session.execute(stmt)]
+
+
+def examined_findings(
+    session: Session,
+    *,
+    agency: str,
+    since: datetime,
+    until: datetime,
+    port_code: str | None = None,
+    direction: str | None = None,
+) -> list[tuple[str, bool, str, str | None, str | None, str]]:
+    """``(declaration_id, random_selection, outcome, risk_version, risk_rules, findings body)``
+    of every findings event the agency recorded in a concluded inspection of a declaration
+    whose current decision is in the period (one row per event; a declaration may have more)."""
+    stmt = (
+        select(
+            DecisionRow.declaration_id,
+            DecisionRow.random_selection,
+            DecisionRow.outcome,
+            DecisionRow.risk_version,
+            DecisionRow.risk_rules,
+            InspectionEventRow.body,
+        )
+        .join(DeclarationRow, DeclarationRow.id == DecisionRow.declaration_id)
+        .join(
+            InspectionRow,
+            and_(
+                InspectionRow.declaration_id == DecisionRow.declaration_id,
+                InspectionRow.state == "concluded",
+            ),
+        )
+        .join(
+            InspectionEventRow,
+            and_(
+                InspectionEventRow.inspection_id == InspectionRow.id,
+                InspectionEventRow.kind == "findings_recorded",
+                InspectionEventRow.agency == agency,
+            ),
+        )
+        .where(*_current_decisions(agency, since, until, port_code, direction))
+    )
+    return [
+        (str(d), bool(r), str(o), v, rules, str(body))
+        for d, r, o, v, rules, body in session.execute(stmt)
+    ]
