@@ -13,8 +13,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
-from sqlalchemy import false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from smartborder.store.base import Base, UtcDateTime

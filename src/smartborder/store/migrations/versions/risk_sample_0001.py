@@ -19,9 +19,7 @@ depends_on = "declarations_0003"
 def upgrade() -> None:
     with op.batch_alter_table("decisions") as batch:
         batch.add_column(
-            sa.Column(
-                "random_selection", sa.Boolean(), server_default=sa.false(), nullable=False
-            )
+            sa.Column("random_selection", sa.Boolean(), server_default=sa.false(), nullable=False)
         )
         batch.add_column(sa.Column("risk_version", sa.String(32), nullable=True))
         batch.add_column(sa.Column("risk_rules", sa.Text(), nullable=True))
