@@ -83,16 +83,22 @@ def violations_after(
     return [(int(s), str(k), at) for s, k, at in rows]
 
 
-def _current_decisions(
+_REPORT_COLUMNS = (
+    DecisionRow.random_selection,
+    DecisionRow.outcome,
+    DecisionRow.risk_version,
+    DecisionRow.risk_rules,
+)
+Flow = tuple[bool, str, str | None, str | None]
+
+
+def _in_period(
     agency: str, since: datetime, until: datetime, port_code: str | None, direction: str | None
 ) -> list[Any]:
-    """Conditions for the agency's decisions in [since, until) that are still current (the
-    decision of a record's latest version: an amended record counts once)."""
     where: list[Any] = [
+        DecisionRow.agencies == agency,
         DecisionRow.decided_at >= since,
         DecisionRow.decided_at < until,
-        DecisionRow.agencies == agency,
-        DeclarationRow.current_version == DecisionRow.version,
     ]
     if port_code is not None:
         where.append(DecisionRow.port_code == port_code)
@@ -111,20 +117,52 @@ def decision_flows(
     direction: str | None = None,
 ) -> list[tuple[bool, str, str | None, str | None, int]]:
     """``(random_selection, outcome, risk_version, risk_rules, count)`` of the agency's
-    current decisions in [since, until), optionally at one port and in one direction."""
-    cols = (
-        DecisionRow.random_selection,
-        DecisionRow.outcome,
-        DecisionRow.risk_version,
-        DecisionRow.risk_rules,
-    )
-    stmt = (
-        select(*cols, func.count())
-        .join(DeclarationRow, DeclarationRow.id == DecisionRow.declaration_id)
-        .where(*_current_decisions(agency, since, until, port_code, direction))
-        .group_by(*cols)
-    )
-    return [(bool(r), str(o), v, rules, int(n)) for r, o, v, rules, n in session.execute(stmt)]
+    current decisions in [since, until), optionally at one port and in one direction.
+
+    One grouped read of ``ix_decisions_risk_report`` (it covers every column read), less the
+    decisions amendments superseded: those are found from the few decisions of a version
+    above 1, so the year's rows are never joined to their records one by one."""
+    where = _in_period(agency, since, until, port_code, direction)
+    counts: dict[Flow, int] = {}
+    for r, o, v, rules, n in session.execute(
+        select(*_REPORT_COLUMNS, func.count()).where(*where).group_by(*_REPORT_COLUMNS)
+    ):
+        key = (bool(r), str(o), v, rules)
+        counts[key] = counts.get(key, 0) + int(n)
+    for key in _superseded(session, agency, since, where):
+        counts[key] -= 1
+    return [(*key, n) for key, n in counts.items() if n > 0]
+
+
+def _superseded(session: Session, agency: str, since: datetime, where: list[Any]) -> list[Flow]:
+    """The report columns of each decision in the period that a later version replaced."""
+    # A later version is decided after the one it replaces, so at or after ``since``.
+    amended: dict[str, int] = {}
+    for declaration_id, version in session.execute(
+        select(DecisionRow.declaration_id, DecisionRow.version).where(
+            DecisionRow.agencies == agency, DecisionRow.decided_at >= since, DecisionRow.version > 1
+        )
+    ):
+        amended[declaration_id] = max(version, amended.get(declaration_id, 0))
+    out: list[Flow] = []
+    ids = sorted(amended)
+    for start in range(0, len(ids), 500):
+        # By id alone (their own index); the period is checked on these few rows here.
+        chunk = ids[start : start + 500]
+        rows = session.execute(
+            select(DecisionRow.id, DecisionRow.declaration_id, DecisionRow.version).where(
+                DecisionRow.declaration_id.in_(chunk)
+            )
+        )
+        old = [row_id for row_id, d, version in rows if version < amended[d]]
+        if old:
+            out.extend(
+                (bool(r), str(o), v, rules)
+                for r, o, v, rules in session.execute(
+                    select(*_REPORT_COLUMNS).where(DecisionRow.id.in_(old), *where)
+                )
+            )
+    return out
 
 
 def examined_findings(
@@ -138,24 +176,27 @@ def examined_findings(
 ) -> list[tuple[str, bool, str, str | None, str | None, str]]:
     """``(declaration_id, random_selection, outcome, risk_version, risk_rules, findings body)``
     of every findings event the agency recorded in a concluded inspection of a declaration
-    whose current decision is in the period (one row per event; a declaration may have more)."""
+    whose current decision is in the period (one row per event; a declaration may have more).
+
+    Read from the inspections' side (few: an agency examines a few percent of trips): the
+    inspections requested since the period began, their declarations' decisions and the
+    findings events; the period, port and direction are checked on those few rows here, so
+    the database never walks the period's decisions to find the examined ones."""
     stmt = (
         select(
             DecisionRow.declaration_id,
-            DecisionRow.random_selection,
-            DecisionRow.outcome,
-            DecisionRow.risk_version,
-            DecisionRow.risk_rules,
+            DecisionRow.version,
+            DeclarationRow.current_version,
+            DecisionRow.agencies,
+            DecisionRow.decided_at,
+            DecisionRow.port_code,
+            DecisionRow.direction,
+            *_REPORT_COLUMNS,
             InspectionEventRow.body,
         )
-        .join(DeclarationRow, DeclarationRow.id == DecisionRow.declaration_id)
-        .join(
-            InspectionRow,
-            and_(
-                InspectionRow.declaration_id == DecisionRow.declaration_id,
-                InspectionRow.state == "concluded",
-            ),
-        )
+        .select_from(InspectionRow)
+        .join(DecisionRow, DecisionRow.declaration_id == InspectionRow.declaration_id)
+        .join(DeclarationRow, DeclarationRow.id == InspectionRow.declaration_id)
         .join(
             InspectionEventRow,
             and_(
@@ -164,9 +205,18 @@ def examined_findings(
                 InspectionEventRow.agency == agency,
             ),
         )
-        .where(*_current_decisions(agency, since, until, port_code, direction))
+        .where(InspectionRow.state == "concluded", InspectionRow.created_at >= since)
     )
-    return [
-        (str(d), bool(r), str(o), v, rules, str(body))
-        for d, r, o, v, rules, body in session.execute(stmt)
-    ]
+    out = []
+    for d, version, current, agencies, at, port, way, r, o, v, rules, body in session.execute(
+        stmt
+    ):
+        if (
+            version == current
+            and agencies == agency
+            and since <= at < until
+            and (port_code is None or port == port_code)
+            and (direction is None or way == direction)
+        ):
+            out.append((str(d), bool(r), str(o), v, rules, str(body)))
+    return out

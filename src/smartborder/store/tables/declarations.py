@@ -63,6 +63,19 @@ class DecisionRow(Base):
     __table_args__ = (
         Index("ix_decisions_port_decided", "port_code", "decided_at"),
         Index("ix_decisions_direction_decided", "direction", "decided_at"),
+        # covers what the targeting effectiveness report reads (risk_sample_0001)
+        Index(
+            "ix_decisions_risk_report",
+            "agencies",
+            "decided_at",
+            "port_code",
+            "direction",
+            "random_selection",
+            "outcome",
+            "risk_version",
+            "risk_rules",
+            "version",
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
