@@ -208,9 +208,7 @@ def examined_findings(
         .where(InspectionRow.state == "concluded", InspectionRow.created_at >= since)
     )
     out = []
-    for d, version, current, agencies, at, port, way, r, o, v, rules, body in session.execute(
-        stmt
-    ):
+    for d, version, current, agencies, at, port, way, r, o, v, rules, body in session.execute(stmt):
         if (
             version == current
             and agencies == agency
