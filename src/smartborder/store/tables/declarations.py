@@ -76,6 +76,19 @@ class DecisionRow(Base):
             "risk_rules",
             "version",
         ),
+        Index(
+            "ix_decisions_risk_label",
+            "declaration_id",
+            "version",
+            "agencies",
+            "decided_at",
+            "port_code",
+            "direction",
+            "random_selection",
+            "outcome",
+            "risk_version",
+            "risk_rules",
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

@@ -2,8 +2,11 @@
 scored them (the targeting effectiveness report groups by these columns, read from an index
 that covers them).
 
+Indexes that cover what the report reads: an agency's decisions of a period, the decisions of
+the declarations it examined, and the concluded inspections of a period.
+
 Revision ID: risk_sample_0001
-Revises: 0001_base (depends on declarations_0003: the decisions table)
+Revises: 0001_base (depends on declarations_0003 and inspections_0001: the tables it extends)
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from alembic import op
 revision = "risk_sample_0001"
 down_revision = "0001_base"
 branch_labels = ("risk_sample",)
-depends_on = "declarations_0003"
+depends_on = ("declarations_0003", "inspections_0001")
 
 # The report reads only these columns of an agency's decisions in a period: covered by one
 # index, it never reads the decision rows (each carries its ~1-2 KB body).
@@ -29,6 +32,21 @@ REPORT_INDEX = (
     "risk_rules",
     "version",
 )
+# The decisions of the few declarations examined, by id, without their rows either.
+LABEL_INDEX = (
+    "declaration_id",
+    "version",
+    "agencies",
+    "decided_at",
+    "port_code",
+    "direction",
+    "random_selection",
+    "outcome",
+    "risk_version",
+    "risk_rules",
+)
+# The concluded inspections of a period, without their rows (each holds its whole state).
+INSPECTED_INDEX = ("state", "created_at", "id", "declaration_id")
 
 
 def upgrade() -> None:
@@ -39,9 +57,13 @@ def upgrade() -> None:
         batch.add_column(sa.Column("risk_version", sa.String(32), nullable=True))
         batch.add_column(sa.Column("risk_rules", sa.Text(), nullable=True))
     op.create_index("ix_decisions_risk_report", "decisions", list(REPORT_INDEX))
+    op.create_index("ix_decisions_risk_label", "decisions", list(LABEL_INDEX))
+    op.create_index("ix_inspections_risk_report", "inspections", list(INSPECTED_INDEX))
 
 
 def downgrade() -> None:
+    op.drop_index("ix_inspections_risk_report", table_name="inspections")
+    op.drop_index("ix_decisions_risk_label", table_name="decisions")
     op.drop_index("ix_decisions_risk_report", table_name="decisions")
     with op.batch_alter_table("decisions") as batch:
         batch.drop_column("risk_rules")
