@@ -165,11 +165,14 @@ def test_trips_drawn_inspected_and_concluded_are_counted(client_for: ClientFor) 
         expected[stream] += bad
         revenue[stream] += 100 * bad
     body = _ok(cbp.get(URL, params={"port": PORT, "direction": "northbound", "min_count": "1"}))
-    for name in ("targeted", "random", "released"):
+    for name in ("targeted", "random"):
         s = body["streams"][name]
         assert s["decisions"] == streams[name] and s["examined"] == streams[name]
         assert s["violations"] == expected[name]
         assert s["revenue_recovered_usd"] == revenue[name]
+    # examining a released, undrawn trip is an officer's own choice: not in the figures
+    assert body["streams"]["released"]["decisions"] == streams["released"]
+    assert body["streams"]["released"]["examined"] == 0
     if streams["random"]:
         rnd = body["random_hit_rate"]
         assert rnd["count"] == streams["random"] and rnd["hits"] == expected["random"]

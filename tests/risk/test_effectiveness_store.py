@@ -107,13 +107,13 @@ def test_flows_count_each_record_once_as_its_latest_version(
         _record(s, "e", [{"outcome": "release", "at": T0 - timedelta(days=40)}])  # before
         _record(s, "f", [{"outcome": "release"}], port="2506")
     with sessions() as s:
-        flows = repo.decision_flows(s, agency="cbp", **PERIOD)
-        by_port = repo.decision_flows(s, agency="cbp", port_code="2506", **PERIOD)
+        flows, _ = repo.report_rows(s, agency="cbp", **PERIOD)
+        by_port, _ = repo.report_rows(s, agency="cbp", port_code="2506", **PERIOD)
     assert sorted(flows) == [(False, "release", None, None, 3), (True, "inspect", "1.2", None, 1)]
     assert by_port == [(False, "release", None, None, 1)]
 
 
-def test_examinations_come_from_concluded_inspections_of_the_agency(
+def test_examinations_come_from_concluded_inspections_of_the_agency_on_targeted_or_drawn(
     sessions: sessionmaker[Session],
 ) -> None:
     with transaction(sessions) as s:
@@ -121,12 +121,16 @@ def test_examinations_come_from_concluded_inspections_of_the_agency(
         _record(s, "b", [{"outcome": "inspect", "random": True}])
         _record(s, "c", [{"outcome": "inspect"}])
         _record(s, "d", [{"outcome": "inspect"}])
+        _record(s, "e", [{"outcome": "release"}])  # released, not drawn: an officer's choice
+        _record(s, "f", [{"outcome": "inspect", "rules": "truck.x"}, {"outcome": "release"}])
         _inspected(s, "a", "misdeclared_value")
         _inspected(s, "b", "no_discrepancy")
         _inspected(s, "c", "undeclared_goods", state="in_progress")  # not concluded yet
         _inspected(s, "d", "undeclared_goods", agency="anam")  # the other agency's findings
+        _inspected(s, "e", "undeclared_goods")  # neither targeting nor the sample
+        _inspected(s, "f", "undeclared_goods")  # its current decision is a release
     with sessions() as s:
-        rows = repo.examined_findings(s, agency="cbp", **PERIOD)
-        other_port = repo.examined_findings(s, agency="cbp", port_code="2506", **PERIOD)
+        _, rows = repo.report_rows(s, agency="cbp", **PERIOD)
+        _, other_port = repo.report_rows(s, agency="cbp", port_code="2506", **PERIOD)
     assert sorted((r[0], r[1], r[4]) for r in rows) == [("a", False, "truck.x"), ("b", True, None)]
     assert other_port == []

@@ -173,8 +173,9 @@ def effectiveness_report(session: Session, query: ReportQuery) -> EffectivenessR
         "port_code": query.port_code,
         "direction": query.direction,
     }
-    flows = [Flow(*row) for row in repo.decision_flows(session, **where)]
-    labels = labels_of(repo.examined_findings(session, **where))
+    flow_rows, findings = repo.report_rows(session, **where)
+    flows = [Flow(*row) for row in flow_rows]
+    labels = labels_of(findings)
     return compute(
         flows,
         labels,

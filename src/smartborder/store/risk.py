@@ -108,9 +108,12 @@ def _in_period(
 
 
 _TARGETED = ("inspect", "hold", "deny")
+_CHUNK = 5000  # ids per IN list (SQLite allows 32,766 parameters since 3.32)
+#: One decision as the report sees it: (version, agency, decided_at, port, direction, columns)
+Decided = tuple[int, str, datetime, str, str, Flow]
 
 
-def decision_flows(
+def report_rows(
     session: Session,
     *,
     agency: str,
@@ -118,44 +121,109 @@ def decision_flows(
     until: datetime,
     port_code: str | None = None,
     direction: str | None = None,
-) -> list[tuple[bool, str, str | None, str | None, int]]:
-    """``(random_selection, outcome, risk_version, risk_rules, count)`` of the agency's
-    current decisions in [since, until), optionally at one port and in one direction: each
-    targeted (inspect, hold, deny) or randomly drawn kind of decision apart, and every other
-    decision in one ``(False, "release", None, None, count)`` row.
+) -> tuple[
+    list[tuple[bool, str, str | None, str | None, int]],
+    list[tuple[str, bool, str, str | None, str | None, str]],
+]:
+    """What the effectiveness report reads, for the agency's current decisions in
+    [since, until) (optionally one port and direction; an amended record counts once, as its
+    latest version):
 
-    Two reads of ``ix_decisions_risk_report`` (it covers every column read; the decision rows,
-    each with its 1-2 KB body, are never read): a plain count of the period, and the few
-    targeted and drawn decisions grouped (a sort of ~5 % of the rows, not of all of them).
-    Decisions an amendment superseded are subtracted: found from the few decisions of a
-    version above 1, never by joining every decision to its record."""
+    * flows: ``(random_selection, outcome, risk_version, risk_rules, count)`` of each targeted
+      (inspect, hold, deny) or randomly drawn kind of decision, and every other decision in one
+      ``(False, "release", None, None, count)`` row;
+    * findings: ``(declaration_id, random_selection, outcome, risk_version, risk_rules, findings
+      body)`` of each findings event the agency recorded in a concluded inspection of a
+      targeted or drawn declaration (one row per event).
+
+    Every read is on an index that covers it, so no decision row (each with its 1-2 KB body)
+    and no inspection state is read: the period's count and its targeted and drawn decisions
+    (``ix_decisions_risk_report``), the records amended since the period began and their
+    decisions (``ix_decisions_risk_label``), the concluded inspections
+    (``ix_inspections_risk_report``) and the findings events since the period began
+    (``ix_inspection_events_risk_report``). Examinations of declarations the pipeline released
+    and the sample did not draw (an officer's own choice) are neither targeting nor the
+    sample, and are left out."""
+    conn = session.connection()  # Core: no ORM row objects for these reads
     where = _in_period(agency, since, until, port_code, direction)
-    examined = or_(DecisionRow.random_selection, DecisionRow.outcome.in_(_TARGETED))
-    total = int(session.execute(select(func.count()).where(*where)).scalar_one())
+    total = int(conn.execute(select(func.count()).where(*where)).scalar_one())
+    chosen = conn.execute(
+        select(DecisionRow.declaration_id, DecisionRow.version, *_REPORT_COLUMNS).where(
+            *where, or_(DecisionRow.random_selection, DecisionRow.outcome.in_(_TARGETED))
+        )
+    ).all()
+    latest, superseded = _amendments(conn, agency, since, until, port_code, direction)
     counts: dict[Flow, int] = {}
-    for r, o, v, rules, n in session.execute(
-        select(*_REPORT_COLUMNS, func.count()).where(*where, examined).group_by(*_REPORT_COLUMNS)
-    ):
-        counts[(bool(r), str(o), v, rules)] = int(n)
-    released: Flow = (False, "release", None, None)
-    counts[released] = total - sum(counts.values())
-    for key in _superseded(session, agency, since, until, port_code, direction):
+    current: dict[str, Flow] = {}
+    for d, version, r, o, v, rules in chosen:
+        key = (bool(r), str(o), v, rules)
+        counts[key] = counts.get(key, 0) + 1
+        if version >= latest.get(d, 0):
+            current[d] = key
+    released = total - len(chosen)
+    for key in superseded:
         if key[0] or key[1] in _TARGETED:
             counts[key] -= 1
         else:
-            counts[released] -= 1
-    return [(*key, n) for key, n in counts.items() if n > 0]
+            released -= 1
+    flows = [(*key, n) for key, n in counts.items() if n > 0]
+    if released > 0:
+        flows.append((False, "release", None, None, released))
+    concluded = {
+        str(i)
+        for (i,) in conn.execute(
+            select(InspectionRow.id).where(
+                InspectionRow.state == "concluded", InspectionRow.created_at >= since
+            )
+        )
+    }
+    events = conn.execute(
+        select(
+            InspectionEventRow.inspection_id,
+            InspectionEventRow.declaration_id,
+            InspectionEventRow.body,
+        ).where(
+            InspectionEventRow.kind == "findings_recorded",
+            InspectionEventRow.agency == agency,
+            InspectionEventRow.at >= since,
+        )
+    )
+    findings = [
+        (str(d), *current[d], str(body))
+        for i, d, body in events
+        if d in current and str(i) in concluded
+    ]
+    return flows, findings
 
 
-def _decisions_of(
-    session: Session, ids: Sequence[str]
-) -> dict[str, list[tuple[int, str, datetime, str, str, Flow]]]:
-    """Every decision of each of ``ids``: ``(version, agency, decided_at, port, direction,
-    report columns)``, read 500 ids at a time from ``ix_decisions_risk_label`` (covering)."""
-    out: dict[str, list[tuple[int, str, datetime, str, str, Flow]]] = {}
+def _amendments(
+    conn: Connection,
+    agency: str,
+    since: datetime,
+    until: datetime,
+    port_code: str | None,
+    direction: str | None,
+) -> tuple[dict[str, int], list[Flow]]:
+    """The latest version of each record amended since ``since``, and the report columns of
+    each decision in the period that a later version replaced."""
+    # A later version is decided after the one it replaces, so at or after ``since``.
+    ids = (
+        conn.execute(
+            select(DecisionRow.declaration_id).where(
+                DecisionRow.agencies == agency,
+                DecisionRow.decided_at >= since,
+                DecisionRow.version > 1,
+            )
+        )
+        .scalars()
+        .all()
+    )
+    latest: dict[str, int] = {}
+    superseded: list[Flow] = []
     ordered = sorted(set(ids))
-    for start in range(0, len(ordered), 500):
-        rows = session.execute(
+    for start in range(0, len(ordered), _CHUNK):
+        rows: dict[str, list[Decided]] = {}
+        for d, version, agencies, at, port, way, r, o, v, rules in conn.execute(
             select(
                 DecisionRow.declaration_id,
                 DecisionRow.version,
@@ -164,98 +232,20 @@ def _decisions_of(
                 DecisionRow.port_code,
                 DecisionRow.direction,
                 *_REPORT_COLUMNS,
-            ).where(DecisionRow.declaration_id.in_(ordered[start : start + 500]))
-        )
-        for d, version, agencies, at, port, way, r, o, v, rules in rows:
-            out.setdefault(d, []).append(
+            ).where(DecisionRow.declaration_id.in_(ordered[start : start + _CHUNK]))
+        ):
+            rows.setdefault(d, []).append(
                 (int(version), agencies, at, port, way, (bool(r), str(o), v, rules))
             )
-    return out
-
-
-def _matches(
-    row: tuple[int, str, datetime, str, str, Flow],
-    agency: str,
-    since: datetime,
-    until: datetime,
-    port_code: str | None,
-    direction: str | None,
-) -> bool:
-    _, agencies, at, port, way, _ = row
-    return (
-        agencies == agency
-        and since <= at < until
-        and (port_code is None or port == port_code)
-        and (direction is None or way == direction)
-    )
-
-
-def _superseded(
-    session: Session,
-    agency: str,
-    since: datetime,
-    until: datetime,
-    port_code: str | None,
-    direction: str | None,
-) -> list[Flow]:
-    """The report columns of each decision in the period that a later version replaced."""
-    # A later version is decided after the one it replaces, so at or after ``since``.
-    amended = session.scalars(
-        select(DecisionRow.declaration_id).where(
-            DecisionRow.agencies == agency, DecisionRow.decided_at >= since, DecisionRow.version > 1
-        )
-    ).all()
-    out: list[Flow] = []
-    for rows in _decisions_of(session, amended).values():
-        latest = max(row[0] for row in rows)
-        out.extend(
-            row[5]
-            for row in rows
-            if row[0] < latest and _matches(row, agency, since, until, port_code, direction)
-        )
-    return out
-
-
-def examined_findings(
-    session: Session,
-    *,
-    agency: str,
-    since: datetime,
-    until: datetime,
-    port_code: str | None = None,
-    direction: str | None = None,
-) -> list[tuple[str, bool, str, str | None, str | None, str]]:
-    """``(declaration_id, random_selection, outcome, risk_version, risk_rules, findings body)``
-    of every findings event the agency recorded in a concluded inspection of a declaration
-    whose current decision is in the period (one row per event; a declaration may have more).
-
-    Read from the inspections' side (an agency examines a few percent of trips), each step on
-    an index of its own: the concluded inspections requested since the period began
-    (``ix_inspections_risk_report``), their findings events (by inspection id), their
-    declarations' decisions (``ix_decisions_risk_label``); the period, port and direction are
-    checked on those few rows here, and the current decision is the latest version."""
-    inspected = session.execute(
-        select(InspectionRow.id, InspectionRow.declaration_id).where(
-            InspectionRow.state == "concluded", InspectionRow.created_at >= since
-        )
-    ).all()
-    trip_of = {str(i): str(d) for i, d in inspected}
-    bodies: list[tuple[str, str]] = []
-    ids = sorted(trip_of)
-    for start in range(0, len(ids), 500):
-        bodies.extend(
-            (trip_of[str(i)], str(body))
-            for i, body in session.execute(
-                select(InspectionEventRow.inspection_id, InspectionEventRow.body).where(
-                    InspectionEventRow.inspection_id.in_(ids[start : start + 500]),
-                    InspectionEventRow.kind == "findings_recorded",
-                    InspectionEventRow.agency == agency,
-                )
+        for d, decided in rows.items():
+            top = latest[d] = max(row[0] for row in decided)
+            superseded.extend(
+                row[5]
+                for row in decided
+                if row[0] < top
+                and row[1] == agency
+                and since <= row[2] < until
+                and (port_code is None or row[3] == port_code)
+                and (direction is None or row[4] == direction)
             )
-        )
-    current: dict[str, Flow] = {}
-    for d, rows in _decisions_of(session, [d for d, _ in bodies]).items():
-        latest = max(rows, key=lambda row: row[0])
-        if _matches(latest, agency, since, until, port_code, direction):
-            current[d] = latest[5]
-    return [(d, *current[d], body) for d, body in bodies if d in current]
+    return latest, superseded

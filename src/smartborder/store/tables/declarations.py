@@ -75,6 +75,7 @@ class DecisionRow(Base):
             "risk_version",
             "risk_rules",
             "version",
+            "declaration_id",
         ),
         Index(
             "ix_decisions_risk_label",

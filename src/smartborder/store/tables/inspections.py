@@ -41,7 +41,11 @@ class InspectionEventRow(Base):
     nodes); ``seq`` orders an inspection's events as this node applied them."""
 
     __tablename__ = "inspection_events"
-    __table_args__ = (UniqueConstraint("inspection_id", "seq", name="uq_inspection_events_seq"),)
+    __table_args__ = (
+        UniqueConstraint("inspection_id", "seq", name="uq_inspection_events_seq"),
+        # an agency's findings events since a time (risk_sample_0001: effectiveness report)
+        Index("ix_inspection_events_risk_report", "kind", "agency", "at"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     inspection_id: Mapped[str] = mapped_column(

@@ -3,7 +3,7 @@ scored them (the targeting effectiveness report groups by these columns, read fr
 that covers them).
 
 Indexes that cover what the report reads: an agency's decisions of a period, the decisions of
-the declarations it examined, and the concluded inspections of a period.
+the declarations it examined, the concluded inspections and the findings events of a period.
 
 Revision ID: risk_sample_0001
 Revises: 0001_base (depends on declarations_0003 and inspections_0001: the tables it extends)
@@ -31,6 +31,7 @@ REPORT_INDEX = (
     "risk_version",
     "risk_rules",
     "version",
+    "declaration_id",
 )
 # The decisions of the few declarations examined, by id, without their rows either.
 LABEL_INDEX = (
@@ -47,6 +48,8 @@ LABEL_INDEX = (
 )
 # The concluded inspections of a period, without their rows (each holds its whole state).
 INSPECTED_INDEX = ("state", "created_at", "id", "declaration_id")
+# An agency's findings events since a time.
+FINDINGS_INDEX = ("kind", "agency", "at")
 
 
 def upgrade() -> None:
@@ -59,9 +62,11 @@ def upgrade() -> None:
     op.create_index("ix_decisions_risk_report", "decisions", list(REPORT_INDEX))
     op.create_index("ix_decisions_risk_label", "decisions", list(LABEL_INDEX))
     op.create_index("ix_inspections_risk_report", "inspections", list(INSPECTED_INDEX))
+    op.create_index("ix_inspection_events_risk_report", "inspection_events", list(FINDINGS_INDEX))
 
 
 def downgrade() -> None:
+    op.drop_index("ix_inspection_events_risk_report", table_name="inspection_events")
     op.drop_index("ix_inspections_risk_report", table_name="inspections")
     op.drop_index("ix_decisions_risk_label", table_name="decisions")
     op.drop_index("ix_decisions_risk_report", table_name="decisions")
