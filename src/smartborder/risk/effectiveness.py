@@ -244,18 +244,30 @@ def compute(
             versions.setdefault(f.risk_version, _Tally()).decisions += f.count
         for rule in _rules(f.risk_rules):
             rules.setdefault(rule, _Tally()).decisions += f.count
+    # Labels of one kind counted together first: a year has tens of thousands, a few kinds.
+    kinds: dict[tuple[bool, str, str | None, str | None], _Tally] = {}
     for lab in labels:
-        stream = stream_of(lab.random_selection, lab.outcome)
+        k = kinds.get((lab.random_selection, lab.outcome, lab.risk_version, lab.risk_rules))
+        if k is None:
+            k = kinds[(lab.random_selection, lab.outcome, lab.risk_version, lab.risk_rules)] = (
+                _Tally()
+            )
+        k.examined += 1
+        if lab.violation:
+            k.violations += 1
+            k.revenue_usd += lab.value_usd
+            k.valued += lab.valued
+    for (random, outcome, version, joined), k in kinds.items():
+        stream = stream_of(random, outcome)
         tallies = [streams[stream]]
-        if lab.risk_version is not None and stream == "targeted":
-            tallies.append(versions.setdefault(lab.risk_version, _Tally()))
-        tallies.extend(rules.setdefault(r, _Tally()) for r in _rules(lab.risk_rules))
+        if version is not None and stream == "targeted":
+            tallies.append(versions.setdefault(version, _Tally()))
+        tallies.extend(rules.setdefault(r, _Tally()) for r in _rules(joined))
         for t in tallies:
-            t.examined += 1
-            if lab.violation:
-                t.violations += 1
-                t.revenue_usd += lab.value_usd
-                t.valued += lab.valued
+            t.examined += k.examined
+            t.violations += k.violations
+            t.revenue_usd += k.revenue_usd
+            t.valued += k.valued
 
     def prop(t: _Tally, level: float = confidence) -> Proportion:
         return proportion(t.violations, t.examined, needed=min_count, confidence=level)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, func, or_, select
+from sqlalchemy import Connection, Table, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from smartborder.store.bulk import BulkInsert
@@ -169,14 +169,15 @@ def report_rows(
     flows = [(*key, n) for key, n in counts.items() if n > 0]
     if released > 0:
         flows.append((False, "release", None, None, released))
-    concluded = {
-        str(i)
-        for (i,) in conn.execute(
+    concluded = set(
+        conn.execute(
             select(InspectionRow.id).where(
                 InspectionRow.state == "concluded", InspectionRow.created_at >= since
             )
         )
-    }
+        .scalars()
+        .all()
+    )
     events = conn.execute(
         select(
             InspectionEventRow.inspection_id,
@@ -187,12 +188,8 @@ def report_rows(
             InspectionEventRow.agency == agency,
             InspectionEventRow.at >= since,
         )
-    )
-    findings = [
-        (str(d), *current[d], str(body))
-        for i, d, body in events
-        if d in current and str(i) in concluded
-    ]
+    ).all()
+    findings = [(d, *current[d], body) for i, d, body in events if d in current and i in concluded]
     return flows, findings
 
 
@@ -220,32 +217,33 @@ def _amendments(
     )
     latest: dict[str, int] = {}
     superseded: list[Flow] = []
+    # Whether a decision is in the report's scope is computed by the database (a column of
+    # the answer, not a condition, so the ids' own index serves the read).
+    scope = [
+        DecisionRow.agencies == agency,
+        DecisionRow.decided_at >= since,
+        DecisionRow.decided_at < until,
+    ]
+    if port_code is not None:
+        scope.append(DecisionRow.port_code == port_code)
+    if direction is not None:
+        scope.append(DecisionRow.direction == direction)
     ordered = sorted(set(ids))
     for start in range(0, len(ordered), _CHUNK):
-        rows: dict[str, list[Decided]] = {}
-        for d, version, agencies, at, port, way, r, o, v, rules in conn.execute(
+        rows = conn.execute(
             select(
                 DecisionRow.declaration_id,
                 DecisionRow.version,
-                DecisionRow.agencies,
-                DecisionRow.decided_at,
-                DecisionRow.port_code,
-                DecisionRow.direction,
+                and_(*scope).label("in_scope"),
                 *_REPORT_COLUMNS,
             ).where(DecisionRow.declaration_id.in_(ordered[start : start + _CHUNK]))
-        ):
-            rows.setdefault(d, []).append(
-                (int(version), agencies, at, port, way, (bool(r), str(o), v, rules))
-            )
-        for d, decided in rows.items():
-            top = latest[d] = max(row[0] for row in decided)
-            superseded.extend(
-                row[5]
-                for row in decided
-                if row[0] < top
-                and row[1] == agency
-                and since <= row[2] < until
-                and (port_code is None or row[3] == port_code)
-                and (direction is None or row[4] == direction)
-            )
+        ).all()
+        for d, version, *_ in rows:
+            if version > latest.get(d, 0):
+                latest[d] = version
+        superseded.extend(
+            (bool(r), str(o), v, rules)
+            for d, version, in_scope, r, o, v, rules in rows
+            if in_scope and version < latest[d]
+        )
     return latest, superseded
