@@ -12,6 +12,7 @@ the OS CSPRNG) is timed alone as well.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 from datetime import UTC, date, datetime
@@ -57,7 +58,10 @@ def main() -> None:
         sample.draw()
     draw_us = (time.process_time() - start) / draws * 1e6
     base = statistics.median(times["no sample (baseline)"])
-    print(f"{args.n:,} truck shipments decided, median of {args.runs} interleaved runs (CPU time):")
+    print(
+        f"{args.n:,} truck shipments decided, median of {args.runs} interleaved runs "
+        f"(CPU time; load {os.getloadavg()[0]:.1f}):"
+    )
     for name, values in times.items():
         med = statistics.median(values)
         print(f"  {name:22s} {med:8.1f} µs/declaration  ({med - base:+.2f} µs vs baseline)")
