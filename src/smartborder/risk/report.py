@@ -142,7 +142,7 @@ def report_query(
 def labels_of(rows: list[tuple[str, bool, str, str | None, str | None, str]]) -> list[Label]:
     """One :class:`Label` per examined declaration from its findings events: a violation if any
     finding is not ``no_discrepancy``; revenue, the values of its violation findings."""
-    seen: dict[str, tuple[tuple[bool, str, str | None, str | None], bool, float, bool]] = {}
+    seen: dict[str, Label] = {}
     for declaration_id, random, outcome, version, rules, body in rows:
         violation, value, valued = False, 0.0, False
         for finding in orjson.loads(body).get("findings") or ():
@@ -153,14 +153,11 @@ def labels_of(rows: list[tuple[str, bool, str, str | None, str | None, str]]) ->
                     value += float(amount)
                     valued = True
         before = seen.get(declaration_id)
-        if before is not None:
-            _, v0, x0, d0 = before
-            violation, value, valued = violation or v0, value + x0, valued or d0
-        seen[declaration_id] = ((random, outcome, version, rules), violation, value, valued)
-    return [
-        Label(r, o, v, rules, violation, value, valued)
-        for (r, o, v, rules), violation, value, valued in seen.values()
-    ]
+        if before is not None:  # a second findings event of the same declaration
+            violation, value = violation or before.violation, value + before.value_usd
+            valued = valued or before.valued
+        seen[declaration_id] = Label(random, outcome, version, rules, violation, value, valued)
+    return list(seen.values())
 
 
 def effectiveness_report(session: Session, query: ReportQuery) -> EffectivenessReport:

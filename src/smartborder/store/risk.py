@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Connection, Table, and_, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from smartborder.store.bulk import BulkInsert
 from smartborder.store.tables.declarations import DecisionRow
@@ -108,7 +108,6 @@ def _in_period(
 
 
 _TARGETED = ("inspect", "hold", "deny")
-_CHUNK = 5000  # ids per IN list (SQLite allows 32,766 parameters since 3.32)
 #: One decision as the report sees it: (version, agency, decided_at, port, direction, columns)
 Decided = tuple[int, str, datetime, str, str, Flow]
 
@@ -125,9 +124,9 @@ def report_rows(
     list[tuple[bool, str, str | None, str | None, int]],
     list[tuple[str, bool, str, str | None, str | None, str]],
 ]:
-    """What the effectiveness report reads, for the agency's current decisions in
-    [since, until) (optionally one port and direction; an amended record counts once, as its
-    latest version):
+    """What the effectiveness report reads, for the agency's decisions in [since, until)
+    (optionally one port and direction; a record amended in the period counts once, as its
+    latest decision in the period):
 
     * flows: ``(random_selection, outcome, risk_version, risk_rules, count)`` of each targeted
       (inspect, hold, deny) or randomly drawn kind of decision, and every other decision in one
@@ -137,30 +136,36 @@ def report_rows(
       targeted or drawn declaration (one row per event).
 
     Every read is on an index that covers it, so no decision row (each with its 1-2 KB body)
-    and no inspection state is read: the period's count and its targeted and drawn decisions
-    (``ix_decisions_risk_report``), the records amended since the period began and their
-    decisions (``ix_decisions_risk_label``), the concluded inspections
-    (``ix_inspections_risk_report``) and the findings events since the period began
-    (``ix_inspection_events_risk_report``). Examinations of declarations the pipeline released
-    and the sample did not draw (an officer's own choice) are neither targeting nor the
-    sample, and are left out."""
+    and no inspection state is read: the period's count, and its targeted, drawn and amended
+    decisions (``ix_decisions_risk_report``), the amended records' decisions
+    (``ix_decisions_risk_label``), the concluded inspections (``ix_inspections_risk_report``)
+    and the findings events since the period began (``ix_inspection_events_risk_report``).
+    Examinations of declarations the pipeline released and the sample did not draw (an
+    officer's own choice) are neither targeting nor the sample, and are left out."""
     conn = session.connection()  # Core: no ORM row objects for these reads
     where = _in_period(agency, since, until, port_code, direction)
     total = int(conn.execute(select(func.count()).where(*where)).scalar_one())
-    chosen = conn.execute(
-        select(DecisionRow.declaration_id, DecisionRow.version, *_REPORT_COLUMNS).where(
-            *where, or_(DecisionRow.random_selection, DecisionRow.outcome.in_(_TARGETED))
-        )
+    chosen = or_(DecisionRow.random_selection, DecisionRow.outcome.in_(_TARGETED))
+    rows = conn.execute(
+        select(
+            DecisionRow.declaration_id,
+            DecisionRow.version,
+            chosen.label("chosen"),
+            *_REPORT_COLUMNS,
+        ).where(*where, chosen)
     ).all()
-    latest, superseded = _amendments(conn, agency, since, until, port_code, direction)
+    latest, superseded = _amendments(conn, agency, (since, until, port_code, direction))
     counts: dict[Flow, int] = {}
     current: dict[str, Flow] = {}
-    for d, version, r, o, v, rules in chosen:
+    released = total
+    for d, version, picked, r, o, v, rules in rows:
+        if not picked:
+            continue
         key = (bool(r), str(o), v, rules)
         counts[key] = counts.get(key, 0) + 1
+        released -= 1
         if version >= latest.get(d, 0):
             current[d] = key
-    released = total - len(chosen)
     for key in superseded:
         if key[0] or key[1] in _TARGETED:
             counts[key] -= 1
@@ -194,56 +199,33 @@ def report_rows(
 
 
 def _amendments(
-    conn: Connection,
-    agency: str,
-    since: datetime,
-    until: datetime,
-    port_code: str | None,
-    direction: str | None,
+    conn: Connection, agency: str, period: tuple[datetime, datetime, str | None, str | None]
 ) -> tuple[dict[str, int], list[Flow]]:
-    """The latest version of each record amended since ``since``, and the report columns of
-    each decision in the period that a later version replaced."""
-    # A later version is decided after the one it replaces, so at or after ``since``.
-    ids = (
-        conn.execute(
-            select(DecisionRow.declaration_id).where(
-                DecisionRow.agencies == agency,
-                DecisionRow.decided_at >= since,
-                DecisionRow.version > 1,
-            )
-        )
-        .scalars()
-        .all()
-    )
+    """For records amended in the period: the latest version of each decided in the period,
+    and the report columns of each decision in the period a later one replaced."""
     latest: dict[str, int] = {}
     superseded: list[Flow] = []
-    # Whether a decision is in the report's scope is computed by the database (a column of
-    # the answer, not a condition, so the ids' own index serves the read).
-    scope = [
-        DecisionRow.agencies == agency,
-        DecisionRow.decided_at >= since,
-        DecisionRow.decided_at < until,
-    ]
-    if port_code is not None:
-        scope.append(DecisionRow.port_code == port_code)
-    if direction is not None:
-        scope.append(DecisionRow.direction == direction)
-    ordered = sorted(set(ids))
-    for start in range(0, len(ordered), _CHUNK):
-        rows = conn.execute(
-            select(
-                DecisionRow.declaration_id,
-                DecisionRow.version,
-                and_(*scope).label("in_scope"),
-                *_REPORT_COLUMNS,
-            ).where(DecisionRow.declaration_id.in_(ordered[start : start + _CHUNK]))
-        ).all()
-        for d, version, *_ in rows:
-            if version > latest.get(d, 0):
-                latest[d] = version
-        superseded.extend(
-            (bool(r), str(o), v, rules)
-            for d, version, in_scope, r, o, v, rules in rows
-            if in_scope and version < latest[d]
+    later = aliased(DecisionRow)
+    amended = select(later.declaration_id).where(
+        later.agencies == agency,
+        later.decided_at >= period[0],
+        later.decided_at < period[1],
+        later.version > 1,
+    )
+    # Whether a decision is in the period is computed by the database (a column of the
+    # answer, not a condition, so the ids' own index serves the read).
+    in_scope = and_(*_in_period(agency, *period)).label("in_scope")
+    rows = conn.execute(
+        select(DecisionRow.declaration_id, DecisionRow.version, in_scope, *_REPORT_COLUMNS).where(
+            DecisionRow.declaration_id.in_(amended)
         )
+    ).all()
+    for d, version, scoped, *_ in rows:
+        if scoped and version > latest.get(d, 0):
+            latest[d] = version
+    superseded.extend(
+        (bool(r), str(o), v, rules)
+        for d, version, scoped, r, o, v, rules in rows
+        if scoped and d in latest and version < latest[d]
+    )
     return latest, superseded
