@@ -5,6 +5,9 @@ interpreter alone) and ``import fastapi`` (the web framework alone).
 
     PYTHONPATH=src python benchmarks/bench_startup.py [--runs 5] [--store HOME] [--src DIR]
 
+``policy eval`` decides one traveler under the version in force at the port and instant (the
+store read as the pipeline reads it; target ≤ 1.5 s wall). ``--only TEXT`` runs only the cases
+whose name contains TEXT (and skips ``serve`` unless it matches).
 ``--store`` serves an existing home (e.g. one with 1 M declarations) besides a fresh one;
 ``--src`` measures another source tree (e.g. the commit before) with the same script.
 CPU time is the figure to compare on a busy machine; wall time includes waiting for the CPU.
@@ -98,6 +101,7 @@ def main() -> None:
     parser.add_argument("--src", type=Path, default=ROOT / "src")
     parser.add_argument("--store", type=Path, help="an existing SMARTBORDER_HOME to serve too")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--only", default="", help="run only the cases whose name contains this")
     args = parser.parse_args()
 
     py = sys.executable
@@ -106,6 +110,10 @@ def main() -> None:
         home = Path(tmp) / "home"
         env = _env(args.src.resolve(), home)
         run_once([*cli, "db", "upgrade"], env)  # the fresh store exists before any timing
+        traveler = Path(tmp) / "traveler.json"
+        traveler.write_text(
+            '{"nationality": "MEX", "date_of_birth": "1980-05-05", "purpose": "tourism"}'
+        )
         cases = {
             "baseline: python -c pass": [py, "-c", "pass"],
             "baseline: import fastapi": [py, "-c", "import fastapi"],
@@ -113,6 +121,17 @@ def main() -> None:
             "smartborder ports --json (a command)": [*cli, "ports", "--json"],
             "smartborder db upgrade (store at head)": [*cli, "db", "upgrade"],
             "smartborder twin scenarios": [*cli, "twin", "scenarios"],
+            "smartborder policy eval (rules in force)": [
+                *cli,
+                "policy",
+                "eval",
+                "--port",
+                "2504",
+                "--at",
+                "2022-02-01T10:00:00-08:00",
+                "--traveler",
+                str(traveler),
+            ],
             "import the API app factory": [
                 py,
                 "-c",
@@ -122,9 +141,11 @@ def main() -> None:
         print(f"source: {args.src}; medians of {args.runs} runs; seconds")
         print(f"{'':<44} {'wall':>8} {'cpu':>8}")
         for name, argv in cases.items():
+            if args.only not in name and not name.startswith("baseline"):
+                continue
             samples = [run_once(argv, env) for _ in range(args.runs)]
             print(_median_row(name, samples), flush=True)
-        for workers in sorted({1, args.workers}):
+        for workers in sorted({1, args.workers}) if args.only in "serve" else ():
             fresh = Path(tmp) / f"fresh-{workers}"
             waits = []
             for _ in range(args.runs):

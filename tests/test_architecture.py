@@ -41,7 +41,7 @@ LAYERS: list[set[str]] = [
     {"cli", "commands", "api"},
     {"node", "demo", "trips"},
     {"inspections"},
-    {"preclearance", "exchange"},
+    {"preclearance", "exchange", "consular"},
     {"credentials", "admissibility", "twin"},
     {"kpi", "risk", "declarations", "clients"},
     {"store", "ports", "web"},
@@ -51,6 +51,7 @@ ENTRY_POINTS = {"cli", "commands", "api", "node", "demo", "trips"}
 STORE_REPOSITORIES = {
     "admissibility",
     "clients",
+    "consular",
     "credentials",
     "declarations",
     "exchange",

@@ -11,6 +11,7 @@ import pytest
 DOMAINS = [
     "admissibility",
     "clients",
+    "consular",
     "credentials",
     "declarations",
     "exchange",
@@ -59,6 +60,7 @@ def test_the_package_root_is_small() -> None:
         "clients",
         "commands",
         "config",
+        "consular",
         "credentials",
         "declarations",
         "demo",

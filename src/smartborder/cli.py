@@ -82,15 +82,25 @@ COMMANDS: dict[str, Entry] = {
         "app",
         "Admissibility plans: list, show, check, publish, evaluate a traveler, analyze impact.",
     ),
+    "plan": Entry(
+        "smartborder.commands.plan",
+        "app",
+        "Plan lifecycle: propose, approve, activate, withdraw; which version is in force.",
+    ),
     "risk": Entry(
         "smartborder.commands.risk",
         "app",
-        "Measured risk management: how well targeting finds violations.",
+        "Measured risk management: targeting effectiveness and the learned model.",
     ),
     "creds": Entry(
         "smartborder.commands.credentials",
         "app",
         "Verifiable credentials: keygen, issue, verify, present, status.",
+    ),
+    "consular": Entry(
+        "smartborder.commands.consular",
+        "app",
+        "Consular notices: list the outbox, queue expiry reminders, send what is due.",
     ),
     # The first name of `creds`, kept.
     "credentials": Entry(

@@ -154,6 +154,43 @@ class Settings(BaseSettings):
         default=None,
         description="The data-sharing agreement in force between the two agencies (JSON); default: the agreement shipped with SmartBorder (us-mx-data-sharing).",
     )
+    notice_webhook_url: str = Field(
+        default="",
+        description="Where consular notices (a renewal issued) are POSTed as JSON; empty: no webhook notices.",
+    )
+    notice_webhook_secret: str = Field(
+        default="",
+        description="HMAC-SHA256 key signing each webhook notice's body (header SmartBorder-Signature); empty: unsigned.",
+    )
+    notice_smtp_host: str = Field(
+        default="",
+        description="SMTP server for consular e-mail notices to the address a holder gives; empty: no e-mail notices.",
+    )
+    notice_smtp_port: int = Field(default=25, description="Port of SMARTBORDER_NOTICE_SMTP_HOST.")
+    notice_smtp_sender: str = Field(
+        default="SmartBorder <notices@smartborder.invalid>",
+        description="From address of consular e-mail notices.",
+    )
+    notice_smtp_starttls: bool = Field(
+        default=False, description="Upgrade the SMTP connection with STARTTLS before sending."
+    )
+    notice_smtp_username: str = Field(
+        default="",
+        description="SMTP login user (with SMARTBORDER_NOTICE_SMTP_PASSWORD); empty: no login.",
+    )
+    notice_smtp_password: str = Field(default="", description="SMTP login password.")
+
+    risk_exploration_rate: float = Field(
+        default=0.0,
+        ge=0.0,
+        le=1.0,
+        description="Share of the declarations scoring just under the inspection threshold that are inspected as exploration (stated as risk.exploration in the decision); 0: off.",
+    )
+    risk_exploration_band: float = Field(
+        default=10.0,
+        gt=0.0,
+        description="How many risk points under the inspection threshold count as uncertain for exploration.",
+    )
 
     @field_validator("random_examination_rate")
     @classmethod

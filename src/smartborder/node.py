@@ -27,12 +27,26 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from smartborder.admissibility import RulesInForce
 from smartborder.clients import ClientRegistry, Principal, TokenSigner
 from smartborder.config import Settings
+from smartborder.consular import (
+    ConsularOffice,
+    NoticeDispatcher,
+    channels_from_settings,
+    notices_for,
+)
 from smartborder.credentials import CredentialService, KeyType, NodeKeys, Peers, node_did
 from smartborder.declarations import load_hs
 from smartborder.errors import NotFound
-from smartborder.exchange import Agreement, Deliverer, NodeSigner, PeerNode, load_agreement
+from smartborder.exchange import (
+    Agreement,
+    Deliverer,
+    LeaderLoop,
+    NodeSigner,
+    PeerNode,
+    load_agreement,
+)
 from smartborder.i18n import Text
 from smartborder.preclearance import (
     AdmissibilityStage,
@@ -48,10 +62,19 @@ from smartborder.preclearance import (
     prepare_batch,
     store_many,
 )
-from smartborder.risk import PartyHistory, RandomSample, StoreViolationHistory, ViolationHistory
+from smartborder.risk import (
+    Exploration,
+    PartyHistory,
+    RandomSample,
+    ShadowScorer,
+    StoreViolationHistory,
+    ViolationHistory,
+    shadow_scorer,
+)
 from smartborder.risk.history import StorePartyHistory
 from smartborder.store import LazySessions, make_engine, session_factory, transaction, upgrade
 from smartborder.store import exchange as exchange_repo
+from smartborder.store import risk as risk_repo
 from smartborder.store.group_commit import GroupCommitter, file_lock
 from smartborder.trips import Outcome, TripLink
 
@@ -70,13 +93,20 @@ Stored = list[SubmissionResult | BaseException]
 
 
 def store_units(
-    session: Session, units: Sequence[Unit], *, link: TripLink | None = None
+    session: Session,
+    units: Sequence[Unit],
+    *,
+    link: TripLink | None = None,
+    shadow: ShadowScorer | None = None,
 ) -> list[Stored]:
     """The writer's handler: every unit's submissions in one call of ``store_many`` (and,
-    on a node that exchanges with the other agency's, their trip documents in the outbox,
-    in the same transaction)."""
+    on a node that exchanges with the other agency's, their trip documents in the outbox;
+    with a shadow model, the shadow scores of the trucks stored, scored in one call), in the
+    same transaction."""
     prepared = [p for unit in units for p in unit]
     results = store_many(session, prepared)
+    if shadow is not None:
+        store_shadow_scores(session, shadow, prepared, results)
     if link is not None:
         exchange_repo.add_outbox(session, link.outbox_rows(prepared, results))
     out: list[Stored] = []
@@ -87,6 +117,23 @@ def store_units(
     return out
 
 
+def store_shadow_scores(
+    session: Session,
+    shadow: ShadowScorer,
+    prepared: Sequence[PreparedSubmission],
+    results: Stored,
+) -> None:
+    """Score the stored trucks' shadow features in one call and store the scores."""
+    items = [
+        (p.record["id"], int(p.version["version"]), p.shadow)
+        for p, r in zip(prepared, results, strict=True)
+        if p.shadow is not None and isinstance(r, SubmissionResult) and r.created
+    ]
+    if items:
+        at = prepared[0].record["updated_at"]
+        risk_repo.store_shadow_scores(session.connection(), shadow.rows(items, at=at))
+
+
 def build_pipeline(
     settings: Settings,
     *,
@@ -94,12 +141,15 @@ def build_pipeline(
     credentials: CredentialsStage | None = None,
     agency: str | None = None,
     violations: ViolationHistory | None = None,
+    rules: RulesInForce | None = None,
+    shadow: ShadowScorer | None = None,
 ) -> Pipeline:
     """The standard pipeline of a node: its HS nomenclature (if configured), the credentials
     stage (this node's identities, trust registry, status lists, peers), and admissibility
     and risk stages reading the claims of verified credentials, and the agency's random
-    control sample (``random_examination_rate``). The risk stage's party history is
-    ``history``, by default one over the node's store."""
+    control sample (``random_examination_rate``). The admissibility stage decides under the
+    versions ``rules`` finds in force (without ``rules``: the default plan). The risk stage's
+    party history is ``history``, by default one over the node's store."""
     hs = load_hs(settings.hs_file) if settings.hs_file else None
     if credentials is None:
         credentials = CredentialsStage.from_settings(settings)
@@ -107,12 +157,16 @@ def build_pipeline(
         history = StorePartyHistory(LazySessions(settings.db_url))
     return Pipeline.default(
         credentials=credentials,
-        admissibility=AdmissibilityStage(claims=credentials.claims),
+        admissibility=AdmissibilityStage(claims=credentials.claims, rules=rules),
         hs=hs,
         claims=credentials.claims,
         history=history,
         agency=agency,  # type: ignore[arg-type]
         violations=violations,
+        shadow=shadow,
+        exploration=Exploration(settings.risk_exploration_rate, settings.risk_exploration_band)
+        if settings.risk_exploration_rate > 0
+        else None,
         random_sample=RandomSample(settings.random_examination_rate),
     )
 
@@ -164,18 +218,38 @@ class Node:
         )
         # parties with violations found by inspections score higher (risk, weight set 1.2)
         self.violations = StoreViolationHistory(lambda: sessions)
+        # The admissibility versions in force (reloaded within a second of any activation).
+        self.rules = RulesInForce(self.sessions)
+        # the learned model in shadow: the latest registered one scores trucks beside the
+        # decisions (``smartborder risk train`` registers one); read when the node opens
+        with transaction(self.sessions) as session:
+            self.shadow = shadow_scorer(session, violations=self.violations)
         self.pipeline = build_pipeline(
             settings,
             history=self.history,
             credentials=self.credentials,
             agency=settings.agency,
             violations=self.violations,
+            rules=self.rules,
+            shadow=self.shadow,
         )
         self.link, self.deliverer = self._exchange(settings)
-        link = self.link
+        link, shadow = self.link, self.shadow
+        # documents accepted from the peer are applied in order, by one worker at a time
+        self.applier = (
+            LeaderLoop(
+                "exchange-applier",
+                settings.home / "exchange-applier.lock",
+                link.apply_round,
+            )
+            if link is not None
+            else None
+        )
+        if link is not None and self.applier is not None:
+            link.on_received = self.applier.notify
         self.writer: GroupCommitter[Unit, Stored] = GroupCommitter(
             session_factory(self.write_engine or self.engine),
-            lambda session, units: store_units(session, units, link=link),
+            lambda session, units: store_units(session, units, link=link, shadow=shadow),
             write_lock=self.write_lock,
         )
         self._serving = False
@@ -237,6 +311,26 @@ class Node:
         schemas)."""
         return CredentialService.from_settings(self.settings, sessions=self.sessions)
 
+    @cached_property
+    def notices(self) -> NoticeDispatcher:
+        """Sends the consular notices (``SMARTBORDER_NOTICE_*`` channels) in the background."""
+        return NoticeDispatcher(
+            self.sessions, channels_from_settings(self.settings), write_lock=self.write_lock
+        )
+
+    @cached_property
+    def consular(self) -> ConsularOffice:
+        """The consular office (expiring credentials, renewals), built on first use; the
+        notices of a renewal are sent by :attr:`notices` once it commits."""
+        notices = self.notices
+        return ConsularOffice(
+            self.credential_service,
+            notices=notices_for(
+                notices.channel_names, webhook_url=self.settings.notice_webhook_url.strip()
+            ),
+            on_queued=notices.notify,
+        )
+
     def serve(self) -> None:
         """Start the background work a serving node needs, so that no decision waits on the
         store or a peer for it: the party history is loaded, then topped up on its own
@@ -247,20 +341,30 @@ class Node:
             self.history.keep_fresh()
             self.violations.keep_fresh()
             self.clients.keep_fresh()
+            self.rules.keep_fresh()
             self.credentials.start()
             if self.deliverer is not None:
                 self.deliverer.start()
+            if self.applier is not None:
+                self.applier.start()
+            if self.notices.channels:  # consular notices queued by renewals
+                self.notices.start()
             self._serving = True
 
     def close(self) -> None:
         """Stop the writer (pending writes finish) and the background work, and close every
         database connection."""
         self.writer.close()
+        if self.applier is not None:
+            self.applier.close()
+        if "notices" in self.__dict__:
+            self.notices.close()
         if self.deliverer is not None:
             self.deliverer.close()
             self.deliverer.peer.close()
         self.history.close()
         self.violations.close()
+        self.rules.close()
         self.credentials.close()
         self.signer.close()
         self.engine.dispose()
@@ -327,11 +431,30 @@ class Node:
                 exchange_repo.add_outbox(session, rows)
                 self._queued()
 
+    def share_states(self, session: Session, declaration_id: str) -> None:
+        """Queue, in ``session``'s transaction, the lifecycle states this node recorded on a
+        trip (arrived, inspected, released, closed) and has not sent, for the other agency's
+        node (each agency sees the other's decision and state)."""
+        if self.link is not None:
+            rows = self.link.state_rows(session, declaration_id)
+            if rows:
+                exchange_repo.add_outbox(session, rows)
+                self._queued()
+
     def receive(self, principal: Principal, documents: Sequence[Any]) -> list[Outcome]:
-        """Documents from the other agency's node: each checked and applied once."""
+        """Documents from the other agency's node: each checked and, if good, held durably
+        and acknowledged; applied afterwards, once, in order (the applier's loop, or
+        :meth:`apply_received`)."""
         if self.link is None:
             raise ExchangeOff()
-        return self.link.receive(documents, actor=principal.client_id, now=datetime.now(UTC))
+        return self.link.accept(documents, actor=principal.client_id, now=datetime.now(UTC))
+
+    def apply_received(self) -> int:
+        """Apply every document accepted and still waiting (in this thread); how many."""
+        done = 0
+        while self.link is not None and (n := self.link.apply_pending()) > 0:
+            done += n
+        return done
 
     def submit_many(
         self, principal: Principal, payloads: Sequence[Any], *, now: datetime | None = None
@@ -369,4 +492,12 @@ class Node:
         return result
 
 
-__all__ = ["ExchangeOff", "Node", "Stored", "Unit", "build_pipeline", "store_units"]
+__all__ = [
+    "ExchangeOff",
+    "Node",
+    "Stored",
+    "Unit",
+    "build_pipeline",
+    "store_shadow_scores",
+    "store_units",
+]

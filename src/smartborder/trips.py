@@ -14,13 +14,16 @@ audit entry and the answer it puts in the outbox.
 from __future__ import annotations
 
 import hashlib
+import time
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from smartborder import inspections
@@ -42,7 +45,9 @@ from smartborder.i18n import Text
 from smartborder.preclearance import (
     Pipeline,
     PreparedSubmission,
+    State,
     SubmissionResult,
+    check_transition,
     leg_of,
     prepare,
     prepare_amendment,
@@ -52,7 +57,7 @@ from smartborder.preclearance import (
 from smartborder.store import declarations as records_repo
 from smartborder.store import exchange as repo
 from smartborder.store import transaction
-from smartborder.store.tables.declarations import DeclarationRow
+from smartborder.store.tables.declarations import DeclarationRow, StateChangeRow
 
 
 def shared_decision(
@@ -84,10 +89,23 @@ def trip_body(agreement: Agreement, prepared: PreparedSubmission, *, agency: str
     }
 
 
+# Documents applied in one round at most: one transaction, so that a round's trips are
+# stored together (as a batch of filings is) without holding the write lock for long.
+APPLY_BATCH = 500
+# Receipt has priority while a backlog arrives (after the peer's outage, say): taking the
+# peer's documents into this node's store empties the peer's outbox sooner, and deciding them
+# costs the same CPU later as now. While documents arrived in the last RECEIPT_PRIORITY_S and
+# a full round is waiting, the applier applies TRICKLE documents every TRICKLE_EVERY_S (so
+# decisions keep flowing); otherwise it applies as fast as it can.
+RECEIPT_PRIORITY_S = 0.3
+TRICKLE = 100
+TRICKLE_EVERY_S = 0.5
+
+
 @dataclass
 class Outcome:
     doc_id: str
-    status: str  # applied | duplicate | refused
+    status: str  # accepted | duplicate | refused
     problem: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -95,6 +113,22 @@ class Outcome:
         if self.problem:
             out["problem"] = self.problem
         return out
+
+
+# The actor of what the peer's node recorded here (never sent back to it).
+PEER_ACTOR = "peer:"
+# States each node records itself on filing and deciding; the rest are the entry agency's.
+_OWN_STATES = frozenset({State.SUBMITTED.value, State.DECIDED.value})
+_STATE_IDS = uuid.UUID("5b7f0f4e-6c1e-4f4e-9d35-2f7c3c1c9a61")  # uuid5 namespace of state docs
+
+
+@dataclass(frozen=True, slots=True)
+class Waiting:
+    """A document accepted on receipt, waiting to be applied."""
+
+    seq: int
+    doc: Received
+    actor: str
 
 
 class TripLink:
@@ -112,6 +146,7 @@ class TripLink:
         sessions: sessionmaker[Session],
         write_lock: Callable[[], AbstractContextManager[Any]],
         on_queued: Callable[[], None] = lambda: None,
+        on_received: Callable[[], None] = lambda: None,
     ) -> None:
         self.agency = agency
         self.agreement = agreement
@@ -121,6 +156,9 @@ class TripLink:
         self.sessions = sessions
         self.write_lock = write_lock
         self.on_queued = on_queued
+        self.on_received = on_received
+        self._last_accept = self._last_round = 0.0  # monotonic instants
+        self._backlog = False
 
     # --- sending ----------------------------------------------------------------------------
 
@@ -161,15 +199,39 @@ class TripLink:
             rows.append(row)
         return rows
 
+    def state_rows(self, session: Session, declaration_id: str) -> list[dict[str, Any]]:
+        """Outbox rows for the lifecycle states recorded on a trip at this node after its
+        decision (arrived, inspected, released, closed: the entry agency's) and not sent
+        yet; states the peer sent are never sent back."""
+        history = records_repo.states_of(session, declaration_id)
+        rows = []
+        for n, change in enumerate(history, start=1):
+            if change.state in _OWN_STATES or change.actor.startswith(PEER_ACTOR):
+                continue
+            body = {
+                "trip_id": declaration_id,
+                "version": n,
+                "state": self.agreement.share_of(
+                    "state",
+                    {"state": change.state, "at": change.at.isoformat(), "agency": self.agency},
+                ),
+            }
+            row = outbox_row("state", declaration_id, n, body, change.at)
+            row["doc_id"] = str(uuid.uuid5(_STATE_IDS, f"{declaration_id}/{n}/{change.state}"))
+            rows.append(row)
+        queued = repo.queued_ids(session, [r["doc_id"] for r in rows])
+        return [r for r in rows if r["doc_id"] not in queued]
+
     # --- receiving --------------------------------------------------------------------------
 
-    def receive(self, tokens: Sequence[Any], *, actor: str, now: datetime) -> list[Outcome]:
-        """Check and apply documents from the peer, each once; one answer per document, in
-        order. New trips are decided before the write lock is taken and stored together
-        (one transaction with their receipts, audit entries and answers); amendments and a
-        trip's second document in one batch are applied after, one by one."""
+    def accept(self, tokens: Sequence[Any], *, actor: str, now: datetime) -> list[Outcome]:
+        """Check documents from the peer and hold the good ones durably, to be applied in the
+        order they arrived (:meth:`apply_pending`); one answer per document, in order:
+        accepted, duplicate (received before) or refused with its problem. Checked here, so
+        refused at once: the signature, signer, audience, age and agreement. Whatever the
+        application finds wrong later goes back to the sender as a ``refusal``."""
         outcomes: dict[int, Outcome] = {}
-        audit: list[dict[str, Any]] = []
+        refusals: list[dict[str, Any]] = []
         opened: list[tuple[int, Received]] = []
         for i, token in enumerate(tokens):
             try:
@@ -177,129 +239,257 @@ class TripLink:
             except REFUSALS as exc:
                 doc_id = _claimed_id(token)
                 outcomes[i] = _refused(doc_id, exc)
-                audit.append(
+                refusals.append(
                     self._audit(doc_id, None, _digest_of(token), "refused", actor, now, exc)
                 )
-        with self.sessions() as session:  # reads only: what is held and what was received
+        for attempt in (1, 2):
+            try:
+                accepted = self._hold(opened, outcomes, refusals, actor, now)
+                break
+            except IntegrityError:  # another worker took some of these meanwhile: look again
+                if attempt == 2:
+                    raise
+        if accepted:
+            self._last_accept = time.monotonic()
+            self.on_received()
+        return [outcomes[i] for i in range(len(tokens))]
+
+    def _hold(
+        self,
+        opened: Sequence[tuple[int, Received]],
+        outcomes: dict[int, Outcome],
+        refusals: Sequence[dict[str, Any]],
+        actor: str,
+        now: datetime,
+    ) -> int:
+        audit = list(refusals)
+        receipts: list[dict[str, Any]] = []
+        waiting: list[dict[str, Any]] = []
+        with self.write_lock(), transaction(self.sessions) as session:
             seen = repo.received(session, [d.doc_id for _, d in opened])
+            for i, doc in opened:
+                if doc.doc_id in seen:
+                    outcomes[i], entry = self._seen_before(doc, seen[doc.doc_id], actor, now)
+                    audit.append(entry)
+                    continue
+                seen[doc.doc_id] = doc.digest  # a document twice in one batch is held once
+                receipts.append(self._receipt(doc, now, "accepted"))
+                waiting.append(
+                    {
+                        "doc_id": doc.doc_id,
+                        "kind": doc.kind,
+                        "body": orjson.dumps(doc.body).decode(),
+                        "digest": doc.digest,
+                        "peer": doc.sender,
+                        "actor": actor[:64],
+                        "received_at": now,
+                    }
+                )
+                outcomes[i] = Outcome(doc.doc_id, "accepted")
+                audit.append(self._audit(doc.doc_id, doc.kind, doc.digest, "accepted", actor, now))
+            repo.add_receipts(session, receipts)
+            repo.add_pending(session, waiting)
+            repo.add_audit(session, audit)
+        return len(waiting)
+
+    def apply_round(self) -> int:
+        """One round of the applier's loop (see :data:`RECEIPT_PRIORITY_S`); how many
+        documents it applied (0: nothing waits, or receipt has priority just now)."""
+        at = time.monotonic()
+        arriving = at - self._last_accept < RECEIPT_PRIORITY_S
+        if arriving and self._backlog and at - self._last_round < TRICKLE_EVERY_S:
+            return 0
+        limit = TRICKLE if arriving and self._backlog else APPLY_BATCH
+        self._last_round = at
+        done = self.apply_pending(limit=limit)
+        self._backlog = done == limit
+        return done
+
+    def apply_pending(self, *, limit: int = APPLY_BATCH, now: datetime | None = None) -> int:
+        """Apply the oldest documents accepted and not yet applied (each once: they leave
+        the queue in the transaction that applies them); how many were taken."""
+        with self.sessions() as session:
+            rows = repo.pending(session, limit=limit)
+            docs = [
+                Waiting(
+                    r.seq,
+                    Received(r.doc_id, r.kind, orjson.loads(r.body), r.digest, r.peer),
+                    r.actor or "",
+                )
+                for r in rows
+            ]
+        if docs:
+            self._apply(docs, now or datetime.now(UTC))
+        return len(docs)
+
+    def _apply(self, docs: Sequence[Waiting], now: datetime) -> None:
+        """New trips are decided before the write lock is taken and stored together (one
+        transaction with their receipts' status, audit entries and answers); amendments, a
+        trip's second document, inspection events and refusals after, one by one."""
+        with self.sessions() as session:  # reads only: which trips are held
             held = records_repo.existing_ids(
-                session, [str(d.body.get("trip_id")) for _, d in opened if d.kind == "trip"]
+                session, [str(w.doc.body.get("trip_id")) for w in docs if w.doc.kind == "trip"]
             )
-        new: list[tuple[int, Received, PreparedSubmission]] = []
-        later: list[tuple[int, Received]] = []
-        decisions: list[tuple[int, Received]] = []
+        new: list[tuple[Waiting, PreparedSubmission]] = []
+        later: list[Waiting] = []
+        decisions: list[Waiting] = []
+        failed: list[tuple[Waiting, SmartBorderError]] = []
         batch_trips: set[str] = set()
-        for i, doc in opened:
-            if doc.doc_id in seen:
-                outcomes[i], entry = self._seen_before(doc, seen[doc.doc_id], actor, now)
-                audit.append(entry)
-                continue
-            seen[doc.doc_id] = doc.digest  # a document twice in one batch is applied once
+        for w in docs:
+            doc = w.doc
             if doc.kind == "decision":
-                decisions.append((i, doc))
-            elif doc.kind == "inspection":
-                later.append((i, doc))
+                decisions.append(w)
+            elif doc.kind in ("inspection", "state", "refusal"):
+                later.append(w)
             else:
                 trip_id = str(doc.body.get("trip_id"))
                 if trip_id in held or trip_id in batch_trips or doc.body.get("version") != 1:
-                    later.append((i, doc))
+                    later.append(w)
                 else:
                     try:
-                        new.append((i, doc, self._prepare_new(doc, now)))
-                    except SmartBorderError as exc:
-                        outcomes[i] = _refused(doc.doc_id, exc)
-                        audit.append(
-                            self._audit(
-                                doc.doc_id, doc.kind, doc.digest, "refused", actor, now, exc
-                            )
-                        )
+                        new.append((w, self._prepare_new(doc, now)))
+                    except SmartBorderError as error:
+                        failed.append((w, error))
                 batch_trips.add(trip_id)
-        answers: list[dict[str, Any]] = []
         with self.write_lock(), transaction(self.sessions) as session:
-            # another worker of this node may have applied some meanwhile
-            again = repo.received(
-                session, [d.doc_id for _, d, _ in new] + [d.doc_id for _, d in later + decisions]
-            )
-            receipts: list[dict[str, Any]] = []
-            peer_decisions: list[dict[str, Any]] = []
-            applied: list[tuple[int, Received]] = []
-            fresh = [(i, d, p) for i, d, p in new if d.doc_id not in again]
-            for i, doc, _ in new:
-                if doc.doc_id in again:
-                    outcomes[i], entry = self._seen_before(doc, again[doc.doc_id], actor, now)
-                    audit.append(entry)
-            stored = store_many(session, [p for _, _, p in fresh])
-            for (i, doc, p), result in zip(fresh, stored, strict=True):
+            taken = repo.take_pending(session, [w.seq for w in docs])
+            done = _Done(self, now)
+            for w, problem in failed:
+                if w.seq in taken:
+                    done.refused(w, problem)
+            fresh = [(w, p) for w, p in new if w.seq in taken]
+            stored = store_many(session, [p for _, p in fresh])
+            for (w, p), result in zip(fresh, stored, strict=True):
                 if isinstance(result, SubmissionResult) and result.created:
-                    applied.append((i, doc))
-                    answers.append(self._answer(doc, p.decision_body, now))
-                    peer_decisions += self._peer_decision_rows(doc, now)
+                    done.applied(w)
+                    done.answers.append(self._answer(w.doc, p.decision_body, now))
+                    done.peer_decisions += self._peer_decision_rows(w.doc, now)
                 else:
-                    problem = _not_applicable(result)
-                    outcomes[i] = _refused(doc.doc_id, problem)
-                    audit.append(
-                        self._audit(
-                            doc.doc_id, doc.kind, doc.digest, "refused", actor, now, problem
-                        )
-                    )
+                    done.refused(w, _not_applicable(result))
+            decisions = [w for w in decisions if w.seq in taken]
             known = records_repo.existing_ids(
-                session, [str(d.body.get("trip_id")) for _, d in decisions]
+                session, [str(w.doc.body.get("trip_id")) for w in decisions]
             )
-            for i, doc in decisions:
-                if doc.doc_id in again:
-                    outcomes[i], entry = self._seen_before(doc, again[doc.doc_id], actor, now)
-                    audit.append(entry)
-                elif str(doc.body.get("trip_id")) not in known:
-                    missing = NotApplicable(
-                        Text(
-                            f"No trip {doc.body.get('trip_id')} is held here for this decision.",
-                            f"No se tiene aquí un viaje {doc.body.get('trip_id')} para esta decisión.",
-                        )
-                    )
-                    outcomes[i] = _refused(doc.doc_id, missing)
-                    audit.append(
-                        self._audit(
-                            doc.doc_id, doc.kind, doc.digest, "refused", actor, now, missing
-                        )
+            for w in decisions:
+                claimed = w.doc.body.get("trip_id")
+                if str(claimed) not in known:
+                    done.refused(
+                        w,
+                        NotApplicable(
+                            Text(
+                                f"No trip {claimed} is held here for this decision.",
+                                f"No se tiene aquí un viaje {claimed} para esta decisión.",
+                            )
+                        ),
                     )
                 else:
-                    applied.append((i, doc))
-                    peer_decisions += self._peer_decision_rows(doc, now)
-            repo.put_peer_decisions(session, peer_decisions)
-            for i, doc in later:  # amendments, a trip's second document: one at a time
-                if doc.doc_id in again:
-                    outcomes[i], entry = self._seen_before(doc, again[doc.doc_id], actor, now)
-                    audit.append(entry)
+                    done.applied(w)
+                    done.peer_decisions += self._peer_decision_rows(w.doc, now)
+            repo.put_peer_decisions(session, done.peer_decisions)
+            for w in later:  # amendments, a trip's second document: one at a time
+                if w.seq not in taken:
                     continue
                 try:
                     with session.begin_nested():
-                        if doc.kind == "inspection":
-                            answer = None
-                            inspections.receive(session, doc.body["event"], now=now)
-                        else:
-                            answer = self._apply_later(session, doc, now)
-                        repo.add_receipts(session, [self._receipt(doc, now)])
+                        answer = self._apply_one(session, w, now)
                     if answer is not None:
-                        answers.append(answer)
-                    outcomes[i] = Outcome(doc.doc_id, "applied")
-                    audit.append(
-                        self._audit(doc.doc_id, doc.kind, doc.digest, "applied", actor, now)
-                    )
+                        done.answers.append(answer)
+                    done.applied(w)
                 except SmartBorderError as exc:
-                    outcomes[i] = _refused(doc.doc_id, exc)
-                    audit.append(
-                        self._audit(doc.doc_id, doc.kind, doc.digest, "refused", actor, now, exc)
-                    )
-            for i, doc in applied:
-                receipts.append(self._receipt(doc, now))
-                outcomes[i] = Outcome(doc.doc_id, "applied")
-                audit.append(self._audit(doc.doc_id, doc.kind, doc.digest, "applied", actor, now))
-            repo.add_receipts(session, receipts)
-            repo.add_outbox(session, answers)
-            repo.add_audit(session, audit)
-        if answers:
+                    done.refused(w, exc)
+            done.write(session)
+        if done.answers:
             self.on_queued()
-        return [outcomes[i] for i in range(len(tokens))]
+
+    def _apply_one(self, session: Session, w: Waiting, now: datetime) -> dict[str, Any] | None:
+        doc = w.doc
+        if doc.kind == "inspection":
+            inspections.receive(session, doc.body["event"], now=now)
+            return None
+        if doc.kind == "refusal":
+            self._refused_by_peer(session, doc, now)
+            return None
+        if doc.kind == "state":
+            self._apply_state(session, doc)
+            return None
+        return self._apply_later(session, doc, now)
+
+    def _apply_state(self, session: Session, doc: Received) -> None:
+        """The other agency recorded a lifecycle state on a trip held here (the truck
+        arrived, was released): the trip here moves too, as a transition it allows."""
+        trip_id = str(doc.body["trip_id"])[:36]
+        change = doc.body["state"]
+        record = session.get(DeclarationRow, trip_id)
+        if record is None:
+            raise NotApplicable(
+                Text(
+                    f"No trip {trip_id} is held here for this state.",
+                    f"No se tiene aquí un viaje {trip_id} para este estado.",
+                )
+            )
+        try:
+            target = State(change.get("state"))
+            at = datetime.fromisoformat(str(change.get("at")))
+        except ValueError as exc:
+            raise NotApplicable(
+                Text(
+                    "The state must be a lifecycle state with its instant (ISO 8601).",
+                    "El estado debe ser un estado del ciclo de vida con su instante (ISO 8601).",
+                )
+            ) from exc
+        if at.tzinfo is None:
+            at = at.replace(tzinfo=UTC)
+        if record.state == target.value:  # recorded here already
+            return
+        try:
+            check_transition(State(record.state), target)
+        except SmartBorderError as exc:
+            raise NotApplicable(exc.message, extra={"cause": exc.code, **exc.extra}) from exc
+        agency = self.peer.agency
+        records_repo.add_state(
+            session,
+            record,
+            StateChangeRow(
+                declaration_id=trip_id,
+                state=target.value,
+                at=at,
+                actor=f"{PEER_ACTOR}{agency}",
+                note=f"recorded by {agency.upper()} at its node",
+            ),
+        )
+
+    def _refused_by_peer(self, session: Session, doc: Received, now: datetime) -> None:
+        """The peer accepted a document from here and could not apply it: the document is
+        refused, with the peer's problem, as if refused on receipt."""
+        refused_id = str(doc.body["doc_id"])
+        problem = doc.body["problem"]
+        if not repo.refused_by_peer(
+            session, refused_id, problem=orjson.dumps(problem).decode(), at=now
+        ):
+            raise NotApplicable(
+                Text(
+                    f"The refused document {refused_id} was not sent from this node.",
+                    f"El documento rechazado {refused_id} no se envió desde este nodo.",
+                )
+            )
+        code = problem.get("code")
+        repo.add_audit(
+            session,
+            [
+                {
+                    "at": now,
+                    "direction": "out",
+                    "peer": self.peer.did,
+                    "doc_id": refused_id,
+                    "kind": None,
+                    "digest": doc.digest,
+                    "outcome": "refused",
+                    "code": str(code)[:64] if code else None,
+                    "detail": orjson.dumps(problem).decode(),
+                    "actor": doc.sender[:64],
+                }
+            ],
+        )
 
     def _open(self, token: Any, now: datetime) -> Received:
         return open_document(
@@ -331,7 +521,7 @@ class TripLink:
             doc.doc_id, doc.kind, doc.digest, "refused", actor, now, exc
         )
 
-    def _receipt(self, doc: Received, now: datetime) -> dict[str, Any]:
+    def _receipt(self, doc: Received, now: datetime, status: str) -> dict[str, Any]:
         return {
             "doc_id": doc.doc_id,
             "kind": doc.kind,
@@ -339,12 +529,24 @@ class TripLink:
             "peer": doc.sender,
             "declaration_id": str(doc.body.get("trip_id"))[:36],
             "received_at": now,
+            "status": status,
         }
+
+    def refusal_row(self, doc: Received, exc: SmartBorderError, now: datetime) -> dict[str, Any]:
+        """A ``refusal`` for the peer: the document it sent, accepted here, that could not
+        be applied, and why (never sent for a refusal: no refusal loops)."""
+        trip_id = str(doc.body.get("trip_id"))[:36]
+        body = {
+            "trip_id": trip_id,
+            "doc_id": doc.doc_id,
+            "problem": _refused(doc.doc_id, exc).problem or {},
+        }
+        return outbox_row("refusal", trip_id, 0, body, now)
 
     def _principal(self, body: Mapping[str, Any]) -> Principal:
         # The filing organization, as a tenant of this node (it reads its trip here too).
         return Principal(
-            client_id=f"peer:{self.peer.agency}",
+            client_id=f"{PEER_ACTOR}{self.peer.agency}",
             org=str(body["submitter_org"])[:200],
             role=Role.CARRIER,
             scopes=frozenset(),
@@ -462,6 +664,41 @@ class TripLink:
             "detail": exc.message.en if exc else None,
             "actor": actor,
         }
+
+
+class _Done:
+    """What one round of application did: the receipts' new status, the audit entries, the
+    answers for the peer (decisions, refusals) and the peer's decisions to keep."""
+
+    def __init__(self, link: TripLink, now: datetime) -> None:
+        self.link, self.now = link, now
+        self.applied_ids: list[str] = []
+        self.refused_ids: list[str] = []
+        self.audit: list[dict[str, Any]] = []
+        self.answers: list[dict[str, Any]] = []
+        self.peer_decisions: list[dict[str, Any]] = []
+
+    def applied(self, w: Waiting) -> None:
+        doc = w.doc
+        self.applied_ids.append(doc.doc_id)
+        self.audit.append(
+            self.link._audit(doc.doc_id, doc.kind, doc.digest, "applied", w.actor, self.now)
+        )
+
+    def refused(self, w: Waiting, exc: SmartBorderError) -> None:
+        doc = w.doc
+        self.refused_ids.append(doc.doc_id)
+        self.audit.append(
+            self.link._audit(doc.doc_id, doc.kind, doc.digest, "refused", w.actor, self.now, exc)
+        )
+        if doc.kind != "refusal":
+            self.answers.append(self.link.refusal_row(doc, exc, self.now))
+
+    def write(self, session: Session) -> None:
+        repo.set_receipt_status(session, self.applied_ids, "applied")
+        repo.set_receipt_status(session, self.refused_ids, "refused")
+        repo.add_outbox(session, self.answers)
+        repo.add_audit(session, self.audit)
 
 
 def _not_applicable(result: Any) -> SmartBorderError:

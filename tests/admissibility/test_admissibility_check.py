@@ -65,7 +65,7 @@ def write(tmp_path: Path, text: str) -> Path:
     return path
 
 
-@pytest.mark.parametrize("plan", ["covid-us-land-2020", "sentri-first-sd-tj"])
+@pytest.mark.parametrize("plan", ["baseline-us-mx", "covid-us-land-2020", "sentri-first-sd-tj"])
 def test_shipped_plans_pass_with_no_findings(plan: str) -> None:
     report = check_plan(plan)
     assert report.ok
@@ -155,3 +155,29 @@ policies:
     assert report.ok
     never = {f.where for f in report.findings if f.code.startswith("admissibility.never_applies")}
     assert never == set()
+
+
+def test_a_requirement_in_an_unknown_region_is_reported(tmp_path: Path) -> None:
+    """A document rule scoped to a region that does not exist is reported as never applying."""
+    path = tmp_path / "nowhere.yaml"
+    path.write_text(
+        """
+id: nowhere
+title: {en: x, es: x}
+layers_over: baseline-us-mx
+blocks:
+  - country: USA
+    requirements:
+      - id: only-in-atlantis
+        title: {en: x, es: x}
+        regions: [atlantis]
+        satisfied_by: [[document:passport]]
+        deny_reason: {en: x, es: x}
+        bring: {en: x, es: x}
+        sources: ["none"]
+""",
+        encoding="utf-8",
+    )
+    report = check_plan(path)
+    assert [f.code for f in report.findings] == ["admissibility.never_applies.region"]
+    assert report.findings[0].where == "nowhere/only-in-atlantis"

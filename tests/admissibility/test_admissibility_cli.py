@@ -29,7 +29,15 @@ def test_publish_list_show_and_eval(runner: CliRunner, tmp_path: Path) -> None:
     traveler = tmp_path / "t.json"
     traveler.write_text(
         json.dumps(
-            {"nationality": "MEX", "age": 33, "purpose": "tourism", "trusted_traveler": ["SENTRI"]}
+            {
+                "nationality": "MEX",
+                "age": 33,
+                "purpose": "tourism",
+                "trusted_traveler": ["SENTRI"],
+                "documents": ["border_crossing_card"],
+                "destination_distance_miles": 10,
+                "stay_days": 2,
+            }
         )
     )
     res = runner.invoke(
@@ -52,6 +60,25 @@ def test_publish_list_show_and_eval(runner: CliRunner, tmp_path: Path) -> None:
     assert decision["decision"] == "admit"
     assert decision["version"] == "sentri-first-sd-tj@1"
     assert decision["reasons"][0]["es"].startswith("desde el 2021-03-01")
+
+
+def test_eval_refuses_an_unknown_program_listing_the_allowed_ones(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    traveler = tmp_path / "t.json"
+    traveler.write_text(json.dumps({"nationality": "MEX", "trusted_traveler_declared": ["SENTRY"]}))
+    args = ["policy", "eval", "--port", "2504", "--at", "2026-12-10T10:00:00-08:00"]
+    res = runner.invoke(app, [*args, "--traveler", str(traveler)])
+    assert res.exit_code != 0
+    assert "SENTRY" in res.output and "FAST, GLOBAL_ENTRY, NEXUS, SENTRI" in res.output
+    # The default plan is the baseline: a Guatemalan tourist with only a passport is refused.
+    traveler.write_text(
+        json.dumps({"nationality": "GTM", "purpose": "tourism", "documents": ["passport"]})
+    )
+    denied = json.loads(runner.invoke(app, [*args, "--traveler", str(traveler)]).output)
+    assert denied["decision"] == "deny"
+    assert denied["policies"] == ["baseline-us-mx/usa-visa-or-bcc"]
+    assert denied["version"].startswith("baseline-us-mx@")
 
 
 def test_check_exit_code(runner: CliRunner, tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ import json
 from collections import Counter, defaultdict
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -25,6 +26,11 @@ END = datetime(2023, 5, 12, 4, tzinfo=UTC)
 S1 = datetime(2021, 3, 1, 8, tzinfo=UTC)
 S2 = datetime(2021, 6, 1, 7, tzinfo=UTC)
 S3 = datetime(2021, 9, 1, 7, tzinfo=UTC)
+BCC_VISIT: dict[str, Any] = {
+    "documents": ["border_crossing_card"],
+    "destination_distance_miles": 10,
+    "stay_days": 2,
+}
 ESSENTIAL = {
     "work",
     "study",
@@ -44,7 +50,84 @@ def _any(*values: bool | None) -> str:
     return "review" if any(v is None for v in values) else "deny"
 
 
-def covid(t: Traveler, at: datetime) -> str:
+def _or(*values: bool | None) -> bool | None:
+    if any(v is True for v in values):
+        return True
+    return None if any(v is None for v in values) else False
+
+
+def _and(*values: bool | None) -> bool | None:
+    if any(v is False for v in values):
+        return False
+    return None if any(v is None for v in values) else True
+
+
+MILE_M = 1609.344  # international mile
+
+
+def documents(t: Traveler, port: str) -> str:
+    """The standing U.S. entry document rules (baseline-us-mx), written out by hand."""
+    docs, complete = set(t.documents), t.lists_every_document
+
+    def has(d: str) -> bool | None:
+        return True if d in docs else (False if complete else None)
+
+    nat = t.nationality
+    citizen = None if nat is None else nat == "USA"
+    mexican = None if nat is None else nat == "MEX"
+    canadian = None if nat is None else nat == "CAN"
+    resident = "USA" in t.lawful_resident_of
+    travel = _or(
+        has("passport"),
+        *[
+            _and(citizen, has(d))
+            for d in (
+                "passport_card",
+                "enhanced_drivers_license",
+                "trusted_traveler_card",
+                "military_id",
+                "merchant_mariner_document",
+            )
+        ],
+        _and(resident, has("permanent_resident_card")),
+        _and(mexican, has("border_crossing_card")),
+    )
+    region = ports.get_port(port).region
+    miles = 75 if region == "arizona-sonora" else 55 if port in ("2406", "2408") else 25
+    d = t.destination_distance_m
+    near = None if d is None else d <= round(miles * MILE_M)
+    short = None if t.stay_days is None else t.stay_days <= 30
+    visa = _or(
+        citizen,
+        resident,
+        canadian,
+        has("us_visa"),
+        _and(mexican, has("border_crossing_card"), near, short),
+        _and(mexican, has("border_crossing_card"), has("i94")),
+    )
+    if travel is False or visa is False:
+        return "deny"
+    return "review" if travel is None or visa is None else "admit"
+
+
+def layered(phases: str, docs: str) -> str:
+    """A layer is a union of policy sets: any denial denies, then any review reviews."""
+    for outcome in ("deny", "review"):
+        if outcome in (phases, docs):
+            return outcome
+    return "admit"
+
+
+def covid(t: Traveler, at: datetime, port: str) -> str:
+    return layered(covid_phases(t, at), documents(t, port))
+
+
+def sentri_first(t: Traveler, at: datetime, port: str) -> str:
+    region = ports.get_port(port).region
+    return layered(sentri_phases(t, at, region), documents(t, port))
+
+
+def covid_phases(t: Traveler, at: datetime) -> str:
     if at < P1 or at >= END:
         return "admit"
     citizen = None if t.nationality is None else t.nationality == "USA"
@@ -66,15 +149,15 @@ def covid(t: Traveler, at: datetime) -> str:
     return _any(citizen, resident, minor, with_proof)
 
 
-def sentri_first(t: Traveler, at: datetime, region: str) -> str:
+def sentri_phases(t: Traveler, at: datetime, region: str) -> str:
     if region != "san-diego-tijuana" or not (S1 <= at < END):
-        return covid(t, at)
+        return covid_phases(t, at)
     if at >= S3:
         return "admit"
     citizen = None if t.nationality is None else t.nationality == "USA"
     resident = "USA" in t.lawful_resident_of
     essential = None if t.purpose is None else t.purpose in ESSENTIAL
-    sentri = "SENTRI" in t.trusted_traveler
+    sentri = "SENTRI" in t.trusted_traveler  # verified memberships only
     if at < S2:
         return _any(citizen, resident, essential, sentri)
     return _any(citizen, resident, essential, sentri, t.fully_vaccinated)
@@ -104,8 +187,10 @@ def test_impact_counts_match_independent_counting(trips: list[Trip]) -> None:
     by_day: dict[str, Counter[str]] = defaultdict(Counter)
     outcomes: Counter[str] = Counter()
     for trip in trips:
-        region = ports.get_port(trip.port).region
-        old, new = covid(trip.traveler, trip.at), sentri_first(trip.traveler, trip.at, region)
+        old, new = (
+            covid(trip.traveler, trip.at, trip.port),
+            sentri_first(trip.traveler, trip.at, trip.port),
+        )
         outcomes[new] += 1
         if old == new:
             continue
@@ -160,17 +245,23 @@ def test_impact_from_a_recorded_file_and_chart(tmp_path: Path) -> None:
                 "age": 30,
                 "purpose": "tourism",
                 "trusted_traveler": ["SENTRI"],
+                **BCC_VISIT,
             },
             "port": "2504",
             "at": "2021-04-01T10:00:00-07:00",
         },
         {
-            "traveler": {"nationality": "MEX", "age": 30, "purpose": "tourism"},
+            "traveler": {"nationality": "MEX", "age": 30, "purpose": "tourism", **BCC_VISIT},
             "port": "2504",
             "at": "2021-04-01T10:00:00-07:00",
         },
         {
-            "traveler": {"nationality": "USA", "age": 30, "purpose": "tourism"},
+            "traveler": {
+                "nationality": "USA",
+                "age": 30,
+                "purpose": "tourism",
+                "documents": ["passport_card"],
+            },
             "port": "2304",
             "at": "2021-04-01T10:00:00-05:00",
         },
@@ -189,13 +280,36 @@ def test_impact_from_a_recorded_file_and_chart(tmp_path: Path) -> None:
 _INSTANTS = [P1, P2, P3, END, S1, S2, S3]
 
 
+def _random_trip_documents(rng: np.random.Generator, doc_sets: list[Any]) -> dict[str, Any]:
+    chosen = doc_sets[int(rng.integers(len(doc_sets)))]
+    out: dict[str, Any] = {}
+    if chosen is not None:
+        out["documents"] = list(chosen)
+        out["documents_complete"] = bool(rng.random() < 0.8)
+    if rng.random() < 0.8:  # around every zone limit (25, 55, 75 miles)
+        out["destination_distance_miles"] = float(rng.choice([5, 24.99, 25, 25.01, 54, 56, 74, 76]))
+    if rng.random() < 0.8:
+        out["stay_days"] = int(rng.choice([1, 29, 30, 31]))
+    return out
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_random_travelers_at_random_instants_match_the_written_timeline(seed: int) -> None:
     """Cedar's decisions equal the hand-written timelines for random travelers and instants,
     with instants concentrated around every change (one second either side)."""
     rng = np.random.default_rng(seed)
     purposes = [*sorted(ESSENTIAL), "tourism", "shopping", None]
-    codes = ["2504", "2506", "2582", "2304", "2402", "2604"]
+    codes = ["2504", "2506", "2582", "2304", "2402", "2604", "2406"]
+    doc_sets = [
+        None,
+        (),
+        ("passport",),
+        ("passport", "us_visa"),
+        ("passport_card",),
+        ("border_crossing_card",),
+        ("border_crossing_card", "i94"),
+        ("permanent_resident_card",),
+    ]
     trips = []
     for _ in range(400):
         base = _INSTANTS[int(rng.integers(len(_INSTANTS)))]
@@ -209,15 +323,15 @@ def test_random_travelers_at_random_instants_match_the_written_timeline(seed: in
             fully_vaccinated=maybe[int(rng.integers(3))],
             vaccination_proof=maybe[int(rng.integers(3))],
             trusted_traveler=["SENTRI"] if rng.random() < 0.3 else [],
+            **_random_trip_documents(rng, doc_sets),
         )
         trips.append(Trip(traveler, codes[int(rng.integers(len(codes)))], at))
     requests = [request_for(t.traveler, port=t.port, at=t.at) for t in trips]
     covid_v = decide_batch(policies_for("covid-us-land-2020"), requests)
     sentri_v = decide_batch(policies_for("sentri-first-sd-tj"), requests)
     for trip, c, s in zip(trips, covid_v, sentri_v, strict=True):
-        region = ports.get_port(trip.port).region
-        assert c.decision == covid(trip.traveler, trip.at), (trip, c)
-        assert s.decision == sentri_first(trip.traveler, trip.at, region), (trip, s)
+        assert c.decision == covid(trip.traveler, trip.at, trip.port), (trip, c)
+        assert s.decision == sentri_first(trip.traveler, trip.at, trip.port), (trip, s)
 
 
 def test_concurrent_decisions_survive_memo_clearing(

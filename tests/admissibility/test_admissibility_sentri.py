@@ -9,18 +9,39 @@ import pytest
 from smartborder.admissibility import Outcome, Traveler, evaluate
 
 PLAN = "sentri-first-sd-tj"
+# Each carries what the standing document rules ask (a Border Crossing Card, within 10 miles
+# for two days), so the reopening phases alone decide them.
+BCC_VISIT = {
+    "documents": ["border_crossing_card"],
+    "destination_distance_miles": 10,
+    "stay_days": 2,
+}
 SENTRI = Traveler(
     nationality="MEX",
     age=40,
     purpose="tourism",
     fully_vaccinated=False,
-    trusted_traveler=["SENTRI"],
+    trusted_traveler=["SENTRI"],  # verified (a credential the credentials stage verified)
+    **BCC_VISIT,
+)
+DECLARED_SENTRI = SENTRI.model_copy(
+    update={"trusted_traveler": (), "trusted_traveler_declared": ("SENTRI",)}
 )
 TOURIST = Traveler(
-    nationality="MEX", age=40, purpose="tourism", fully_vaccinated=False, vaccination_proof=False
+    nationality="MEX",
+    age=40,
+    purpose="tourism",
+    fully_vaccinated=False,
+    vaccination_proof=False,
+    **BCC_VISIT,
 )
 VACCINATED = Traveler(
-    nationality="MEX", age=40, purpose="tourism", fully_vaccinated=True, vaccination_proof=True
+    nationality="MEX",
+    age=40,
+    purpose="tourism",
+    fully_vaccinated=True,
+    vaccination_proof=True,
+    **BCC_VISIT,
 )
 
 
@@ -34,11 +55,23 @@ def test_sentri_member_in_san_ysidro_admitted_in_phase_1_while_tourist_in_laredo
     when = at("2021-04-01T09:00:00-07:00")
     member = evaluate(SENTRI, port="2504", at=when, plan=PLAN)
     assert member.decision is Outcome.ADMIT
-    assert member.policies == ["sentri-first-sd-tj/phase-1/trusted-traveler:SENTRI"]
+    # The phase's permit and the baseline's standing permit both admit (a layer is a union).
+    assert member.policies == [
+        "sentri-first-sd-tj/phase-1/trusted-traveler:SENTRI",
+        "baseline-us-mx/usa-documents",
+    ]
     laredo = evaluate(TOURIST, port="2304", at=when, plan=PLAN)
     assert laredo.decision is Outcome.DENY
     assert laredo.policies == ["covid-us-land-2020/phase-1"]
     assert laredo.version.startswith("sentri-first-sd-tj@")
+
+
+def test_declared_sentri_membership_is_not_enough_the_plan_needs_a_verified_one() -> None:
+    when = at("2021-04-01T09:00:00-07:00")
+    declared = evaluate(DECLARED_SENTRI, port="2504", at=when, plan=PLAN)
+    assert declared.decision is Outcome.DENY
+    assert declared.policies == ["sentri-first-sd-tj/phase-1"]
+    assert evaluate(SENTRI, port="2504", at=when, plan=PLAN).decision is Outcome.ADMIT
 
 
 def test_sentri_member_outside_the_region_is_not_favored() -> None:

@@ -11,10 +11,26 @@ from datetime import UTC, datetime
 
 import pytest
 
-from smartborder.admissibility import Outcome, Traveler, TravelerInvalid, evaluate
+from smartborder.admissibility import AdmissibilityResult, Outcome, Traveler, TravelerInvalid
+from smartborder.admissibility import evaluate as _evaluate
 from smartborder.errors import InvalidInput
 
 PLAN = "covid-us-land-2020"
+# The COVID plan is a layer over the standing document rules (baseline-us-mx): these travelers
+# carry what those rules ask, so the COVID phases alone decide them. A Mexican visitor with a
+# Border Crossing Card staying two days within 10 miles of the border; workers with a visa.
+BCC_VISIT = {
+    "documents": ["border_crossing_card"],
+    "destination_distance_miles": 10,
+    "stay_days": 2,
+}
+WITH_VISA = {"documents": ["passport", "us_visa"]}
+
+
+def evaluate(traveler: Traveler, **kwargs: object) -> AdmissibilityResult:
+    """The COVID plan unless the test names another."""
+    kwargs.setdefault("plan", PLAN)
+    return _evaluate(traveler, **kwargs)  # type: ignore[arg-type]
 
 
 def at(text: str) -> datetime:
@@ -22,19 +38,44 @@ def at(text: str) -> datetime:
 
 
 TOURIST = Traveler(
-    nationality="MEX", age=40, purpose="tourism", fully_vaccinated=False, vaccination_proof=False
+    nationality="MEX",
+    age=40,
+    purpose="tourism",
+    fully_vaccinated=False,
+    vaccination_proof=False,
+    **BCC_VISIT,
 )
 VACCINATED_TOURIST = Traveler(
-    nationality="MEX", age=40, purpose="tourism", fully_vaccinated=True, vaccination_proof=True
+    nationality="MEX",
+    age=40,
+    purpose="tourism",
+    fully_vaccinated=True,
+    vaccination_proof=True,
+    **BCC_VISIT,
 )
 WORKER = Traveler(
-    nationality="MEX", age=35, purpose="work", fully_vaccinated=False, vaccination_proof=False
+    nationality="MEX",
+    age=35,
+    purpose="work",
+    fully_vaccinated=False,
+    vaccination_proof=False,
+    **WITH_VISA,
 )
 VACCINATED_WORKER = Traveler(
-    nationality="MEX", age=35, purpose="work", fully_vaccinated=True, vaccination_proof=True
+    nationality="MEX",
+    age=35,
+    purpose="work",
+    fully_vaccinated=True,
+    vaccination_proof=True,
+    **WITH_VISA,
 )
 US_CITIZEN = Traveler(
-    nationality="USA", age=50, purpose="tourism", fully_vaccinated=False, vaccination_proof=False
+    nationality="USA",
+    age=50,
+    purpose="tourism",
+    fully_vaccinated=False,
+    vaccination_proof=False,
+    documents=["passport_card"],
 )
 LPR = Traveler(
     nationality="MEX",
@@ -42,12 +83,23 @@ LPR = Traveler(
     age=50,
     purpose="shopping",
     fully_vaccinated=False,
+    documents=["permanent_resident_card"],
 )
 CHILD = Traveler(
-    nationality="MEX", age=10, purpose="tourism", fully_vaccinated=False, vaccination_proof=False
+    nationality="MEX",
+    age=10,
+    purpose="tourism",
+    fully_vaccinated=False,
+    vaccination_proof=False,
+    **BCC_VISIT,
 )
 VAX_NO_PROOF = Traveler(
-    nationality="MEX", age=40, purpose="tourism", fully_vaccinated=True, vaccination_proof=False
+    nationality="MEX",
+    age=40,
+    purpose="tourism",
+    fully_vaccinated=True,
+    vaccination_proof=False,
+    **BCC_VISIT,
 )
 
 CASES = [
@@ -127,7 +179,7 @@ def test_essential_worker_admitted_april_2020_and_tourist_denied() -> None:
 
 
 def test_missing_vaccination_gives_review_naming_the_attribute() -> None:
-    unknown = Traveler(nationality="MEX", age=40, purpose="tourism")
+    unknown = Traveler(nationality="MEX", age=40, purpose="tourism", **BCC_VISIT)
     result = evaluate(unknown, port="2504", at=at("2022-02-01T10:00:00-08:00"))
     assert result.decision is Outcome.REVIEW
     assert result.missing == ["fully_vaccinated", "vaccination_proof"]
@@ -137,7 +189,9 @@ def test_missing_vaccination_gives_review_naming_the_attribute() -> None:
 
 def test_missing_purpose_in_2020_gives_review_not_deny() -> None:
     result = evaluate(
-        Traveler(nationality="MEX", age=40), port="2504", at=at("2020-06-01T10:00:00-07:00")
+        Traveler(nationality="MEX", age=40, **BCC_VISIT),
+        port="2504",
+        at=at("2020-06-01T10:00:00-07:00"),
     )
     assert result.decision is Outcome.REVIEW
     assert result.missing == ["purpose"]
@@ -157,7 +211,7 @@ def test_missing_data_never_allows_silently() -> None:
 
 def test_missing_data_irrelevant_to_the_deciding_rule_is_not_review() -> None:
     # A U.S. citizen needs no vaccination data in 2022.
-    citizen = Traveler(nationality="USA")
+    citizen = Traveler(nationality="USA", documents=["passport"])
     assert (
         evaluate(citizen, port="2504", at=at("2022-02-01T10:00:00-08:00")).decision is Outcome.ADMIT
     )
@@ -169,7 +223,8 @@ def test_entering_mexico_is_not_restricted() -> None:
     )
     assert result.decision is Outcome.ADMIT
     assert result.destination == "MEX"
-    assert result.policies == ["covid-us-land-2020/mexico-open"]
+    # The COVID plan's own phase and the baseline's standing permit both admit (a layer is a union).
+    assert result.policies == ["covid-us-land-2020/mexico-open", "baseline-us-mx/mex-documents"]
 
 
 def test_crossing_number_resolves_to_its_port() -> None:
@@ -205,6 +260,7 @@ def test_age_comes_from_date_of_birth_at_arrival() -> None:
         purpose="tourism",
         fully_vaccinated=False,
         vaccination_proof=False,
+        **BCC_VISIT,
     )
     assert (
         evaluate(turns_18, port="2504", at=at("2022-02-01T10:00:00-08:00")).decision

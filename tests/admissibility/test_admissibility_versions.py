@@ -26,7 +26,12 @@ COVID, _ = plan_text("covid-us-land-2020")
 # The same plan with phase 3 moved a week later: a different, publishable policy set.
 LATER = COVID.replace("2022-01-22T05:00:00Z", "2022-01-29T05:00:00Z")
 TOURIST = Traveler(
-    nationality="MEX", age=40, purpose="work", fully_vaccinated=False, vaccination_proof=False
+    nationality="MEX",
+    age=40,
+    purpose="work",
+    fully_vaccinated=False,
+    vaccination_proof=False,
+    documents=["passport", "us_visa"],  # what the baseline's document rules ask
 )
 WHEN = datetime.fromisoformat("2022-01-25T10:00:00-08:00")
 

@@ -139,16 +139,22 @@ def test_audit_on_both_sides_names_each_document(pair: dict[str, NodeProcess]) -
             if e["direction"] == "out"
         ]
     )
-    received = _until(
-        lambda: {
-            e["doc_id"]: e
-            for e in _client(cbp, "admin").get("/exchange/audit").json()
-            if e["direction"] == "in"
-        }
-    )
     sent = out[0]
-    assert sent["outcome"] == "applied"
-    assert received[sent["doc_id"]]["digest"] == sent["digest"]
+    assert sent["outcome"] == "accepted"  # held by CBP's node, acknowledged
+    received = _until(  # then applied there: the receipt and the application, each audited
+        lambda: (
+            [
+                e
+                for e in _client(cbp, "admin")
+                .get(f"/exchange/audit?doc_id={sent['doc_id']}")
+                .json()
+                if e["direction"] == "in" and e["outcome"] == "applied"
+            ]
+            and _client(cbp, "admin").get(f"/exchange/audit?doc_id={sent['doc_id']}").json()
+        )
+    )
+    assert sorted(e["outcome"] for e in received) == ["accepted", "applied"]
+    assert {e["digest"] for e in received} == {sent["digest"]}
 
 
 def test_forged_and_replayed_documents_are_refused_and_logged(
@@ -173,7 +179,7 @@ def test_forged_and_replayed_documents_are_refused_and_logged(
         "decision",
         body,
         aud="did:web:127.0.0.1%3A" + str(cbp.port),
-        agreement="us-mx-data-sharing@2026-1",
+        agreement="us-mx-data-sharing@2026-2",
         now=datetime.now(UTC),
     )
     # the peer's own client delivers it (a stolen client secret is not enough)
@@ -198,6 +204,31 @@ def test_forged_and_replayed_documents_are_refused_and_logged(
     # a carrier cannot post to the inbox at all
     carrier = _client(cbp, "carrier")
     assert carrier.post("/exchange/inbox", json={"documents": [token]}).status_code == 403
+
+
+def test_the_entry_agencys_lifecycle_reaches_the_exit_agencys_node(
+    pair: dict[str, NodeProcess],
+) -> None:
+    anam, cbp = pair["anam"], pair["cbp"]
+    rid = (
+        _client(anam, "carrier").post("/declarations/trucks", json=_truck(5)).json()["record"]["id"]
+    )
+    officer = _client(cbp, "cbp")
+    _until(lambda: officer.get(f"/declarations/{rid}").status_code == 200)
+    for state in ("arrived", "released"):
+        r = officer.post(f"/declarations/{rid}/state", json={"state": state})
+        assert r.status_code == 200, r.text
+    mexican = _client(anam, "anam")
+    seen = _until(
+        lambda: (
+            (x := mexican.get(f"/declarations/{rid}").json())["record"]["state"] == "released" and x
+        )
+    )
+    history = [(h["state"], h["actor"]) for h in seen["history"]]
+    assert history[-2:] == [("arrived", "peer:cbp"), ("released", "peer:cbp")]
+    # what ANAM's node learned from CBP's is not sent back: CBP's history has each state once
+    mine = officer.get(f"/declarations/{rid}").json()["history"]
+    assert [h["state"] for h in mine].count("released") == 1
 
 
 def test_a_tenant_of_one_node_cannot_read_the_others_records(pair: dict[str, NodeProcess]) -> None:
@@ -241,9 +272,15 @@ def test_a_node_killed_mid_exchange_catches_up_with_nothing_lost_or_applied_twic
         receipts = session.scalar(
             select(func.count())
             .select_from(InboxRow)
-            .where(InboxRow.declaration_id.in_(ids), InboxRow.kind == "trip")
+            .where(
+                InboxRow.declaration_id.in_(ids),
+                InboxRow.kind == "trip",
+                InboxRow.status == "applied",
+            )
         )
     assert held == len(ids) and receipts == len(ids)
+    inbox = _client(cbp, "admin").get("/exchange/inbox").json()
+    assert inbox["accepted"] == 0 and inbox["applied"] >= len(ids)
 
 
 def test_joint_inspection_requested_by_cbp_is_concluded_by_both_and_signed_by_each(
@@ -322,4 +359,5 @@ def test_each_landing_page_says_whose_node_it_is_and_what_it_exchanged(
     anam = httpx.get(pair["anam"].base_url + "/?lang=es").text
     assert "U.S. Customs and Border Protection (CBP)" in cbp and "Documents sent: delivered" in cbp
     assert "Agencia Nacional de Aduanas de México (ANAM)" in anam and "entregados" in anam
+    assert "Received from the peer: applied" in cbp and "en espera de aplicarse" in anam
     assert pair["anam"].base_url in cbp  # its peer

@@ -34,18 +34,31 @@ TRAVELER: dict[str, Any] = {
     "purpose": "tourism",
     "vehicle_plate": {"number": "14WUB7G", "region": "BCN", "country": "MEX"},
     "trusted_traveler": {"program": "sentri", "number": "123456789"},
+    # The trip facts the standing document rules read: a BCC holder staying near the border.
+    "other_documents": [],
+    "destination_distance_miles": 12,
+    "stay_days": 1,
 }
 SHOWN = ["givenName", "familyName", "passId"]  # the date of birth stays with the traveler
 
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> World:
-    return make_world(
+    world = make_world(
         tmp_path_factory.mktemp("precl-trav"),
         shared_path("conformance", "traceability-vocab"),
         shared_path("conformance", "contexts"),
         now=NOW,
     )
+    # The baseline plan is the default; these cases are about the 2022 COVID rules (a layer
+    # over it), so the admissibility stage decides with that plan.
+    from smartborder.admissibility import policies_for
+    from smartborder.preclearance.admissibility_stage import AdmissibilityStage
+
+    for stage in world.pipeline.stages:
+        if isinstance(stage, AdmissibilityStage):
+            stage.policies = policies_for("covid-us-land-2020").warm()
+    return world
 
 
 def _credentials(world: World, person: dict[str, Any]) -> list[str]:

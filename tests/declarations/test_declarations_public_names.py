@@ -9,7 +9,7 @@ import smartborder.risk
 
 def test_declarations_public_names() -> None:
     assert set(smartborder.declarations.__all__) == {
-        "GENERIC_RFCS", "CommodityLine", "Declaration", "DeclarationInvalid", "Driver", "Equipment",
+        "COUNTRY_CODES", "GENERIC_RFCS", "CommodityLine", "Declaration", "DeclarationInvalid", "Driver", "Equipment",
         "HSFileInvalid", "HSNomenclature", "MexicanElements", "Purpose", "Shipment",
         "TravelerDeclaration", "TruckShipment", "TrustedTraveler", "TrustedTravelerProgram",
         "UsmcaCertification", "Vaccination", "json_schemas", "load_hs", "parse_declaration", "parse_declaration_json",
@@ -26,7 +26,7 @@ def test_preclearance_public_names() -> None:
         "AdmissibilityStage", "CredentialsStage", "CredentialsReport",
         # the one write path: prepare, then store (amendments as version n)
         "Decider", "PreparedSubmission", "prepare", "prepare_amendment", "prepare_batch",
-        "AmendTarget", "amendment_target", "target_of", "store_many", "batch_items", "require_object",
+        "AmendTarget", "amendment_target", "check_transition", "target_of", "store_many", "batch_items", "require_object",
         "KeyReused", "AmendedMeanwhile",
         # the record lifecycle over the store
         "BatchItem", "RecordDetail", "RecordSummary", "State", "SubmissionResult",

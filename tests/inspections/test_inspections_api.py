@@ -274,3 +274,39 @@ def test_unknown_trip_and_inspection_are_404(client_for: ClientFor) -> None:
     assert cbp.post("/declarations/nope/inspections", json={"joint": True}).status_code == 404
     assert cbp.get("/inspections/nope").status_code == 404
     assert cbp.post("/inspections/nope/start").status_code == 404
+
+
+def test_a_truck_is_not_inspected_twice_for_an_agency_a_joint_inspection_counts_for(
+    client_for: ClientFor,
+) -> None:
+    trip = file_trip(client_for("carrier"))
+    cbp, anam = client_for("cbp"), client_for("anam")
+    iid = started(cbp, trip, joint=True)
+    ok(cbp.post(f"/inspections/{iid}/findings", json={"findings": [{"code": "no_discrepancy"}]}))
+    ok(cbp.post(f"/inspections/{iid}/conclude", json={"outcome": "released"}))
+    # ANAM concludes on CBP's findings: the agreement's mutual recognition counts it for both
+    ok(anam.post(f"/inspections/{iid}/conclude", json={"outcome": "released"}))
+    for officer in (anam, cbp):
+        again = officer.post(f"/declarations/{trip}/inspections", json={"joint": False})
+        assert again.status_code == 409, again.text
+        problem = again.json()
+        assert problem["code"] == "inspection.already_satisfied"
+        assert problem["inspection_id"] == iid and "reinspect" in problem["detail"]
+    # a second inspection is the officer's call, with a reason
+    bare = anam.post(f"/declarations/{trip}/inspections", json={"reinspect": True})
+    assert bare.status_code == 422 and bare.json()["errors"][0]["pointer"] == "/reason"
+    second = anam.post(
+        f"/declarations/{trip}/inspections",
+        json={"reinspect": True, "reason": "new intelligence on the consignee"},
+    )
+    assert second.status_code == 201, second.text
+
+
+def test_the_other_agencys_own_inspection_does_not_count(client_for: ClientFor) -> None:
+    trip = file_trip(client_for("carrier"))
+    cbp, anam = client_for("cbp"), client_for("anam")
+    iid = started(cbp, trip, joint=False)
+    ok(cbp.post(f"/inspections/{iid}/findings", json={"findings": [{"code": "no_discrepancy"}]}))
+    ok(cbp.post(f"/inspections/{iid}/conclude", json={"outcome": "released"}))
+    assert anam.post(f"/declarations/{trip}/inspections", json={}).status_code == 201
+    assert cbp.post(f"/declarations/{trip}/inspections", json={}).status_code == 409

@@ -11,19 +11,32 @@ review with the deciding policy ids and an explanation in English and Spanish::
     r.explanation("en")   # "Denied: from 2022-01-22 non-U.S. travelers must show proof ..."
 """
 
-from smartborder.admissibility.categories import ESSENTIAL_PURPOSES, PURPOSES
+from smartborder.admissibility.categories import (
+    DOCUMENT_LABELS,
+    DOCUMENT_TYPES,
+    ESSENTIAL_PURPOSES,
+    PROGRAMS,
+    PURPOSE_LABELS,
+    PURPOSES,
+)
 from smartborder.admissibility.cedar import Policies, load_policies
 from smartborder.admissibility.check import CheckReport, Finding, check_plan
 from smartborder.admissibility.compile import compile_plan
 from smartborder.admissibility.errors import (
+    InForceOverlap,
     PlanInvalid,
     PlanNotFound,
     PolicyInvalid,
+    ScopeInvalid,
+    TransitionOutOfOrder,
     TravelerInvalid,
     VersionNotFound,
+    WrongAgency,
 )
 from smartborder.admissibility.graph import schema_text
 from smartborder.admissibility.impact import ImpactReport, impact
+from smartborder.admissibility.in_force import RulesInForce
+from smartborder.admissibility.lifecycle import activate, approve, check_author, propose, withdraw
 from smartborder.admissibility.model import (
     AdmissibilityResult,
     Outcome,
@@ -31,7 +44,22 @@ from smartborder.admissibility.model import (
     Traveler,
     traveler_from_declaration,
 )
-from smartborder.admissibility.plan import BUILTIN_PLANS, DEFAULT_PLAN, Plan, load_plan, parse_plan
+from smartborder.admissibility.plan import (
+    BASELINE_PLAN,
+    BUILTIN_PLANS,
+    DEFAULT_PLAN,
+    Plan,
+    load_plan,
+    parse_plan,
+)
+from smartborder.admissibility.plan_history import (
+    AGENCY_COUNTRY,
+    Activation,
+    Actor,
+    PlanStatus,
+    plan_status,
+    version_in_force,
+)
 from smartborder.admissibility.service import (
     PlanRef,
     evaluate,
@@ -48,26 +76,43 @@ from smartborder.admissibility.versions import (
 )
 
 __all__ = [
+    "AGENCY_COUNTRY",
+    "BASELINE_PLAN",
     "BUILTIN_PLANS",
     "DEFAULT_PLAN",
+    "DOCUMENT_LABELS",
+    "DOCUMENT_TYPES",
     "ESSENTIAL_PURPOSES",
+    "PROGRAMS",
     "PURPOSES",
+    "PURPOSE_LABELS",
+    "Activation",
+    "Actor",
     "AdmissibilityResult",
     "CheckReport",
     "Finding",
     "ImpactReport",
+    "InForceOverlap",
     "Outcome",
     "Plan",
     "PlanInvalid",
     "PlanNotFound",
     "PlanRef",
+    "PlanStatus",
     "Policies",
     "PolicyInvalid",
     "PublishedVersion",
     "Reason",
+    "RulesInForce",
+    "ScopeInvalid",
+    "TransitionOutOfOrder",
     "Traveler",
     "TravelerInvalid",
     "VersionNotFound",
+    "WrongAgency",
+    "activate",
+    "approve",
+    "check_author",
     "check_plan",
     "compile_plan",
     "evaluate",
@@ -78,10 +123,14 @@ __all__ = [
     "load_plan",
     "load_policies",
     "parse_plan",
+    "plan_status",
     "policies_for",
+    "propose",
     "publish",
     "request_for",
     "schema_text",
     "traveler_from_declaration",
+    "version_in_force",
     "version_policies",
+    "withdraw",
 ]

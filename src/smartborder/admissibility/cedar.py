@@ -20,7 +20,7 @@ from typing import Any
 import cedarpy
 
 from smartborder import ports
-from smartborder.admissibility.categories import ATTRIBUTE_LABELS, category
+from smartborder.admissibility.categories import ATTRIBUTE_LABELS, judge_all, unknown_needs_of
 from smartborder.admissibility.errors import PolicyInvalid
 from smartborder.admissibility.graph import DESTINATION, region_of_port, schema
 from smartborder.admissibility.graph import lineage as _lineage
@@ -48,15 +48,46 @@ class PolicyMeta:
     effective_until: datetime | None
     categories: tuple[str, ...]
     needs: tuple[str, ...]
+    exempt: tuple[str, ...] = ()
+    bring: Text | None = None
+    ports: tuple[str, ...] | None = None
+    except_regions: tuple[str, ...] = ()
+    except_ports: tuple[str, ...] = ()
 
-    def in_force(self, *, destination: str, region: str | None, at: datetime) -> bool:
+    def in_force(
+        self, *, destination: str, region: str | None, at: datetime, port: str | None = None
+    ) -> bool:
+        """Whether this policy's scope covers the crossing (``port``: a port code, when the
+        policy's own port scope must be judged too)."""
         if self.country and self.country != destination:
             return False
         if self.regions is not None and region not in self.regions:
             return False
+        if region in self.except_regions:
+            return False
+        if port is not None and (
+            port in self.except_ports or (self.ports is not None and port not in self.ports)
+        ):
+            return False
         if self.effective_from is not None and at < self.effective_from:
             return False
         return not (self.effective_until is not None and at >= self.effective_until)
+
+    def exempts(self, facts: dict[str, Any]) -> bool | None:
+        """Whether ``facts`` fall in one of a requirement's exemptions (None: cannot tell)."""
+        if not self.exempt or not self.country:
+            return False
+        out: bool | None = False
+        for name in self.exempt:
+            try:
+                value = judge_all(name, self.country, facts)
+            except KeyError:
+                continue
+            if value:
+                return True
+            if value is None:
+                out = None
+        return out
 
     def unknown_needs(self, facts: dict[str, Any]) -> set[str]:
         """Attributes this policy needs that are missing, where they could change its outcome."""
@@ -64,11 +95,9 @@ class PolicyMeta:
             out: set[str] = set()
             for name in self.categories:
                 try:
-                    cat = category(name, self.country)
+                    out |= unknown_needs_of(name, self.country, facts)
                 except KeyError:
                     continue
-                if cat.judge(facts) is None:
-                    out |= {n for n in cat.needs if n not in facts}
             return out
         return {n for n in self.needs if n in OPTIONAL_ATTRIBUTES and n not in facts}
 
@@ -110,7 +139,18 @@ def _meta(cedar_id: str, policy: dict[str, Any]) -> PolicyMeta:
         effective_until=_instant(ann.get("effective_until", "")),
         categories=tuple(ann.get("categories", "").split()),
         needs=tuple(ann.get("needs", "").split()),
+        exempt=tuple(ann.get("exempt", "").split()),
+        bring=Text(ann["bring_en"], ann.get("bring_es", ann["bring_en"]))
+        if ann.get("bring_en")
+        else None,
+        ports=_csv(ann["ports"]) if ann.get("ports") else None,
+        except_regions=_csv(ann.get("except_regions", "")),
+        except_ports=_csv(ann.get("except_ports", "")),
     )
+
+
+def _csv(value: str) -> tuple[str, ...]:
+    return tuple(v.strip() for v in value.split(",") if v.strip())
 
 
 def _chunks(cedar: str) -> list[tuple[int, str]]:
@@ -203,13 +243,37 @@ class Policies:
         self.memo: dict[tuple[Any, ...], Verdict] = {}
         self._est: dict[str, Any] = est.get("staticPolicies", {})
         self._slices: dict[tuple[Any, ...], Any] = {}
+        self._requirements: dict[tuple[Any, ...], tuple[PolicyMeta, ...]] = {}
+
+    def requirements_at(
+        self, destination: str, region: str, port: str, at: datetime
+    ) -> tuple[PolicyMeta, ...]:
+        """The document requirements (``@kind("require")``) in force at this crossing and
+        instant, in the order of the text (cached per regime: between two instants of the text
+        nothing changes)."""
+        instants = self.classes.instants
+        when: Any = bisect_right(instants, at) if instants is not None else at
+        key = (destination, port, when)
+        hit = self._requirements.get(key)
+        if hit is None:
+            hit = tuple(
+                m
+                for m in self.by_id.values()
+                if m.kind == "require"
+                and m.in_force(destination=destination, region=region, at=at, port=port)
+            )
+            if len(self._requirements) < 10_000:
+                self._requirements[key] = hit
+        return hit
 
     def warm(self) -> Policies:
         """Parse every policy subset now (a long-running service calls this once at start, so
         no decision pays for a first parse)."""
         instants = self.classes.instants
         if instants is not None:
-            probes = [instants[0] - timedelta(seconds=1), *instants]
+            # a plan without dates has one regime: any instant probes it
+            first = instants[0] if instants else datetime(2000, 1, 1, tzinfo=UTC)
+            probes = [first - timedelta(seconds=1), *instants]
             for destination in DESTINATION.values():
                 for region in ports.regions():
                     for at in probes:
@@ -261,7 +325,9 @@ def load_policies(cedar: str, *, plan_id: str, version: str) -> Policies:
     return Policies(cedar, plan_id=plan_id, version=version)
 
 
-_AGE_CMP = re.compile(r"principal\.age\s*(?:<=|>=|==|!=|<|>)\s*(\d+)")
+# Whole-number traveler attributes the rules only compare with literals.
+_NUMERIC = ("age", "destination_distance_m", "stay_days")
+_PORT_NAMED = re.compile(r'Port::"([^"]+)"')
 _TIME_OPS = re.compile(
     r"\.(?:toDate|toTime|toDays|toHours|toMinutes|toSeconds|toMilliseconds|offset|durationSince)\(|duration\("
 )
@@ -269,35 +335,77 @@ _TIME_OPS = re.compile(
 
 class _Classes:
     """Equivalence classes of requests under a policy set, so identical questions are decided
-    once: between two datetime literals of the text the decision cannot change, ages matter only
-    against the literals they are compared with, and ports only through their region unless a
-    policy names a port or crossing. Where the text does anything else with those values the
-    classes fall back to exact values."""
+    once: between two datetime literals of the text the decision cannot change, ages, distances
+    and stays matter only against the literals they are compared with, and ports only through
+    their region unless a policy names that port (or any crossing). Where the text does anything
+    else with those values the classes fall back to exact values."""
 
     def __init__(self, cedar: str) -> None:
         self._bisect = bisect_right
         self.instants = instants_in(cedar) if not _TIME_OPS.search(cedar) else None
-        ages = _AGE_CMP.findall(cedar)
-        uses_age = "principal.age" in cedar
-        exact_age = uses_age and len(ages) != cedar.count("principal.age")
-        self.age_cuts = (
-            None if exact_age else sorted({c for a in ages for c in (int(a), int(a) + 1)})
-        )
-        self.by_port = 'Port::"' in cedar or 'Crossing::"' in cedar
+        self.by_crossing = 'Crossing::"' in cedar
+        self.named_ports = set(_PORT_NAMED.findall(cedar))
+        # What the policies that can apply to each destination read (compiled policies carry
+        # their @country; hand-written ones may apply anywhere): other facts cannot matter.
+        chunks = cedar.split("\n\n")
+        self.reads: dict[str, _Reads] = {}
+        for destination in DESTINATION.values():
+            text = "\n\n".join(
+                c for c in chunks if "@country(" not in c or f'@country("{destination}")' in c
+            )
+            self.reads[destination] = _Reads(text)
 
     def key(self, req: Request, region: str) -> tuple[Any, ...]:
+        reads = self.reads[DESTINATION[req.direction]]
         facts = req.facts
         items = []
         for k in sorted(facts):
+            if k not in reads.attrs:
+                continue
             v = facts[k]
-            if k == "age" and self.age_cuts is not None:
-                v = ("class", self._bisect(self.age_cuts, v))
+            cuts = reads.cuts.get(k)
+            if cuts is not None:
+                v = ("class", self._bisect(cuts, v))
             elif isinstance(v, list):
-                v = tuple(v)
+                v = tuple(x for x in v if x in reads.literals)
             items.append((k, v))
         when: Any = req.at if self.instants is None else self._bisect(self.instants, req.at)
-        where = req.port if self.by_port else region
+        where = region
+        if self.by_crossing:
+            where = req.port
+        elif self.named_ports:
+            code = port_of(req.port)
+            if code in self.named_ports:
+                where = code
         return (tuple(items), where, when, req.direction, req.lane)
+
+
+_READ = re.compile(r"principal(?:\.| has )(\w+)")
+_LITERAL = re.compile(r'"([^"\\]*)"')
+
+
+class _Reads:
+    """The traveler attributes, string literals and number cuts a policy text reads."""
+
+    def __init__(self, text: str) -> None:
+        self.attrs = set(_READ.findall(text))
+        if "context.purpose" in text or "context has purpose" in text:
+            self.attrs.add("purpose")
+        if "documents" in self.attrs:
+            self.attrs.add("documents_complete")  # judged beside them (a list may be partial)
+        self.literals = set(_LITERAL.findall(text))
+        self.cuts: dict[str, list[int] | None] = {}
+        for attr in _NUMERIC:
+            found = re.findall(rf"principal\.{attr}\s*(?:<=|>=|==|!=|<|>)\s*(\d+)", text)
+            exact = len(found) != text.count(f"principal.{attr}")
+            self.cuts[attr] = (
+                None if exact else sorted({c for a in found for c in (int(a), int(a) + 1)})
+            )
+
+
+def port_of(code: str) -> str:
+    """The port code of a port code or of a crossing's BWT number."""
+    return _graph()[2].get(code, code)
 
 
 SMALL_BATCH = 4  # up to this many distinct requests, send only their own entities

@@ -27,7 +27,7 @@ import cedarpy
 from pydantic import BaseModel
 
 from smartborder import ports
-from smartborder.admissibility.categories import PURPOSES
+from smartborder.admissibility.categories import PROGRAMS, PURPOSES, meters
 from smartborder.admissibility.cedar import (
     Policies,
     Request,
@@ -79,7 +79,61 @@ _REGION = re.compile(r'Region::"([^"]+)"')
 _NAMED = re.compile(r'(Port|Crossing)::"([^"]+)"')
 
 
-def _probe_travelers(cedar: str) -> list[dict[str, Any]]:
+_NATIONALITY = re.compile(r'principal\.nationality == "([A-Z]{3})"')
+_LIMIT = re.compile(r"^(within-miles|within-km|stay-up-to-days):(.+)$")
+
+
+def _document_profiles(alternatives: list[str]) -> list[dict[str, Any]]:
+    """Document facts to probe: each alternative of each requirement met exactly, then with
+    each of its limits just exceeded, everything at once, nothing, and nothing known."""
+    profiles: list[dict[str, Any]] = [{}, {"documents": [], "documents_complete": True}]
+    everything: dict[str, Any] = {"documents": set(), "documents_complete": True}
+    for token in alternatives:
+        met: dict[str, Any] = {"documents": set(), "documents_complete": True}
+        limits: list[tuple[str, int]] = []
+        for part in token.split("+"):
+            if part.startswith("document:"):
+                met["documents"].add(part.partition(":")[2])
+                continue
+            m = _LIMIT.match(part)
+            if not m:
+                continue
+            kind, value = m.groups()
+            if kind == "stay-up-to-days":
+                limits.append(("stay_days", int(value)))
+            else:
+                limits.append(
+                    (
+                        "destination_distance_m",
+                        meters(float(value), "mi" if kind == "within-miles" else "km"),
+                    )
+                )
+        for key, value in limits:
+            met[key] = value
+            everything[key] = min(value, everything.get(key, value))
+        everything["documents"] |= met["documents"]
+        profiles.append(met)
+        for key, value in limits:
+            profiles.append({**met, key: value + 1})
+    if alternatives:
+        profiles.append(everything)
+    out = []
+    seen = set()
+    for prof in profiles:
+        fixed = {k: sorted(v) if isinstance(v, set) else v for k, v in prof.items()}
+        key = json.dumps(fixed, sort_keys=True)
+        if key not in seen:
+            seen.add(key)
+            out.append(fixed)
+    return out
+
+
+def _probe_travelers(
+    cedar: str, alternatives: list[str] | None = None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Probe travelers, in two groups: every combination of the values the phases' attributes
+    name, each carrying every document the rules ask; and every document profile with every
+    nationality and residence (document rules depend on status, not on purpose or vaccination)."""
     attrs = set(_ATTR.findall(cedar))
     literals = set(_STR.findall(cedar))
     uses_purpose = "context.purpose" in cedar or "context has purpose" in cedar
@@ -96,8 +150,13 @@ def _probe_travelers(cedar: str) -> list[dict[str, Any]]:
     nationality: list[str | None] = (
         [*countries, *others, None] if "nationality" in attrs else [None]
     )
+    # Document rules may name more nationalities (e.g. Canadians need no visa).
+    named_nat = sorted(set(_NATIONALITY.findall(cedar)) - set(countries) - set(others))
+    doc_nationality = [*nationality, *named_nat] if "nationality" in attrs else [None]
     residence: list[tuple[str, ...]] = (
-        [(), *[(c,) for c in countries]] if "lawful_resident_of" in attrs else [()]
+        [(), *[(c,) for c in countries if c in COUNTRIES]]
+        if "lawful_resident_of" in attrs
+        else [()]
     )
     purpose: list[str | None] = [*named, *unnamed, None] if uses_purpose else [None]
     vax: list[tuple[bool | None, bool | None]] = [(None, None)]
@@ -106,26 +165,51 @@ def _probe_travelers(cedar: str) -> list[dict[str, Any]]:
         if "vaccination_proof" not in attrs:
             vax = [(None, None), (False, None), (True, None)]
     age: list[int | None] = [None, 10, 40] if "age" in attrs else [None]
-    programs = sorted(p for p in literals if p in {"SENTRI", "NEXUS", "GLOBAL_ENTRY", "FAST"})
-    trusted: list[tuple[str, ...]] = (
-        [(), *[(p,) for p in programs]] if "trusted_traveler" in attrs else [()]
-    )
-    out = []
-    for nat, res, pur, (fv, proof), a, tt in itertools.product(
-        nationality, residence, purpose, vax, age, trusted
-    ):
-        facts: dict[str, Any] = {"lawful_resident_of": list(res), "trusted_traveler": list(tt)}
+    programs = sorted(p for p in literals if p in set(PROGRAMS))
+    trusted: list[tuple[tuple[str, ...], tuple[str, ...]]] = [((), ())]
+    if "trusted_traveler" in attrs or "trusted_traveler_declared" in attrs:
+        trusted += [((p,), ()) for p in programs] + [((), (p,)) for p in programs]
+    profiles = _document_profiles(alternatives or [])
+    full, unknown = profiles[-1], profiles[0]  # everything every rule asks; nothing known
+    combos = [
+        (nat, res, pur, v, a, tt, doc)
+        for nat, res, pur, v, a, tt in itertools.product(
+            nationality, residence, purpose, vax, age, trusted
+        )
+        for doc in ([full] if alternatives else [unknown])
+    ]
+    split = len(combos)
+    if alternatives:
+        combos += [
+            (nat, res, purpose[0], vax[0], age[-1], trusted[0], doc)
+            for nat, res, doc in itertools.product(doc_nationality, residence, profiles)
+        ]
+    probes: tuple[list[dict[str, Any]], list[dict[str, Any]]] = ([], [])
+    seen: set[str] = set()
+    for n, (nat, res, pur, (fv, proof), a, (tt, ttd), doc) in enumerate(combos):
+        facts: dict[str, Any] = {
+            "lawful_resident_of": list(res),
+            "trusted_traveler": list(tt),
+            "trusted_traveler_declared": list(ttd),
+            "documents": list(doc.get("documents", [])),
+        }
         for key, value in (
             ("nationality", nat),
             ("purpose", pur),
             ("fully_vaccinated", fv),
             ("vaccination_proof", proof),
             ("age", a),
+            ("documents_complete", doc.get("documents_complete")),
+            ("destination_distance_m", doc.get("destination_distance_m")),
+            ("stay_days", doc.get("stay_days")),
         ):
             if value is not None:
                 facts[key] = value
-        out.append(facts)
-    return out
+        key = json.dumps(facts, sort_keys=True)
+        if key not in seen:
+            seen.add(key)
+            probes[0 if n < split else 1].append(facts)
+    return probes
 
 
 def _describe(facts: dict[str, Any]) -> str:
@@ -137,6 +221,10 @@ def _describe(facts: dict[str, Any]) -> str:
         "vaccination_proof",
         "age",
         "trusted_traveler",
+        "trusted_traveler_declared",
+        "documents",
+        "destination_distance_m",
+        "stay_days",
     )
     parts = []
     for k in keys:
@@ -247,19 +335,34 @@ def _probe(policies: Policies) -> tuple[int, list[Finding]]:
         p["effect"] = "permit"  # every satisfied policy then shows among the reasons
     probe_set = cedarpy.PolicySet.from_json_str(json.dumps(est))
     base, _, crossing_port = _graph()
-    travelers = _probe_travelers(cedar)
+    alternatives = [
+        token for m in policies.by_id.values() if m.kind == "require" for token in m.categories
+    ]
+    phased, documented = _probe_travelers(cedar, alternatives)
+    travelers = phased + documented
     entities = base.with_added_json_str(
         json.dumps([_traveler_entity(str(i), f) for i, f in enumerate(travelers)])
     )
+    # Phases change with time and region: their probes go to every instant, at the ports the
+    # phases name. Document rules have no dates in the shipped plans but name ports: their
+    # probes go to every port named anywhere, before the first and at the last instant.
+    phase_text = "\n\n".join(c for c in cedar.split("\n\n") if '@kind("require")' not in c)
+    instants = _probe_instants(cedar)
+    plan_a = itertools.product(instants, _probe_ports(phase_text), DESTINATION)
+    plan_b = itertools.product(
+        sorted({instants[0], instants[-1]}), _probe_ports(cedar), DESTINATION
+    )
     requests = []
     keys = []
-    for at, (port, region), direction in itertools.product(
-        _probe_instants(cedar), _probe_ports(cedar), DESTINATION
+    for group, schedule in (
+        (range(len(phased)), plan_a),
+        (range(len(phased), len(travelers)), plan_b),
     ):
-        for i, facts in enumerate(travelers):
-            probe = Request(str(i), facts, port, at, direction)
-            requests.append(_cedar_request(str(i), probe, crossing_port))
-            keys.append((at, region, direction, i))
+        for at, (port, region), direction in schedule:
+            for i in group:
+                probe = Request(str(i), travelers[i], port, at, direction)
+                requests.append(_cedar_request(str(i), probe, crossing_port))
+                keys.append((at, region, direction, i))
     results = cedarpy.is_authorized_batch(requests, probe_set, entities)
     satisfied: dict[str, int] = defaultdict(int)
     shadow_ok: dict[str, bool] = {}  # permit id → some probe where no forbid fires

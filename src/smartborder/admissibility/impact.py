@@ -15,7 +15,6 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from pydantic import BaseModel
 
 from smartborder import ports
@@ -24,7 +23,6 @@ from smartborder.admissibility.errors import TravelerInvalid
 from smartborder.admissibility.graph import DESTINATION, region_of_port
 from smartborder.admissibility.model import Traveler
 from smartborder.admissibility.service import PlanRef, as_traveler, policies_for, request_for
-from smartborder.declarations import parse_traveler
 from smartborder.errors import Problem
 from smartborder.i18n import Text
 
@@ -54,6 +52,9 @@ def trip_from_record(record: Mapping[str, Any]) -> Trip:
     """A trip from a traveler declaration (``kind: traveler``, as recorded or generated) or from
     ``{"traveler": {...Traveler fields}, "port": ..., "at": ..., "direction": ...}``."""
     if record.get("kind") == "traveler" or "port_code" in record:
+        # imported here: deciding a traveler given as facts (``policy eval``) never needs it
+        from smartborder.declarations import parse_traveler
+
         at = datetime.fromisoformat(str(record["expected_arrival"]))
         # A recorded pre-arrival is judged as of its filing, not as of today.
         decl = parse_traveler(record, now=at - timedelta(hours=1))
@@ -184,6 +185,7 @@ def chart(report: ImpactReport, path: Path) -> Path:
     import io
 
     import matplotlib
+    import numpy as np
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt

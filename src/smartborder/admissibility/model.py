@@ -8,10 +8,18 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
-from smartborder.admissibility.categories import PURPOSES, normalize_purpose
+from smartborder.admissibility.categories import (
+    DOCUMENT_TYPES,
+    PROGRAMS,
+    PURPOSES,
+    meters,
+    normalize_purpose,
+)
 from smartborder.admissibility.errors import TravelerInvalid
+from smartborder.declarations import COUNTRY_CODES
 from smartborder.errors import Problem
 from smartborder.i18n import Lang, Text
 
@@ -22,7 +30,22 @@ OPTIONAL_ATTRIBUTES: tuple[str, ...] = (
     "purpose",
     "fully_vaccinated",
     "vaccination_proof",
+    "documents_complete",
+    "destination_distance_m",
+    "stay_days",
 )
+
+
+def _unknown(what: str, que: str, value: Any, allowed: tuple[str, ...] | frozenset[str]) -> Any:
+    listed = ", ".join(sorted(allowed))
+    return PydanticCustomError(
+        "admissibility.unknown_value",
+        "{en}",
+        {
+            "en": f"Unknown {what} {value!r}; allowed values: {listed}",
+            "es": f"{que} desconocido {value!r}; valores permitidos: {listed}",
+        },
+    )
 
 
 class Outcome(StrEnum):
@@ -59,20 +82,68 @@ class Traveler(BaseModel):
     purpose: str | None = None
     fully_vaccinated: bool | None = None
     vaccination_proof: bool | None = None
-    trusted_traveler: tuple[str, ...] = ()
+    trusted_traveler: tuple[str, ...] = Field(
+        default=(), description="Verified memberships (from a verified credential)."
+    )
+    trusted_traveler_declared: tuple[str, ...] = Field(
+        default=(), description="Memberships only declared by the traveler."
+    )
     document_expires_on: date | None = None
+    documents: tuple[str, ...] = Field(
+        default=(), description="Documents carried (passport, us_visa, border_crossing_card, ...)."
+    )
+    documents_complete: bool | None = Field(
+        default=None,
+        description="Whether `documents` lists every document carried (default: yes if any is listed).",
+    )
+    destination_distance_km: float | None = Field(default=None, ge=0, le=20_000)
+    destination_distance_miles: float | None = Field(default=None, ge=0, le=12_500)
+    stay_days: int | None = Field(default=None, ge=0, le=3650)
 
     @field_validator("nationality", mode="before")
     @classmethod
     def _upper(cls, v: Any) -> Any:
-        return v.strip().upper() if isinstance(v, str) else v
+        if not isinstance(v, str):
+            return v
+        value = v.strip().upper()
+        if value not in COUNTRY_CODES:
+            raise _unknown("nationality (ISO 3166-1 alpha-3)", "Nacionalidad", v, COUNTRY_CODES)
+        return value
 
-    @field_validator("lawful_resident_of", "trusted_traveler", mode="before")
+    @field_validator("lawful_resident_of", mode="before")
     @classmethod
     def _upper_set(cls, v: Any) -> Any:
         if isinstance(v, str):
             v = [v]
-        return tuple(sorted({str(x).strip().upper() for x in v})) if v is not None else ()
+        out = tuple(sorted({str(x).strip().upper() for x in v})) if v is not None else ()
+        for c in out:
+            if c not in COUNTRY_CODES:
+                raise _unknown("country (ISO 3166-1 alpha-3)", "País", c, COUNTRY_CODES)
+        return out
+
+    @field_validator("trusted_traveler", "trusted_traveler_declared", mode="before")
+    @classmethod
+    def _programs(cls, v: Any) -> Any:
+        if isinstance(v, str):
+            v = [v]
+        out = tuple(sorted({str(x).strip().upper() for x in v})) if v is not None else ()
+        for p in out:
+            if p not in PROGRAMS:
+                raise _unknown(
+                    "trusted-traveler program", "Programa de viajero confiable", p, PROGRAMS
+                )
+        return out
+
+    @field_validator("documents", mode="before")
+    @classmethod
+    def _documents(cls, v: Any) -> Any:
+        if isinstance(v, str):
+            v = [v]
+        out = tuple(sorted({str(x).strip().lower() for x in v})) if v is not None else ()
+        for d in out:
+            if d not in DOCUMENT_TYPES:
+                raise _unknown("document", "Documento", d, DOCUMENT_TYPES)
+        return out
 
     @field_validator("purpose", mode="before")
     @classmethod
@@ -81,20 +152,51 @@ class Traveler(BaseModel):
             return None
         value = normalize_purpose(str(getattr(v, "value", v)))
         if value not in PURPOSES:
-            raise ValueError(f"unknown purpose {v!r}; one of {', '.join(PURPOSES)}")
+            raise _unknown("purpose", "Motivo", v, PURPOSES)
         return value
 
+    @model_validator(mode="after")
+    def _one_distance(self) -> Traveler:
+        km, mi = self.destination_distance_km, self.destination_distance_miles
+        if km is not None and mi is not None:
+            raise PydanticCustomError(
+                "admissibility.two_distances",
+                "{en}",
+                {
+                    "en": "Give destination_distance_km or destination_distance_miles, not both",
+                    "es": "Indique destination_distance_km o destination_distance_miles, no ambos",
+                },
+            )
+        return self
+
+    @property
+    def destination_distance_m(self) -> int | None:
+        if self.destination_distance_km is not None:
+            return meters(self.destination_distance_km, "km")
+        if self.destination_distance_miles is not None:
+            return meters(self.destination_distance_miles, "mi")
+        return None
+
+    @property
+    def lists_every_document(self) -> bool:
+        if self.documents_complete is None:
+            return bool(self.documents)
+        return self.documents_complete
+
     def with_claims(self, claims: Mapping[str, Any]) -> Traveler:
-        """This traveler with verified credential claims applied (they override declared values)."""
-        allowed = {
-            "fully_vaccinated",
-            "vaccination_proof",
-            "trusted_traveler",
-            "lawful_resident_of",
-        }
-        return self.model_validate(
-            {**self.model_dump(), **{k: v for k, v in claims.items() if k in allowed}}
-        )
+        """This traveler with credential claims applied (they override declared values).
+
+        ``trusted_traveler_verified`` (memberships a verified credential proves) becomes the
+        verified ``trusted_traveler``; the claim ``trusted_traveler`` (declared memberships not
+        withdrawn by an inactive credential) replaces ``trusted_traveler_declared``.
+        """
+        allowed = {"fully_vaccinated", "vaccination_proof", "lawful_resident_of"}
+        update = {k: v for k, v in claims.items() if k in allowed}
+        if "trusted_traveler_verified" in claims:
+            update["trusted_traveler"] = claims["trusted_traveler_verified"]
+        if "trusted_traveler" in claims:
+            update["trusted_traveler_declared"] = claims["trusted_traveler"]
+        return self.model_validate({**self.model_dump(), **update})
 
     def age_at(self, at: datetime) -> int | None:
         if self.date_of_birth is None:
@@ -137,6 +239,8 @@ class Traveler(BaseModel):
         out: dict[str, Any] = {
             "lawful_resident_of": list(self.lawful_resident_of),
             "trusted_traveler": list(self.trusted_traveler),
+            "trusted_traveler_declared": list(self.trusted_traveler_declared),
+            "documents": list(self.documents),
         }
         age = self.age_at(at)
         for key, value in (
@@ -145,6 +249,9 @@ class Traveler(BaseModel):
             ("purpose", self.purpose),
             ("fully_vaccinated", self.fully_vaccinated),
             ("vaccination_proof", self.vaccination_proof),
+            ("documents_complete", True if self.lists_every_document else None),
+            ("destination_distance_m", self.destination_distance_m),
+            ("stay_days", self.stay_days),
         ):
             if value is not None:
                 out[key] = value
@@ -158,7 +265,11 @@ def traveler_from_declaration(
 
     A permanent resident card makes its issuing country a country of residence; a declared
     full vaccination with vaccine and last-dose date counts as carrying proof; a declared
-    trusted-traveler PASSID counts as membership. Verified ``claims`` override all three.
+    trusted-traveler PASSID is a *declared* membership (only a verified credential, through
+    ``claims``, makes a verified one). The travel document and ``other_documents`` are the
+    documents carried; they are the complete list only when ``other_documents`` was given (an
+    older declaration without it may carry a visa it did not mention). Verified ``claims``
+    override vaccination, residence and memberships.
     """
     document = getattr(declaration, "document", None)
     residences: list[str] = []
@@ -173,6 +284,8 @@ def traveler_from_declaration(
     tt = getattr(declaration, "trusted_traveler", None)
     programs = [str(getattr(tt.program, "value", tt.program)).upper()] if tt is not None else []
     purpose = getattr(declaration, "purpose", None)
+    documents = [document.type] if document is not None else []
+    others = getattr(declaration, "other_documents", None)
     traveler = Traveler(
         id=str(
             getattr(declaration, "idempotency_key", None)
@@ -185,8 +298,13 @@ def traveler_from_declaration(
         purpose=getattr(purpose, "value", purpose),
         fully_vaccinated=fully,
         vaccination_proof=proof,
-        trusted_traveler=tuple(programs),
+        trusted_traveler_declared=tuple(programs),
         document_expires_on=getattr(document, "expires_on", None) if document is not None else None,
+        documents=tuple(documents + [str(d) for d in (others or ())]),
+        documents_complete=others is not None,
+        destination_distance_km=getattr(declaration, "destination_distance_km", None),
+        destination_distance_miles=getattr(declaration, "destination_distance_miles", None),
+        stay_days=getattr(declaration, "stay_days", None),
     )
     return traveler.with_claims(claims) if claims else traveler
 
@@ -207,6 +325,10 @@ class AdmissibilityResult(BaseModel):
     policies: list[str]
     reasons: list[Reason]
     missing: list[str] = []
+    bring: list[Reason] = Field(
+        default=[],
+        description="What to bring: each document requirement in force that applies, per policy.",
+    )
     version: str
     plan: str
     port: str

@@ -17,9 +17,35 @@ A plan file looks like::
             admit: [citizen-or-national, permanent-resident, essential-purpose]
             deny_reason: {en: "...", es: "..."}
 
-``base`` names another plan whose policies apply wherever and whenever this plan's own phases
-do not (``regions`` scope this plan's phases). ``policies`` holds raw Cedar policies (one per
-item, each with an ``@id``) for rules the category vocabulary cannot express.
+A block may also hold ``requirements``: document rules as data. Each names who is ``exempt``
+and the alternatives that satisfy it (``satisfied_by``: a list of alternatives, each a list of
+categories that must all hold), the denial reason, what to ``bring`` and the ``sources`` (at
+least one citation per rule); optional ``effective_from``/``effective_until``, ``regions``,
+``ports``, ``except_regions`` and ``except_ports`` scope it::
+
+    requirements:
+      - id: visa-or-bcc
+        title: {en: ..., es: ...}
+        exempt: [citizen-or-national, permanent-resident]
+        satisfied_by:
+          - [document:us_visa]
+          - [document:border_crossing_card, within-miles:25, stay-up-to-days:30]
+        deny_reason: {en: ..., es: ...}
+        bring: {en: ..., es: ...}
+        sources: ["8 CFR 212.1(c)(1) ..."]
+
+Composing plans (see docs/admissibility-rules.md):
+
+* ``layers_over: P`` — this plan is a layer over plan ``P``: the policy set is P's policies
+  together with this plan's (a union). Cedar admits only when some permit applies and *no*
+  forbid applies, so every restriction and requirement of either plan holds: a layer can add
+  restrictions but never lift one of ``P``'s.
+* ``base: P`` — ``P``'s *phases* apply wherever and whenever this plan's own phases do not
+  (``regions`` scope this plan's phases); ``P``'s requirements (and those of the plans ``P``
+  layers over) always apply.
+
+``policies`` holds raw Cedar policies (one per item, each with an ``@id``) for rules the
+category vocabulary cannot express.
 """
 
 from __future__ import annotations
@@ -32,15 +58,24 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from smartborder.admissibility.errors import PlanInvalid, PlanNotFound
 from smartborder.errors import Problem
 from smartborder.i18n import Text
 
 _SLUG = r"^[a-z0-9][a-z0-9-]{0,79}$"
-BUILTIN_PLANS: tuple[str, ...] = ("covid-us-land-2020", "sentri-first-sd-tj")
-DEFAULT_PLAN = "covid-us-land-2020"
+BUILTIN_PLANS: tuple[str, ...] = ("baseline-us-mx", "covid-us-land-2020", "sentri-first-sd-tj")
+# The document rules of both countries, in force wherever no other plan version is.
+BASELINE_PLAN = "baseline-us-mx"
+DEFAULT_PLAN = BASELINE_PLAN
 
 
 class Bilingual(BaseModel):
@@ -50,6 +85,14 @@ class Bilingual(BaseModel):
 
     def text(self) -> Text:
         return Text(self.en, self.es)
+
+
+def _utc(v: datetime | None) -> datetime | None:
+    if v is None:
+        return None
+    if v.tzinfo is None:
+        raise ValueError("give a time zone offset (e.g. 2022-01-22T00:00:00-05:00 or Z)")
+    return v.astimezone(UTC)
 
 
 class Phase(BaseModel):
@@ -68,20 +111,63 @@ class Phase(BaseModel):
     @field_validator("effective_from", "effective_until")
     @classmethod
     def _aware_utc(cls, v: datetime | None) -> datetime | None:
-        if v is None:
-            return None
-        if v.tzinfo is None:
-            raise ValueError("give a time zone offset (e.g. 2022-01-22T00:00:00-05:00 or Z)")
-        return v.astimezone(UTC)
+        return _utc(v)
+
+
+class Requirement(BaseModel):
+    """A document rule: a traveler not ``exempt`` must meet one of the ``satisfied_by``
+    alternatives (every category of it), else entry is denied with ``deny_reason``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str = Field(pattern=_SLUG)
+    title: Bilingual
+    exempt: list[str] = []
+    satisfied_by: list[list[str]] = Field(min_length=1)
+    deny_reason: Bilingual
+    bring: Bilingual
+    sources: list[str] = Field(min_length=1)
+    effective_from: datetime | None = None
+    effective_until: datetime | None = None
+    regions: list[str] | None = None
+    ports: list[str] | None = None
+    except_regions: list[str] = []
+    except_ports: list[str] = []
+    note: str | None = None
+
+    @field_validator("effective_from", "effective_until")
+    @classmethod
+    def _aware_utc(cls, v: datetime | None) -> datetime | None:
+        return _utc(v)
+
+    @field_validator("satisfied_by")
+    @classmethod
+    def _non_empty(cls, v: list[list[str]]) -> list[list[str]]:
+        if any(not alt for alt in v):
+            raise ValueError("each alternative lists at least one category")
+        return v
+
+    @model_validator(mode="after")
+    def _one_scope(self) -> Requirement:
+        if self.regions is not None and self.ports is not None:
+            raise ValueError("give regions or ports, not both")
+        return self
 
 
 class Block(BaseModel):
-    """The phases for one destination country, optionally only in some regions."""
+    """The phases and document requirements for one destination country, optionally only in
+    some regions. A block holds phases, requirements or both."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     country: str = Field(pattern=r"^[A-Z]{3}$")
     regions: list[str] | None = None
-    phases: list[Phase] = Field(min_length=1)
+    phases: list[Phase] = []
+    requirements: list[Requirement] = []
+
+    @model_validator(mode="after")
+    def _decides_something(self) -> Block:
+        if not self.phases and not self.requirements:
+            raise ValueError("a block needs phases or requirements")
+        return self
 
 
 class Plan(BaseModel):
@@ -91,6 +177,7 @@ class Plan(BaseModel):
     notes: list[Bilingual] = []
     sources: list[str] = []
     base: str | None = None
+    layers_over: str | None = None
     blocks: list[Block] = []
     policies: list[str] = []  # raw Cedar, one policy per item
 

@@ -18,7 +18,7 @@ from smartborder.admissibility.cedar import (
 )
 from smartborder.admissibility.compile import compile_plan
 from smartborder.admissibility.errors import TravelerInvalid
-from smartborder.admissibility.graph import DESTINATION, region_of_port
+from smartborder.admissibility.graph import DESTINATION, port_graph, region_of_port
 from smartborder.admissibility.model import (
     AdmissibilityResult,
     Outcome,
@@ -48,6 +48,20 @@ def policies_for(plan: PlanRef = DEFAULT_PLAN) -> Policies:
     return load_policies(cedar, plan_id=parsed.id, version=draft_version(parsed.id, digest(cedar)))
 
 
+def _field_problem(err: Any) -> Problem:
+    """A traveler field's validation error as a problem, in both languages where it has them."""
+    pointer = "/" + "/".join(str(p) for p in err["loc"])
+    ctx = err.get("ctx") or {}
+    if "en" in ctx and "es" in ctx:
+        return Problem(pointer, err["type"], Text(f"{ctx['en']}.", f"{ctx['es']}."))
+    msg = err["msg"]
+    return Problem(
+        pointer,
+        "admissibility.traveler_field",
+        Text(f"{msg}.", f"{msg} (corrija este campo del viajero)."),
+    )
+
+
 def as_traveler(traveler: Any, claims: Mapping[str, Any] | None = None) -> Traveler:
     """A :class:`Traveler` from itself, a mapping, or a ``TravelerDeclaration``."""
     if isinstance(traveler, Traveler):
@@ -56,16 +70,7 @@ def as_traveler(traveler: Any, claims: Mapping[str, Any] | None = None) -> Trave
         try:
             t = Traveler.model_validate(dict(traveler))
         except ValidationError as exc:
-            raise TravelerInvalid(
-                problems=[
-                    Problem(
-                        "/" + "/".join(str(p) for p in err["loc"]),
-                        "admissibility.traveler_field",
-                        Text(f"{err['msg']}.", f"{err['msg']} (corrija este campo del viajero)."),
-                    )
-                    for err in exc.errors()
-                ]
-            ) from None
+            raise TravelerInvalid(problems=[_field_problem(err) for err in exc.errors()]) from None
         return t.with_claims(claims) if claims else t
     return traveler_from_declaration(traveler, claims=claims)
 
@@ -115,12 +120,27 @@ def request_for(
     return Request(traveler.id, traveler.facts(at), port, at, _direction(direction), lane)
 
 
+def bring_for(policies: Policies, request: Request) -> list[Reason]:
+    """What to bring: every document requirement in force at this crossing and instant whose
+    exemptions do not (or may not) cover the traveler, in the order of the policy text."""
+    _, _, crossing_port = port_graph()
+    port = crossing_port.get(request.port, request.port)
+    region = region_of_port(port)
+    destination = DESTINATION[request.direction]
+    return [
+        Reason(policy=m.id, en=m.bring.en, es=m.bring.es)
+        for m in policies.requirements_at(destination, region, port, request.at)
+        if m.bring is not None and m.exempts(request.facts) is not True
+    ]
+
+
 def result_of(policies: Policies, request: Request, verdict: Verdict) -> AdmissibilityResult:
     return AdmissibilityResult(
         decision=Outcome(verdict.decision),
         policies=list(verdict.policies),
         reasons=[Reason(policy=pid, en=t.en, es=t.es) for pid, t in verdict.reasons],
         missing=list(verdict.missing),
+        bring=bring_for(policies, request),
         version=policies.version,
         plan=policies.plan_id,
         port=request.port,

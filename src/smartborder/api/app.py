@@ -13,6 +13,7 @@ from smartborder.api.gc_tuning import freeze_startup_heap, thaw_heap
 from smartborder.api.limits import BodySizeLimit
 from smartborder.api.routes import admissibility as admissibility_routes
 from smartborder.api.routes import clients as clients_routes
+from smartborder.api.routes import consular as consular_routes
 from smartborder.api.routes import credentials as credentials_routes
 from smartborder.api.routes import dashboard as dashboard_routes
 from smartborder.api.routes import declarations, health, landing, oauth, schemas
@@ -21,8 +22,11 @@ from smartborder.api.routes import exchange as exchange_routes
 from smartborder.api.routes import forecast as forecast_routes
 from smartborder.api.routes import inspections as inspections_routes
 from smartborder.api.routes import kpi as kpi_routes
+from smartborder.api.routes import plans as plans_routes
 from smartborder.api.routes import ports as ports_routes
 from smartborder.api.routes import risk as risk_routes
+from smartborder.api.routes import risk_models as risk_model_routes
+from smartborder.api.routes import traveler_page as traveler_page_routes
 from smartborder.api.routes import trust as trust_routes
 from smartborder.api.routes import twin as twin_routes
 from smartborder.config import Settings
@@ -73,13 +77,17 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.include_router(landing.router)
     app.include_router(dids_routes.router)
     app.include_router(admissibility_routes.router)
+    app.include_router(plans_routes.router)
     app.include_router(kpi_routes.router)
     app.include_router(forecast_routes.router)
     app.include_router(dashboard_routes.router)
+    app.include_router(traveler_page_routes.router)
     app.include_router(credentials_routes.router)
     app.include_router(twin_routes.router)
     app.include_router(trust_routes.router)
+    app.include_router(consular_routes.router)
     app.include_router(exchange_routes.router)
     app.include_router(inspections_routes.router)
+    app.include_router(risk_model_routes.router)
     app.include_router(risk_routes.router)
     return app

@@ -128,6 +128,8 @@ EXTRA_CODES: dict[tuple[str, str], tuple[int, ...]] = {
     ("POST", "/presentations"): (409,),
     ("POST", "/presentations/submissions"): (409,),
     ("POST", "/exchange/inbox"): (404,),  # a node with no agency or peer exchanges nothing
+    # a concluded inspection already counts for the agency (mutual recognition)
+    ("POST", "/declarations/{declaration_id}/inspections"): (409,),
 }
 SUCCESS_MEDIA: dict[tuple[str, str], str] = {
     ("GET", "/credentials/status-lists/{list_id}"): "application/vc+jwt",

@@ -71,13 +71,39 @@ def _bodies(day: date) -> dict[tuple[str, str], dict[str, Any]]:
         ),
         ("POST", "/policies"): one("Publish a built-in plan", {"plan": "covid-us-land-2020"}),
         ("POST", "/admissibility/evaluate"): one(
-            "May this traveler enter?",
+            "May this traveler enter? (under the version in force there and then)",
             {
-                "traveler": {"nationality": "MEX", "date_of_birth": "1990-05-01"},
+                "traveler": {
+                    "nationality": "MEX",
+                    "date_of_birth": "1990-05-01",
+                    "purpose": "tourism",
+                    "documents": ["border_crossing_card"],
+                    "destination_distance_miles": 15,
+                    "stay_days": 2,
+                },
                 "port": EXAMPLE_TRAVELER_PORT,
                 "at": at,
-                "plan": "covid-us-land-2020",
             },
+        ),
+        ("POST", "/plans/{version}/propose"): one(
+            "Propose, with its impact on generated traffic",
+            {
+                "baseline": "covid-us-land-2020",
+                "from": at[:10],
+                "to": at[:10],
+                "generate": {"ports": [EXAMPLE_TRAVELER_PORT], "per_day": 50, "seed": 1},
+            },
+        ),
+        ("POST", "/plans/{version}/activate"): one(
+            "In force at San Diego-Tijuana from an instant, replacing the version before",
+            {
+                "effective_from": at,
+                "regions": ["san-diego-tijuana"],
+                "supersedes": ["sentri-first-sd-tj@1"],
+            },
+        ),
+        ("POST", "/plans/{version}/withdraw"): one(
+            "Withdrawn from an instant", {"effective_from": at, "reason": "reopened"}
         ),
         ("POST", "/admissibility/impact"): one(
             "A plan against the one in force, on generated traffic",
@@ -164,6 +190,17 @@ def _bodies(day: date) -> dict[tuple[str, str], dict[str, Any]]:
         ),
         ("POST", "/inspections/{inspection_id}/conclude"): one(
             "The acting agency's outcome", {"outcome": "released"}
+        ),
+        ("POST", "/risk/models/{model_id}/promote"): one(
+            "Judge on this node's decisions and inspections of the last weeks, at a 5 % rate",
+            {"inspection_rate": 0.05, "from": f"{day.isoformat()}T00:00:00Z"},
+        ),
+        ("POST", "/consular/renewals"): one(
+            "Renew the card presented (a vp+jwt answering POST /consular/challenges)",
+            {
+                "presentation": "eyJhbGciOiJFZERTQSIsImtpZCI6ImRpZDprZXk6ejZNay4uLiN6Nk1rLi4uIiwidHlwIjoidnArand0In0.eyJub25jZSI6Ii4uLiJ9.c2lnbmF0dXJl",
+                "contact": {"email": "juan.flores@example.mx"},
+            },
         ),
         ("POST", "/exchange/inbox"): one(
             "Documents from the other agency's node (each a compact JWS it signed)",

@@ -55,6 +55,7 @@ EXCHANGE_WRITE = "exchange:write"  # deliver signed documents to this node (peer
 EXCHANGE_READ = "exchange:read"  # read the exchange's audit log and outbox
 INSPECTIONS_WRITE = "inspections:write"  # request, schedule, start, record findings, conclude
 INSPECTIONS_READ = "inspections:read"
+RISK_PROMOTE = "risk:promote"  # promote a learned risk model from shadow to a risk version
 
 ALL_SCOPES: frozenset[str] = frozenset(
     (
@@ -75,6 +76,7 @@ ALL_SCOPES: frozenset[str] = frozenset(
         EXCHANGE_READ,
         INSPECTIONS_WRITE,
         INSPECTIONS_READ,
+        RISK_PROMOTE,
     )
 )
 
@@ -111,6 +113,7 @@ _AGENCY = frozenset(
         EXCHANGE_READ,
         INSPECTIONS_WRITE,
         INSPECTIONS_READ,
+        RISK_PROMOTE,
     }
 )
 

@@ -1,4 +1,8 @@
-"""``smartborder policy``: admissibility plans — list, show, check, publish, eval, impact."""
+"""``smartborder policy``: admissibility plans — list, show, check, publish, eval, impact.
+
+Start-up is a feature (``policy eval`` answers in about a second): the admissibility domain,
+the store, rich, numpy and the demo generator are imported inside the commands that use them.
+"""
 
 from __future__ import annotations
 
@@ -7,44 +11,38 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import typer
-from rich.console import Console
-from rich.table import Table
-from sqlalchemy.orm import Session
 
-from smartborder.admissibility import (
-    BUILTIN_PLANS,
-    check_plan,
-    compile_plan,
-    evaluate,
-    get_version,
-    list_versions,
-    load_plan,
-    policies_for,
-    publish,
-    version_policies,
-)
-from smartborder.admissibility.cedar import Policies
-from smartborder.admissibility.impact import ImpactReport, chart, impact, load_trips
-from smartborder.admissibility.plan import plan_text
 from smartborder.commands import read_text
-from smartborder.config import Settings
-from smartborder.demo import generate_trips
 from smartborder.errors import InvalidInput
 from smartborder.i18n import Text
-from smartborder.store import make_engine, session_factory, transaction, upgrade
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from sqlalchemy.orm import Session
+
+    from smartborder.admissibility import ImpactReport, Policies
 
 app = typer.Typer(
     help="Admissibility plans: list, show, check, publish, evaluate a traveler, analyze impact.",
     no_args_is_help=True,
 )
-console = Console(emoji=False)
+
+
+def _console() -> Console:
+    from rich.console import Console
+
+    return Console(emoji=False)
 
 
 @contextmanager
-def _session() -> Iterator[Session]:
+def store_session() -> Iterator[Session]:
+    """One transaction on the node's store (migrated to head first)."""
+    from smartborder.config import Settings
+    from smartborder.store import make_engine, session_factory, transaction, upgrade
+
     settings = Settings()
     settings.ensure_home()
     engine = make_engine(settings.db_url)
@@ -56,8 +54,13 @@ def _session() -> Iterator[Session]:
         engine.dispose()
 
 
+_session = store_session
+
+
 def _policies(ref: str) -> Policies:
     """A published version (``plan@n``) from the store, else a built-in plan id or a YAML path."""
+    from smartborder.admissibility import policies_for, version_policies
+
     if "@" in ref:
         with _session() as session:
             return version_policies(session, ref)
@@ -67,6 +70,11 @@ def _policies(ref: str) -> Policies:
 @app.command("list")
 def list_cmd(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """Built-in plans and published versions."""
+    from rich.table import Table
+
+    from smartborder.admissibility import BUILTIN_PLANS, list_versions, load_plan
+
+    console = _console()
     with _session() as session:
         versions = list_versions(session)
     plans = [
@@ -107,6 +115,11 @@ def show(
     cedar: bool = typer.Option(False, "--cedar", help="Print the compiled Cedar policies."),
 ) -> None:
     """Show a plan's phases (or a version's policies); ``--cedar`` prints the Cedar text."""
+    from rich.table import Table
+
+    from smartborder.admissibility import compile_plan, get_version, load_plan
+
+    console = _console()
     if "@" in ref:
         with _session() as session:
             version = get_version(session, ref)
@@ -137,6 +150,20 @@ def show(
                 ", ".join(ph.admit),
             )
     console.print(table)
+    requirements = Table("country", "requirement", "exempt", "satisfied by (one of)", "sources")
+    for block in plan.blocks:
+        for req in block.requirements:
+            requirements.add_row(
+                block.country,
+                req.id,
+                ", ".join(req.exempt) or "-",
+                " | ".join(" + ".join(alt) for alt in req.satisfied_by),
+                "; ".join(req.sources),
+            )
+    if requirements.rows:
+        console.print(requirements)
+    if plan.layers_over:
+        console.print(f"layers over: {plan.layers_over}")
     for note in plan.notes:
         console.print(f"- {note.en}")
     for src in plan.sources:
@@ -150,6 +177,9 @@ def check(
 ) -> None:
     """Syntax, schema, never-applicable policies, shadowed permits, undecided categories.
     Exit 1 when there is an error (warnings alone exit 0)."""
+    from smartborder.admissibility import check_plan
+
+    console = _console()
     report = check_plan(plan)
     if as_json:
         print(json.dumps({**report.model_dump(mode="json"), "ok": report.ok}, ensure_ascii=False))
@@ -171,6 +201,9 @@ def publish_cmd(
     by: str = typer.Option("cli", "--by", help="Who publishes (recorded with the version)."),
 ) -> None:
     """Validate and publish a plan as a new immutable version (an invalid plan is refused)."""
+    from smartborder.admissibility import publish
+    from smartborder.admissibility.plan import plan_text
+
     text, _ = plan_text(plan)
     with _session() as session:
         version = publish(session, text, published_by=by)
@@ -204,8 +237,11 @@ def _load_json(path: Path, option: str) -> object:
 
 @app.command("eval")
 def eval_cmd(
-    plan: str = typer.Option(
-        "covid-us-land-2020", "--plan", help="Plan id, YAML path, or version plan@n."
+    plan: str | None = typer.Option(
+        None,
+        "--plan",
+        help="To try a plan: id, YAML path, or version plan@n (default: the version in force "
+        "at the port and instant, as the pipeline decides).",
     ),
     port: str = typer.Option(..., "--port", help="Port code (e.g. 2504) or crossing number."),
     at: str = typer.Option(
@@ -217,6 +253,8 @@ def eval_cmd(
     direction: str = typer.Option("northbound", "--direction", help="northbound or southbound."),
 ) -> None:
     """Decide one traveler; prints decision, policies, reasons (en, es), version as JSON."""
+    from smartborder.admissibility import evaluate
+
     data = _load_json(traveler, "--traveler")
     if isinstance(data, dict) and data.get("kind") == "traveler":
         from smartborder.admissibility.impact import trip_from_record
@@ -229,11 +267,36 @@ def eval_cmd(
         instant = datetime.fromisoformat(at)
     except ValueError:
         raise typer.BadParameter(f"not an ISO 8601 instant: {at!r}", param_hint="--at") from None
-    result = evaluate(subject, port=port, at=instant, plan=_policies(plan), direction=direction)
+    if plan is None:
+        result = _rules_in_force().evaluate(subject, port=port, at=instant, direction=direction)
+    else:
+        result = evaluate(subject, port=port, at=instant, plan=_policies(plan), direction=direction)
     print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
 
 
+def _rules_in_force() -> Any:
+    """The node's rules in force, read once from the store (the pipeline's own lookup). The
+    store is read as it is, not migrated (that would import Alembic): a store that does not
+    exist yet, or predates the plan lifecycle, has nothing in force (the default plan)."""
+    from smartborder.admissibility import RulesInForce
+    from smartborder.config import Settings
+    from smartborder.store import make_engine, session_factory
+
+    settings = Settings()
+    url = settings.db_url
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
+        return RulesInForce(None, warm=False)
+    engine = make_engine(url)
+    try:
+        return RulesInForce(session_factory(engine), warm=False)
+    finally:
+        engine.dispose()
+
+
 def _print_impact(report: ImpactReport) -> None:
+    from rich.table import Table
+
+    console = _console()
     console.print(
         f"{report.plan} vs baseline {report.baseline}: {report.changed} of {report.total} outcomes change"
     )
@@ -283,6 +346,11 @@ def impact_cmd(
 ) -> None:
     """Count outcome changes (admitted→denied and back) of NEW against BASELINE by port,
     category and day, on recorded or generated traveler pre-arrivals."""
+    import numpy as np
+
+    from smartborder.admissibility.impact import chart, impact, load_trips
+    from smartborder.demo import generate_trips
+
     first: date | None = start.date() if start else None
     last: date | None = end.date() if end else None
     if travelers is not None:
@@ -306,4 +374,4 @@ def impact_cmd(
     else:
         _print_impact(report)
         if chart_path is not None:
-            console.print(f"chart: {chart_path}")
+            print(f"chart: {chart_path}")

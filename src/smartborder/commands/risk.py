@@ -1,4 +1,6 @@
-"""``smartborder risk``: measured risk management (the targeting effectiveness report)."""
+"""``smartborder risk``: measured risk management — the targeting effectiveness report
+(``report``, here) and the learned model (``train``, ``evaluate``, ``promote``, ``models``,
+``outcomes``: :mod:`smartborder.commands.risk_model`)."""
 
 from __future__ import annotations
 
@@ -11,13 +13,14 @@ from rich.console import Console
 from rich.table import Table
 
 from smartborder.commands import UsageError
+from smartborder.commands.risk_model import evaluate, models, outcomes, promote, train
 from smartborder.commands.store_access import store_sessions
 from smartborder.config import Settings
 from smartborder.i18n import Text
 from smartborder.risk import MIN_COUNT, effectiveness_report, report_query
 
 app = typer.Typer(
-    help="Measured risk management: how well targeting finds violations.",
+    help="Measured risk management: targeting effectiveness and the learned model.",
     no_args_is_help=True,
 )
 console = Console(soft_wrap=True, emoji=False)
@@ -155,3 +158,11 @@ def _print(r: dict[str, Any]) -> None:
                 f"{g['revenue_recovered_usd']:,.2f}",
             )
         console.print(table)
+
+
+# The learned model's commands, in the same group.
+app.command("train")(train)
+app.command("evaluate")(evaluate)
+app.command("promote")(promote)
+app.command("models")(models)
+app.command("outcomes")(outcomes)

@@ -40,7 +40,13 @@ from smartborder.credentials.errors import (
     StatusListInvalid,
     StatusListUnavailable,
 )
-from smartborder.credentials.holder import PresentationResult, verify_presentation
+from smartborder.credentials.holder import (
+    PresentationResult,
+    challenge_of,
+    credentials_of,
+    unenvelope_presentation,
+    verify_presentation,
+)
 from smartborder.credentials.holder import prove as present
 from smartborder.credentials.issuers import NodeResolver, OrgIdentities
 from smartborder.credentials.keystore import NodeKeys, node_did, node_did_document
@@ -94,6 +100,11 @@ __all__ = [
     "unenvelope",
     "verify",
     "verify_presentation",
+    # reading a presentation before verifying it: the challenge it answers, its credentials,
+    # its envelope
+    "challenge_of",
+    "credentials_of",
+    "unenvelope_presentation",
     # signed JSON documents between nodes (not credentials)
     "document_kid",
     "keys_of_did_document",

@@ -16,6 +16,9 @@ Each credential type has a rule that compares the credential's subject with the 
 - ``TrustedTravelerCredential`` and ``VaccinationCredential``: the same person (family and
   given names, and the date of birth and PASSID when disclosed) — the traveler, or a truck's
   driver. A credential that discloses no name and no PASSID cannot be bound.
+- ``PassportCredential`` and ``BorderCrossingCardCredential``: the same person, and — when the
+  traveler declared a document of that kind and the credential discloses its number — the
+  same document number.
 
 Names are compared without case, accents or repeated spaces. :func:`bind` returns ``None``
 when the credential is about the declaration, else the reason (English, Spanish).
@@ -288,6 +291,32 @@ def _same_person(subject: Subject, declaration: Declaration) -> Text | None:
     return None
 
 
+#: The declared travel document each document credential stands for.
+_DOCUMENT_OF = {
+    "PassportCredential": "passport",
+    "BorderCrossingCardCredential": "border_crossing_card",
+}
+
+
+def _travel_document(kind: str) -> Rule:
+    def rule(subject: Subject, declaration: Declaration) -> Text | None:
+        problem = _same_person(subject, declaration)
+        if problem is not None:
+            return problem
+        number = subject.get("documentNumber")
+        if not isinstance(declaration, TravelerDeclaration) or number is None:
+            return None
+        declared = declaration.document
+        if declared.type == kind and norm(number) != norm(declared.number):
+            return _mismatch(
+                f"its document number {number} is not the declared {declared.number}",
+                f"su número de documento {number} no es el declarado {declared.number}",
+            )
+        return None
+
+    return rule
+
+
 RULES: dict[str, Rule] = {
     "USMCACertificationOfOrigin": _usmca,
     "CommercialInvoiceCredential": _invoice,
@@ -297,9 +326,10 @@ RULES: dict[str, Rule] = {
     "OEACertificate": _oea,
     "TrustedTravelerCredential": _same_person,
     "VaccinationCredential": _same_person,
+    **{ctype: _travel_document(kind) for ctype, kind in _DOCUMENT_OF.items()},
 }
 #: Types about a person: presenting someone else's is an identity matter, not a paperwork slip.
-PERSONAL_TYPES = frozenset({"TrustedTravelerCredential", "VaccinationCredential"})
+PERSONAL_TYPES = frozenset({"TrustedTravelerCredential", "VaccinationCredential", *_DOCUMENT_OF})
 
 
 def subjects_of(credential: dict[str, Any]) -> Iterable[Subject]:

@@ -12,13 +12,17 @@ from collections.abc import Mapping
 from typing import Any
 
 from smartborder.credentials.primitives.did import find_verification_method
-from smartborder.credentials.primitives.jose import read_header, sign_jwt, verify_jwt_with_key
+from smartborder.credentials.primitives.jose import (
+    read_header,
+    sign_compact,
+    verify_jwt_with_key,
+)
 from smartborder.credentials.primitives.keys import PrivateKey, PublicKey
 
 
 def sign_document(claims: dict[str, Any], *, key: PrivateKey, kid: str, typ: str) -> str:
     """``claims`` as a compact JWS signed by ``key`` (named by ``kid``, a DID URL)."""
-    return sign_jwt(claims, key=key, kid=kid, typ=typ)
+    return sign_compact(claims, key=key, kid=kid, typ=typ)
 
 
 def document_kid(token: str) -> str:

@@ -38,6 +38,7 @@ from smartborder.credentials.recipes import (
     did_of,
     envelope,
     key_resolver,
+    unenvelope,
     verify,
 )
 from smartborder.credentials.status import StatusChecker
@@ -259,6 +260,22 @@ def unenvelope_presentation(value: Any) -> Any:
     return value
 
 
+def credentials_of(presentation: Any) -> list[Any]:
+    """The credentials a presentation carries, compact forms unenveloped, read *without*
+    verifying (to look again at one whose check failed); [] for anything unreadable."""
+    vp = unenvelope_presentation(presentation)
+    try:
+        claims = jose.unverified_claims(vp) if isinstance(vp, str) else vp
+    except SmartBorderError:
+        return []
+    if not isinstance(claims, dict):
+        return []
+    if isinstance(claims.get("vp"), dict):  # VC 1.1 presentation JWT
+        claims = claims["vp"]
+    creds = claims.get("verifiableCredential", [])
+    return [unenvelope(c) for c in (creds if isinstance(creds, list) else [creds])]
+
+
 def is_presentation(item: Any) -> bool:
     """True for a verifiable presentation (a ``vp+jwt``, a JSON-LD or enveloped one), False for
     anything else (a credential, or input that is neither: verifying it says why)."""
@@ -282,6 +299,7 @@ def is_presentation(item: Any) -> bool:
 __all__ = [
     "PresentationResult",
     "challenge_of",
+    "credentials_of",
     "holder_of",
     "is_presentation",
     "prove",

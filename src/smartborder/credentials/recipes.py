@@ -442,9 +442,15 @@ def _check_document(
     except ValueError:
         problem = "unreadable validity dates"
     if problem == "expired":
-        result.fail("validity", f"expired at {end} (checked at {_stamp(now)})")
+        result.fail(
+            "validity",
+            f"expired at {end} (checked at {_stamp(now)})",
+            f"venció el {end} (verificada el {_stamp(now)})",
+        )
     elif problem is not None:
-        result.fail("validity", f"{problem} (valid from {start})")
+        result.fail(
+            "validity", f"{problem} (valid from {start})", f"{problem} (vale desde {start})"
+        )
     entries = doc.get("credentialStatus")
     if entries is None:
         return
@@ -460,13 +466,20 @@ def _check_document(
             continue
         if found.issuer != issuer_id(doc):
             result.fail(
-                "status", f"the status list {found.list_url} is not published by the issuer"
+                "status",
+                f"the status list {found.list_url} is not published by the issuer",
+                f"la lista de estado {found.list_url} no la publica el emisor",
             )
         elif found.set:
-            word = {"revocation": "revoked", "suspension": "suspended"}.get(
-                found.purpose, f"{found.purpose} bit set"
+            word, palabra = {
+                "revocation": ("revoked", "revocada"),
+                "suspension": ("suspended", "suspendida"),
+            }.get(found.purpose, (f"{found.purpose} bit set", f"bit de {found.purpose} activo"))
+            result.fail(
+                "status",
+                f"{word} (list {found.list_url}, index {found.index})",
+                f"{palabra} (lista {found.list_url}, índice {found.index})",
             )
-            result.fail("status", f"{word} (list {found.list_url}, index {found.index})")
 
 
 __all__ = [

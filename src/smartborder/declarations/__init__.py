@@ -6,6 +6,7 @@ pointer, stable code, English and Spanish). ``json_schemas()`` gives their JSON 
 Synthetic realistic traffic is in :mod:`smartborder.demo.synthetic`.
 """
 
+from smartborder.declarations.checks import ALPHA3 as COUNTRY_CODES
 from smartborder.declarations.checks import GENERIC_RFCS
 from smartborder.declarations.errors import DeclarationInvalid
 from smartborder.declarations.hs import HSFileInvalid, HSNomenclature, load_hs
@@ -36,6 +37,7 @@ from smartborder.declarations.truck import (
 )
 
 __all__ = [
+    "COUNTRY_CODES",
     "GENERIC_RFCS",
     "CommodityLine",
     "Declaration",

@@ -155,6 +155,10 @@ CATALOG: dict[str, Text] = {
         "Vaccination status '{value}' does not match the details: 'full' and 'partial' need the vaccine and the date of the last dose; 'none' takes neither.",
         "El estado de vacunación '{value}' no coincide con los datos: 'full' y 'partial' requieren la vacuna y la fecha de la última dosis; 'none' no lleva ninguno.",
     ),
+    "declaration.destination_distance.both": Text(
+        "Give destination_distance_km or destination_distance_miles, not both.",
+        "Indique destination_distance_km o destination_distance_miles, no ambos.",
+    ),
     "declaration.vaccination.future_dose": Text(
         "The last dose is dated {value}, in the future; give the date it was received.",
         "La última dosis tiene fecha {value}, en el futuro; indique la fecha en que se aplicó.",

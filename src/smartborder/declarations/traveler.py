@@ -88,6 +88,23 @@ class TrustedTraveler(Record):
     number: PassId = Field(description="The 9-digit PASSID on the card.")
 
 
+# Documents carried beside the travel document (the admissibility rules read them).
+OtherDocument = Literal[
+    "passport",
+    "passport_card",
+    "enhanced_drivers_license",
+    "trusted_traveler_card",
+    "permanent_resident_card",
+    "border_crossing_card",
+    "military_id",
+    "merchant_mariner_document",
+    "mx_voter_id",
+    "us_visa",
+    "i94",
+    "mx_visa",
+    "fmm",
+]
+
 VaccinationStatus = Literal["full", "partial", "none"]
 # Vaccines the WHO listed for emergency use, accepted by CDC for the 2021–2023 entry rules.
 Vaccine = Literal[
@@ -147,6 +164,28 @@ class TravelerDeclaration(Record):
     vehicle_plate: Plate | None = Field(default=None, description="Absent for pedestrians.")
     vaccination: Vaccination | None = None
     presentations: Presentations
+    # Optional trip facts for the document rules (absent in older declarations: then the rules
+    # cannot tell and send the traveler to documentary review instead of guessing).
+    other_documents: list[OtherDocument] | None = Field(
+        default=None,
+        max_length=13,
+        description="Every other document carried (e.g. us_visa, i94, fmm); [] for none.",
+    )
+    destination_distance_km: float | None = Field(
+        default=None, ge=0, le=20_000, description="Farthest point of the trip from the border."
+    )
+    destination_distance_miles: float | None = Field(
+        default=None, ge=0, le=12_500, description="The same in miles (give one of the two)."
+    )
+    stay_days: int | None = Field(
+        default=None, ge=0, le=3650, description="Intended length of stay, days."
+    )
+
+    @model_validator(mode="after")
+    def _one_distance(self) -> TravelerDeclaration:
+        if self.destination_distance_km is not None and self.destination_distance_miles is not None:
+            raise fail("declaration.destination_distance.both", {"value": "km and miles"})
+        return self
 
     @property
     def pedestrian(self) -> bool:

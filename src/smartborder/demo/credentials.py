@@ -4,8 +4,10 @@ Every demo organization — CBP, ANAM, the carrier, the broker, and a Mexican ex
 Mexico's health ministry as issuers — has a did:web identity on the node
 (``did:web:<host>:orgs:<slug>``, keys under ``$SMARTBORDER_HOME/keys/orgs/``). The trust
 registry accredits CBP for C-TPAT certificates and trusted-traveler memberships, the exporter
-for USMCA certifications of origin, the carrier for Carta Porte, and the health ministry for
-vaccination credentials; the broker is accredited for nothing.
+for USMCA certifications of origin, the carrier for Carta Porte, the health ministry for
+vaccination credentials, and two consular offices — Mexico's SRE for passports and a U.S.
+consulate for Border Crossing Cards, which renew them (``smartborder.consular``); the broker
+is accredited for nothing.
 
 A *sample* of the day's declarations carries credentials (issuing one for each of 81,000
 declarations would take minutes; :func:`sample_size` says how many): trucks a USMCA
@@ -39,7 +41,10 @@ CBP = "U.S. Customs and Border Protection"
 ANAM = "Agencia Nacional de Aduanas de México"
 EXPORTER = "Exportadora del Bajio SA de CV"
 HEALTH = "Secretaria de Salud"
-ISSUERS = (CBP, ANAM, CARRIER, BROKER, EXPORTER, HEALTH)
+# consular offices: they renew the documents they issued (smartborder.consular)
+SRE = "Secretaria de Relaciones Exteriores"
+CONSULATE = "U.S. Consulate General Tijuana"
+ISSUERS = (CBP, ANAM, CARRIER, BROKER, EXPORTER, HEALTH, SRE, CONSULATE)
 #: (issuer, credential type, accepting country)
 ACCREDITATIONS: tuple[tuple[str, str, str], ...] = (
     (CBP, "CTPATCertificate", "US"),
@@ -50,6 +55,9 @@ ACCREDITATIONS: tuple[tuple[str, str, str], ...] = (
     (CARRIER, "CartaPorteCredential", "MX"),
     (HEALTH, "VaccinationCredential", "US"),
     (HEALTH, "VaccinationCredential", "MX"),
+    (SRE, "PassportCredential", "US"),
+    (SRE, "PassportCredential", "MX"),
+    (CONSULATE, "BorderCrossingCardCredential", "US"),
 )
 FAULTS = ("revoked", "expired", "untrusted", "tampered", "unrelated", "suspended")
 FAULT_EVERY = 5  # one credentialed declaration in five carries a bad credential

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import copy
 import string
+import zlib
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -492,6 +494,9 @@ def generate_travelers(
             },
             "purpose": purpose,
         }
+        # Drawn from the record's own key, so the traffic's random stream is what it was before.
+        trip_rng = np.random.default_rng(zlib.crc32(record["idempotency_key"].encode()))
+        record.update(_trip_documents(trip_rng, direction, nationality, doc_type))
         if not pedestrian:
             plate_us = us_citizen or rng.random() < 0.3
             record["vehicle_plate"] = {
@@ -511,6 +516,30 @@ def generate_travelers(
             }
         out.append(record)
     return out
+
+
+def _trip_documents(
+    rng: np.random.Generator, direction: Direction, nationality: str, doc_type: str
+) -> dict[str, Any]:
+    """Every document carried and the trip's reach, as the document rules read them: most
+    visitors stay near the border for a day or two (an assumption, not a published share);
+    passport holders who are not U.S. citizens carry a U.S. visa northbound, an FMM southbound
+    when they go past the border zone."""
+    others: list[str] = []
+    miles = float(rng.choice([3, 8, 15, 20, 40, 120], p=[0.3, 0.3, 0.2, 0.1, 0.06, 0.04]))
+    days = int(rng.choice([1, 2, 3, 7, 20], p=[0.55, 0.2, 0.1, 0.1, 0.05]))
+    if direction is Direction.NORTHBOUND and doc_type == "passport" and nationality != "USA":
+        others.append("us_visa")
+    beyond_zone = miles > 25 or days > 30
+    bcc_north = direction is Direction.NORTHBOUND and doc_type == "border_crossing_card"
+    if bcc_north and beyond_zone and rng.random() < 0.8:
+        others.append("i94")  # most who go past the zone get their I-94 first
+    if direction is Direction.SOUTHBOUND and nationality != "MEX":
+        if doc_type != "passport" and rng.random() < 0.7:
+            others.append("passport")  # a passport card alone is not enough to enter Mexico
+        if miles > 12 or days > 3:
+            others.append("fmm")
+    return {"other_documents": others, "destination_distance_miles": miles, "stay_days": days}
 
 
 def _birth_date(rng: np.random.Generator, day: date, *, minor: bool) -> str:
@@ -560,7 +589,10 @@ def generate_trips(
     vaccination_share: float = 0.5,
     sentri_share: float = 0.3,
 ) -> list[Trip]:
-    """Generated northbound pre-arrivals (:func:`generate_travelers`) for each port and day."""
+    """Generated northbound pre-arrivals (:func:`generate_travelers`) for each port and day.
+
+    A generated trusted-traveler member counts as verified (the card is read at the booth), so
+    plans that favour verified members can be analysed on generated traffic."""
     trips = []
     day = start
     while day <= end:
@@ -573,6 +605,13 @@ def generate_trips(
                 vaccination_share=vaccination_share,
                 sentri_share=sentri_share,
             ):
-                trips.append(trip_from_record(rec))
+                trip = trip_from_record(rec)
+                declared = trip.traveler.trusted_traveler_declared
+                if declared:
+                    trip = replace(
+                        trip,
+                        traveler=trip.traveler.model_copy(update={"trusted_traveler": declared}),
+                    )
+                trips.append(trip)
         day += timedelta(days=1)
     return trips

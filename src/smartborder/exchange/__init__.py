@@ -5,7 +5,9 @@ CBP's node and ANAM's node each hold their own store, keys and rules. What one s
 other — a trip filed with it (the data elements the agreement shares, and its decision on its
 own leg), or its decision on a trip the other sent — leaves through the outbox, signed, over
 HTTP with OAuth2 client credentials, and is checked on arrival (signature, audience, age,
-agreement) before anything is applied, once.
+agreement) and acknowledged once durably held; it is applied afterwards, once, in the order
+it arrived (a :class:`LeaderLoop` on the receiving node), and a document that cannot be
+applied goes back to its sender as a ``refusal`` naming the problem.
 """
 
 from smartborder.exchange.agreement import Agreement, load_agreement
@@ -29,6 +31,7 @@ from smartborder.exchange.errors import (
     Replayed,
     SignatureInvalid,
 )
+from smartborder.exchange.leader import LeaderLoop
 from smartborder.exchange.outbox import Deliverer, backoff_s, outbox_row
 from smartborder.exchange.peer import PeerNode
 
@@ -41,6 +44,7 @@ __all__ = [
     "AgreementInvalid",
     "Deliverer",
     "DocumentInvalid",
+    "LeaderLoop",
     "NodeSigner",
     "NotApplicable",
     "NotForThisNode",

@@ -33,6 +33,7 @@ class Shared(BaseModel):
     trip: dict[str, tuple[str, ...]]
     decision: tuple[str, ...]
     inspection: tuple[str, ...] = ()  # the events of a joint inspection
+    state: tuple[str, ...] = ()  # the entry agency's lifecycle: arrived, released, …
 
 
 class MutualRecognition(BaseModel):
@@ -69,6 +70,8 @@ class Agreement(BaseModel):
             return self.share.decision
         if kind == "inspection":
             return self.share.inspection
+        if kind == "state":
+            return self.share.state
         return ()
 
     def share_of(
@@ -82,7 +85,10 @@ class Agreement(BaseModel):
         self, kind: str, body: Mapping[str, Any], trip_kind: str | None = None
     ) -> list[str]:
         """The paths of ``body`` the agreement does not let cross (empty: all allowed)."""
-        return sorted(set(_outside(body, _tree(self.paths(kind, trip_kind)), "")))
+        tree = _tree(self.paths(kind, trip_kind))
+        if _inside(body, tree):  # every document the peer sends in good faith: no paths built
+            return []
+        return sorted(set(_outside(body, tree, "")))
 
     def equivalents(self, agency: str) -> dict[str, frozenset[str]]:
         """For ``agency``'s node: its credential types and the other side's types that count
@@ -122,6 +128,28 @@ def _keep(value: Any, tree: Tree | None) -> Any:
     if not isinstance(value, Mapping):
         return value
     return {k: _keep(v, tree[k]) for k, v in value.items() if k in tree}
+
+
+def _inside(value: Any, tree: Tree | None) -> bool:
+    """Whether every path of a parsed JSON ``value`` is in ``tree``: an iterative walk that
+    builds no path strings, about twice as fast as :func:`_outside` on a trip document
+    (which runs only when something is outside, to name it)."""
+    stack: list[tuple[Any, Tree]] = [] if tree is None else [(value, tree)]
+    while stack:
+        node, sub = stack.pop()
+        kind = type(node)
+        if kind is list:
+            stack.extend((v, sub) for v in node)
+        elif kind is dict:
+            for k, v in node.items():
+                if k not in sub:
+                    return False
+                below = sub[k]
+                if below is not None and (type(v) is dict or type(v) is list):
+                    stack.append((v, below))
+        elif isinstance(node, Mapping | list):  # another mapping type: let _outside judge
+            return False
+    return True
 
 
 def _outside(value: Any, tree: Tree | None, prefix: str) -> Iterator[str]:

@@ -5,7 +5,7 @@ A document is a compact JWS (``typ`` ``smartborder-exchange+jwt``) signed with t
 node's key, named by a DID URL of the sender's ``did:web``. Its claims::
 
     {"jti": document id, "iss": sender DID, "aud": receiver DID, "iat": signing time,
-     "agreement": "us-mx-data-sharing@2026-1", "kind": "trip" | "decision",
+     "agreement": "us-mx-data-sharing@2026-2", "kind": "trip" | "decision" | …,
      "from": "anam", "body": {...}}
 
 A document is signed when it is sent (each attempt anew), so ``iat`` is fresh: the receiver
@@ -44,7 +44,9 @@ from smartborder.exchange.errors import (
 from smartborder.i18n import Text
 
 TYP = "smartborder-exchange+jwt"
-KINDS = ("trip", "decision", "inspection")
+# A refusal is the protocol's own: the receiver accepted a document on receipt and could not
+# apply it (it says which and why); it carries no data element of a trip.
+KINDS = ("trip", "decision", "inspection", "state", "refusal")
 # A signature older than this is a replay (or a clock far off): 5 minutes, the skew Kerberos
 # tolerates by default (RFC 4120 §1.6 recommends "on the order of 5 minutes").
 REPLAY_WINDOW_S = 300
@@ -54,6 +56,8 @@ _ENVELOPE = {
     ),
     "decision": frozenset({"trip_id", "version", "decision"}),
     "inspection": frozenset({"trip_id", "version", "event"}),
+    "state": frozenset({"trip_id", "version", "state"}),
+    "refusal": frozenset({"trip_id", "doc_id", "problem"}),
 }
 
 
@@ -228,6 +232,21 @@ def _check_claims(
                 "Un documento de inspección lleva su evento como objeto.",
             )
         outside += [f"event.{p}" for p in agreement.outside("inspection", event)]
+    if kind == "state":
+        change = body.get("state")
+        if not isinstance(change, dict):
+            raise _invalid(
+                "A state document carries its state change as an object.",
+                "Un documento de estado lleva su cambio de estado como objeto.",
+            )
+        outside += [f"state.{p}" for p in agreement.outside("state", change)]
+    if kind == "refusal" and not (
+        isinstance(body.get("doc_id"), str) and isinstance(body.get("problem"), dict)
+    ):
+        raise _invalid(
+            "A refusal names the refused document (doc_id) and carries its problem (an object).",
+            "Un rechazo nombra el documento rechazado (doc_id) y lleva su problema (un objeto).",
+        )
     decision = body.get("decision")
     if decision is not None:
         if not isinstance(decision, dict):

@@ -9,19 +9,17 @@ not retried, kept with the problem. A peer that does not answer gets the batch a
 (exponential back-off with jitter, capped): delivery is at-least-once, and the peer's
 idempotent receipt makes it apply each document once. Every answer is audited.
 
-Several worker processes of one node share the outbox: one of them delivers at a time (an
-``flock`` on a file in the node's home), the others stand by.
+Several worker processes of one node share the outbox: one of them delivers at a time (a
+:class:`~smartborder.exchange.leader.LeaderLoop`), the others stand by.
 """
 
 from __future__ import annotations
 
-import fcntl
 import logging
-import os
 import random
-import threading
 import uuid
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -31,6 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from smartborder.exchange.documents import NodeSigner, digest, now_utc
 from smartborder.exchange.errors import PeerUnreachable
+from smartborder.exchange.leader import LeaderLoop
 from smartborder.exchange.peer import PeerNode
 from smartborder.store import exchange as repo
 from smartborder.store import transaction
@@ -38,10 +37,10 @@ from smartborder.store import transaction
 log = logging.getLogger("smartborder.exchange")
 
 BATCH = 500  # documents per POST at most
+ROUND = 4 * BATCH  # due documents read per delivery round at most
 # Bytes of documents per POST at most: under the peer's body limit (SMARTBORDER_MAX_BODY_BYTES,
 # 1 MiB by default) with room for the JSON around them; a trip document is ~2-3 KB.
 BATCH_BYTES = 768 * 1024
-IDLE_POLL_S = 0.2  # how often an idle deliverer looks for documents another worker queued
 BACKOFF_MAX_S = 60.0
 
 
@@ -90,70 +89,53 @@ class Deliverer:
         self.peer = peer
         self.signer = signer
         self.agreement = agreement
-        self.lock_path = lock_path
         self.write_lock = write_lock
         self.clock = clock
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
         self._rng = random.Random()
+        self.loop = LeaderLoop("exchange-deliverer", lock_path, self.deliver_once)
+        # signs the next batch while the current one is in flight (the peer is another process)
+        self._signing = ThreadPoolExecutor(1, thread_name_prefix="exchange-signing")
 
     def start(self) -> None:
-        if self._thread is None:
-            self._thread = threading.Thread(
-                target=self._run, name="exchange-deliverer", daemon=True
-            )
-            self._thread.start()
+        self.loop.start()
 
     def notify(self) -> None:
         """Something was queued: deliver now rather than at the next poll."""
-        self._wake.set()
+        self.loop.notify()
 
     def close(self) -> None:
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout=15)
-            self._thread = None
-
-    def _run(self) -> None:
-        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            while not self._stop.is_set():
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                except BlockingIOError:  # another worker delivers; stand by
-                    self._stop.wait(1.0)
-                    continue
-                try:
-                    self._deliver_until_closed()
-                finally:
-                    fcntl.flock(fd, fcntl.LOCK_UN)
-        finally:
-            os.close(fd)
-
-    def _deliver_until_closed(self) -> None:
-        while not self._stop.is_set():
-            try:
-                sent = self.deliver_once()
-            except Exception:  # the store is down, say: keep the thread, try again soon
-                log.warning("exchange: delivery round failed", exc_info=True)
-                sent = 0
-            if sent == 0:
-                self._wake.wait(IDLE_POLL_S)
-                self._wake.clear()
+        self.loop.close()
+        self._signing.shutdown(wait=True)
 
     def deliver_once(self) -> int:
-        """One round: post the due documents (up to a batch); how many were posted."""
+        """One round: post the due documents, up to :data:`ROUND`, batch after batch, the
+        next batch signed (on the signing thread) while the current one is posted; how many
+        were posted. A batch the peer does not take ends the round (retried later)."""
         now = self.clock()
         with self.sessions() as session:
-            rows = repo.due(session, now, limit=BATCH)
-            batch = [(r.seq, r.doc_id, r.kind, r.digest, r.body, r.attempts) for r in rows]
-        if not batch:
+            due = repo.due_rows(session, now, limit=ROUND)
+        if not due:
             return 0
+        posted = 0
+        signed = self._signing.submit(self._sign_batch, due, now)
+        while True:
+            batch, tokens, rest = signed.result()
+            if rest:
+                signed = self._signing.submit(self._sign_batch, rest, now)
+            if not self._post(batch, tokens):
+                return posted
+            posted += len(batch)
+            if not rest:
+                return posted
+
+    def _sign_batch(
+        self, rows: Sequence[tuple[Any, ...]], now: datetime
+    ) -> tuple[Sequence[tuple[Any, ...]], list[str], Sequence[tuple[Any, ...]]]:
+        """Sign documents from the head of ``rows`` up to :data:`BATCH` or
+        :data:`BATCH_BYTES`: the rows signed, their tokens, and the rows left."""
         tokens: list[str] = []
         size = 0
-        for _, doc_id, kind, _, body, _ in batch:
+        for _, doc_id, kind, _, body, _ in rows[:BATCH]:
             token = self.signer.sign(
                 doc_id,
                 kind,
@@ -166,7 +148,10 @@ class Deliverer:
             if tokens and size > BATCH_BYTES:
                 break
             tokens.append(token)
-        batch = batch[: len(tokens)]
+        return rows[: len(tokens)], tokens, rows[len(tokens) :]
+
+    def _post(self, batch: Sequence[tuple[Any, ...]], tokens: list[str]) -> bool:
+        """Post one batch and record the peer's answers; False if the peer did not take it."""
         try:
             answer = self.peer.post_documents(tokens)
         except PeerUnreachable as exc:
@@ -189,11 +174,11 @@ class Deliverer:
                         ]
                     },
                 )
-                return 1
+                return True
             self._retry_later(batch, str(exc.message.en))
-            return 0
+            return False
         self._record(batch, answer)
-        return len(batch)
+        return True
 
     def _retry_later(self, batch: Sequence[tuple[Any, ...]], error: str) -> None:
         attempts = max(b[5] for b in batch)
@@ -210,7 +195,7 @@ class Deliverer:
             result = results.get(doc_id)
             status = result.get("status") if result else None
             problem = result.get("problem") if result else None
-            if status in ("applied", "duplicate"):
+            if status in ("accepted", "applied", "duplicate"):
                 delivered.append(seq)
             elif status == "refused":
                 refused.append((seq, problem))

@@ -14,6 +14,7 @@ docs/inspections.md.
 """
 
 from smartborder.inspections.errors import (
+    AlreadyInspected,
     ConcurrentChange,
     FacilityUnknown,
     FindingCodeUnknown,
@@ -63,6 +64,7 @@ __all__ = [
     "AGENCIES",
     "Agency",
     "AgencyPart",
+    "AlreadyInspected",
     "ConcurrentChange",
     "Concluded",
     "EventKind",

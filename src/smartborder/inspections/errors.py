@@ -16,8 +16,11 @@ NotFound
 Conflict
 ├── StepOutOfOrder          inspection.step_out_of_order — names the current state and the
 │                           allowed next steps
-└── ConcurrentChange        inspection.concurrent_change — another command changed the
-                            inspection meanwhile; retry
+├── ConcurrentChange        inspection.concurrent_change — another command changed the
+│                           inspection meanwhile; retry
+└── AlreadyInspected        inspection.already_satisfied — a concluded inspection already
+                            counts for this agency (mutual recognition); ask again with
+                            reinspect and a reason to inspect the truck a second time
 """
 
 from __future__ import annotations
@@ -157,7 +160,30 @@ class ConcurrentChange(Conflict):
     )
 
 
+class AlreadyInspected(Conflict):
+    code = "inspection.already_satisfied"
+
+    def __init__(self, agency: str, inspection_id: str, joint: bool) -> None:
+        how = (
+            ("the joint inspection", "la inspección conjunta")
+            if joint
+            else ("inspection", "la inspección")
+        )
+        super().__init__(
+            Text(
+                f"The trip was inspected for {agency.upper()} already: {how[0]} {inspection_id} "
+                "counts for it. To inspect the truck a second time, ask again with reinspect: "
+                "true and a reason.",
+                f"El viaje ya se inspeccionó para {agency.upper()}: {how[1]} {inspection_id} "
+                "cuenta para esa agencia. Para inspeccionar el camión otra vez, pídalo de nuevo "
+                "con reinspect: true y un motivo.",
+            ),
+            extra={"inspection_id": inspection_id},
+        )
+
+
 __all__ = [
+    "AlreadyInspected",
     "ConcurrentChange",
     "FacilityUnknown",
     "FindingCodeUnknown",

@@ -23,6 +23,7 @@ from smartborder.credentials import CredentialService
 from smartborder.declarations import parse_declaration
 from smartborder.i18n import Text
 from smartborder.inspections.errors import (
+    AlreadyInspected,
     ConcurrentChange,
     InspectionInvalid,
     InspectionNotFound,
@@ -41,6 +42,7 @@ from smartborder.inspections.model import (
     finding_code,
     outcome_of,
 )
+from smartborder.inspections.recognition import satisfies
 from smartborder.inspections.replay import apply
 from smartborder.inspections.reports import issue_report
 from smartborder.preclearance import ENTRY_AGENCY, State, record_state
@@ -239,14 +241,32 @@ def request(
     facility: str | None = None,
     reason: str | None = None,
     agency: str | None = None,
+    mutual_recognition: bool = False,
+    reinspect: bool = False,
 ) -> Inspection:
-    """Request an inspection of a trip (joint: both agencies take part)."""
+    """Request an inspection of a trip (joint: both agencies take part). A truck is not
+    inspected twice for one agency: if a concluded inspection already counts for the acting
+    agency (:func:`satisfies`, with the agreement's ``mutual_recognition``), the request is
+    refused naming it, unless ``reinspect`` with a reason."""
     acting = acting_agency(principal, agency)
     trip = _trip(session, declaration_id)
     if reason is not None and len(reason) > 2000:
         raise InspectionInvalid(
             Text("reason has at most 2000 characters.", "reason tiene como máximo 2000 caracteres.")
         )
+    if reinspect and not (reason or "").strip():
+        raise InspectionInvalid(
+            Text(
+                "A second inspection (reinspect) needs a reason.",
+                "Una segunda inspección (reinspect) necesita un motivo.",
+            ),
+            pointer="/reason",
+        )
+    if not reinspect:
+        for row in repo.inspections_of(session, trip.id):
+            done = _state_of(row.body)
+            if satisfies(done, acting, mutual_recognition=mutual_recognition):
+                raise AlreadyInspected(acting, done.id, done.joint)
     body: dict[str, Any] = {
         "joint": joint,
         "reason": reason,

@@ -22,7 +22,7 @@ from smartborder.preclearance.decision import (
     leg_of,
     legs_of,
 )
-from smartborder.preclearance.lifecycle import State, visibility
+from smartborder.preclearance.lifecycle import State, check_transition, visibility
 from smartborder.preclearance.pipeline import Pipeline
 from smartborder.preclearance.records import (
     amendment_target,
@@ -91,6 +91,7 @@ __all__ = [
     "SubmissionResult",
     "TRUCK_DEADLINE_MIN",
     "amendment_target",
+    "check_transition",
     "batch_items",
     "get_record",
     "target_of",

@@ -87,7 +87,11 @@ CHECKS: dict[str, tuple[Outcome, str, str]] = {
         "the presentation's proof does not verify",
         "la prueba de la presentación no es válida",
     ),
-    "revoked": (_INSPECT, "revoked by its issuer", "revocada por su emisor"),
+    "revoked": (
+        _INSPECT,
+        "revoked by its issuer (replaced by a renewal, or withdrawn); present the current one",
+        "revocada por su emisor (reemplazada por una renovación, o retirada); presente la vigente",
+    ),
     "suspended": (_REVIEW, "suspended by its issuer", "suspendida por su emisor"),
     "status": (_REVIEW, "status cannot be established", "no se puede establecer su estado"),
     "unreachable": (

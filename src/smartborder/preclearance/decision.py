@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from smartborder.i18n import Lang, Text
 
@@ -107,6 +107,9 @@ class Decision(BaseModel):
     decided_at: datetime
     notes: list[Note]
     random_selection: bool = False
+    # The shadow model's features of a truck (not part of the decision's body: the writer
+    # scores them and stores the score beside the decision; see risk.ShadowScorer).
+    shadow_features: list[float] | None = Field(default=None, exclude=True, repr=False)
 
     @property
     def codes(self) -> list[str]:

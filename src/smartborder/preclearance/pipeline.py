@@ -36,9 +36,11 @@ from smartborder.preclearance.stages import (
 from smartborder.risk import (
     RANDOM_REASON_CODE,
     RANDOM_RULE_ID,
+    Exploration,
     PartyHistory,
     RandomSample,
     RuleSet,
+    ShadowScorer,
     ViolationHistory,
     parties_of,
 )
@@ -107,19 +109,29 @@ class Pipeline:
         claims: Callable[[Declaration], Mapping[str, Any] | None] | None = None,
         agency: Agency | None = None,
         violations: ViolationHistory | None = None,
+        shadow: ShadowScorer | None = None,
+        exploration: Exploration | None = None,
         random_sample: RandomSample | None = None,
     ) -> Pipeline:
         """The standard pipeline; stages not supplied default to ones that say they did nothing.
 
         ``claims`` gives the risk stage a declaration's verified credential claims;
-        ``violations`` the violations inspections found on parties; ``random_sample`` the
-        agency's random control sample."""
+        ``violations`` the violations inspections found on parties; ``shadow`` a learned
+        model scoring trucks in shadow; ``exploration`` inspections of uncertain cases;
+        ``random_sample`` the agency's random control sample."""
         return cls(
             [
                 FilingStage(),
                 credentials or CredentialsNotConfigured(),
                 admissibility or AdmissibilityNotConfigured(),
-                RiskStage(rules, history=history, claims=claims, violations=violations),
+                RiskStage(
+                    rules,
+                    history=history,
+                    claims=claims,
+                    violations=violations,
+                    shadow=shadow,
+                    exploration=exploration,
+                ),
             ],
             hs=hs,
             agency=agency,
@@ -245,6 +257,7 @@ def _conclude(
         decided_at=draft.now,
         notes=draft.notes,
         random_selection=random_selection,
+        shadow_features=draft.shadow_features,
     )
 
 

@@ -20,8 +20,10 @@ from smartborder.preclearance.decision import Agency, Note, Outcome, Reason, Sta
 from smartborder.risk import (
     FACT_FUNCTIONS,
     PARTY_KEYS,
+    Exploration,
     PartyHistory,
     RuleSet,
+    ShadowScorer,
     ViolationHistory,
     apply_verified_claims,
     apply_violations,
@@ -46,6 +48,8 @@ class DecisionDraft:
     # Parties the history knows only because an earlier version of this same trip put them
     # there: for this trip they are still first-time (amending must not lower the score).
     own_parties: frozenset[str] = frozenset()
+    # Set by a risk stage with a shadow model: the truck's features, scored by the writer.
+    shadow_features: list[float] | None = None
 
     def add(self, code: str, rule_id: str, outcome: Outcome, message: Text) -> Reason:
         """Add a reason from the current stage, binding the declaration's agency."""
@@ -192,6 +196,11 @@ class RiskStage:
     prove overrides what is declared (see :func:`smartborder.risk.apply_verified_claims`).
     With ``violations``, a truck whose shipper, consignee or carrier had a violation found by
     an inspection within the weight set's window scores the recent-violation rules.
+    With a ``shadow`` scorer, a truck's learned-model features are computed from the same
+    facts into ``draft.shadow_features`` (scored and stored beside the decision, never
+    deciding: :class:`smartborder.risk.ShadowScorer`). With ``exploration``, a share of the
+    declarations scoring just under the inspection threshold is inspected, with the reason
+    ``risk.exploration`` saying so (:class:`smartborder.risk.Exploration`).
     """
 
     name: StageName = "risk"
@@ -203,8 +212,12 @@ class RiskStage:
         history: PartyHistory | None = None,
         claims: Callable[[Declaration], Mapping[str, Any] | None] | None = None,
         violations: ViolationHistory | None = None,
+        shadow: ShadowScorer | None = None,
+        exploration: Exploration | None = None,
     ) -> None:
         self.rules = rules or load_rules()
+        self.shadow = shadow
+        self.exploration = exploration
         self.history = history
         self.claims = claims
         self.violations = violations
@@ -239,6 +252,8 @@ class RiskStage:
         if self.violations is not None:
             since = draft.now - self._window
             apply_violations(facts, declaration, self.violations, since=since, until=draft.now)
+        if self.shadow is not None:
+            draft.shadow_features = self.shadow.features(declaration, facts, now=draft.now)
         result = self.rules.score(kind, facts)
         draft.risk_score = result.score
         draft.rule_versions["risk"] = self.rules.version
@@ -253,6 +268,19 @@ class RiskStage:
                     f"La puntuación de riesgo {result.score:g} alcanzó el umbral {result.threshold:g} de {_LANE_ES[result.lane]} (conjunto de pesos {self.rules.name} {self.rules.version}).",
                 )
             )
+        explore = self.exploration
+        if explore is not None and result.lane != "inspect":
+            threshold = self.rules.thresholds[kind].inspect
+            if explore.near(result.score, threshold) and explore.draw():
+                draft.add(
+                    "risk.exploration",
+                    "exploration",
+                    Outcome.INSPECT,
+                    Text(
+                        f"Selected for inspection as exploration, not as a risk finding: the score {result.score:g} is within {explore.band:g} points under the inspection threshold {threshold:g}, where inspections teach the risk model most.",
+                        f"Seleccionado para inspección como exploración, no como hallazgo de riesgo: la puntuación {result.score:g} está a menos de {explore.band:g} puntos del umbral de inspección {threshold:g}, donde las inspecciones más enseñan al modelo de riesgo.",
+                    ),
+                )
         new_parties = facts.get(PARTY_KEYS)
         if self.history is not None and new_parties is not None:
             draft.new_parties = new_parties

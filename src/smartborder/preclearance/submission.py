@@ -97,6 +97,7 @@ class PreparedSubmission:
     states: list[dict[str, Any]]
     parties: list[str]  # parties new to the history, stored as seen (first-time risk rules)
     amends: int | None = field(default=None)
+    shadow: list[float] | None = field(default=None)  # shadow model features (trucks)
 
 
 def _decision_row(
@@ -179,7 +180,16 @@ def prepare(
         _state(record_id, State.DECIDED, decision.decided_at, "pipeline"),
     ]
     return PreparedSubmission(
-        principal.org, key, digest, record, version, row, body, states, parties
+        principal.org,
+        key,
+        digest,
+        record,
+        version,
+        row,
+        body,
+        states,
+        parties,
+        shadow=decision.shadow_features,
     )
 
 
@@ -291,6 +301,7 @@ def prepare_amendment(
         [_state(record.id, State.DECIDED, decision.decided_at, "pipeline", f"amendment v{number}")],
         parties,
         amends=target.last_version,
+        shadow=decision.shadow_features,
     )
 
 

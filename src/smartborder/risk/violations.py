@@ -85,6 +85,9 @@ class InMemoryViolationHistory:
     def any_between(self, keys: Iterable[str], since: datetime, until: datetime) -> bool:
         return _any_between(self.times, keys, since, until)
 
+    def count_between(self, keys: Iterable[str], since: datetime, until: datetime) -> int:
+        return _count_between(self.times, keys, since, until)
+
 
 def _any_between(
     times: Mapping[str, list[datetime]], keys: Iterable[str], since: datetime, until: datetime
@@ -96,6 +99,19 @@ def _any_between(
             if i < len(found) and found[i] <= until:
                 return True
     return False
+
+
+def _count_between(
+    times: Mapping[str, list[datetime]], keys: Iterable[str], since: datetime, until: datetime
+) -> int:
+    """How many violations were found on ``keys`` from ``since`` to ``until`` (the learned
+    model's party-history features)."""
+    n = 0
+    for key in keys:
+        found = times.get(key)
+        if found:
+            n += bisect.bisect_right(found, until) - bisect.bisect_left(found, since)
+    return n
 
 
 def apply_violations(
@@ -177,3 +193,8 @@ class StoreViolationHistory:
         if self._thread is None and time.monotonic() - self._loaded_at >= self._refresh_s:
             self.refresh()
         return _any_between(self._times, keys, since, until)
+
+    def count_between(self, keys: Iterable[str], since: datetime, until: datetime) -> int:
+        if self._thread is None and time.monotonic() - self._loaded_at >= self._refresh_s:
+            self.refresh()
+        return _count_between(self._times, keys, since, until)

@@ -1,6 +1,7 @@
-"""Queries on the parties the risk stage has seen, on parties with violations found, and for
-the targeting effectiveness report: an agency's decisions in a period counted by the columns
-the report groups on, and the findings of the declarations it examined."""
+"""Queries on the parties the risk stage has seen, on parties with violations found, on the
+learned models and their shadow scores, and for the targeting effectiveness report (an
+agency's decisions in a period, counted on covering indexes, and the findings of the
+declarations it examined)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,18 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, and_, func, or_, select
+from sqlalchemy import Connection, Table, and_, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from smartborder.store.bulk import BulkInsert
-from smartborder.store.tables.declarations import DecisionRow
+from smartborder.store.tables.declarations import DecisionRow, DeclarationVersionRow
 from smartborder.store.tables.inspections import InspectionEventRow, InspectionRow
-from smartborder.store.tables.risk import PartySeenRow, ViolationRow
+from smartborder.store.tables.risk import (
+    PartySeenRow,
+    RiskModelRow,
+    ShadowScoreRow,
+    ViolationRow,
+)
 
 _PARTIES = BulkInsert(
     cast(Table, PartySeenRow.__table__), ["key", "first_seen_at"], skip_conflicts=True
@@ -229,3 +235,140 @@ def _amendments(
         if scoped and d in latest and version < latest[d]
     )
     return latest, superseded
+
+
+# --- learned models and shadow scores ----------------------------------------------------
+
+_SHADOW = BulkInsert(
+    cast(Table, ShadowScoreRow.__table__),
+    ["declaration_id", "version", "model_id", "score", "scored_at", "features"],
+    skip_conflicts=True,
+)
+
+
+def store_shadow_scores(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    """Store shadow scores in the caller's transaction (the writer's, with the decisions)."""
+    if rows:
+        _SHADOW.execute(conn, rows)
+
+
+def shadow_scores_of(session: Session, declaration_id: str) -> list[ShadowScoreRow]:
+    """A record's shadow scores, by version."""
+    return list(
+        session.scalars(
+            select(ShadowScoreRow)
+            .where(ShadowScoreRow.declaration_id == declaration_id)
+            .order_by(ShadowScoreRow.version, ShadowScoreRow.model_id)
+        )
+    )
+
+
+def add_model(session: Session, row: dict[str, Any]) -> bool:
+    """Register a model (``risk_models`` columns); ``False`` if its id is registered already."""
+    if session.get(RiskModelRow, row["id"]) is not None:
+        return False
+    session.add(RiskModelRow(**row))
+    session.flush()
+    return True
+
+
+def get_model(session: Session, model_id: str) -> RiskModelRow | None:
+    return session.get(RiskModelRow, model_id)
+
+
+def list_models(session: Session) -> list[RiskModelRow]:
+    """Registered models, newest first."""
+    return list(session.scalars(select(RiskModelRow).order_by(RiskModelRow.registered_at.desc())))
+
+
+def latest_model(session: Session, status: str) -> RiskModelRow | None:
+    """The most recently registered (``shadow``) or promoted (``promoted``) model."""
+    order = RiskModelRow.promoted_at if status == "promoted" else RiskModelRow.registered_at
+    return session.scalars(
+        select(RiskModelRow).where(RiskModelRow.status == status).order_by(order.desc()).limit(1)
+    ).first()
+
+
+def promote_model(
+    session: Session, model_id: str, *, at: datetime, by: str, evaluation: str
+) -> None:
+    """Mark a model promoted (a model promoted before stays promoted, as history)."""
+    session.execute(
+        update(RiskModelRow)
+        .where(RiskModelRow.id == model_id)
+        .values(status="promoted", promoted_at=at, promoted_by=by, evaluation=evaluation)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def stored_payloads(
+    session: Session, declaration_ids: Sequence[str]
+) -> dict[str, tuple[str, datetime]]:
+    """The latest version's payload and its decision time of each stored declaration id."""
+    out: dict[str, tuple[str, datetime]] = {}
+    ids = sorted(set(declaration_ids))
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        rows = session.execute(
+            select(
+                DeclarationVersionRow.declaration_id,
+                DeclarationVersionRow.payload,
+                DecisionRow.decided_at,
+            )
+            .join(
+                DecisionRow,
+                (DecisionRow.declaration_id == DeclarationVersionRow.declaration_id)
+                & (DecisionRow.version == DeclarationVersionRow.version),
+            )
+            .where(DeclarationVersionRow.declaration_id.in_(chunk))
+            .order_by(DeclarationVersionRow.declaration_id, DeclarationVersionRow.version)
+        )
+        for did, payload, at in rows:
+            out[str(did)] = (str(payload), at)  # the last version wins
+    return out
+
+
+def decided_trucks(
+    session: Session, since: datetime, until: datetime
+) -> list[tuple[str, datetime, str, str]]:
+    """``(declaration_id, decided_at, payload, decision body)`` of each truck declaration
+    decided from ``since`` to ``until`` (the latest version of each record), oldest first."""
+    rows = session.execute(
+        select(
+            DecisionRow.declaration_id,
+            DecisionRow.decided_at,
+            DeclarationVersionRow.payload,
+            DecisionRow.body,
+        )
+        .join(
+            DeclarationVersionRow,
+            (DecisionRow.declaration_id == DeclarationVersionRow.declaration_id)
+            & (DecisionRow.version == DeclarationVersionRow.version),
+        )
+        .where(
+            DecisionRow.kind == "truck",
+            DecisionRow.decided_at >= since,
+            DecisionRow.decided_at <= until,
+        )
+        .order_by(DecisionRow.declaration_id, DecisionRow.version)
+    )
+    latest: dict[str, tuple[str, datetime, str, str]] = {}
+    for did, at, payload, body in rows:
+        latest[str(did)] = (str(did), at, str(payload), str(body))
+    return sorted(latest.values(), key=lambda r: r[1])
+
+
+def concluded_inspections(session: Session, declaration_ids: Sequence[str]) -> dict[str, list[str]]:
+    """The stored state (JSON) of the concluded inspections of each declaration id."""
+    out: dict[str, list[str]] = {}
+    ids = sorted(set(declaration_ids))
+    for start in range(0, len(ids), 500):
+        rows = session.execute(
+            select(InspectionRow.declaration_id, InspectionRow.body).where(
+                InspectionRow.declaration_id.in_(ids[start : start + 500]),
+                InspectionRow.state == "concluded",
+            )
+        )
+        for did, body in rows:
+            out.setdefault(str(did), []).append(str(body))
+    return out

@@ -6,15 +6,26 @@ from typing import Annotated, Any
 
 import numpy as np
 from fastapi import APIRouter, Depends, status
+from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
-from smartborder.admissibility import BUILTIN_PLANS, get_version, list_versions, load_plan, publish
+from smartborder.admissibility import (
+    AGENCY_COUNTRY,
+    BUILTIN_PLANS,
+    DEFAULT_PLAN,
+    Actor,
+    check_author,
+    get_version,
+    list_versions,
+    load_plan,
+    publish,
+)
 from smartborder.admissibility.errors import PlanNotFound
 from smartborder.admissibility.impact import impact, trip_from_record
 from smartborder.admissibility.plan import plan_text
 from smartborder.admissibility.service import evaluate
 from smartborder.admissibility.versions import policies_in_force
-from smartborder.api.deps import DbSession, require_scopes
+from smartborder.api.deps import Ctx, DbSession, require_scopes
 from smartborder.api.limits import Day, Instant
 from smartborder.api.ratelimit import public_rate_limit
 from smartborder.clients import Principal
@@ -22,6 +33,8 @@ from smartborder.clients.roles import POLICY_IMPACT, POLICY_READ, POLICY_WRITE
 from smartborder.demo import generate_trips
 from smartborder.errors import InvalidInput, TooLarge
 from smartborder.i18n import Text
+from smartborder.node import Node
+from smartborder.store import transaction
 
 router = APIRouter(tags=["admissibility"])
 NO_PLAN: dict[int | str, dict[str, Any]] = {404: {"description": "No such plan or version."}}
@@ -41,9 +54,10 @@ class EvaluateBody(BaseModel):
     port: str = Field(description="Port code (e.g. 2504) or crossing number.")
     at: Instant = Field(description="Arrival instant, ISO 8601 with offset.")
     direction: str = "northbound"
-    plan: str = Field(
-        default="covid-us-land-2020",
-        description="Plan id (latest published version, else built-in).",
+    plan: str | None = Field(
+        default=None,
+        description="To try a plan: its id (latest published version, else built-in). "
+        "Without plan and version: the version in force at the port and instant.",
     )
     version: str | None = Field(
         default=None, description="A published version, e.g. covid-us-land-2020@1."
@@ -98,9 +112,13 @@ def show_version(version: str, session: DbSession, caller: Reader) -> dict[str, 
 
 
 @router.post("/policies", status_code=status.HTTP_201_CREATED, responses=NO_PLAN)
-def publish_version(body: PublishBody, session: DbSession, caller: Writer) -> dict[str, Any]:
-    """Validate and publish a plan as a new immutable version; an invalid plan or policy set is
-    refused (422, with Cedar's message and where) and nothing is stored."""
+def publish_version(
+    body: PublishBody, session: DbSession, ctx: Ctx, caller: Writer
+) -> dict[str, Any]:
+    """Validate and publish a plan as a new immutable version (a draft: see /plans); an invalid
+    plan or policy set is refused (422, with Cedar's message and where), as is an agency's plan
+    without rules for its own country, or the other country's plan on a sovereign node (403),
+    and nothing is stored."""
     if body.plan_yaml:
         text = body.plan_yaml
     elif body.plan in BUILTIN_PLANS:
@@ -113,29 +131,49 @@ def publish_version(body: PublishBody, session: DbSession, caller: Writer) -> di
             )
         )
     version = publish(session, text, published_by=f"{caller.org}/{caller.client_id}")
+    agency = caller.role.value if caller.role.value in AGENCY_COUNTRY else None
+    check_author(
+        session,
+        version.version,
+        actor=Actor(f"{caller.org}/{caller.client_id}", agency),
+        node_agency=ctx.settings.agency,
+    )  # raising rolls the publication back
     return version.model_dump(mode="json")
 
 
 @router.post(
     "/admissibility/evaluate", dependencies=[Depends(public_rate_limit)], responses=NO_PLAN
 )
-def evaluate_traveler(body: EvaluateBody, session: DbSession) -> dict[str, Any]:
-    """Public self-check: may this traveler cross at this port at this instant? Returns
-    admit / deny / review, the deciding policies, reasons in English and Spanish and the version."""
-    policies = policies_in_force(session, plan=body.plan, version=body.version)
+async def evaluate_traveler(body: EvaluateBody, ctx: Ctx) -> dict[str, Any]:
+    """Public self-check: may this traveler cross at this port at this instant? Decided under
+    the version in force there and then (the pipeline's own lookup), or under ``plan`` or
+    ``version`` when given. Returns admit / deny / review, the deciding policies, reasons in
+    English and Spanish and the version."""
+    if body.plan is None and body.version is None:
+        # In memory (the rules in force, their decisions memoized): on the loop, as the
+        # pipeline decides submissions, without a thread-pool hop.
+        result = ctx.rules.evaluate(
+            body.traveler, port=body.port, at=body.at, direction=body.direction
+        )
+        return result.to_json()
+    return await run_in_threadpool(_evaluate_named, body, ctx)
+
+
+def _evaluate_named(body: EvaluateBody, ctx: Node) -> dict[str, Any]:
+    """The self-check under a named plan or version (read from the store: in a thread)."""
+    with transaction(ctx.sessions) as session:
+        policies = policies_in_force(session, plan=body.plan or DEFAULT_PLAN, version=body.version)
     result = evaluate(
         body.traveler, port=body.port, at=body.at, plan=policies, direction=body.direction
     )
     return result.to_json()
 
 
-@router.post("/admissibility/impact", responses=NO_PLAN)
-def impact_analysis(body: ImpactBody, session: DbSession, caller: Analyst) -> dict[str, Any]:
-    """Outcome changes of ``plan`` against ``baseline`` by port, category and day, on the
-    pre-arrivals sent or generated (agency and admin roles)."""
+def impact_trips(body: ImpactBody) -> list[Any]:
+    """The pre-arrivals of an impact analysis: those sent, or generated as asked."""
     if body.travelers is not None:
-        trips = [trip_from_record(r) for r in body.travelers]
-    elif body.generate is not None and body.start and body.end:
+        return [trip_from_record(r) for r in body.travelers]
+    if body.generate is not None and body.start and body.end:
         days = (body.end - body.start).days + 1
         size = days * len(body.generate.ports) * body.generate.per_day
         if days < 1 or size > MAX_IMPACT_TRIPS:
@@ -146,7 +184,7 @@ def impact_analysis(body: ImpactBody, session: DbSession, caller: Analyst) -> di
                 ),
                 code="admissibility.impact_too_large",
             )
-        trips = generate_trips(
+        return generate_trips(
             body.generate.ports,
             body.start,
             body.end,
@@ -154,18 +192,23 @@ def impact_analysis(body: ImpactBody, session: DbSession, caller: Analyst) -> di
             rng=np.random.default_rng(body.generate.seed),
             vaccination_share=body.generate.vaccination_share,
         )
-    else:
-        raise InvalidInput(
-            Text(
-                "Send travelers, or generate with from and to.",
-                "Envíe travelers, o generate con from y to.",
-            ),
-            code="admissibility.impact_input",
-        )
+    raise InvalidInput(
+        Text(
+            "Send travelers, or generate with from and to.",
+            "Envíe travelers, o generate con from y to.",
+        ),
+        code="admissibility.impact_input",
+    )
+
+
+@router.post("/admissibility/impact", responses=NO_PLAN)
+def impact_analysis(body: ImpactBody, session: DbSession, caller: Analyst) -> dict[str, Any]:
+    """Outcome changes of ``plan`` against ``baseline`` by port, category and day, on the
+    pre-arrivals sent or generated (agency and admin roles)."""
     report = impact(
         _ref(session, body.plan),
         _ref(session, body.baseline),
-        trips,
+        impact_trips(body),
         start=body.start,
         end=body.end,
     )

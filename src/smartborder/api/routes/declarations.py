@@ -234,12 +234,15 @@ class StateChange(BaseModel):
     responses={409: {"description": "Not a transition from the record's state."}},
 )
 def change_state(
-    session: WriteSession, caller: Mover, declaration_id: str, change: StateChange
+    ctx: Ctx, session: WriteSession, caller: Mover, declaration_id: str, change: StateChange
 ) -> RecordSummary:
-    """Record arrival, release, inspection or closing (the agency the record binds)."""
-    return record_state(
+    """Record arrival, release, inspection or closing (the agency the record binds); on a
+    node that exchanges trips, the other agency's node learns it too."""
+    summary = record_state(
         session, caller, declaration_id, change.state, now=datetime.now(UTC), note=change.note
     )
+    ctx.share_states(session, summary.id)
+    return summary
 
 
 @router.get("/decisions", tags=["decisions"])

@@ -32,7 +32,9 @@ class DocumentsIn(BaseModel):
 
 class DocumentResult(BaseModel):
     id: str
-    status: str = Field(description="applied, duplicate (applied before) or refused")
+    status: str = Field(
+        description="accepted (held, to be applied in order), duplicate (received before) or refused"
+    )
     problem: dict[str, Any] | None = None
 
 
@@ -59,9 +61,12 @@ async def inbox(
     ctx: Ctx,
     caller: Annotated[Principal, Depends(require_scopes(EXCHANGE_WRITE))],
 ) -> DocumentsOut:
-    """Each document is checked (signature by the peer's key, audience, age, agreement) and
-    applied once; the answer lists, per document, applied, duplicate or refused with its
-    problem. Refusals are audited; nothing of a refused document is applied."""
+    """Each document is checked (signature by the peer's key, audience, age, agreement) and,
+    if good, held durably before the answer: the answer lists, per document, accepted,
+    duplicate or refused with its problem. Accepted documents are applied afterwards, once,
+    in the order they arrived; one that cannot be applied comes back to the sender as a
+    ``refusal`` document naming the problem. Refusals are audited; nothing of a refused
+    document is applied."""
     if caller.role not in (Role.PEER, Role.ADMIN):
         raise Forbidden(
             Text(
@@ -84,6 +89,18 @@ def audit(
 ) -> list[AuditEntry]:
     rows = repo.audit_page(session, limit=limit, offset=offset, doc_id=doc_id)
     return [AuditEntry.model_validate(r, from_attributes=True) for r in rows]
+
+
+@router.get("/inbox", summary="How many documents from the peer wait, were applied or refused")
+def inbox_counts(
+    session: DbSession,
+    _caller: Annotated[Principal, Depends(require_scopes(EXCHANGE_READ))],
+) -> dict[str, int]:
+    """Documents the peer sent and this node accepted: waiting to be applied (``accepted``,
+    applied in arrival order), ``applied``, or ``refused`` when applied (sent back to the
+    peer as a refusal). Documents refused on receipt are in the audit log only."""
+    counts = repo.inbox_counts(session)
+    return {s: counts.get(s, 0) for s in ("accepted", "applied", "refused")}
 
 
 @router.get("/outbox", summary="How many documents wait, were delivered or were refused")

@@ -35,6 +35,13 @@ class InspectionRequest(BaseModel):
     )
     reason: str | None = Field(default=None, max_length=2000)
     agency: str | None = _AGENCY
+    reinspect: bool = Field(
+        default=False,
+        description=(
+            "Inspect the truck again although a concluded inspection already counts for this "
+            "agency (mutual recognition); needs a reason."
+        ),
+    )
 
 
 class ScheduleRequest(BaseModel):
@@ -78,6 +85,8 @@ def request_inspection(
         reason=body.reason,
         agency=body.agency,
         now=_now(),
+        mutual_recognition=ctx.agreement.mutual_recognition.joint_inspection,
+        reinspect=body.reinspect,
     )
     ctx.share_inspection(session, state.id)
     return inspections.view(state, caller)
@@ -154,6 +163,7 @@ def conclude_inspection(
         now=_now(),
     )
     ctx.share_inspection(session, done.inspection.id)
+    ctx.share_states(session, done.inspection.declaration_id)  # the trip moved, maybe
     return {**inspections.view(done.inspection, caller), "trip_state": done.trip_state}
 
 

@@ -16,7 +16,7 @@ from smartborder.api.deps import Ctx, DbSession
 from smartborder.i18n import Lang, pick_lang
 from smartborder.ports import all_ports
 from smartborder.store.declarations import decision_counts
-from smartborder.store.exchange import outbox_counts
+from smartborder.store.exchange import inbox_counts, outbox_counts
 from smartborder.web import templates
 
 router = APIRouter(tags=["pages"])
@@ -33,7 +33,7 @@ _T: dict[Lang, dict[str, Any]] = {
         },
         "peer": "Exchanges with the other agency's node",
         "agreement": "Data-sharing agreement",
-        "documents": "Documents sent: delivered {delivered:,}, waiting {pending:,}, refused {refused:,}",
+        "documents": "Documents sent: delivered {delivered:,}, waiting {pending:,}, refused {refused:,}. Received from the peer: applied {applied:,}, waiting to be applied {accepted:,}, refused when applied {refused_in:,}",
         "api_docs": "API documentation",
         "decisions_today": "Today's decisions",
         "no_decisions": "No decisions yet today.",
@@ -79,7 +79,7 @@ _T: dict[Lang, dict[str, Any]] = {
         },
         "peer": "Intercambia con el nodo de la otra agencia",
         "agreement": "Acuerdo de intercambio de datos",
-        "documents": "Documentos enviados: entregados {delivered:,}, en espera {pending:,}, rechazados {refused:,}",
+        "documents": "Documentos enviados: entregados {delivered:,}, en espera {pending:,}, rechazados {refused:,}. Recibidos del nodo par: aplicados {applied:,}, en espera de aplicarse {accepted:,}, rechazados al aplicarse {refused_in:,}",
         "api_docs": "Documentación de la API",
         "decisions_today": "Decisiones de hoy",
         "no_decisions": "Aún no hay decisiones hoy.",
@@ -119,6 +119,7 @@ _T: dict[Lang, dict[str, Any]] = {
 # Pages of the other domains (every one is mounted by create_app).
 _LINKS = {
     "/dashboard": {Lang.EN: "Dashboard", Lang.ES: "Tablero"},
+    "/traveler": {Lang.EN: "May I cross? (travelers)", Lang.ES: "¿Puedo cruzar? (viajeros)"},
     "/twin/compare": {
         Lang.EN: "Port twin: compare scenarios",
         Lang.ES: "Gemelo digital: comparar escenarios",
@@ -164,12 +165,16 @@ def _today_counts(
 
 
 def exchange_counts(session: Session) -> dict[str, int]:
-    """The outbox's documents by state (one GROUP BY over a table that grows with every trip:
-    reused like today's counts, not run once per anonymous request)."""
+    """The outbox's and the inbox's documents by state (GROUP BYs over tables that grow with
+    every trip: reused like today's counts, not run once per anonymous request)."""
 
     def count() -> dict[str, int]:
-        counts = outbox_counts(session)
-        return {k: counts.get(k, 0) for k in ("delivered", "pending", "refused")}
+        sent, received = outbox_counts(session), inbox_counts(session)
+        return {
+            **{k: sent.get(k, 0) for k in ("delivered", "pending", "refused")},
+            **{k: received.get(k, 0) for k in ("applied", "accepted")},
+            "refused_in": received.get("refused", 0),
+        }
 
     return _reused(session, "exchange", None, count)
 

@@ -54,6 +54,7 @@ KeyResolver = Callable[[str], PublicKey]
 
 
 _TO_STANDARD = str.maketrans("-_", "+/")
+_TO_URLSAFE = bytes.maketrans(b"+/", b"-_")
 _B64URL = re.compile(r"[A-Za-z0-9_-]*")
 _B64_VALUE = {
     c: i for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
@@ -139,6 +140,21 @@ def sign_jwt(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # joserfc warns that "EdDSA" is superseded by RFC 9864
         return jws.serialize_compact(header, payload, joserfc_key(key), registry=_REGISTRY)
+
+
+def sign_compact(claims: dict[str, Any], *, key: PrivateKey, kid: str, typ: str) -> str:
+    """Sign ``claims`` as a compact JWS (RFC 7515 §7.1) directly with the key, for documents
+    signed by the hundred per second (the exchange between nodes). :func:`sign_jwt` goes
+    through joserfc, which measured 250 µs a 4 KB trip document on this machine against 113 µs
+    here, same run (the Ed25519 signature itself is about 55 µs); the result is the same
+    kind of token, verified by the same :func:`verify_jwt_with_key`."""
+    header = {"alg": ALG_FOR_KEY[key.type], "typ": typ, "kid": kid}
+    signing_input = _b64encode(orjson.dumps(header)) + b"." + _b64encode(orjson.dumps(claims))
+    return (signing_input + b"." + _b64encode(key.sign(signing_input))).decode("ascii")
+
+
+def _b64encode(raw: bytes) -> bytes:
+    return binascii.b2a_base64(raw, newline=False).rstrip(b"=").translate(_TO_URLSAFE)
 
 
 def read_header(token: str, *, require_kid: bool = True) -> dict[str, Any]:
@@ -335,6 +351,7 @@ __all__ = [
     "is_compact_jws",
     "joserfc_key",
     "read_header",
+    "sign_compact",
     "sign_jwt",
     "unverified_claims",
     "verify_jwt",

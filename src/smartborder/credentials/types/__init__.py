@@ -9,7 +9,8 @@ Two sources, one registry (:class:`CredentialTypes`):
   its YAML schemas (OpenAPI 3.0, validated with draft 7 rules) refer to each other with relative ``$ref``\\ s, resolved inside that directory only;
 - SmartBorder's own schemas, shipped in :mod:`smartborder.credentials.schemas`, for the types
   nobody had published: ``CartaPorteCredential``, ``PedimentoCredential``,
-  ``TrustedTravelerCredential``, ``VaccinationCredential`` (and ``BitstringStatusListCredential``).
+  ``TrustedTravelerCredential``, ``VaccinationCredential``, ``PassportCredential``,
+  ``BorderCrossingCardCredential`` (and ``BitstringStatusListCredential``).
 
 A credential's *subject* is validated against ``#/properties/credentialSubject`` of its type's
 schema, when it is issued and when it is verified. A type with no schema here is refused on
@@ -46,6 +47,8 @@ OWN_TYPES = (
     "BitstringStatusListCredential",
     "OEACertificate",
     "InspectionReport",  # an agency's signed report of its part of an inspection
+    "PassportCredential",  # a passport's data page (e.g. Mexico's SRE)
+    "BorderCrossingCardCredential",  # a U.S. consulate's B1/B2 Border Crossing Card
 )
 CORRIDOR_VOCAB_TYPES = (
     "USMCACertificationOfOrigin",

@@ -23,9 +23,11 @@ class IssuedCredentialRow(Base):
     credential_type: Mapped[str] = mapped_column(String(100))
     format: Mapped[str] = mapped_column(String(16))
     issuer: Mapped[str] = mapped_column(String(512))
-    subject_id: Mapped[str | None] = mapped_column(String(512), nullable=True)
+    # indexed (consular_0001): a holder's credentials are listed by subject
+    subject_id: Mapped[str | None] = mapped_column(String(512), nullable=True, index=True)
     issued_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    valid_until: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    # indexed (consular_0001): reminders look for credentials ending soon
+    valid_until: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True, index=True)
     status_group: Mapped[str | None] = mapped_column(String(100), nullable=True)
     status_index: Mapped[int | None] = mapped_column(Integer, nullable=True)
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -34,7 +34,8 @@ class OutboxRow(Base):
 
 
 class InboxRow(Base):
-    """A document received and applied (its id once only: a resent one is acknowledged)."""
+    """A document received (its id once only: a resent one is acknowledged) and what became
+    of it: accepted (waiting in ``exchange_pending``), applied or refused."""
 
     __tablename__ = "exchange_inbox"
 
@@ -43,6 +44,23 @@ class InboxRow(Base):
     digest: Mapped[str] = mapped_column(String(64))
     peer: Mapped[str] = mapped_column(String(300))
     declaration_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    status: Mapped[str] = mapped_column(String(16), default="applied", server_default="applied")
+
+
+class PendingRow(Base):
+    """A document checked on receipt (signature, audience, age, agreement), acknowledged to
+    the sender and waiting to be applied, in the order it arrived."""
+
+    __tablename__ = "exchange_pending"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    doc_id: Mapped[str] = mapped_column(String(36), unique=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    body: Mapped[str] = mapped_column(Text)  # the document's body (JSON)
+    digest: Mapped[str] = mapped_column(String(64))
+    peer: Mapped[str] = mapped_column(String(300))
+    actor: Mapped[str | None] = mapped_column(String(64), nullable=True)
     received_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
@@ -58,7 +76,8 @@ class AuditRow(Base):
     doc_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     kind: Mapped[str | None] = mapped_column(String(24), nullable=True)
     digest: Mapped[str] = mapped_column(String(64))
-    outcome: Mapped[str] = mapped_column(String(16))  # sent | applied | duplicate | refused
+    # accepted | applied | duplicate | refused
+    outcome: Mapped[str] = mapped_column(String(16))
     code: Mapped[str | None] = mapped_column(String(64), nullable=True)
     detail: Mapped[str | None] = mapped_column(Text, nullable=True)
     actor: Mapped[str | None] = mapped_column(String(64), nullable=True)
