@@ -20,6 +20,9 @@ from smartborder.store import make_engine, session_factory, transaction
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 PG_URL = os.environ.get("SMARTBORDER_TEST_DATABASE_URL")
+# Decisions in tests are deterministic: no random control sample unless a test sets a rate
+# (tests/risk/test_random_sample.py does).
+os.environ.setdefault("SMARTBORDER_RANDOM_EXAMINATION_RATE", "0")
 
 
 def shared_path(*parts: str) -> Path:

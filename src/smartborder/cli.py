@@ -87,6 +87,11 @@ COMMANDS: dict[str, Entry] = {
         "app",
         "Plan lifecycle: propose, approve, activate, withdraw; which version is in force.",
     ),
+    "risk": Entry(
+        "smartborder.commands.risk",
+        "app",
+        "Measured risk management: targeting effectiveness and the learned model.",
+    ),
     "creds": Entry(
         "smartborder.commands.credentials",
         "app",

@@ -146,6 +146,10 @@ class Settings(BaseSettings):
         default="",
         description="The secret of SMARTBORDER_EXCHANGE_CLIENT_ID at the exchange peer.",
     )
+    random_examination_rate: float = Field(
+        default=0.015,
+        description="Share of declarations that would otherwise be released or sent to documentary review which this node's agency examines at random (its control sample, drawn with the OS CSPRNG and stated in the decision as random_selection), between 0 and 0.2; 0 turns the sample off.",
+    )
     agreement_file: Path | None = Field(
         default=None,
         description="The data-sharing agreement in force between the two agencies (JSON); default: the agreement shipped with SmartBorder (us-mx-data-sharing).",
@@ -187,6 +191,16 @@ class Settings(BaseSettings):
         gt=0.0,
         description="How many risk points under the inspection threshold count as uncertain for exploration.",
     )
+
+    @field_validator("random_examination_rate")
+    @classmethod
+    def _random_rate_in_range(cls, value: float) -> float:
+        if not 0.0 <= value <= 0.2:  # NaN fails too
+            raise ValueError(
+                f"SMARTBORDER_RANDOM_EXAMINATION_RATE must be a share between 0 and 0.2 "
+                f"(0.015 is 1.5 %), not {value}"
+            )
+        return value
 
     @field_validator("exchange_peer")
     @classmethod

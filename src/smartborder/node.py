@@ -65,6 +65,7 @@ from smartborder.preclearance import (
 from smartborder.risk import (
     Exploration,
     PartyHistory,
+    RandomSample,
     ShadowScorer,
     StoreViolationHistory,
     ViolationHistory,
@@ -145,9 +146,10 @@ def build_pipeline(
 ) -> Pipeline:
     """The standard pipeline of a node: its HS nomenclature (if configured), the credentials
     stage (this node's identities, trust registry, status lists, peers), and admissibility
-    and risk stages reading the claims of verified credentials. The admissibility stage
-    decides under the versions ``rules`` finds in force (without ``rules``: the default
-    plan). The risk stage's party history is ``history``, by default one over the node's store."""
+    and risk stages reading the claims of verified credentials, and the agency's random
+    control sample (``random_examination_rate``). The admissibility stage decides under the
+    versions ``rules`` finds in force (without ``rules``: the default plan). The risk stage's
+    party history is ``history``, by default one over the node's store."""
     hs = load_hs(settings.hs_file) if settings.hs_file else None
     if credentials is None:
         credentials = CredentialsStage.from_settings(settings)
@@ -165,6 +167,7 @@ def build_pipeline(
         exploration=Exploration(settings.risk_exploration_rate, settings.risk_exploration_band)
         if settings.risk_exploration_rate > 0
         else None,
+        random_sample=RandomSample(settings.random_examination_rate),
     )
 
 

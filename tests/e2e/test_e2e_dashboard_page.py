@@ -62,7 +62,7 @@ def test_assets_are_local_and_nothing_loads_from_elsewhere(api: TestClient) -> N
     html = api.get("/dashboard").text
     refs = re.findall(r'(?:src|href)="([^"]+)"', html)
     assert refs and all(r.startswith("/") or r.startswith("?") or r == "data:," for r in refs)
-    for name in ("dashboard.js", "dashboard-data.js", "dashboard.css"):
+    for name in ("dashboard.js", "dashboard-data.js", "dashboard-risk.js", "dashboard.css"):
         r = api.get(f"/static/{name}")
         assert r.status_code == 200
         # No absolute URL to another host anywhere in the assets (the SVG namespace is an

@@ -24,6 +24,7 @@ from smartborder.api.routes import inspections as inspections_routes
 from smartborder.api.routes import kpi as kpi_routes
 from smartborder.api.routes import plans as plans_routes
 from smartborder.api.routes import ports as ports_routes
+from smartborder.api.routes import risk as risk_routes
 from smartborder.api.routes import risk_models as risk_model_routes
 from smartborder.api.routes import traveler_page as traveler_page_routes
 from smartborder.api.routes import trust as trust_routes
@@ -88,4 +89,5 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.include_router(exchange_routes.router)
     app.include_router(inspections_routes.router)
     app.include_router(risk_model_routes.router)
+    app.include_router(risk_routes.router)
     return app

@@ -91,6 +91,9 @@ class Decision(BaseModel):
     primary lane for a release (``fast``, ``sentri``, ``ready``, ``general``) or where the
     declaration goes otherwise (``secondary_documents``, ``secondary_inspection``), ``None`` for
     hold and deny. ``rule_versions`` maps each stage that used versioned rules to their version.
+    ``random_selection`` is true when the agency's random control sample sent the declaration
+    to examination (a reason of stage ``decision``, rule ``random.control_sample``; never a
+    risk rule, and the risk score is the one the weight set gave).
     """
 
     model_config = ConfigDict(frozen=True)
@@ -103,6 +106,7 @@ class Decision(BaseModel):
     risk_score: float | None
     decided_at: datetime
     notes: list[Note]
+    random_selection: bool = False
     # The shadow model's features of a truck (not part of the decision's body: the writer
     # scores them and stores the score beside the decision; see risk.ShadowScorer).
     shadow_features: list[float] | None = Field(default=None, exclude=True, repr=False)

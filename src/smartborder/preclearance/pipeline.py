@@ -17,7 +17,14 @@ from smartborder.declarations import (
 )
 from smartborder.i18n import Text
 from smartborder.ports import Direction, LaneType
-from smartborder.preclearance.decision import ENTRY_AGENCY, Agency, Decision, Note, Outcome
+from smartborder.preclearance.decision import (
+    ENTRY_AGENCY,
+    Agency,
+    Decision,
+    Note,
+    Outcome,
+    Reason,
+)
 from smartborder.preclearance.stages import (
     AdmissibilityNotConfigured,
     CredentialsNotConfigured,
@@ -27,8 +34,11 @@ from smartborder.preclearance.stages import (
     Stage,
 )
 from smartborder.risk import (
+    RANDOM_REASON_CODE,
+    RANDOM_RULE_ID,
     Exploration,
     PartyHistory,
+    RandomSample,
     RuleSet,
     ShadowScorer,
     ViolationHistory,
@@ -70,6 +80,7 @@ class Pipeline:
         *,
         hs: HSNomenclature | None = None,
         agency: Agency | None = None,
+        random_sample: RandomSample | None = None,
     ) -> None:
         ranks = [_ORDER.get(s.name, -1) for s in stages]
         if -1 in ranks or ranks != sorted(ranks):
@@ -82,6 +93,9 @@ class Pipeline:
         # leaving its country, the entry leg of one arriving); None: the entry leg's agency.
         self.agency = agency
         self._exit_stages = tuple(s for s in self.stages if s.name != "admissibility")
+        # The agency's random control sample (None or rate 0: nothing drawn).
+        self.random_sample = random_sample if random_sample and random_sample.rate > 0 else None
+        self._random_reasons: dict[Agency, Reason] = {}
 
     @classmethod
     def default(
@@ -97,12 +111,14 @@ class Pipeline:
         violations: ViolationHistory | None = None,
         shadow: ShadowScorer | None = None,
         exploration: Exploration | None = None,
+        random_sample: RandomSample | None = None,
     ) -> Pipeline:
         """The standard pipeline; stages not supplied default to ones that say they did nothing.
 
         ``claims`` gives the risk stage a declaration's verified credential claims;
         ``violations`` the violations inspections found on parties; ``shadow`` a learned
-        model scoring trucks in shadow; ``exploration`` inspections of uncertain cases."""
+        model scoring trucks in shadow; ``exploration`` inspections of uncertain cases;
+        ``random_sample`` the agency's random control sample."""
         return cls(
             [
                 FilingStage(),
@@ -119,6 +135,7 @@ class Pipeline:
             ],
             hs=hs,
             agency=agency,
+            random_sample=random_sample,
         )
 
     def parse(self, payload: Mapping[str, Any] | bytes | str, *, now: datetime) -> Declaration:
@@ -170,10 +187,38 @@ class Pipeline:
         parties = draft.new_parties
         if parties is None:
             parties = list(dict.fromkeys(parties_of(declaration)))
-        return _conclude(declaration, draft), parties
+        return _conclude(declaration, draft, self._random_draw), parties
+
+    def _random_draw(self, draft: DecisionDraft, outcome: Outcome) -> bool:
+        """Draw the control sample for a declaration that would not be examined; a selected
+        one gets the sample's reason (stage ``decision``), the risk score is left alone."""
+        sample = self.random_sample
+        if sample is None or outcome not in _RANDOM_ELIGIBLE or not sample.draw():
+            return False
+        reason = self._random_reasons.get(draft.agency)
+        if reason is None:
+            text = sample.reason_text()
+            reason = self._random_reasons[draft.agency] = Reason(
+                code=RANDOM_REASON_CODE,
+                stage="decision",
+                rule_id=RANDOM_RULE_ID,
+                outcome=Outcome.INSPECT,
+                message_en=text.en,
+                message_es=text.es,
+                agency=draft.agency,
+            )
+        draft.reasons.append(reason)
+        return True
 
 
-def _conclude(declaration: Declaration, draft: DecisionDraft) -> Decision:
+_RANDOM_ELIGIBLE = (Outcome.RELEASE, Outcome.DOCUMENTARY_REVIEW)
+
+
+def _conclude(
+    declaration: Declaration,
+    draft: DecisionDraft,
+    random_draw: Callable[[DecisionDraft, Outcome], bool],
+) -> Decision:
     outcome = Outcome.RELEASE
     worst = 0
     for reason in draft.reasons:
@@ -193,6 +238,9 @@ def _conclude(declaration: Declaration, draft: DecisionDraft) -> Decision:
                 "Una etapa pidió denegar un embarque de camión; los camiones se retienen en lugar de denegarse.",
             ),
         )
+    random_selection = random_draw(draft, outcome)
+    if random_selection:
+        outcome = Outcome.INSPECT
     if draft.exit_leg:
         lane: str | None = None  # entry lanes (SENTRI, FAST, READY) belong to the entry leg
     elif outcome is Outcome.RELEASE:
@@ -208,6 +256,7 @@ def _conclude(declaration: Declaration, draft: DecisionDraft) -> Decision:
         risk_score=draft.risk_score,
         decided_at=draft.now,
         notes=draft.notes,
+        random_selection=random_selection,
         shadow_features=draft.shadow_features,
     )
 

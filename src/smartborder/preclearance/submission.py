@@ -118,6 +118,13 @@ def _decision_row(
         "agencies": ",".join(body.get("agencies") or []),
         "decided_at": decision.decided_at,
         "body": orjson.dumps(body).decode(),
+        # for the targeting effectiveness report (risk.effectiveness), without parsing bodies
+        "random_selection": bool(body.get("random_selection")),
+        "risk_version": body["rule_versions"].get("risk"),
+        "risk_rules": ",".join(
+            sorted({r["rule_id"] for r in body["reasons"] if r["stage"] == "risk"})
+        )
+        or None,
     }
     return row, {**body, "declaration_id": declaration_id, "version": version}
 

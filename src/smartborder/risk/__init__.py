@@ -7,9 +7,27 @@ the matching rules and maps the total to ``release``, ``documentary_review`` or 
 Facts come from :func:`truck_facts` / :func:`traveler_facts` (catalogs in ``FACTS``); a
 truck's recent-violation facts from a :class:`ViolationHistory` (:func:`apply_violations`) of
 the violations inspections found (:func:`violation_rows`, :func:`store_violations`).
+
+Measured risk management: the agency's random control sample (:class:`RandomSample`, drawn
+by the pipeline) and the targeting effectiveness report (:func:`report_query`,
+:func:`effectiveness_report`, computed by :func:`compute`). See docs/risk-effectiveness.md.
 """
 
-from smartborder.risk.errors import RulesInvalid
+from smartborder.risk.effectiveness import (
+    MIN_COUNT,
+    NOT_ENOUGH_DATA,
+    EffectivenessReport,
+    Flow,
+    Label,
+    compute,
+    wilson_interval,
+)
+from smartborder.risk.errors import (
+    RandomRateInvalid,
+    ReportForbidden,
+    ReportQueryInvalid,
+    RulesInvalid,
+)
 from smartborder.risk.facts import (
     FACT_FUNCTIONS,
     FACTS,
@@ -55,6 +73,21 @@ from smartborder.risk.model import (
     stored_lookup,
     train,
 )
+from smartborder.risk.random_sample import (
+    ELIGIBLE_OUTCOMES,
+    MAX_RANDOM_RATE,
+    RANDOM_REASON_CODE,
+    RANDOM_RULE_ID,
+    RandomSample,
+    check_rate,
+)
+from smartborder.risk.report import (
+    MAX_PERIOD,
+    ReportQuery,
+    effectiveness_report,
+    reader_agency,
+    report_query,
+)
 from smartborder.risk.rulefile import OPERATORS, load_rules, parse_rules
 from smartborder.risk.scoring import LANES, RiskResult, Rule, RuleHit, RuleSet, Thresholds
 from smartborder.risk.violations import (
@@ -69,6 +102,27 @@ from smartborder.risk.violations import (
 )
 
 __all__ = [
+    "ELIGIBLE_OUTCOMES",
+    "MAX_RANDOM_RATE",
+    "RANDOM_REASON_CODE",
+    "RANDOM_RULE_ID",
+    "RandomRateInvalid",
+    "RandomSample",
+    "ReportForbidden",
+    "ReportQueryInvalid",
+    "check_rate",
+    "MIN_COUNT",
+    "NOT_ENOUGH_DATA",
+    "EffectivenessReport",
+    "Flow",
+    "Label",
+    "compute",
+    "wilson_interval",
+    "MAX_PERIOD",
+    "ReportQuery",
+    "effectiveness_report",
+    "reader_agency",
+    "report_query",
     # the learned model in shadow (risk/model/)
     "Exploration",
     "FEATURE_NAMES",

@@ -83,6 +83,59 @@ LABELS: dict[str, Text] = {
         "Toneladas de CO₂ de vehículos en ralentí en la fila, por puerto, estimadas con las esperas publicadas y los carriles abiertos (n: las lecturas en que se basa).",
     ),
     "readings_n": Text("{n} readings", "{n} lecturas"),
+    "risk_title": Text(
+        "Targeting effectiveness (agencies)", "Efectividad de la selección (agencias)"
+    ),
+    "risk_note": Text(
+        "For CBP and ANAM staff: sign in with your agency's API client. Hit rates of targeted and random examinations, the non-compliance the random control sample estimates, and the share of violations targeting misses, each with its counts and 95 % interval.",
+        "Para personal de CBP y ANAM: inicie sesión con el cliente de API de su agencia. Tasas de acierto de los exámenes seleccionados y aleatorios, el incumplimiento que estima la muestra aleatoria de control y la proporción de infracciones que la selección no detecta, cada una con sus conteos e intervalo de 95 %.",
+    ),
+    "risk_client_id": Text("Client id", "Id de cliente"),
+    "risk_client_secret": Text("Client secret", "Secreto del cliente"),
+    "risk_sign_in": Text("Sign in", "Iniciar sesión"),
+    "risk_from": Text("From", "Desde"),
+    "risk_to": Text("To", "Hasta"),
+    "risk_direction": Text("Direction", "Dirección"),
+    "risk_any": Text("any", "cualquiera"),
+    "risk_northbound": Text("northbound", "hacia el norte"),
+    "risk_southbound": Text("southbound", "hacia el sur"),
+    "risk_show": Text("Show", "Mostrar"),
+    "risk_signed_out": Text(
+        "Sign in to see your agency's figures.", "Inicie sesión para ver las cifras de su agencia."
+    ),
+    "risk_bad_login": Text(
+        "Sign-in failed: check the client id and secret.",
+        "No se pudo iniciar sesión: revise el id y el secreto del cliente.",
+    ),
+    "risk_forbidden": Text(
+        "This panel is for the customs agencies (CBP, ANAM); your client may not read it.",
+        "Este panel es para las agencias aduaneras (CBP, ANAM); su cliente no puede consultarlo.",
+    ),
+    "risk_failed": Text("The report could not be read:", "No se pudo leer el informe:"),
+    "risk_not_enough": Text("not enough data", "datos insuficientes"),
+    "risk_not_enough_all": Text(
+        "Not enough data: too few examinations with findings in this period for a figure.",
+        "Datos insuficientes: muy pocos exámenes con hallazgos en este periodo para dar una cifra.",
+    ),
+    "risk_figure": Text("Figure", "Cifra"),
+    "risk_value": Text("Value (95 % interval)", "Valor (intervalo de 95 %)"),
+    "risk_counts": Text("Counts", "Conteos"),
+    "risk_targeted_hit": Text(
+        "Hit rate, targeted examinations", "Tasa de acierto, exámenes seleccionados"
+    ),
+    "risk_random_hit": Text(
+        "Hit rate, random examinations", "Tasa de acierto, exámenes aleatorios"
+    ),
+    "risk_overall": Text("Estimated non-compliance, all", "Incumplimiento estimado, total"),
+    "risk_missed": Text(
+        "Share of violations missed by targeting", "Proporción de infracciones no detectadas"
+    ),
+    "risk_by_rule": Text("By rule", "Por regla"),
+    "risk_by_version": Text("By weight set", "Por conjunto de pesos"),
+    "risk_examined": Text("Examined", "Examinados"),
+    "risk_precision": Text("Precision", "Precisión"),
+    "risk_lift": Text("Lift", "Mejora (lift)"),
+    "risk_revenue": Text("Revenue recovered (USD)", "Ingresos recuperados (USD)"),
     "port": Text("Port", "Puerto"),
     "crossing": Text("Crossing", "Cruce"),
     "lane": Text("Lane", "Carril"),

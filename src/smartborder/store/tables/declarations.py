@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
+    Boolean,
     Float,
     ForeignKey,
     Index,
@@ -12,6 +13,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -61,6 +63,33 @@ class DecisionRow(Base):
     __table_args__ = (
         Index("ix_decisions_port_decided", "port_code", "decided_at"),
         Index("ix_decisions_direction_decided", "direction", "decided_at"),
+        # covers what the targeting effectiveness report reads (risk_sample_0001)
+        Index(
+            "ix_decisions_risk_report",
+            "agencies",
+            "decided_at",
+            "port_code",
+            "direction",
+            "random_selection",
+            "outcome",
+            "risk_version",
+            "risk_rules",
+            "version",
+            "declaration_id",
+        ),
+        Index(
+            "ix_decisions_risk_label",
+            "declaration_id",
+            "version",
+            "agencies",
+            "decided_at",
+            "port_code",
+            "direction",
+            "random_selection",
+            "outcome",
+            "risk_version",
+            "risk_rules",
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -78,6 +107,11 @@ class DecisionRow(Base):
     # Indexed alone too: today's counts on the landing page span every port and direction.
     decided_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
     body: Mapped[str] = mapped_column(Text)  # the whole decision (reasons, versions) as JSON
+    # What the effectiveness report groups by (risk_sample_0001), so it never parses bodies:
+    # drawn by the random control sample; the weight set's version; its rule ids that matched.
+    random_selection: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    risk_version: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    risk_rules: Mapped[str | None] = mapped_column(Text, nullable=True)  # sorted, comma-joined
 
 
 class StateChangeRow(Base):

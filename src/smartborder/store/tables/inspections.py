@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from smartborder.store.base import Base, UtcDateTime
@@ -16,6 +16,10 @@ class InspectionRow(Base):
     applied and guards against two commands changing the row at once."""
 
     __tablename__ = "inspections"
+    # covers the concluded inspections of a period (risk_sample_0001: effectiveness report)
+    __table_args__ = (
+        Index("ix_inspections_risk_report", "state", "created_at", "id", "declaration_id"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     declaration_id: Mapped[str] = mapped_column(
@@ -37,7 +41,11 @@ class InspectionEventRow(Base):
     nodes); ``seq`` orders an inspection's events as this node applied them."""
 
     __tablename__ = "inspection_events"
-    __table_args__ = (UniqueConstraint("inspection_id", "seq", name="uq_inspection_events_seq"),)
+    __table_args__ = (
+        UniqueConstraint("inspection_id", "seq", name="uq_inspection_events_seq"),
+        # an agency's findings events since a time (risk_sample_0001: effectiveness report)
+        Index("ix_inspection_events_risk_report", "kind", "agency", "at"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     inspection_id: Mapped[str] = mapped_column(

@@ -42,6 +42,7 @@
     window.history.replaceState(null, "", url);
     applyLabels();
     renderAll();
+    document.dispatchEvent(new CustomEvent("sb:lang", { detail: lang }));
   }
 
   // ---------- helpers ----------
@@ -494,7 +495,7 @@
     document.body.dataset.ready = "true";
   }
 
-  window.SBDashboard = { getJSON, t };
+  window.SBDashboard = { getJSON, t, fmt };
 
   document.addEventListener("DOMContentLoaded", () => {
     document.querySelectorAll(".lang-switch button").forEach((b) => b.addEventListener("click", () => setLang(b.dataset.lang)));
