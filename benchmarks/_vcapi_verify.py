@@ -21,8 +21,8 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import tempfile
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
