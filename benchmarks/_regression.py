@@ -1,10 +1,17 @@
 """This tree against an earlier commit in one run: the shared part of the ``*_regression``
 benchmarks.
 
-An earlier commit's ``src`` is extracted (``git archive``) into a temporary folder; a child
-benchmark of this tree (one that writes ``{figure: value}`` as JSON to ``--json``) runs with
-``PYTHONPATH`` on each source tree alternately (A, B, A, B, …), so a busy machine slows both
-alike; each figure's median over the rounds is compared.
+An earlier commit's ``src`` is extracted (``git archive``) into a temporary folder, and a
+child benchmark of this tree runs with ``PYTHONPATH`` on each source tree, alternately, so a
+busy machine slows both alike:
+
+- :func:`alternate`: whole runs of a child that writes ``{figure: value}`` as JSON to
+  ``--json``, A, B, A, B, …;
+- :func:`interleave`: one long-lived child per tree that runs one short step of a named figure
+  per request (``--serve``: JSON lines), A, B, B, A, … per figure, so each pair of steps
+  sees the same load (for figures whose setup is slow and steps short).
+
+Each figure is reported as the median of each side and the median of the per-pair ratios.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -60,18 +68,51 @@ def alternate(ref: str, script: Path, args: Sequence[str], rounds: int) -> tuple
     return got[0], got[1]
 
 
+def interleave(ref: str, script: Path, args: Sequence[str], rounds: int) -> tuple[Figures, Figures]:
+    """Each figure of ``script --serve`` on commit ``ref`` and on this tree, one value per
+    round, the two of a round measured back to back (which goes first alternates)."""
+    with tempfile.TemporaryDirectory(prefix="sb-bench-ref-") as tmp, ExitStack() as stack:
+        trees = [extract(ref, Path(tmp)), ROOT / "src"]
+        children = []
+        for src in trees:
+            child = subprocess.Popen(
+                [sys.executable, str(script), *args, "--serve"],
+                env={**os.environ, "PYTHONPATH": str(src)},
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            stack.callback(child.wait)
+            stack.callback(child.stdin.close)  # type: ignore[union-attr]
+            children.append(child)
+        names = [json.loads(child.stdout.readline()) for child in children]  # type: ignore[union-attr]
+        got: list[Figures] = [{}, {}]
+        for r in range(rounds):
+            order = [0, 1] if r % 2 == 0 else [1, 0]
+            for name in names[0]:
+                for side in order:
+                    child = children[side]
+                    child.stdin.write(name + "\n")  # type: ignore[union-attr]
+                    child.stdin.flush()  # type: ignore[union-attr]
+                    cpu, _ = json.loads(child.stdout.readline())  # type: ignore[union-attr]
+                    got[side].setdefault(name, []).append(cpu)
+    return got[0], got[1]
+
+
 def report(
     ref: str, base: Figures, now: Figures, *, judged: Callable[[str], bool], what: str
 ) -> float:
-    """Prints each figure's medians and their ratio, then the verdict on the worst ratio of
-    the ``judged`` figures (the others, baselines, show the noise); returns that ratio."""
+    """Prints each figure's medians and the median of its per-round ratios (this tree over
+    ``ref``), then the verdict on the worst ratio of the ``judged`` figures (the others,
+    baselines, show the noise); returns that ratio."""
     print(f"{'workload | step':<50}{'commit ' + ref:>16}{'this tree':>12}{'ratio':>8}")
     worst = float("inf")
     for key in base:
         b, t = statistics.median(base[key]), statistics.median(now[key])
+        ratio = statistics.median(n / o for o, n in zip(base[key], now[key], strict=True))
         if judged(key):
-            worst = min(worst, t / b)
-        print(f"{key:<50}{b:>16,.0f}{t:>12,.0f}{t / b:>8.3f}")
+            worst = min(worst, ratio)
+        print(f"{key:<50}{b:>16,.0f}{t:>12,.0f}{ratio:>8.3f}")
     verdict = "within" if worst >= 1 - TOLERANCE else "NOT within"
     print(f"{what}, worst ratio {worst:.3f}: {verdict} {TOLERANCE:.0%} of commit {ref}")
     return worst

@@ -11,7 +11,7 @@ Verifications/s are counted on this process's CPU time (``time.process_time``, a
 the TestClient's portal thread and the route's worker thread included), which other processes
 do not inflate; wall-clock figures are given beside them. Each is the median of ``--runs``
 runs. Run with ``PYTHONPATH=<tree>/src``; ``bench_vcapi_regression.py`` runs it against two
-trees.
+trees with ``--serve`` (one step per figure named on stdin, interleaved with the other tree's).
 
     .venv/bin/python benchmarks/_vcapi_verify.py [--n 100] [--runs 3] [--json out.json]
 """
@@ -25,6 +25,8 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -124,6 +126,40 @@ def raw_signature_baselines(n: int) -> dict[str, tuple[int, Callable[[], None]]]
     }
 
 
+Steps = dict[str, tuple[int, Callable[[], None]]]
+
+
+def prepare(stack: ExitStack, n: int, contexts: Path) -> Steps:
+    """The measured steps by figure name: per format, ``n`` verifications over HTTP of
+    credentials issued here once; then the raw signature baselines."""
+    tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="sb-bench-vcapi-"))
+    settings = Settings(home=Path(tmp) / "home", contexts_dir=contexts)
+    app = create_app(settings)
+    stack.callback(app.state.ctx.close)
+    tc = carrier_client(app)
+    steps: Steps = {}
+    for name, options in FORMATS.items():
+        issued = issue_all(tc, settings.base_url, n, options)
+        verify_all(tc, issued[:5])  # warm: DID document, status list, caches
+        step = partial(verify_all, tc, issued)
+        steps[f"{name} | POST /credentials/verify"] = (n, step)
+    for name, (count, raw) in raw_signature_baselines(n).items():
+        steps[f"{name} | baseline"] = (count, raw)
+    return steps
+
+
+def serve(steps: Steps) -> None:
+    """Answers each figure name read from stdin with one step's [ops/s CPU, ops/s wall] on
+    stdout, as JSON lines (the names first), so a parent can interleave two trees finely."""
+    print(json.dumps(list(steps)), flush=True)
+    for line in sys.stdin:
+        count, step = steps[line.strip()]
+        c0, w0 = time.process_time(), time.perf_counter()
+        step()
+        cpu, wall = time.process_time() - c0, time.perf_counter() - w0
+        print(json.dumps([count / cpu, count / wall]), flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=100, help="credentials per format")
@@ -132,22 +168,14 @@ def main() -> None:
         "--contexts", type=Path, default=ROOT.parent / "shared" / "conformance" / "contexts"
     )
     parser.add_argument("--json", type=Path, help="also write the figures (verifications/s) here")
+    parser.add_argument("--serve", action="store_true", help="run steps named on stdin")
     args = parser.parse_args()
-    results: dict[str, tuple[float, float]] = {}
-    with tempfile.TemporaryDirectory(prefix="sb-bench-vcapi-") as tmp:
-        settings = Settings(home=Path(tmp) / "home", contexts_dir=args.contexts)
-        app = create_app(settings)
-        try:
-            tc = carrier_client(app)
-            for name, options in FORMATS.items():
-                issued = issue_all(tc, settings.base_url, args.n, options)
-                verify_all(tc, issued[:5])  # warm: DID document, status list, caches
-                step = lambda issued=issued: verify_all(tc, issued)  # noqa: E731
-                results[f"{name} | POST /credentials/verify"] = measure(step, args.n, args.runs)
-        finally:
-            app.state.ctx.close()
-    for name, (count, step) in raw_signature_baselines(args.n).items():
-        results[f"{name} | baseline"] = measure(step, count, args.runs)
+    with ExitStack() as stack:
+        steps = prepare(stack, args.n, args.contexts)
+        if args.serve:
+            serve(steps)
+            return
+        results = {key: measure(step, count, args.runs) for key, (count, step) in steps.items()}
     print(f"VC-API verify in process ({args.n} credentials per format, median of {args.runs})")
     print(f"{'format | step':<50}{'verif/s CPU':>14}{'verif/s wall':>14}")
     for key, (cpu, wall) in results.items():

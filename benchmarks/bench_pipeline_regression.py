@@ -4,7 +4,8 @@ Why: the renovation of the node (issue 11) must not slow the pipeline: its figur
 within 5 % of the commit before it. This extracts that commit's ``src`` (``git archive``) into
 a temporary folder and runs ``bench_preclearance_pipeline.py`` of this tree against both
 source trees, alternately (A, B, A, B, …) so a busy machine slows both alike, then prints the
-median decisions/s (CPU time) of each and their ratio (``_regression.py``).
+median decisions/s (CPU time) of each and the median of the per-round ratios
+(``_regression.py``).
 
     .venv/bin/python benchmarks/bench_pipeline_regression.py [--ref COMMIT] [--rounds 3]
 
@@ -33,7 +34,7 @@ def main() -> None:
     base, now = alternate(args.ref, HERE / "bench_preclearance_pipeline.py", child, args.rounds)
     print(
         f"pre-clearance pipeline in process (decisions/s by CPU time, median of {args.rounds} "
-        f"alternating rounds of {args.runs} runs × {args.n} declarations)"
+        f"alternating rounds of {args.runs} runs × {args.n} declarations; ratio: median per round)"
     )
     # the figures judged; the baselines' rows give the noise
     report(args.ref, base, now, judged=lambda key: "full pipeline" in key, what="full pipeline")
