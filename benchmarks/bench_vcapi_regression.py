@@ -9,7 +9,7 @@ a busy machine slows both alike; it prints the median verifications/s (CPU time)
 the median of the per-round ratios (``_regression.py``). The raw signature rows run the same
 code on both sides: their ratios show the noise.
 
-    .venv/bin/python benchmarks/bench_vcapi_regression.py [--ref COMMIT] [--rounds 13]
+    .venv/bin/python benchmarks/bench_vcapi_regression.py [--ref COMMIT] [--rounds 15]
 
 ``--ref`` defaults to ``$SMARTBORDER_BENCH_BASELINE_REF`` or 6b79dff (main before the
 interoperability work).
@@ -28,7 +28,7 @@ def main() -> None:
     parser.add_argument(
         "--ref", default=os.environ.get("SMARTBORDER_BENCH_BASELINE_REF", "6b79dff")
     )
-    parser.add_argument("--rounds", type=int, default=13)
+    parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--n", type=int, default=100, help="credentials per format (a step)")
     args = parser.parse_args()
     child = ["--n", str(args.n)]
