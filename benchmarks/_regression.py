@@ -2,16 +2,12 @@
 benchmarks.
 
 An earlier commit's ``src`` is extracted (``git archive``) into a temporary folder, and a
-child benchmark of this tree runs with ``PYTHONPATH`` on each source tree, alternately, so a
-busy machine slows both alike:
-
-- :func:`alternate`: whole runs of a child that writes ``{figure: value}`` as JSON to
-  ``--json``, A, B, A, B, …;
-- :func:`interleave`: one long-lived child per tree that runs one short step of a named figure
-  per request (``--serve``: JSON lines), A, B, B, A, … per figure, so each pair of steps
-  sees the same load (for figures whose setup is slow and steps short).
-
-Each figure is reported as the median of each side and the median of the per-pair ratios.
+child benchmark of this tree starts with ``PYTHONPATH`` on each source tree and ``--serve``:
+each sets up once, then runs one short step of a named figure per request (:func:`serve`, JSON
+lines on stdin/stdout). :func:`interleave` asks the two for the same figure back to back
+(A, B, then B, A the next round), round after round, so each pair of steps sees the same load
+on a busy machine (whole runs alternated, tens of seconds apart, swung ±10 % here).
+Each figure is reported as the median of each side and the median of the per-round ratios.
 """
 
 from __future__ import annotations
@@ -22,6 +18,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from pathlib import Path
@@ -40,32 +37,7 @@ def extract(ref: str, into: Path) -> Path:
     return into / "src"
 
 
-def run(script: Path, src: Path, args: Sequence[str], out: Path) -> dict[str, float]:
-    """The figures ``script`` writes when run on the source tree ``src``."""
-    env = {**os.environ, "PYTHONPATH": str(src)}
-    subprocess.run(
-        [sys.executable, str(script), *args, "--json", str(out)],
-        check=True,
-        env=env,
-        stdout=subprocess.DEVNULL,
-    )
-    figures: dict[str, float] = json.loads(out.read_text())
-    return figures
-
-
 Figures = dict[str, list[float]]
-
-
-def alternate(ref: str, script: Path, args: Sequence[str], rounds: int) -> tuple[Figures, Figures]:
-    """Each figure of ``script`` on commit ``ref`` and on this tree, one value per round."""
-    with tempfile.TemporaryDirectory(prefix="sb-bench-ref-") as tmp:
-        trees = [extract(ref, Path(tmp)), ROOT / "src"]
-        got: list[Figures] = [{}, {}]
-        for _ in range(rounds):
-            for figures, src in zip(got, trees, strict=True):
-                for key, value in run(script, src, args, Path(tmp) / "out.json").items():
-                    figures.setdefault(key, []).append(value)
-    return got[0], got[1]
 
 
 def interleave(ref: str, script: Path, args: Sequence[str], rounds: int) -> tuple[Figures, Figures]:
@@ -73,30 +45,70 @@ def interleave(ref: str, script: Path, args: Sequence[str], rounds: int) -> tupl
     round, the two of a round measured back to back (which goes first alternates)."""
     with tempfile.TemporaryDirectory(prefix="sb-bench-ref-") as tmp, ExitStack() as stack:
         trees = [extract(ref, Path(tmp)), ROOT / "src"]
-        children = []
-        for src in trees:
-            child = subprocess.Popen(
-                [sys.executable, str(script), *args, "--serve"],
-                env={**os.environ, "PYTHONPATH": str(src)},
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                text=True,
-            )
-            stack.callback(child.wait)
-            stack.callback(child.stdin.close)  # type: ignore[union-attr]
-            children.append(child)
-        names = [json.loads(child.stdout.readline()) for child in children]  # type: ignore[union-attr]
+        children = [stack.enter_context(_Child(script, args, src)) for src in trees]
+        names = [child.names for child in children]
+        if names[0] != names[1]:
+            raise SystemExit(f"the two trees measure different figures: {names}")
         got: list[Figures] = [{}, {}]
         for r in range(rounds):
             order = [0, 1] if r % 2 == 0 else [1, 0]
             for name in names[0]:
                 for side in order:
-                    child = children[side]
-                    child.stdin.write(name + "\n")  # type: ignore[union-attr]
-                    child.stdin.flush()  # type: ignore[union-attr]
-                    cpu, _ = json.loads(child.stdout.readline())  # type: ignore[union-attr]
-                    got[side].setdefault(name, []).append(cpu)
+                    got[side].setdefault(name, []).append(children[side].step(name))
     return got[0], got[1]
+
+
+class _Child:
+    """``script --serve`` running on the source tree ``src``."""
+
+    def __init__(self, script: Path, args: Sequence[str], src: Path) -> None:
+        self.src = src
+        self.process = subprocess.Popen(
+            [sys.executable, str(script), *args, "--serve"],
+            env={**os.environ, "PYTHONPATH": str(src)},
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        self.names: list[str] = json.loads(self._read())
+
+    def step(self, name: str) -> float:
+        """The figure ``name`` (ops/s, CPU time) of one step."""
+        stdin = self.process.stdin
+        assert stdin is not None
+        stdin.write(name + "\n")
+        stdin.flush()
+        cpu: float = json.loads(self._read())[0]
+        return cpu
+
+    def _read(self) -> str:
+        stdout = self.process.stdout
+        assert stdout is not None
+        line = stdout.readline()
+        if not line:
+            raise SystemExit(f"the benchmark on {self.src} stopped (its error is above)")
+        return line
+
+    def __enter__(self) -> _Child:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        self.process.wait()
+
+
+def serve(steps: dict[str, tuple[int, Callable[[], None]]]) -> None:
+    """The child's side: answers each figure name read from stdin with one step's
+    ``[ops/s CPU, ops/s wall]`` on stdout, as JSON lines (the names first). A step is
+    ``(operations, run once)``."""
+    print(json.dumps(list(steps)), flush=True)
+    for line in sys.stdin:
+        count, step = steps[line.strip()]
+        c0, w0 = time.process_time(), time.perf_counter()
+        step()
+        cpu, wall = time.process_time() - c0, time.perf_counter() - w0
+        print(json.dumps([count / cpu, count / wall]), flush=True)
 
 
 def report(

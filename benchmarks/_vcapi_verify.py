@@ -36,6 +36,7 @@ from fastapi.testclient import TestClient
 from nacl.bindings import crypto_sign_open
 from nacl.signing import SigningKey
 
+from _regression import serve
 from smartborder.api import create_app
 from smartborder.clients import Role, create_client
 from smartborder.config import Settings
@@ -146,18 +147,6 @@ def prepare(stack: ExitStack, n: int, contexts: Path) -> Steps:
     for name, (count, raw) in raw_signature_baselines(n).items():
         steps[f"{name} | baseline"] = (count, raw)
     return steps
-
-
-def serve(steps: Steps) -> None:
-    """Answers each figure name read from stdin with one step's [ops/s CPU, ops/s wall] on
-    stdout, as JSON lines (the names first), so a parent can interleave two trees finely."""
-    print(json.dumps(list(steps)), flush=True)
-    for line in sys.stdin:
-        count, step = steps[line.strip()]
-        c0, w0 = time.process_time(), time.perf_counter()
-        step()
-        cpu, wall = time.process_time() - c0, time.perf_counter() - w0
-        print(json.dumps([count / cpu, count / wall]), flush=True)
 
 
 def main() -> None:
