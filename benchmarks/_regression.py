@@ -114,17 +114,20 @@ def serve(steps: dict[str, tuple[int, Callable[[], None]]]) -> None:
 def report(
     ref: str, base: Figures, now: Figures, *, judged: Callable[[str], bool], what: str
 ) -> float:
-    """Prints each figure's medians and the median of its per-round ratios (this tree over
-    ``ref``), then the verdict on the worst ratio of the ``judged`` figures (the others,
-    baselines, show the noise); returns that ratio."""
-    print(f"{'workload | step':<50}{'commit ' + ref:>16}{'this tree':>12}{'ratio':>8}")
+    """Prints each figure's medians, the median of its per-round ratios (this tree over
+    ``ref``) and their interquartile range (the spread: the baselines' rows show the noise),
+    then the verdict on the worst median ratio of the ``judged`` figures; returns that ratio."""
+    head = f"{'workload | step':<50}{'commit ' + ref:>16}{'this tree':>12}{'ratio':>8}"
+    print(f"{head}{'p25–p75':>14}")
     worst = float("inf")
     for key in base:
         b, t = statistics.median(base[key]), statistics.median(now[key])
-        ratio = statistics.median(n / o for o, n in zip(base[key], now[key], strict=True))
+        ratios = [n / o for o, n in zip(base[key], now[key], strict=True)]
+        ratio = statistics.median(ratios)
+        p25, _, p75 = statistics.quantiles(ratios, n=4)
         if judged(key):
             worst = min(worst, ratio)
-        print(f"{key:<50}{b:>16,.0f}{t:>12,.0f}{ratio:>8.3f}")
+        print(f"{key:<50}{b:>16,.0f}{t:>12,.0f}{ratio:>8.3f}{f'{p25:.2f}–{p75:.2f}':>14}")
     verdict = "within" if worst >= 1 - TOLERANCE else "NOT within"
     print(f"{what}, worst ratio {worst:.3f}: {verdict} {TOLERANCE:.0%} of commit {ref}")
     return worst
