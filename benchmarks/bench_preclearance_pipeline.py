@@ -20,12 +20,14 @@ import statistics
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import orjson
 
+from _regression import serve
 from smartborder.declarations import HSNomenclature, load_hs, parse_declaration
 
 try:  # the synthetic traffic's home since the renovation; before it, declarations (the same
@@ -68,14 +70,18 @@ def workload(n: int, *, seed: int = 20261201) -> dict[str, list[dict[str, Any]]]
     return {"traveler": travelers[:n], "truck": trucks[:n], "mixed": mixed}
 
 
+def _each(fn: Callable[[Any], object], items: Sequence[Any]) -> None:
+    for item in items:
+        fn(item)
+
+
 def measure(fn: Callable[[Any], object], items: Sequence[Any], runs: int) -> tuple[float, float]:
     """Median decisions/s by CPU time and by wall clock over ``runs`` runs."""
     cpu: list[float] = []
     wall: list[float] = []
     for _ in range(runs):
         c0, w0 = time.process_time(), time.perf_counter()
-        for item in items:
-            fn(item)
+        _each(fn, items)
         c1, w1 = time.process_time(), time.perf_counter()
         cpu.append(len(items) / (c1 - c0))
         wall.append(len(items) / (w1 - w0))
@@ -87,6 +93,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--n", type=int, default=4000, help="declarations per workload")
     parser.add_argument("--runs", type=int, default=5, help="runs per figure (median reported)")
     parser.add_argument("--json", type=Path, help="also write the figures (decisions/s) here")
+    parser.add_argument(
+        "--serve", action="store_true", help="run steps named on stdin (bench_pipeline_regression)"
+    )
     args = parser.parse_args(argv)
 
     hs: HSNomenclature | None = load_hs(HS_FILE) if HS_FILE.exists() else None
@@ -111,6 +120,20 @@ def main(argv: Sequence[str] | None = None) -> None:
     for items in loads.values():  # warm caches (RFC checks, party history) as a running node would
         for d in items:
             decide_full(d)
+    steps = (
+        ("baseline: validation only", validate_only),
+        ("baseline: pipeline without risk", decide_no_risk),
+        ("full pipeline (dict → decision)", decide_full),
+    )
+    if args.serve:
+        serve(
+            {
+                f"{name} | {step}": (len(items), partial(_each, fn, items))
+                for name, items in loads.items()
+                for step, fn in steps
+            }
+        )
+        return
 
     print(
         f"pre-clearance pipeline, in process, one core; {args.n} declarations per workload, "
@@ -119,11 +142,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(f"{'workload':<10}{'step':<38}{'decisions/s (CPU)':>19}{'(wall)':>10}{'µs each':>9}")
     results: dict[tuple[str, str], float] = {}
     for name, items in loads.items():
-        for step, fn in (
-            ("baseline: validation only", validate_only),
-            ("baseline: pipeline without risk", decide_no_risk),
-            ("full pipeline (dict → decision)", decide_full),
-        ):
+        for step, fn in steps:
             cpu, wall = measure(fn, items, args.runs)
             results[(name, step)] = cpu
             print(f"{name:<10}{step:<38}{cpu:>19,.0f}{wall:>10,.0f}{1e6 / cpu:>9.1f}")
