@@ -95,11 +95,13 @@ APPLY_BATCH = 500
 # Receipt has priority while a backlog arrives (after the peer's outage, say): taking the
 # peer's documents into this node's store empties the peer's outbox sooner, and deciding them
 # costs the same CPU later as now. While documents arrived in the last RECEIPT_PRIORITY_S and
-# a full round is waiting, the applier applies TRICKLE documents every TRICKLE_EVERY_S (so
-# decisions keep flowing); otherwise it applies as fast as it can.
+# at least BACKLOG wait, the applier applies TRICKLE documents every TRICKLE_EVERY_S (so
+# decisions keep flowing, up to 400/s); otherwise it applies as fast as it can, so a steady
+# flow is decided as it comes.
 RECEIPT_PRIORITY_S = 0.3
+BACKLOG = 1000
 TRICKLE = 100
-TRICKLE_EVERY_S = 0.5
+TRICKLE_EVERY_S = 0.25
 
 
 @dataclass
@@ -163,7 +165,6 @@ class TripLink:
         # what the node adds in the transaction that stores received trips (shadow scores)
         self.on_stored = on_stored
         self._last_accept = self._last_round = 0.0  # monotonic instants
-        self._backlog = False
 
     # --- sending ----------------------------------------------------------------------------
 
@@ -301,14 +302,15 @@ class TripLink:
         """One round of the applier's loop (see :data:`RECEIPT_PRIORITY_S`); how many
         documents it applied (0: nothing waits, or receipt has priority just now)."""
         at = time.monotonic()
-        arriving = at - self._last_accept < RECEIPT_PRIORITY_S
-        if arriving and self._backlog and at - self._last_round < TRICKLE_EVERY_S:
-            return 0
-        limit = TRICKLE if arriving and self._backlog else APPLY_BATCH
+        limit = APPLY_BATCH
+        if at - self._last_accept < RECEIPT_PRIORITY_S:
+            with self.sessions() as session:
+                if repo.pending_count(session) >= BACKLOG:
+                    if at - self._last_round < TRICKLE_EVERY_S:
+                        return 0
+                    limit = TRICKLE
         self._last_round = at
-        done = self.apply_pending(limit=limit)
-        self._backlog = done == limit
-        return done
+        return self.apply_pending(limit=limit)
 
     def apply_pending(self, *, limit: int = APPLY_BATCH, now: datetime | None = None) -> int:
         """Apply the oldest documents accepted and not yet applied (each once: they leave
