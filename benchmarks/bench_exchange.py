@@ -154,13 +154,16 @@ async def steady(nodes: dict[str, NodeProcess], rate: float, seconds: float) -> 
     since = datetime.now(UTC)
     limits = httpx.Limits(max_connections=256, max_keepalive_connections=256)
     statuses: list[int] = []
+    answered: list[float] = []  # seconds from sending a filing to its answer
     ids: set[str] = set()
     async with httpx.AsyncClient(
         base_url=anam.base_url, headers=headers, timeout=30, limits=limits
     ) as client:
 
         async def post(body: bytes) -> None:
+            sent = time.perf_counter()
             r = await client.post("/declarations/trucks", content=body)
+            answered.append(time.perf_counter() - sent)
             statuses.append(r.status_code)
             if r.status_code in (200, 201):
                 ids.add(r.json()["record"]["id"])
@@ -172,7 +175,8 @@ async def steady(nodes: dict[str, NodeProcess], rate: float, seconds: float) -> 
             if delay > 0:
                 await asyncio.sleep(delay)
             tasks.append(asyncio.create_task(post(body)))
-        await asyncio.gather(*tasks, return_exceptions=True)
+        outcomes = await asyncio.gather(*tasks, return_exceptions=True)
+        took = time.perf_counter() - started
     deadline = time.monotonic() + 30
     lags = _lags(anam, cbp, ids, since)
     while len(lags) < len(ids) and time.monotonic() < deadline:
@@ -183,6 +187,11 @@ async def steady(nodes: dict[str, NodeProcess], rate: float, seconds: float) -> 
         "rate": rate,
         "filed": len(ids),
         "refused_or_shed": sum(1 for s in statuses if s not in (200, 201)),
+        "failed": sum(1 for o in outcomes if isinstance(o, BaseException)),  # timeouts, resets
+        "filed_per_s": len(ids) / took,
+        "answer_p50_s": float(np.percentile(answered, 50)) if answered else float("nan"),
+        "answer_p99_s": float(np.percentile(answered, 99)) if answered else float("nan"),
+        "answer_max_s": max(answered, default=float("nan")),
         "delivered": len(lags),
         "lag_p50_s": lags[len(lags) // 2],
         "lag_p99_s": lags[min(len(lags) - 1, int(len(lags) * 0.99))],
@@ -239,7 +248,11 @@ def main() -> None:
     )
     print(
         f"steady {s['rate']:.0f} trips/s over HTTP for {args.seconds:.0f} s ({s['filed']:.0f} filed, "
-        f"{s['refused_or_shed']:.0f} not accepted, {s['delivered']:.0f} delivered): lag p50 {s['lag_p50_s']:.3f} s, p99 {s['lag_p99_s']:.3f} s "
+        f"{s['filed_per_s']:,.0f}/s achieved, {s['refused_or_shed']:.0f} not accepted, "
+        f"{s['failed']:.0f} failed without an answer, {s['delivered']:.0f} delivered; filing "
+        f"answered p50 {s['answer_p50_s']:.3f} s, p99 {s['answer_p99_s']:.3f} s, max "
+        f"{s['answer_max_s']:.3f} s): "
+        f"lag p50 {s['lag_p50_s']:.3f} s, p99 {s['lag_p99_s']:.3f} s "
         f"(target ≤ 2 s), max {s['lag_max_s']:.3f} s"
     )
 
