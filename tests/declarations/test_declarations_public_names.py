@@ -44,6 +44,19 @@ def test_risk_public_names() -> None:
         # violations found by inspections (smartborder.inspections feeds them)
         "VIOLATION_FACTS", "ViolationHistory", "InMemoryViolationHistory", "StoreViolationHistory",
         "apply_violations", "store_violations", "violation_parties", "violation_rows",
+        # the random control sample and the effectiveness report (issue 16)
+        "ELIGIBLE_OUTCOMES", "MAX_RANDOM_RATE", "RANDOM_REASON_CODE", "RANDOM_RULE_ID",
+        "RandomRateInvalid", "RandomSample", "check_rate", "EffectivenessReport", "Flow",
+        "MAX_PERIOD", "MIN_COUNT", "NOT_ENOUGH_DATA", "ReportForbidden", "ReportQuery",
+        "ReportQueryInvalid", "compute", "effectiveness_report", "reader_agency", "report_query",
+        "wilson_interval",
+        # the learned model in shadow (issue 16)
+        "Exploration", "FEATURE_NAMES", "FeatureSpace", "FindingCodes", "Label",
+        "LabelledDeclaration", "LearnedModel", "ModelFileInvalid", "ModelNotFound",
+        "NotEnoughData", "OutcomesInvalid", "PeriodNotLater", "PromotionRefused", "Replay",
+        "Replayed", "ShadowScorer", "evaluate", "judge_promotion", "load_model", "model_listing",
+        "outcome_line", "outcomes_from_store", "promote", "read_outcomes", "record_promotion",
+        "register", "replay", "shadow_scorer", "stored_lookup", "train",
     }  # fmt: skip
 
 

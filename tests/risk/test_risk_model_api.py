@@ -175,3 +175,14 @@ def test_cli_trains_evaluates_and_refuses_a_bad_file(home: Path, tmp_path: Path)
     assert r.exit_code == 1
     assert "/lines/2" in r.output and "risk.outcomes.malformed" in r.output  # type: ignore[attr-defined]
     assert CODES  # the finding codes the CLI checks against are the inspections'
+
+
+def test_an_outcome_orjson_cannot_write_is_a_problem_naming_its_line_not_a_500(
+    client_for: ClientFor,
+) -> None:
+    # schemathesis sent an integer beyond 64 bits: the route wrote the lines with orjson (500)
+    admin = client_for("admin")
+    r = admin.post("/risk/models/any/promote", json={"outcomes": [{"declaration_id": 2**70}]})
+    assert r.status_code == 422, r.text
+    assert r.json()["code"] == "risk.outcomes.invalid"
+    assert r.json()["errors"][0]["pointer"].startswith("/lines/1")

@@ -7,6 +7,7 @@ does not beat the weight set is refused with 409 and both sets of figures.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -49,6 +50,15 @@ class PromotionRequest(BaseModel):
     )
 
 
+def _line(outcome: Any) -> bytes:
+    """An outcome object as a line of an outcomes file; one orjson cannot write (an integer
+    beyond 64 bits) is written by the standard library, and the reader then names its line."""
+    try:
+        return orjson.dumps(outcome)
+    except TypeError:
+        return json.dumps(outcome).encode()
+
+
 def _agency_only(caller: Principal) -> None:
     if not (caller.role.is_agency or caller.role.value == "admin"):
         raise Forbidden(
@@ -87,7 +97,7 @@ def promote_model(
     otherwise; 422 if there is not enough data)."""
     rules = risk.load_rules()
     if body.outcomes is not None:
-        lines = [orjson.dumps(o) for o in body.outcomes]
+        lines = [_line(o) for o in body.outcomes]
         labelled = risk.read_outcomes(
             lines,
             source="the request's outcomes",
