@@ -195,6 +195,7 @@ class Deliverer:
             result = results.get(doc_id)
             status = result.get("status") if result else None
             problem = result.get("problem") if result else None
+            # "applied": what a peer of the release before receipt-first answers (rolling upgrades)
             if status in ("accepted", "applied", "duplicate"):
                 delivered.append(seq)
             elif status == "refused":
