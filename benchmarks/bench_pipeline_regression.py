@@ -29,8 +29,13 @@ def main() -> None:
     )
     parser.add_argument("--rounds", type=int, default=25)
     parser.add_argument("--n", type=int, default=2000, help="declarations per workload (a step)")
+    parser.add_argument(
+        "--common-fields",
+        action="store_true",
+        help="the same declarations for both trees: without the traveler's trip facts",
+    )
     args = parser.parse_args()
-    child = ["--n", str(args.n)]
+    child = ["--n", str(args.n)] + (["--common-fields"] if args.common_fields else [])
     base, now = interleave(args.ref, HERE / "bench_preclearance_pipeline.py", child, args.rounds)
     print(
         f"pre-clearance pipeline in process (decisions/s by CPU time, median of {args.rounds} "

@@ -52,7 +52,7 @@ from smartborder.admissibility import (
     publish,
     version_policies,
 )
-from smartborder.admissibility.plan import plan_text
+from smartborder.admissibility.plan import DEFAULT_PLAN, plan_text
 from smartborder.config import Settings
 from smartborder.demo.synthetic import generate_travelers, generate_trucks
 from smartborder.node import build_pipeline
@@ -65,18 +65,21 @@ TRUCK_SHARE = 0.10  # as bench_preclearance_pipeline.py: travelers outnumber tru
 
 
 def store_with_plan_in_force(home: Path) -> Settings:
-    """A migrated store where covid-us-land-2020@1 is in force at every region, both ways."""
+    """A migrated store where the default plan (the baseline document rules), published as
+    version 1, is in force at every region, both ways: the same Cedar text as the fixed
+    policies, so the two pipelines differ only by the lookup. (Until 2026-12-08 this published
+    covid-us-land-2020, the default before the baseline plan: other verdicts, other work.)"""
     settings = Settings(home=home, database_url=f"sqlite:///{home / 'smartborder.db'}")
     settings.ensure_home()
     engine = make_engine(settings.db_url)
     upgrade(engine)
     sessions = session_factory(engine)
-    text, _ = plan_text("covid-us-land-2020")
+    text, _ = plan_text(DEFAULT_PLAN)
     regions = [r.id for r in ports.regions()]
     start = datetime(2020, 1, 1, tzinfo=UTC)
     with transaction(sessions) as s:
         version = publish(s, text, published_by="bench").version
-        report = impact(version_policies(s, version), "covid-us-land-2020", [])
+        report = impact(version_policies(s, version), DEFAULT_PLAN, [])
         propose(s, version, impact=report, actor=Actor("bench"))
         for agency in ("cbp", "anam"):
             approve(s, version, actor=Actor(f"bench-{agency}", agency))

@@ -55,7 +55,20 @@ NOW = datetime(2026, 11, 30, 6, 0, tzinfo=UTC)  # every arrival of DAY is ahead 
 TRUCK_SHARE = 0.10
 
 
-def workload(n: int, *, seed: int = 20261201) -> dict[str, list[dict[str, Any]]]:
+# The traveler's trip facts issue 13 added for the document rules (optional fields): a tree from
+# before it neither generates nor accepts them, so `--common-fields` leaves them out to compare
+# both trees on the same declarations.
+TRIP_FACTS = (
+    "other_documents",
+    "destination_distance_km",
+    "destination_distance_miles",
+    "stay_days",
+)
+
+
+def workload(
+    n: int, *, seed: int = 20261201, common_fields: bool = False
+) -> dict[str, list[dict[str, Any]]]:
     rng = np.random.default_rng(seed)
     per_port = max(1, n // len(PORTS))
     trucks: list[dict[str, Any]] = []
@@ -65,6 +78,10 @@ def workload(n: int, *, seed: int = 20261201) -> dict[str, list[dict[str, Any]]]
             trucks += generate_trucks(port, DAY, per_port, rng=rng)
         travelers += generate_travelers(port, DAY, per_port, rng=rng)
     n_trucks = int(n * TRUCK_SHARE)
+    if common_fields:
+        for t in travelers:
+            for field in TRIP_FACTS:
+                t.pop(field, None)
     mixed = travelers[: n - n_trucks] + trucks[:n_trucks]
     rng.shuffle(mixed)  # type: ignore[arg-type]
     return {"traveler": travelers[:n], "truck": trucks[:n], "mixed": mixed}
@@ -92,6 +109,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=4000, help="declarations per workload")
     parser.add_argument("--runs", type=int, default=5, help="runs per figure (median reported)")
+    parser.add_argument(
+        "--common-fields",
+        action="store_true",
+        help="leave out the traveler's trip facts (fields older trees do not know)",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures (decisions/s) here")
     parser.add_argument(
         "--serve", action="store_true", help="run steps named on stdin (bench_pipeline_regression)"
@@ -99,7 +121,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     hs: HSNomenclature | None = load_hs(HS_FILE) if HS_FILE.exists() else None
-    loads = workload(args.n)
+    loads = workload(args.n, common_fields=args.common_fields)
     full = Pipeline.default(history=InMemoryPartyHistory(), hs=hs)
     no_risk = Pipeline(
         [FilingStage(), CredentialsNotConfigured(), AdmissibilityNotConfigured()], hs=hs
