@@ -449,3 +449,8 @@ def calibrate(
             _fmt(f.simulated_mean_min),
         )
     console.print(t)
+
+
+from smartborder.commands import twin_system as _system  # noqa: E402  (its commands join this group)
+
+app.command("baselines")(_system.baselines)
