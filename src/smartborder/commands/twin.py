@@ -454,3 +454,5 @@ def calibrate(
 from smartborder.commands import twin_system as _system  # noqa: E402  (its commands join this group)
 
 app.command("baselines")(_system.baselines)
+app.command("system")(_system.system)
+app.command("joint")(_system.joint)

@@ -116,7 +116,12 @@ def write_baseline(name: str, scenario: Scenario, out_dir: Path = BASELINE_DIR) 
     path = out_dir / f"{name}.yaml"
     rec = scenario.calibration
     head = _header(name, rec) if rec is not None else ""
-    body = yaml.safe_dump(scenario.model_dump(mode="json", exclude_defaults=True), sort_keys=False)
+    body = yaml.safe_dump(
+        scenario.model_dump(mode="json", exclude_defaults=True),
+        sort_keys=False,
+        default_flow_style=None,
+        width=120,
+    )
     tmp = path.with_suffix(".yaml.tmp")
     tmp.write_text(head + body, encoding="utf-8")
     tmp.replace(path)  # nothing half-written

@@ -95,6 +95,9 @@ class ChainSummary(BaseModel):
     inspection_wait_mean_min: float | None = Field(
         description="Queued for entry secondary, or for the joint inspection (UCP)."
     )
+    wait_min_per_vehicle: float | None = Field(
+        description="Minutes queued per vehicle, every queue on both sides."
+    )
     exams_per_day: float = Field(description="Inspections held, both sides (joint: once each).")
     idle_min_per_vehicle: float | None
     co2_kg_per_day: float
@@ -341,6 +344,13 @@ def _chain_summary(comp: CompiledScenario, reps: Sequence[Replication]) -> Chain
         exit_inspection_wait_mean_min=mean_min(ch.EXIT_INSP_WAIT, tot[ch.EXIT_INSPECTED]),
         entry_wait_mean_min=mean_min(ch.ENTRY_WAIT, tot[ch.N]),
         inspection_wait_mean_min=mean_min(ch.INSP_WAIT, tot[ch.INSPECTED]),
+        wait_min_per_vehicle=(
+            tot[ch.EXIT_WAIT] + tot[ch.EXIT_INSP_WAIT] + tot[ch.ENTRY_WAIT] + tot[ch.INSP_WAIT]
+        )
+        / 60.0
+        / tot[ch.N]
+        if tot[ch.N]
+        else None,
         exams_per_day=tot[ch.EXAMS] / per_day,
         idle_min_per_vehicle=tot[ch.IDLE_S] / 60.0 / tot[ch.N] if tot[ch.N] else None,
         co2_kg_per_day=idle_day * f.co2_g_per_min / 1000.0,

@@ -428,9 +428,12 @@ _NOT_MAP = Text(
 
 
 def shipped_scenarios() -> dict[str, Path]:
-    """The example scenarios shipped in ``smartborder/twin/scenarios``, by file stem."""
-    folder = Path(__file__).with_name("scenarios")
-    return {p.stem: p for p in sorted(folder.glob("*.yaml"))}
+    """The scenarios shipped with the package, by name: the examples in ``twin/scenarios`` by
+    file stem, and the calibrated baselines in ``twin/baselines`` as ``calibrated_<stem>``."""
+    here = Path(__file__).parent
+    out = {p.stem: p for p in sorted((here / "scenarios").glob("*.yaml"))}
+    out |= {f"calibrated_{p.stem}": p for p in sorted((here / "baselines").glob("*.yaml"))}
+    return out
 
 
 __all__ = [
