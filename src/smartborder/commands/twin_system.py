@@ -5,10 +5,13 @@ busiest ports, systems of ports with a new port and a demand split, and what joi
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+
+if TYPE_CHECKING:
+    from smartborder.twin.system import Resolved
 
 console = Console(emoji=False)
 if not console.is_terminal:
@@ -40,7 +43,7 @@ def baselines(
 ) -> None:
     """Calibrate the four busiest ports' baselines from BTS and BWT and write them, each with its
     calibration error against both."""
-    from smartborder.commands.twin import progress_bar
+    from smartborder.commands._twin_io import progress_bar
     from smartborder.twin.baselines import (
         BASELINE_DIR,
         BUSIEST_PORTS,
@@ -77,11 +80,11 @@ def _fmt(x: float | None, nd: int = 1) -> str:
     return "-" if x is None else f"{x:,.{nd}f}"
 
 
-def _resolve_system(ref: str) -> object:
+def _resolve_system(ref: str) -> Resolved:
     from smartborder.errors import Problem
     from smartborder.i18n import Text
     from smartborder.twin.errors import ScenarioInvalid
-    from smartborder.twin.system import load_system, shipped_systems
+    from smartborder.twin import load_system, shipped_systems
 
     path = Path(ref)
     if path.exists():
@@ -116,10 +119,9 @@ def system(
     with the system-wide waits and emissions."""
     from rich.table import Table
 
-    from smartborder.twin.system import Resolved, compare_system
+    from smartborder.twin import compare_system
 
     resolved = _resolve_system(ref)
-    assert isinstance(resolved, Resolved)
     cmp = compare_system(resolved, replications=replications, seed=seed)
     if as_json:
         typer.echo(cmp.model_dump_json(indent=1))
@@ -186,8 +188,8 @@ def joint(
     one joint inspection, on the same seeds."""
     from rich.table import Table
 
-    from smartborder.commands.twin import resolve_scenario
-    from smartborder.twin.ucp import compare_joint
+    from smartborder.commands._twin_io import resolve_scenario
+    from smartborder.twin import compare_joint
 
     s = resolve_scenario(scenario)
     res = compare_joint(s, replications=replications, seed=seed)
