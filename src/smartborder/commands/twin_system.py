@@ -83,8 +83,8 @@ def _fmt(x: float | None, nd: int = 1) -> str:
 def _resolve_system(ref: str) -> Resolved:
     from smartborder.errors import Problem
     from smartborder.i18n import Text
-    from smartborder.twin.errors import ScenarioInvalid
     from smartborder.twin import load_system, shipped_systems
+    from smartborder.twin.errors import ScenarioInvalid
 
     path = Path(ref)
     if path.exists():
