@@ -296,9 +296,9 @@ def _run_chained(comp: CompiledScenario, rng: np.random.Generator) -> Replicatio
     measured = t0 >= 3600.0 * comp.warm_h
     done = measured & (release < end_s)
     tis = release[done] - t0[done]
-    entry_wait = np.where(served, tr.start - tr.t, 0.0)
+    entry_wait = np.where(served, start - t1, 0.0)
     idle = (
-        ex.wait + ex.service + ex.inspection_wait + entry_wait + np.where(served, tr.service, 0.0)
+        ex.wait + ex.service + ex.inspection_wait + entry_wait + np.where(served, service, 0.0)
     )
     idle = idle + np.where(inspected & np.isfinite(insp_wait), insp_wait, 0.0)
     x_insp = measured & (ex.exam > 0)

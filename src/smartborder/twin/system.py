@@ -483,13 +483,13 @@ def _apply_split(
         own = {c["name"]: c for c in d["classes"] if c["mode"] == mode}
         classes = [c for c in d["classes"] if c["mode"] != mode]
         for name, rate in pooled.items():
-            c = own.get(name) or {
+            spec: dict[str, Any] = own.get(name) or {
                 "name": name,
                 "mode": mode,
                 "lanes": _eligible(_kind_of(name), d["lanes"], mode),
                 "prefer_first": name != "other",
             }
-            classes.append({**c, "rate_per_h": [round(float(x), 4) for x in share * rate]})
+            classes.append({**spec, "rate_per_h": [round(float(x), 4) for x in share * rate]})
         d["classes"] = classes
     out: dict[str, Scenario] = {}
     for pid, d in data.items():
