@@ -39,7 +39,13 @@ def crossing(**changes: Any) -> dict[str, Any]:
             {
                 "mode": "commercial",
                 "spaces": 6,
-                "kinds": [{"name": "dock", "share": 1.0, "duration": {"dist": "exponential", "mean_s": 1200}}],
+                "kinds": [
+                    {
+                        "name": "dock",
+                        "share": 1.0,
+                        "duration": {"dist": "exponential", "mean_s": 1200},
+                    }
+                ],
             }
         ],
         "chain": [
@@ -142,9 +148,9 @@ def test_chains_in_the_wrong_order_or_joint_without_two_inspections_are_refused(
     assert problems(crossing(chain=[{"module": "cbp_import"}, {"module": "anam_export"}])) == {
         "/chain": "twin.chain_order"
     }
-    assert problems(
-        crossing(chain=[{"module": "anam_export"}, {"module": "anam_import"}])
-    ) == {"/chain": "twin.chain_order"}
+    assert problems(crossing(chain=[{"module": "anam_export"}, {"module": "anam_import"}])) == {
+        "/chain": "twin.chain_order"
+    }
     no_inspection = crossing(joint_inspection=True)
     no_inspection["chain"][0].pop("inspection")
     assert problems(no_inspection) == {"/joint_inspection": "twin.joint_needs_two"}

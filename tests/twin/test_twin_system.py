@@ -35,8 +35,18 @@ def port(name: str, rate: float, booths: Any = 4) -> dict[str, Any]:
         "name": name,
         "lanes": [lane("g", booths), lane("r", 2, "ready")],
         "classes": [
-            {"name": "ready", "mode": "passenger_vehicle", "rate_per_h": rate / 3, "lanes": ["r", "g"]},
-            {"name": "other", "mode": "passenger_vehicle", "rate_per_h": 2 * rate / 3, "lanes": ["g"]},
+            {
+                "name": "ready",
+                "mode": "passenger_vehicle",
+                "rate_per_h": rate / 3,
+                "lanes": ["r", "g"],
+            },
+            {
+                "name": "other",
+                "mode": "passenger_vehicle",
+                "rate_per_h": 2 * rate / 3,
+                "lanes": ["g"],
+            },
         ],
     }
 
@@ -71,7 +81,9 @@ def pooled_rate(scenarios: dict[str, Any], ids: list[str]) -> np.ndarray:
     for pid in ids:
         s = scenarios[pid]
         for c in s.classes:
-            r = np.resize(np.asarray(c.rate_per_h if isinstance(c.rate_per_h, list) else [c.rate_per_h]), 24)
+            r = np.resize(
+                np.asarray(c.rate_per_h if isinstance(c.rate_per_h, list) else [c.rate_per_h]), 24
+            )
             total += r * s.demand_scale
     return total
 

@@ -297,9 +297,7 @@ def _run_chained(comp: CompiledScenario, rng: np.random.Generator) -> Replicatio
     done = measured & (release < end_s)
     tis = release[done] - t0[done]
     entry_wait = np.where(served, start - t1, 0.0)
-    idle = (
-        ex.wait + ex.service + ex.inspection_wait + entry_wait + np.where(served, service, 0.0)
-    )
+    idle = ex.wait + ex.service + ex.inspection_wait + entry_wait + np.where(served, service, 0.0)
     idle = idle + np.where(inspected & np.isfinite(insp_wait), insp_wait, 0.0)
     x_insp = measured & (ex.exam > 0)
     sums = np.zeros(ch.N_COLS)

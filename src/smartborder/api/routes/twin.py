@@ -212,6 +212,42 @@ class JointRequest(BaseModel):
 
 
 MAX_SYSTEM_DAYS = 14  # a comparison answers within the request: 4 ports x 7 days take ~2 s
+MAX_VEHICLES = 3_000_000  # expected arrivals of one replication over all ports (about 1 s)
+
+
+def _vehicles(scenarios: list[Scenario]) -> float:
+    """Expected arrivals of one replication of these scenarios (warm-up included)."""
+    total = 0.0
+    for s in scenarios:
+        per_h = sum(
+            (
+                sum(c.rate_per_h) / len(c.rate_per_h)
+                if isinstance(c.rate_per_h, list)
+                else c.rate_per_h
+            )
+            for c in s.classes
+        )
+        total += per_h * s.demand_scale * 24 * (s.days + s.warmup_days)
+    return total
+
+
+def _not_too_big(scenarios: list[Scenario], pointer: str) -> None:
+    n = _vehicles(scenarios)
+    if n > MAX_VEHICLES:
+        raise ScenarioInvalid(
+            problems=[
+                Problem(
+                    pointer,
+                    "twin.too_big",
+                    Text(
+                        f"About {n:,.0f} vehicles per replication; the API answers up to "
+                        f"{MAX_VEHICLES:,} in a request: use the CLI for larger runs.",
+                        f"Unos {n:,.0f} vehículos por réplica; la API atiende hasta "
+                        f"{MAX_VEHICLES:,} por solicitud: use la CLI para corridas mayores.",
+                    ),
+                )
+            ]
+        )
 
 
 def _one_of(shipped: str | None, inline: object, what: str) -> None:
@@ -275,6 +311,7 @@ def compare_system_route(req: SystemRequest, caller: TwinCaller) -> SystemCompar
                 )
             ]
         )
+    _not_too_big(list(resolved.after.values()), "/system")
     with _LOCK:
         return compare_system(resolved, replications=req.replications, seed=req.seed)
 
@@ -289,7 +326,6 @@ def compare_joint_route(req: JointRequest, caller: TwinCaller) -> JointSaving:
         RunRequest(shipped=req.shipped, scenario=req.scenario, replications=1, seed=req.seed)
     )
     try:
-        s.with_changes(joint_inspection=True)
         if not s.chain:
             raise ScenarioInvalid(
                 problems=[
@@ -303,12 +339,14 @@ def compare_joint_route(req: JointRequest, caller: TwinCaller) -> JointSaving:
                     )
                 ]
             )
+        s.with_changes(joint_inspection=True)  # both inspections exist: validated up front
     except ScenarioInvalid as exc:
         if req.scenario is not None:
             exc.problems = [
                 Problem("/scenario" + p.pointer, p.code, p.message) for p in exc.problems
             ]
         raise
+    _not_too_big([s], "/scenario")
     with _LOCK:
         return compare_joint(s, replications=req.replications, seed=req.seed)
 
