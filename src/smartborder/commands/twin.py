@@ -115,10 +115,15 @@ def _write_outputs(res: RunResult, out: Path) -> None:
 
 @app.command("scenarios")
 def list_scenarios() -> None:
-    """List the shipped example scenarios."""
+    """List the shipped scenarios (examples and calibrated baselines) and systems of ports."""
+    from smartborder.twin import load_system, shipped_systems
+
     for name, path in shipped_scenarios().items():
         s = load_scenario(path)
         console.print(f"[bold]{name}[/]  {s.name} — {s.description}")
+    for name, path in shipped_systems().items():
+        system = load_system(path).system
+        console.print(f"[bold]{name}[/] (system: `twin system {name}`)  {system.name}")
 
 
 @app.command()
