@@ -175,3 +175,22 @@ def test_the_shipped_new_port_system_loads_with_all_four_ports() -> None:
     assert set(r.before) == {"san_ysidro", "otay_mesa", "laredo", "el_paso"}
     assert set(r.after) == set(r.before) | {"otay_mesa_east"}
     assert r.after["otay_mesa_east"].location == (32.556, -116.855)
+
+
+def test_cli_system_and_joint_print_the_comparisons() -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from smartborder.cli import app
+
+    runner = CliRunner()
+    res = runner.invoke(app, ["twin", "system", "otay_mesa_east", "-r", "1", "--json"])
+    assert res.exit_code == 0, res.output
+    body = json.loads(res.output)
+    assert {row["port"] for row in body["ports"]} >= {"otay_mesa_east", "laredo"}
+    res = runner.invoke(app, ["twin", "joint", "otay_mesa_both_sides", "-r", "1", "--json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.output)["time_in_system_mean_min_saved"] > 0
+    res = runner.invoke(app, ["twin", "joint", "san_ysidro", "-r", "1"])
+    assert res.exit_code != 0 and "twin.no_chain" in res.output + str(res.exception)
