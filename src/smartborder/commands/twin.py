@@ -192,6 +192,7 @@ def compare(
         "booth-h/day",
         "CO2 t/day",
         "NOx kg/day",
+        "time in system min",
     ):
         t.add_column(col, justify="left" if col == "scenario" else "right")
     for k, r in enumerate(results, start=1):
@@ -205,6 +206,7 @@ def compare(
             _fmt(row["booth_hours_per_day"], 0),
             _fmt(row["co2_kg_per_day"] / 1000.0, 2),
             _fmt(row["nox_g_per_day"] / 1000.0, 2),
+            _fmt(row["time_in_system_min"]),
         )
     console.print(t)
     console.print(f"chart: {chart}")
@@ -223,6 +225,7 @@ def _compare_row(r: RunResult) -> dict[str, Any]:
         "co2_kg_per_day": sum(s.co2_kg_per_day for s in r.summary),
         "nox_g_per_day": sum(s.nox_g_per_day for s in r.summary),
         "pm25_g_per_day": sum(s.pm25_g_per_day for s in r.summary),
+        "time_in_system_min": r.chain.time_in_system_mean_min if r.chain else None,
         "lanes": [s.model_dump() for s in r.summary],
     }
 
