@@ -194,3 +194,11 @@ def test_cli_system_and_joint_print_the_comparisons() -> None:
     assert json.loads(res.output)["time_in_system_mean_min_saved"] > 0
     res = runner.invoke(app, ["twin", "joint", "san_ysidro", "-r", "1"])
     assert res.exit_code != 0 and "twin.no_chain" in res.output + str(res.exception)
+
+
+def test_a_new_port_without_any_demand_split_is_pointed_at() -> None:
+    spec = system()
+    del spec["demand"]
+    with pytest.raises(ScenarioInvalid) as exc:
+        load_system(spec)
+    assert pointers(exc) == {"/demand": "twin.new_port_no_share"}

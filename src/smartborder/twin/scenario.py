@@ -91,7 +91,7 @@ SEMAFORO_RED_SHARE = 0.10
 class Inspection(_Model):
     """An inspection area: spaces (officers and bays) and the exam time."""
 
-    spaces: int = Field(ge=1)
+    spaces: int = Field(ge=1, le=10_000)
     duration: dict[str, Any] | float
 
 

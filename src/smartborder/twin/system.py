@@ -275,7 +275,15 @@ def _check_split(
     system: System, existing: dict[str, Scenario], new: dict[str, NewPort]
 ) -> list[Problem]:
     if system.demand is None:
-        return []
+        return [
+            _p(
+                "/demand",
+                "twin.new_port_no_share",
+                f"New port {pid!r} has no share of demand: add a demand split naming it.",
+                f"El puerto nuevo {pid!r} no tiene parte de la demanda: agregue un reparto que lo nombre.",
+            )
+            for pid in new
+        ]
     out = []
     split = system.demand.split
     mode = system.demand.mode
