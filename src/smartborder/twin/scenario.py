@@ -9,7 +9,7 @@ a single number means the same value every hour.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -22,6 +22,8 @@ from smartborder.twin.distributions import Distribution, parse_distribution
 from smartborder.twin.errors import ScenarioInvalid
 
 Profile = float | list[float]
+# A site as (latitude, longitude), degrees.
+LatLon = tuple[Annotated[float, Field(ge=-90, le=90)], Annotated[float, Field(ge=-180, le=180)]]
 
 # Published primary times used as defaults (seconds): per mode, ports.PRIMARY_INSPECTION_S; a
 # FAST truck about 27 s: figures quoted by the working group's issue (CBP and GAO port studies).
@@ -156,7 +158,7 @@ class Scenario(_Model):
         default=False,
         description="UCP: one joint inspection (both agencies) instead of two in series.",
     )
-    location: tuple[float, float] | None = Field(
+    location: LatLon | None = Field(
         default=None, description="Latitude and longitude (a new port's site)."
     )
     calibration: CalibrationRecord | None = None

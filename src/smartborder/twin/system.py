@@ -28,7 +28,13 @@ from smartborder.ports import PRIMARY_INSPECTION_S
 from smartborder.twin._refdata import LaneType, Mode
 from smartborder.twin.errors import ScenarioInvalid
 from smartborder.twin.results import RunResult
-from smartborder.twin.scenario import Inspection, Scenario, load_scenario, shipped_scenarios
+from smartborder.twin.scenario import (
+    Inspection,
+    LatLon,
+    Scenario,
+    load_scenario,
+    shipped_scenarios,
+)
 
 Profile = float | list[float]
 SPLIT_TOLERANCE = 1e-6
@@ -53,9 +59,7 @@ class NewPort(_Model):
     """A port of entry that does not exist yet."""
 
     name: str = Field(min_length=1)
-    location: tuple[float, float] | None = Field(
-        default=None, description="Latitude and longitude of the site."
-    )
+    location: LatLon | None = Field(default=None, description="Latitude and longitude of the site.")
     mode: Mode = Mode.PASSENGER_VEHICLE
     lanes: dict[LaneType, int] = Field(description="Lanes (booths that exist) per kind.")
     booths: dict[LaneType, Profile] = Field(
