@@ -157,3 +157,9 @@ def test_chains_in_the_wrong_order_or_joint_without_two_inspections_are_refused(
     bad_exam = crossing()
     bad_exam["chain"][0]["inspection"]["duration"] = {"dist": "weibull", "mean_s": 5}
     assert problems(bad_exam) == {"/chain/0/inspection/duration/dist": "twin.bad_distribution"}
+
+
+def test_exit_module_fields_on_the_entry_module_are_pointed_at() -> None:
+    spec = crossing()
+    spec["chain"][1]["selection"] = 0.2
+    assert problems(spec) == {"/chain/1/selection": "twin.entry_module_fields"}

@@ -270,6 +270,14 @@ def _check_chain(s: Scenario) -> list[Problem]:
         or EXIT_MODULES[names[0]] != ENTRY_MODULES[names[1]]
     ):
         out.append(_p("/chain", "twin.chain_order", _ORDER))
+    for m, mod in enumerate(s.chain):
+        if mod.module not in ENTRY_MODULES:
+            continue
+        bare = ChainModule(module=mod.module)  # with_changes dumps every field: compare values
+        extra = [f for f in ChainModule.model_fields if getattr(mod, f) != getattr(bare, f)]
+        if extra:
+            text = _ENTRY_FIELDS.format(f=", ".join(extra))
+            out.append(_p(f"/chain/{m}/{extra[0]}", "twin.entry_module_fields", text))
     if names and len({g.mode for g in s.lanes}) > 1:
         out.append(_p("/chain", "twin.chain_one_mode", _ONE_MODE))
     if s.joint_inspection:
@@ -336,6 +344,12 @@ _ORDER = Text(
     "[anam_export, cbp_import] northbound or [cbp_export, anam_import] southbound.",
     "Una cadena es un módulo de salida y luego el de entrada del otro país: "
     "[anam_export, cbp_import] hacia el norte o [cbp_export, anam_import] hacia el sur.",
+)
+_ENTRY_FIELDS = Text(
+    "The entry module is this scenario's lanes and secondary; {f} belong(s) to an exit module "
+    "(set the lanes' booths, referral and /secondary instead).",
+    "El módulo de entrada son los carriles y la revisión secundaria de este escenario; {f} "
+    "corresponde(n) a un módulo de salida (ajuste casetas, referral y /secondary).",
 )
 _ONE_MODE = Text(
     "A chained crossing models one mode (its lanes all of one mode); split the scenario by mode.",
