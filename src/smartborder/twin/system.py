@@ -528,6 +528,7 @@ class PortRow(BaseModel):
     port: str
     name: str
     new: bool
+    location: tuple[float, float] | None = Field(description="Latitude and longitude, if given.")
     share_before: float | None = Field(description="Share of the split's pooled demand before.")
     share_after: float | None
     vehicles_per_day_before: float | None
@@ -634,6 +635,7 @@ def compare_system(
                 port=pid,
                 name=resolved.after[pid].name,
                 new=entry.new_port is not None,
+                location=resolved.after[pid].location,
                 share_before=shares_b.get(pid, 0.0 if pid in shares_a else None),
                 share_after=shares_a.get(pid),
                 vehicles_per_day_before=_served(b),
