@@ -64,11 +64,10 @@ if TYPE_CHECKING:  # imported on first use (below): the simulator costs numba an
         NewPort,
         PortEntry,
         System,
-        SystemComparison,
-        compare_system,
         load_system,
         shipped_systems,
     )
+    from smartborder.twin.system_compare import SystemComparison, compare_system
     from smartborder.twin.ucp import JointSaving, compare_joint
 
 __all__ = [
@@ -174,10 +173,12 @@ _WHERE = {
             "NewPort",
             "PortEntry",
             "System",
-            "SystemComparison",
-            "compare_system",
             "load_system",
             "shipped_systems",
+        ),
+        "system_compare": (
+            "SystemComparison",
+            "compare_system",
         ),
         "ucp": (
             "JointSaving",
