@@ -74,7 +74,12 @@ class Report:
 
 #: Operations whose every case runs a discrete-event simulation (seconds each): the bounded
 #: runs give them one case per mode, the slow one the full count.
-SIMULATIONS = {"GET /twin/compare", "POST /twin/runs"}
+SIMULATIONS = {
+    "GET /twin/compare",
+    "POST /twin/runs",
+    "POST /twin/systems/compare",
+    "POST /twin/joint/compare",
+}
 
 
 def fuzz(

@@ -89,3 +89,55 @@ def test_compare_page_renders_table_and_inline_chart(api: Any) -> None:
     assert "<svg" in html and "Otay Mesa commercial with pre-cleared truck lanes" in html
     assert "Espera media" in html
     assert re.search(r'(src|href)="(https?:)?//', html) is None  # nothing loaded from elsewhere
+
+
+def test_system_comparison_shows_every_port_and_the_system(client_for: ClientFor) -> None:
+    resp = client_for("cbp").post(
+        "/twin/systems/compare", json={"shipped": "otay_mesa_east", "replications": 1, "seed": 0}
+    )
+    assert resp.status_code == 200, resp.text
+    body = resp.json()
+    ports = {row["port"]: row for row in body["ports"]}
+    assert set(ports) == {"san_ysidro", "otay_mesa", "laredo", "el_paso", "otay_mesa_east"}
+    assert ports["otay_mesa_east"]["new"] and ports["otay_mesa_east"]["vehicles_per_day_after"] > 0
+    assert body["after"]["vehicles_per_day"] > 0 and body["before"]["co2_kg_per_day"] > 0
+
+
+def test_a_bad_system_is_a_400_with_pointers_into_the_body(client_for: ClientFor) -> None:
+    bad = {
+        "name": "bad",
+        "ports": [
+            {"id": "a", "scenario": SMALL},
+            {"id": "n", "new_port": {"name": "N", "lanes": {}}},
+        ],
+        "demand": {"split": {"a": 0.5, "n": 0.4}},
+    }
+    resp = client_for("cbp").post("/twin/systems/compare", json={"system": bad})
+    assert resp.status_code == 400, resp.text
+    body = resp.json()
+    assert body["code"] == "twin.scenario_invalid"
+    found = {p["pointer"]: p["code"] for p in body["errors"]}
+    assert found == {
+        "/system/ports/1/new_port/lanes": "twin.new_port_no_lanes",
+        "/system/demand/split": "twin.split_sum",
+    }
+    spanish = client_for("cbp").post(
+        "/twin/systems/compare", json={"system": bad}, headers={"Accept-Language": "es"}
+    )
+    assert "deben sumar 1" in spanish.text
+
+
+def test_joint_inspection_saving_through_the_api(client_for: ClientFor, api: Any) -> None:
+    body = {"shipped": "otay_mesa_both_sides", "replications": 1, "seed": 0}
+    assert api.post("/twin/joint/compare", json=body).status_code == 401
+    resp = client_for("anam").post("/twin/joint/compare", json=body)
+    assert resp.status_code == 200, resp.text
+    got = resp.json()
+    assert got["serial"]["joint_inspection"] is False and got["joint"]["joint_inspection"] is True
+    assert got["time_in_system_mean_min_saved"] > 0
+    chain = {**SMALL, "chain": [{"module": "teleport"}, {"module": "cbp_import"}]}
+    bad = client_for("anam").post("/twin/joint/compare", json={"scenario": chain})
+    assert bad.status_code == 400
+    assert bad.json()["errors"][0]["pointer"] == "/scenario/chain/0/module"
+    plain = client_for("anam").post("/twin/joint/compare", json={"scenario": SMALL})
+    assert plain.status_code == 400 and plain.json()["errors"][0]["code"] == "twin.no_chain"

@@ -74,3 +74,25 @@ def test_calibration_fits_primary_times_to_reported_waits() -> None:
     before = sum(_mae(_hourly_mean(plain, lt), profile.delay_min[lt]) or 0.0 for lt in fit)
     after = sum(f.mae_min or 0.0 for f in fit.values())
     assert after <= before
+
+
+@pytest.mark.slow
+def test_baselines_command_writes_a_calibrated_port_stating_its_error(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from smartborder.cli import app
+    from smartborder.twin import load_scenario
+
+    bts = shared("data", "bts", "Border_Crossing_Entry_Data.zip")
+    bwt = shared("data", "bwt", "bwt-feed-2025-04.tar")
+    res = CliRunner().invoke(
+        app,
+        ["twin", "baselines", "--bts", str(bts), "--bwt", str(bwt), "--port", "laredo",
+         "--out", str(tmp_path), "-r", "1"],
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    path = tmp_path / "laredo.yaml"
+    assert "# Error against BTS" in path.read_text(encoding="utf-8")
+    rec = load_scenario(path).calibration
+    assert rec is not None and rec.crossing == "230402" and rec.bwt_months == ["2025-04"]
+    assert abs(rec.bts_error_pct) < 5.0 and rec.bwt_mae_min["general"] is not None

@@ -69,6 +69,10 @@ def test_public_names_are_exactly_these() -> None:
         "RunNotFound", "RunResult", "Scenario", "ScenarioInvalid", "Secondary", "SecondaryKind",
         "SecondarySummary", "TravelerClass", "VehiclePaths", "compile_scenario", "load_scenario", "parse_distribution",
         "replication_seeds", "serve_arrivals", "shipped_scenarios", "simulate",
+        # issue 15: systems of ports, both sides of the line
+        "SEMAFORO_RED_SHARE", "CalibrationRecord", "ChainModule", "ChainSummary", "DemandSplit",
+        "Inspection", "JointSaving", "NewPort", "PortEntry", "System", "SystemComparison",
+        "compare_joint", "compare_system", "load_system", "shipped_systems",
     }  # fmt: skip
 
 

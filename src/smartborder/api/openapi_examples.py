@@ -130,6 +130,14 @@ def _bodies(day: date) -> dict[tuple[str, str], dict[str, Any]]:
         ("POST", "/twin/runs"): one(
             "A shipped scenario", {"shipped": "san_ysidro", "replications": 1, "seed": 7}
         ),
+        ("POST", "/twin/systems/compare"): one(
+            "A new port beside the four busiest ports",
+            {"shipped": "otay_mesa_east", "replications": 1, "seed": 0},
+        ),
+        ("POST", "/twin/joint/compare"): one(
+            "What joint inspection saves at Otay Mesa",
+            {"shipped": "otay_mesa_both_sides", "replications": 1, "seed": 0},
+        ),
         ("POST", "/trust-registry/entries"): one(
             "Accredit an issuer",
             {

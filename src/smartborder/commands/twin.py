@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from smartborder.errors import Problem
-from smartborder.i18n import Text
+from smartborder.commands import twin_system as _system
+from smartborder.commands._twin_io import progress_bar, resolve_scenario
 from smartborder.twin import RunResult, Scenario, load_scenario, shipped_scenarios
-from smartborder.twin.errors import ScenarioInvalid
 
 app = typer.Typer(
     help="The port digital twin: simulate staffing, lanes, pre-clearance, new ports.",
@@ -25,7 +21,6 @@ app = typer.Typer(
 console = Console(emoji=False)
 if not console.is_terminal:  # pipes and CI logs: wide enough for the tables
     console = Console(width=150, emoji=False)
-err = Console(stderr=True, emoji=False)
 
 ScenarioArg = Annotated[
     str, typer.Argument(help="A scenario YAML file or a shipped name (see `twin scenarios`).")
@@ -41,51 +36,6 @@ Sched = Annotated[
 UseDask = Annotated[
     bool, typer.Option("--dask", help="Spread replications over a local Dask cluster.")
 ]
-
-
-def resolve_scenario(ref: str) -> Scenario:
-    """A scenario from a file path, or one of the shipped examples by name."""
-    path = Path(ref)
-    if path.exists():
-        return load_scenario(path)
-    shipped = shipped_scenarios()
-    if ref in shipped:
-        return load_scenario(shipped[ref])
-    names = ", ".join(shipped)
-    raise ScenarioInvalid(
-        problems=[
-            Problem(
-                "",
-                "twin.no_scenario",
-                Text(
-                    f"No file {ref!r} and no shipped scenario of that name; shipped: {names}.",
-                    f"No existe el archivo {ref!r} ni un escenario incluido con ese nombre; incluidos: {names}.",
-                ),
-            )
-        ]
-    )
-
-
-@contextmanager
-def progress_bar(label: str, *, enabled: bool = True) -> Iterator[Callable[[int, int], None]]:
-    """A Rich progress bar on stderr; yields the callback ``(done, total)``."""
-    if not enabled:
-        yield lambda done, total: None
-        return
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-    ) as bar:
-        task = bar.add_task(label, total=None)
-
-        def update(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
-        yield update
 
 
 def _fmt(x: float | None, nd: int = 1) -> str:
@@ -165,10 +115,15 @@ def _write_outputs(res: RunResult, out: Path) -> None:
 
 @app.command("scenarios")
 def list_scenarios() -> None:
-    """List the shipped example scenarios."""
+    """List the shipped scenarios (examples and calibrated baselines) and systems of ports."""
+    from smartborder.twin import load_system, shipped_systems
+
     for name, path in shipped_scenarios().items():
         s = load_scenario(path)
         console.print(f"[bold]{name}[/]  {s.name} — {s.description}")
+    for name, path in shipped_systems().items():
+        system = load_system(path).system
+        console.print(f"[bold]{name}[/] (system: `twin system {name}`)  {system.name}")
 
 
 @app.command()
@@ -237,6 +192,7 @@ def compare(
         "booth-h/day",
         "CO2 t/day",
         "NOx kg/day",
+        "time in system min",
     ):
         t.add_column(col, justify="left" if col == "scenario" else "right")
     for k, r in enumerate(results, start=1):
@@ -250,6 +206,7 @@ def compare(
             _fmt(row["booth_hours_per_day"], 0),
             _fmt(row["co2_kg_per_day"] / 1000.0, 2),
             _fmt(row["nox_g_per_day"] / 1000.0, 2),
+            _fmt(row["time_in_system_min"]),
         )
     console.print(t)
     console.print(f"chart: {chart}")
@@ -268,6 +225,7 @@ def _compare_row(r: RunResult) -> dict[str, Any]:
         "co2_kg_per_day": sum(s.co2_kg_per_day for s in r.summary),
         "nox_g_per_day": sum(s.nox_g_per_day for s in r.summary),
         "pm25_g_per_day": sum(s.pm25_g_per_day for s in r.summary),
+        "time_in_system_min": r.chain.time_in_system_mean_min if r.chain else None,
         "lanes": [s.model_dump() for s in r.summary],
     }
 
@@ -449,3 +407,8 @@ def calibrate(
             _fmt(f.simulated_mean_min),
         )
     console.print(t)
+
+
+app.command("baselines")(_system.baselines)
+app.command("system")(_system.system)
+app.command("joint")(_system.joint)

@@ -6,6 +6,11 @@ on this process, ``sweep`` runs them and scenario grids on Dask, ``optimize_staf
 fewest booth-hours meeting a wait target, ``calibrate`` builds a scenario from BTS volumes and
 the Border Wait Times archive; ``serve_arrivals`` runs a port on known arrivals (pre-arrival
 declarations) and returns each vehicle's path. Emission factors live in :mod:`smartborder.ports.emissions`.
+
+Ports as one system: ``load_system`` reads ports (calibrated baselines, scenarios, a new port)
+and a demand split, ``compare_system`` runs them before and after. Both sides of the line: a
+scenario's ``chain`` puts the exit customs of one country before its lanes, and
+``compare_joint`` measures what one joint inspection (UCP) saves over two in series.
 """
 
 from __future__ import annotations
@@ -33,8 +38,18 @@ if TYPE_CHECKING:  # imported on first use (below): the simulator costs numba an
         ScenarioInvalid,
     )
     from smartborder.twin.replication import VehiclePaths, serve_arrivals
-    from smartborder.twin.results import HourLaneStats, LaneSummary, RunResult, SecondarySummary
+    from smartborder.twin.results import (
+        ChainSummary,
+        HourLaneStats,
+        LaneSummary,
+        RunResult,
+        SecondarySummary,
+    )
     from smartborder.twin.scenario import (
+        SEMAFORO_RED_SHARE,
+        CalibrationRecord,
+        ChainModule,
+        Inspection,
         LaneGroup,
         Scenario,
         Secondary,
@@ -44,20 +59,39 @@ if TYPE_CHECKING:  # imported on first use (below): the simulator costs numba an
         shipped_scenarios,
     )
     from smartborder.twin.simulate import replication_seeds, simulate
+    from smartborder.twin.system import (
+        DemandSplit,
+        NewPort,
+        PortEntry,
+        System,
+        load_system,
+        shipped_systems,
+    )
+    from smartborder.twin.system_compare import SystemComparison, compare_system
+    from smartborder.twin.ucp import JointSaving, compare_joint
 
 __all__ = [
+    "SEMAFORO_RED_SHARE",
     "CalibrationFailed",
+    "CalibrationRecord",
+    "ChainModule",
+    "ChainSummary",
     "ClusterUnavailable",
     "CompiledScenario",
+    "DemandSplit",
     "Deterministic",
     "Distribution",
     "Empirical",
     "Exponential",
     "Gamma",
     "HourLaneStats",
+    "Inspection",
+    "JointSaving",
     "LaneGroup",
     "LaneSummary",
     "LogNormal",
+    "NewPort",
+    "PortEntry",
     "RunNotFound",
     "RunResult",
     "Scenario",
@@ -65,14 +99,20 @@ __all__ = [
     "Secondary",
     "SecondaryKind",
     "SecondarySummary",
+    "System",
+    "SystemComparison",
     "TravelerClass",
     "VehiclePaths",
+    "compare_joint",
+    "compare_system",
     "compile_scenario",
     "load_scenario",
+    "load_system",
     "parse_distribution",
     "replication_seeds",
     "serve_arrivals",
     "shipped_scenarios",
+    "shipped_systems",
     "simulate",
 ]
 
@@ -105,12 +145,17 @@ _WHERE = {
             "serve_arrivals",
         ),
         "results": (
+            "ChainSummary",
             "HourLaneStats",
             "LaneSummary",
             "RunResult",
             "SecondarySummary",
         ),
         "scenario": (
+            "SEMAFORO_RED_SHARE",
+            "CalibrationRecord",
+            "ChainModule",
+            "Inspection",
             "LaneGroup",
             "Scenario",
             "Secondary",
@@ -122,6 +167,22 @@ _WHERE = {
         "simulate": (
             "replication_seeds",
             "simulate",
+        ),
+        "system": (
+            "DemandSplit",
+            "NewPort",
+            "PortEntry",
+            "System",
+            "load_system",
+            "shipped_systems",
+        ),
+        "system_compare": (
+            "SystemComparison",
+            "compare_system",
+        ),
+        "ucp": (
+            "JointSaving",
+            "compare_joint",
         ),
     }.items()
     for name in names

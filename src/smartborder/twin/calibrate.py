@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from smartborder.i18n import Text
 from smartborder.kpi import (
@@ -79,6 +79,8 @@ class Calibration(BaseModel):
     daily_volume: float
     bts_months: list[str]
     fit: list[LaneFit]
+    simulated_daily_volume: float = Field(description="Arrivals per day in the final run.")
+    bts_monthly: dict[str, float] = Field(description="BTS daily volume per month, this crossing.")
 
 
 class FeedProfile(BaseModel):
@@ -93,8 +95,8 @@ def _fail(en: str, es: str) -> CalibrationFailed:
     return CalibrationFailed(Text(en, es))
 
 
-def bts_daily_volume(path: Path, port: str, mode: Mode) -> tuple[float, list[str]]:
-    """Mean daily inbound volume of ``mode`` at ``port`` over its latest 12 months in BTS."""
+def bts_monthly_volumes(path: Path, port: str, mode: Mode) -> dict[str, float]:
+    """Daily inbound volume of ``mode`` at ``port`` per month ("YYYY-MM"), latest 12 months."""
     parsed = parse_bts(path)
     measure = BTS_MEASURE[mode]
     by_month: dict[date, int] = defaultdict(int)
@@ -106,9 +108,15 @@ def bts_daily_volume(path: Path, port: str, mode: Mode) -> tuple[float, list[str
             f"No BTS counts of {measure} at port {port} in {path}; check the port code and mode.",
             f"No hay conteos BTS de {measure} en el puerto {port} en {path}; revise el código y el modo.",
         )
-    months = sorted(by_month)[-12:]
-    days = sum(_days_in(m) for m in months)
-    return sum(by_month[m] for m in months) / days, [m.strftime("%Y-%m") for m in months]
+    return {m.strftime("%Y-%m"): by_month[m] / _days_in(m) for m in sorted(by_month)[-12:]}
+
+
+def bts_daily_volume(path: Path, port: str, mode: Mode) -> tuple[float, list[str]]:
+    """Mean daily inbound volume of ``mode`` at ``port`` over its latest 12 months in BTS."""
+    monthly = bts_monthly_volumes(path, port, mode)
+    days = {m: _days_in(date.fromisoformat(m + "-01")) for m in monthly}
+    total = sum(v * days[m] for m, v in monthly.items())
+    return total / sum(days.values()), list(monthly)
 
 
 def _days_in(m: date) -> int:
@@ -280,8 +288,10 @@ def calibrate(
     siblings = [c for c in get_port(port).crossings if m in c.modes]
     lanes_here = next((c.max_lanes(m) for c in siblings if c.bwt_number == crossing), 0)
     share = lanes_here / sum(c.max_lanes(m) for c in siblings) if siblings else 1.0
-    volume, months = bts_daily_volume(bts_path, port, m)
-    volume *= share
+    monthly = {k: v * share for k, v in bts_monthly_volumes(bts_path, port, m).items()}
+    days_of = {k: _days_in(date.fromisoformat(k + "-01")) for k in monthly}
+    volume = sum(v * days_of[k] for k, v in monthly.items()) / sum(days_of.values())
+    months = list(monthly)
     profile = bwt_profile(bwt_paths, crossing, m, port)
     types = [lt for lt, v in profile.lanes_open.items() if sum(v) > 0]
     factors = dict.fromkeys(types, 1.0)
@@ -389,7 +399,14 @@ def calibrate(
                 simulated_mean_min=float(np.mean(simulated)) if simulated else None,
             )
         )
-    return Calibration(scenario=final, daily_volume=volume, bts_months=months, fit=fit)
+    return Calibration(
+        scenario=final,
+        daily_volume=volume,
+        bts_months=months,
+        fit=fit,
+        simulated_daily_volume=sum(x.arrivals_per_day for x in res.summary),
+        bts_monthly=monthly,
+    )
 
 
 __all__ = [
@@ -397,6 +414,7 @@ __all__ = [
     "FeedProfile",
     "LaneFit",
     "bts_daily_volume",
+    "bts_monthly_volumes",
     "bwt_profile",
     "build_scenario",
     "calibrate",

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from smartborder.twin.chain import ChainPlan, compile_chain
 from smartborder.twin.distributions import (
     Deterministic,
     Distribution,
@@ -53,6 +54,7 @@ class CompiledScenario:
     referral: np.ndarray  # [G]
     priority_lanes: tuple[int, ...]
     secondary: tuple[SecondaryPlan, ...]
+    chain: ChainPlan | None = None  # the exit side of a chained crossing (both sides of the line)
 
     @property
     def n_lanes(self) -> int:
@@ -110,6 +112,7 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
                     math.sqrt(sigma2),
                 )
     plans = []
+    chain = compile_chain(s)
     for m, sec in enumerate(s.secondary):
         lanes = np.asarray([i for i, g in enumerate(s.lanes) if g.mode == sec.mode], dtype=np.int64)
         w = np.asarray([k.share for k in sec.kinds], dtype=np.float64)
@@ -117,7 +120,8 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
             SecondaryPlan(
                 mode=sec.mode.value,
                 lanes=lanes,
-                spaces=sec.spaces,
+                # UCP: one joint inspection with both agencies' spaces
+                spaces=sec.spaces + (chain.spaces if chain and chain.joint else 0),
                 shares=np.cumsum(w / w.sum()),
                 durations=tuple(
                     parse_distribution(k.duration, pointer=f"/secondary/{m}/kinds/{i}/duration")
@@ -148,4 +152,5 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
         referral=np.asarray([g.referral for g in s.lanes], dtype=np.float64),
         priority_lanes=tuple(i for i, g in enumerate(s.lanes) if g.discipline == "priority"),
         secondary=tuple(plans),
+        chain=chain,
     )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from smartborder.twin import _stats as st
+from smartborder.twin import chain as ch
 from smartborder.twin.compiled import CompiledScenario, SecondaryPlan, compile_scenario
 from smartborder.twin.loop import (
     arrival_times,
@@ -36,6 +37,7 @@ class Replication:
     secondary_wait_s: np.ndarray  # total wait for a secondary space
     secondary_busy_s: np.ndarray
     secondary_unserved: np.ndarray
+    chain: np.ndarray | None = None  # a chained crossing's sums (columns in ``twin.chain``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,25 +194,44 @@ def serve_arrivals(
 
 def run_replication(comp: CompiledScenario, rng: np.random.Generator) -> Replication:
     """One replication's statistics over the measured days."""
+    if comp.chain is not None:
+        return _run_chained(comp, rng)
     tr = run_trace(comp, rng)
+    n_sec = len(comp.secondary)
+    sec = np.zeros((4, n_sec), dtype=np.float64)
+    for m, plan in enumerate(comp.secondary):
+        _idx, arrive, dur, s2 = _secondary_queue(plan, tr, rng)
+        sec[:, m] = _secondary_sums(comp, arrive, dur, s2)
+    return _replication(comp, tr, sec)
+
+
+def _secondary_sums(
+    comp: CompiledScenario, arrive: np.ndarray, dur: np.ndarray, s2: np.ndarray
+) -> np.ndarray:
+    """Referred, total wait, busy seconds and unserved of one secondary over the measured days."""
+    warm_s = 3600.0 * comp.warm_h
+    end_s = 3600.0 * comp.total_h
+    measured = (arrive >= warm_s) & (s2 < end_s)
+    busy_end = np.minimum(s2 + dur, end_s)
+    return np.asarray(
+        [
+            np.count_nonzero(arrive >= warm_s),
+            float(np.sum((s2 - arrive)[measured])),
+            float(np.sum(np.clip(busy_end - np.maximum(s2, warm_s), 0.0, None))),
+            np.count_nonzero((arrive >= warm_s) & (s2 >= end_s)),
+        ]
+    )
+
+
+def _replication(
+    comp: CompiledScenario, tr: Trace, sec: np.ndarray, chain: np.ndarray | None = None
+) -> Replication:
     n_g = comp.n_lanes
     sums = st.hourly_sums(tr.t, tr.lane, tr.start, tr.service, tr.referred, n_g, comp.total_h)
     quant = st.profile_quantiles(
         tr.t, tr.lane, tr.start, tr.service, n_g, comp.period, comp.warm_h, comp.run_h
     )
-    n_sec = len(comp.secondary)
-    sec = np.zeros((4, n_sec), dtype=np.float64)
-    warm_s = 3600.0 * comp.warm_h
-    end_s = 3600.0 * comp.total_h
-    for m, plan in enumerate(comp.secondary):
-        _idx, arrive, dur, s2 = _secondary_queue(plan, tr, rng)
-        measured = (arrive >= warm_s) & (s2 < end_s)
-        sec[0, m] = np.count_nonzero(arrive >= warm_s)
-        sec[1, m] = float(np.sum((s2 - arrive)[measured]))
-        busy_end = np.minimum(s2 + dur, end_s)
-        sec[2, m] = float(np.sum(np.clip(busy_end - np.maximum(s2, warm_s), 0.0, None)))
-        sec[3, m] = np.count_nonzero((arrive >= warm_s) & (s2 >= end_s))
-    measured_arrivals = tr.t >= warm_s
+    measured_arrivals = tr.t >= 3600.0 * comp.warm_h
     unserved = int(np.count_nonzero(measured_arrivals & ~(tr.start < np.inf)))
     return Replication(
         vehicles=int(tr.t.size),
@@ -221,4 +242,77 @@ def run_replication(comp: CompiledScenario, rng: np.random.Generator) -> Replica
         secondary_wait_s=sec[1],
         secondary_busy_s=sec[2],
         secondary_unserved=sec[3],
+        chain=chain,
     )
+
+
+def _run_chained(comp: CompiledScenario, rng: np.random.Generator) -> Replication:
+    """A crossing through the exit side, then this scenario's port (see :mod:`twin.chain`)."""
+    plan = comp.chain
+    assert plan is not None
+    counts = rng.poisson(comp.rate)
+    n = int(counts.sum())
+    t0 = arrival_times(counts, rng.standard_exponential(n + comp.run_h))
+    cls = pick_classes(t0, rng.random(n), comp.cum_prob)
+    ex = ch.exit_side(plan, t0, rng)
+    t1 = ex.left + plan.transit_s
+    order = np.argsort(t1, kind="stable")
+    t0, t1, cls, ex = t0[order], t1[order], cls[order], ex.take(order)
+    end_s = 3600.0 * comp.total_h
+    k = int(np.searchsorted(t1, end_s))  # the rest never left the exit side within the run
+    tr = _serve_primary(comp, t1[:k], cls[:k], rng)
+    start = np.concatenate([tr.start, np.full(n - k, np.inf)])
+    service = np.concatenate([tr.service, np.zeros(n - k)])
+    referred = np.concatenate([tr.referred, np.zeros(n - k, dtype=np.bool_)])
+    lane = np.concatenate([tr.lane, np.full(n - k, -1, dtype=np.int32)])
+    served = start < np.inf
+    release = start + service
+    insp_wait = np.zeros(n)
+    inspected = np.zeros(n, dtype=np.bool_)
+    sec = np.zeros((4, len(comp.secondary)), dtype=np.float64)
+    for m, sp in enumerate(comp.secondary):
+        if plan.joint and plan.exam is not None:
+            who = (referred | (ex.selected & served)) & np.isin(lane, sp.lanes)
+            idx = np.flatnonzero(who)
+            arrive = release[idx]
+            o = np.argsort(arrive, kind="stable")
+            idx, arrive = idx[o], arrive[o]
+            kind = np.searchsorted(sp.shares, rng.random(idx.size), side="right")
+            ours = np.zeros(idx.size)
+            for k, dist in enumerate(sp.durations):
+                sel = np.flatnonzero(kind == k)
+                ours[sel] = dist.sample(rng, sel.size)
+            theirs = plan.exam.sample(rng, idx.size)
+            by_us, by_them = referred[idx], ex.selected[idx]
+            dur = np.where(by_us & by_them, np.maximum(ours, theirs), np.where(by_us, ours, theirs))
+            s2 = fifo_constant(arrive, dur, sp.spaces)
+        else:
+            idx, arrive, dur, s2 = _secondary_queue(sp, tr, rng)
+        sec[:, m] = _secondary_sums(comp, arrive, dur, s2)
+        release[idx] = np.where(s2 < end_s, s2 + dur, np.inf)
+        insp_wait[idx] = s2 - arrive
+        inspected[idx] = True
+    release[~served] = np.inf
+    measured = t0 >= 3600.0 * comp.warm_h
+    done = measured & (release < end_s)
+    tis = release[done] - t0[done]
+    entry_wait = np.where(served, start - t1, 0.0)
+    idle = ex.wait + ex.service + ex.inspection_wait + entry_wait + np.where(served, service, 0.0)
+    idle = idle + np.where(inspected & np.isfinite(insp_wait), insp_wait, 0.0)
+    x_insp = measured & (ex.exam > 0)
+    sums = np.zeros(ch.N_COLS)
+    sums[ch.N] = np.count_nonzero(measured)
+    sums[ch.RELEASED] = np.count_nonzero(done)
+    sums[ch.TIS_SUM] = float(tis.sum())
+    sums[ch.EXIT_WAIT] = float(ex.wait[measured].sum())
+    sums[ch.EXIT_INSP_WAIT] = float(ex.inspection_wait[x_insp].sum())
+    sums[ch.EXIT_INSPECTED] = np.count_nonzero(x_insp)
+    sums[ch.ENTRY_WAIT] = float(entry_wait[measured].sum())
+    ok = measured & inspected & np.isfinite(insp_wait)
+    sums[ch.INSP_WAIT] = float(insp_wait[ok].sum())
+    sums[ch.INSPECTED] = np.count_nonzero(measured & inspected)
+    sums[ch.EXAMS] = sums[ch.INSPECTED] + sums[ch.EXIT_INSPECTED]
+    sums[ch.IDLE_S] = float(idle[measured & served].sum())
+    sums[ch.TIS_P95] = float(np.quantile(tis, 0.95)) if tis.size else np.nan
+    sums[ch.SELECTED_EXIT] = np.count_nonzero(measured & ex.selected)
+    return _replication(comp, tr, sec, sums)

@@ -74,6 +74,37 @@ class SecondarySummary(BaseModel):
     unserved: float
 
 
+class ChainSummary(BaseModel):
+    """A chained crossing end to end (both sides of the line), per measured day."""
+
+    modules: list[str]
+    joint_inspection: bool
+    vehicles_per_day: float
+    released_per_day: float
+    time_in_system_mean_min: float | None = Field(
+        description="Arrival at the exit booths to release, mean over released vehicles."
+    )
+    time_in_system_ci_min: tuple[float, float] | None
+    time_in_system_p95_min: float | None
+    exit_wait_mean_min: float | None = Field(description="Queued at the exit booths (módulos).")
+    exit_selected_share: float = Field(description="Share selected on the exit side (semáforo).")
+    exit_inspection_wait_mean_min: float | None = Field(
+        description="Queued for the exit-side inspection (serial only)."
+    )
+    entry_wait_mean_min: float | None = Field(description="Queued for entry primary.")
+    inspection_wait_mean_min: float | None = Field(
+        description="Queued for entry secondary, or for the joint inspection (UCP)."
+    )
+    wait_min_per_vehicle: float | None = Field(
+        description="Minutes queued per vehicle, every queue on both sides."
+    )
+    exams_per_day: float = Field(description="Inspections held, both sides (joint: once each).")
+    idle_min_per_vehicle: float | None
+    co2_kg_per_day: float
+    nox_g_per_day: float
+    pm25_g_per_day: float
+
+
 class RunResult(BaseModel):
     """Everything a run measured. ``vehicles`` counts warm-up too (the work the engine did)."""
 
@@ -89,6 +120,7 @@ class RunResult(BaseModel):
     hourly: list[HourLaneStats]
     summary: list[LaneSummary]
     secondary: list[SecondarySummary]
+    chain: ChainSummary | None = None
 
     @property
     def booth_hours_per_day(self) -> float:
@@ -264,6 +296,7 @@ def summarize(
             )
         )
     vehicles = sum(r.vehicles for r in reps)
+    chain = _chain_summary(comp, reps) if comp.chain is not None else None
     return RunResult(
         scenario=s.name,
         replications=n_r,
@@ -277,4 +310,50 @@ def summarize(
         hourly=rows,
         summary=summary,
         secondary=secondary,
+        chain=chain,
+    )
+
+
+def _chain_summary(comp: CompiledScenario, reps: Sequence[Replication]) -> ChainSummary:
+    from smartborder.twin import chain as ch
+
+    assert comp.chain is not None
+    rows = np.stack([r.chain for r in reps if r.chain is not None])
+    tot = rows.sum(axis=0)
+    per_day = comp.scenario.days * len(reps)
+
+    def mean_min(col: int, count: float) -> float | None:
+        return _min(tot[col] / count) if count else None
+
+    per_rep = [r[ch.TIS_SUM] / r[ch.RELEASED] if r[ch.RELEASED] else math.nan for r in rows]
+    ci = mean_ci(per_rep, floor=0.0)
+    f = factors_for(comp.scenario.lanes[0].mode.value)
+    idle_day = tot[ch.IDLE_S] / 60.0 / per_day
+    return ChainSummary(
+        modules=list(comp.chain.modules),
+        joint_inspection=comp.chain.joint,
+        vehicles_per_day=tot[ch.N] / per_day,
+        released_per_day=tot[ch.RELEASED] / per_day,
+        time_in_system_mean_min=mean_min(ch.TIS_SUM, tot[ch.RELEASED]),
+        time_in_system_ci_min=(ci[0] / 60.0, ci[1] / 60.0) if ci else None,
+        time_in_system_p95_min=_min(float(np.nanmean(rows[:, ch.TIS_P95])))
+        if np.isfinite(rows[:, ch.TIS_P95]).any()
+        else None,
+        exit_wait_mean_min=mean_min(ch.EXIT_WAIT, tot[ch.N]),
+        exit_selected_share=tot[ch.SELECTED_EXIT] / tot[ch.N] if tot[ch.N] else 0.0,
+        exit_inspection_wait_mean_min=mean_min(ch.EXIT_INSP_WAIT, tot[ch.EXIT_INSPECTED]),
+        entry_wait_mean_min=mean_min(ch.ENTRY_WAIT, tot[ch.N]),
+        inspection_wait_mean_min=mean_min(ch.INSP_WAIT, tot[ch.INSPECTED]),
+        wait_min_per_vehicle=(
+            tot[ch.EXIT_WAIT] + tot[ch.EXIT_INSP_WAIT] + tot[ch.ENTRY_WAIT] + tot[ch.INSP_WAIT]
+        )
+        / 60.0
+        / tot[ch.N]
+        if tot[ch.N]
+        else None,
+        exams_per_day=tot[ch.EXAMS] / per_day,
+        idle_min_per_vehicle=tot[ch.IDLE_S] / 60.0 / tot[ch.N] if tot[ch.N] else None,
+        co2_kg_per_day=idle_day * f.co2_g_per_min / 1000.0,
+        nox_g_per_day=idle_day * f.nox_g_per_min,
+        pm25_g_per_day=idle_day * f.pm25_g_per_min,
     )

@@ -9,7 +9,7 @@ a single number means the same value every hour.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -22,6 +22,8 @@ from smartborder.twin.distributions import Distribution, parse_distribution
 from smartborder.twin.errors import ScenarioInvalid
 
 Profile = float | list[float]
+# A site as (latitude, longitude), degrees.
+LatLon = tuple[Annotated[float, Field(ge=-90, le=90)], Annotated[float, Field(ge=-180, le=180)]]
 
 # Published primary times used as defaults (seconds): per mode, ports.PRIMARY_INSPECTION_S; a
 # FAST truck about 27 s: figures quoted by the working group's issue (CBP and GAO port studies).
@@ -75,6 +77,68 @@ class Secondary(_Model):
     kinds: list[SecondaryKind] = Field(min_length=1)
 
 
+# Modules a crossing can chain (issue 15): the exit side of the country of departure, then the
+# port of entry this scenario's lanes model. Northbound: ANAM export, then CBP import;
+# southbound: CBP export (outbound), then ANAM import.
+EXIT_MODULES = {"anam_export": "northbound", "cbp_export": "southbound"}
+ENTRY_MODULES = {"cbp_import": "northbound", "anam_import": "southbound"}
+MODULES = (*EXIT_MODULES, *ENTRY_MODULES)
+
+# The semáforo fiscal (Ley Aduanera art. 43: the automated random selection a pedimento meets at
+# the módulo) turns red for a share SAT does not publish per port; 0.10 is this project's
+# assumed default, a parameter (``selection``) to set from a port's own figures.
+SEMAFORO_RED_SHARE = 0.10
+
+
+class Inspection(_Model):
+    """An inspection area: spaces (officers and bays) and the exam time."""
+
+    spaces: int = Field(ge=1, le=10_000)
+    duration: dict[str, Any] | float
+
+
+class ChainModule(_Model):
+    """One module a vehicle passes in series. An exit module (``anam_export``, ``cbp_export``)
+    has its own booths (módulos), a random selection (the semáforo fiscal) and an inspection;
+    the entry module (``cbp_import``, ``anam_import``) is this scenario's lanes and secondary."""
+
+    module: str
+    booths: int = Field(default=1, ge=1, le=200, description="Exit booths (módulos), open all day.")
+    service: dict[str, Any] | float = Field(
+        default_factory=lambda: {"dist": "lognormal", "mean_s": 60.0, "cv": 0.5},
+        description="Time at an exit booth (documents, the semáforo button).",
+    )
+    selection: float = Field(
+        default=SEMAFORO_RED_SHARE,
+        ge=0.0,
+        le=1.0,
+        description="Share selected for inspection (semáforo fiscal red; default 0.10, assumed).",
+    )
+    inspection: Inspection | None = None
+    transit_s: float = Field(default=0.0, ge=0.0, description="Drive to the next module.")
+
+
+class CalibrationRecord(_Model):
+    """How a calibrated baseline was derived, and its error against the data it came from."""
+
+    command: str
+    crossing: str
+    mode: str
+    bts_months: list[str]
+    bts_daily_volume: float = Field(description="BTS mean daily volume given to this crossing.")
+    bts_monthly_range: tuple[float, float] = Field(
+        description="Lowest and highest monthly daily mean over the same months (BTS)."
+    )
+    simulated_daily_volume: float
+    bts_error_pct: float = Field(description="Simulated vs BTS daily volume, percent.")
+    bwt_months: list[str]
+    bwt_mae_min: dict[str, float | None] = Field(
+        description="MAE of hourly mean waits against BWT delay_minutes, per lane type."
+    )
+    bwt_reported_mean_min: dict[str, float | None]
+    bwt_simulated_mean_min: dict[str, float | None]
+
+
 class Scenario(_Model):
     name: str = Field(min_length=1)
     description: str = ""
@@ -86,6 +150,18 @@ class Scenario(_Model):
     lanes: list[LaneGroup] = Field(min_length=1)
     classes: list[TravelerClass] = Field(min_length=1)
     secondary: list[Secondary] = Field(default_factory=list)
+    chain: list[ChainModule] = Field(
+        default_factory=list,
+        description="Modules in series: an exit module, then the entry module (these lanes).",
+    )
+    joint_inspection: bool = Field(
+        default=False,
+        description="UCP: one joint inspection (both agencies) instead of two in series.",
+    )
+    location: LatLon | None = Field(
+        default=None, description="Latitude and longitude (a new port's site)."
+    )
+    calibration: CalibrationRecord | None = None
 
     @model_validator(mode="after")
     def _cross_references(self) -> Scenario:
@@ -121,6 +197,7 @@ class Scenario(_Model):
                     )
         problems += _check_crossing(self)
         problems += _check_distributions(self)
+        problems += _check_chain(self)
         lengths = {len(v) for v in _profiles(self) if isinstance(v, list) and len(v) in (24, 168)}
         if len(lengths) > 1:
             problems.append(_p("", "twin.profile_lengths", _MIXED))
@@ -163,12 +240,50 @@ def _check_distributions(s: Scenario) -> list[Problem]:
         specs += [
             (f"/secondary/{m}/kinds/{k}/duration", x.duration) for k, x in enumerate(sec.kinds)
         ]
+    for m, mod in enumerate(s.chain):
+        specs.append((f"/chain/{m}/service", mod.service))
+        if mod.inspection is not None:
+            specs.append((f"/chain/{m}/inspection/duration", mod.inspection.duration))
     out: list[Problem] = []
     for pointer, spec in specs:
         try:
             parse_distribution(spec, pointer=pointer)
         except ScenarioInvalid as exc:
             out += exc.problems
+    return out
+
+
+def _check_chain(s: Scenario) -> list[Problem]:
+    """A chain is one exit module, then the entry module of the other country (the lanes)."""
+    out: list[Problem] = []
+    for m, mod in enumerate(s.chain):
+        if mod.module not in MODULES:
+            text = _MODULE.format(n=mod.module, known=", ".join(MODULES))
+            out.append(_p(f"/chain/{m}/module", "twin.unknown_module", text))
+    if out:
+        return out
+    names = [mod.module for mod in s.chain]
+    if names and (
+        len(names) != 2
+        or names[0] not in EXIT_MODULES
+        or names[1] not in ENTRY_MODULES
+        or EXIT_MODULES[names[0]] != ENTRY_MODULES[names[1]]
+    ):
+        out.append(_p("/chain", "twin.chain_order", _ORDER))
+    for m, mod in enumerate(s.chain):
+        if mod.module not in ENTRY_MODULES:
+            continue
+        bare = ChainModule(module=mod.module)  # with_changes dumps every field: compare values
+        extra = [f for f in ChainModule.model_fields if getattr(mod, f) != getattr(bare, f)]
+        if extra:
+            text = _ENTRY_FIELDS.format(f=", ".join(extra))
+            out.append(_p(f"/chain/{m}/{extra[0]}", "twin.entry_module_fields", text))
+    if names and len({g.mode for g in s.lanes}) > 1:
+        out.append(_p("/chain", "twin.chain_one_mode", _ONE_MODE))
+    if s.joint_inspection:
+        exit_mod = s.chain[0] if s.chain else None
+        if exit_mod is None or exit_mod.inspection is None or not s.secondary:
+            out.append(_p("/joint_inspection", "twin.joint_needs_two", _JOINT))
     return out
 
 
@@ -219,6 +334,32 @@ def _p(pointer: str, code: str, text: Text) -> Problem:
 _CROSSING = Text(
     "Unknown crossing {n!r}; use a 6-digit BWT number (smartborder ports).",
     "Cruce desconocido {n!r}; use un número BWT de 6 dígitos (smartborder ports).",
+)
+_MODULE = Text(
+    "Unknown module {n!r}; a chain names modules among: {known}.",
+    "Módulo desconocido {n!r}; una cadena nombra módulos entre: {known}.",
+)
+_ORDER = Text(
+    "A chain is an exit module then the entry module of the other country: "
+    "[anam_export, cbp_import] northbound or [cbp_export, anam_import] southbound.",
+    "Una cadena es un módulo de salida y luego el de entrada del otro país: "
+    "[anam_export, cbp_import] hacia el norte o [cbp_export, anam_import] hacia el sur.",
+)
+_ENTRY_FIELDS = Text(
+    "The entry module is this scenario's lanes and secondary; {f} belong(s) to an exit module "
+    "(set the lanes' booths, referral and /secondary instead).",
+    "El módulo de entrada son los carriles y la revisión secundaria de este escenario; {f} "
+    "corresponde(n) a un módulo de salida (ajuste casetas, referral y /secondary).",
+)
+_ONE_MODE = Text(
+    "A chained crossing models one mode (its lanes all of one mode); split the scenario by mode.",
+    "Un cruce encadenado modela un solo modo (todos sus carriles de un modo); divida el escenario por modo.",
+)
+_JOINT = Text(
+    "Joint inspection (UCP) merges two inspections: give the exit module an inspection and "
+    "the scenario a secondary.",
+    "La inspección conjunta (UCP) une dos inspecciones: dé al módulo de salida una inspección "
+    "y al escenario una revisión secundaria.",
 )
 _SHARED = Text(
     "{mode}: {n} booths open in hour {h} but crossing {c} has {m} lanes for this mode (shared by its lane types).",
@@ -303,12 +444,19 @@ _NOT_MAP = Text(
 
 
 def shipped_scenarios() -> dict[str, Path]:
-    """The example scenarios shipped in ``smartborder/twin/scenarios``, by file stem."""
-    folder = Path(__file__).with_name("scenarios")
-    return {p.stem: p for p in sorted(folder.glob("*.yaml"))}
+    """The scenarios shipped with the package, by name: the examples in ``twin/scenarios`` by
+    file stem, and the calibrated baselines in ``twin/baselines`` as ``calibrated_<stem>``."""
+    here = Path(__file__).parent
+    out = {p.stem: p for p in sorted((here / "scenarios").glob("*.yaml"))}
+    out |= {f"calibrated_{p.stem}": p for p in sorted((here / "baselines").glob("*.yaml"))}
+    return out
 
 
 __all__ = [
+    "SEMAFORO_RED_SHARE",
+    "CalibrationRecord",
+    "ChainModule",
+    "Inspection",
     "LaneGroup",
     "Scenario",
     "Secondary",

@@ -21,7 +21,14 @@ from smartborder.i18n import Text, pick_lang
 from smartborder.store import transaction
 from smartborder.store import twin as twin_store
 from smartborder.store.tables.twin import TwinRunRow
-from smartborder.twin import RunResult, Scenario, load_scenario, shipped_scenarios
+from smartborder.twin import (
+    JointSaving,
+    RunResult,
+    Scenario,
+    SystemComparison,
+    load_scenario,
+    shipped_scenarios,
+)
 from smartborder.twin.errors import RunNotFound, ScenarioInvalid
 
 router = APIRouter(prefix="/twin", tags=["twin"])
@@ -177,6 +184,171 @@ def get_run(run_id: str, caller: TwinCaller, session: DbSession) -> RunState:
     if row is None:
         raise RunNotFound(extra={"id": run_id})
     return _state(row)
+
+
+class SystemRequest(BaseModel):
+    """A system of ports (inline, or a shipped one by name) to compare before and after."""
+
+    shipped: str | None = Field(
+        default=None, description="Name of a shipped system, e.g. otay_mesa_east."
+    )
+    system: dict[str, Any] | None = Field(
+        default=None,
+        description="An inline system: ports (baseline, scenario or new_port) and demand.",
+    )
+    replications: int = Field(default=2, ge=1, le=5)
+    seed: int | None = Field(default=0, ge=0, le=2**31 - 1)
+
+
+class JointRequest(BaseModel):
+    """A chained crossing (inline, or shipped by name) to run with serial and joint inspection."""
+
+    shipped: str | None = Field(
+        default=None, description="Name of a shipped scenario, e.g. otay_mesa_both_sides."
+    )
+    scenario: dict[str, Any] | None = Field(default=None, description="An inline scenario.")
+    replications: int = Field(default=3, ge=1, le=10)
+    seed: int | None = Field(default=0, ge=0, le=2**31 - 1)
+
+
+MAX_SYSTEM_DAYS = 14  # a comparison answers within the request: 4 ports x 7 days take ~2 s
+MAX_VEHICLES = 3_000_000  # expected arrivals of one replication over all ports (about 1 s)
+
+
+def _vehicles(scenarios: list[Scenario]) -> float:
+    """Expected arrivals of one replication of these scenarios (warm-up included)."""
+    total = 0.0
+    for s in scenarios:
+        per_h = sum(
+            (
+                sum(c.rate_per_h) / len(c.rate_per_h)
+                if isinstance(c.rate_per_h, list)
+                else c.rate_per_h
+            )
+            for c in s.classes
+        )
+        total += per_h * s.demand_scale * 24 * (s.days + s.warmup_days)
+    return total
+
+
+def _not_too_big(scenarios: list[Scenario], pointer: str) -> None:
+    n = _vehicles(scenarios)
+    if n > MAX_VEHICLES:
+        raise ScenarioInvalid(
+            problems=[
+                Problem(
+                    pointer,
+                    "twin.too_big",
+                    Text(
+                        f"About {n:,.0f} vehicles per replication; the API answers up to "
+                        f"{MAX_VEHICLES:,} in a request: use the CLI for larger runs.",
+                        f"Unos {n:,.0f} vehículos por réplica; la API atiende hasta "
+                        f"{MAX_VEHICLES:,} por solicitud: use la CLI para corridas mayores.",
+                    ),
+                )
+            ]
+        )
+
+
+def _one_of(shipped: str | None, inline: object, what: str) -> None:
+    if (shipped is None) == (inline is None):
+        raise ScenarioInvalid(
+            problems=[
+                Problem(
+                    "",
+                    "twin.one_scenario",
+                    Text(
+                        f"Give exactly one of 'shipped' (a shipped name) or '{what}' (inline).",
+                        f"Indique exactamente uno de 'shipped' (un nombre incluido) o '{what}' (en línea).",
+                    ),
+                )
+            ]
+        )
+
+
+@router.post("/systems/compare", response_model=SystemComparison)
+def compare_system_route(req: SystemRequest, caller: TwinCaller) -> SystemComparison:
+    """Ports as one system: each port and the system-wide waits and emissions before and after
+    new ports and a demand split (runs in the request, at most 14 days and 5 replications)."""
+    from smartborder.twin import compare_system, load_system, shipped_systems
+
+    _one_of(req.shipped, req.system, "system")
+    if req.shipped is not None:
+        shipped = shipped_systems()
+        if req.shipped not in shipped:
+            raise ScenarioInvalid(
+                problems=[
+                    Problem(
+                        "/shipped",
+                        "twin.no_system",
+                        Text(
+                            f"No shipped system {req.shipped!r}; use one of {', '.join(shipped)}.",
+                            f"No hay un sistema incluido {req.shipped!r}; use uno de {', '.join(shipped)}.",
+                        ),
+                    )
+                ]
+            )
+        resolved = load_system(shipped[req.shipped])
+    else:
+        try:
+            resolved = load_system(req.system or {})
+        except ScenarioInvalid as exc:  # point into the request body
+            exc.problems = [Problem("/system" + p.pointer, p.code, p.message) for p in exc.problems]
+            raise
+    days = resolved.system.days + resolved.system.warmup_days
+    if days > MAX_SYSTEM_DAYS:
+        raise ScenarioInvalid(
+            problems=[
+                Problem(
+                    "/system/days",
+                    "twin.too_long",
+                    Text(
+                        f"A system comparison runs at most {MAX_SYSTEM_DAYS} days here (warm-up "
+                        "included); use `smartborder twin system` for longer runs.",
+                        f"Una comparación de sistema simula a lo sumo {MAX_SYSTEM_DAYS} días aquí "
+                        "(con calentamiento); use `smartborder twin system` para corridas más largas.",
+                    ),
+                )
+            ]
+        )
+    _not_too_big(list(resolved.after.values()), "/system")
+    with _LOCK:
+        return compare_system(resolved, replications=req.replications, seed=req.seed)
+
+
+@router.post("/joint/compare", response_model=JointSaving)
+def compare_joint_route(req: JointRequest, caller: TwinCaller) -> JointSaving:
+    """What joint inspection (UCP) saves on a chained crossing: serial and joint runs on the
+    same seeds, and the difference in time in system, waits, inspections and emissions."""
+    from smartborder.twin import compare_joint
+
+    s = _scenario_of(
+        RunRequest(shipped=req.shipped, scenario=req.scenario, replications=1, seed=req.seed)
+    )
+    try:
+        if not s.chain:
+            raise ScenarioInvalid(
+                problems=[
+                    Problem(
+                        "/chain",
+                        "twin.no_chain",
+                        Text(
+                            "Joint inspection needs a chained crossing: give the scenario a chain.",
+                            "La inspección conjunta requiere un cruce encadenado: dé al escenario una cadena.",
+                        ),
+                    )
+                ]
+            )
+        s.with_changes(joint_inspection=True)  # both inspections exist: validated up front
+    except ScenarioInvalid as exc:
+        if req.scenario is not None:
+            exc.problems = [
+                Problem("/scenario" + p.pointer, p.code, p.message) for p in exc.problems
+            ]
+        raise
+    _not_too_big([s], "/scenario")
+    with _LOCK:
+        return compare_joint(s, replications=req.replications, seed=req.seed)
 
 
 PUBLIC_SEED = 0
