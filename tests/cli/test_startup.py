@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -92,6 +93,19 @@ def test_a_mistyped_command_is_a_usage_error_naming_the_close_one() -> None:
     assert "ports" in result.output
 
 
+def _children(pid: int) -> list[int]:
+    """The live child processes of ``pid`` (from /proc: no dependency for one listing)."""
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            out.append(int(stat.parent.name))
+    return sorted(out)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -124,6 +138,20 @@ def test_serve_with_two_workers_comes_up_on_a_fresh_sqlite_store(tmp_path: Path)
         for _ in range(10):
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as r:
                 assert r.status == 200
+        # Workers are forked from the parent (which imported the app once); one killed with
+        # SIGKILL is replaced by a new one, and the node goes on answering.
+        workers = _children(proc.pid)
+        assert len(workers) == 2, workers
+        os.kill(workers[0], signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            now = _children(proc.pid)
+            if len(now) == 2 and workers[0] not in now:
+                break
+            time.sleep(0.2)
+        assert len(now) == 2 and workers[0] not in now, now
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=5) as r:
+            assert r.status == 200
     finally:
         proc.terminate()
         try:
