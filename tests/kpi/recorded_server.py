@@ -48,7 +48,7 @@ class RecordedServer:
             def log_message(self, *args: object) -> None:  # quiet
                 pass
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 parts = urlsplit(self.path)
                 seen = Seen(parts.path, dict(parse_qsl(parts.query)), dict(self.headers.items()))
                 server.seen.append(seen)
@@ -81,7 +81,7 @@ class RecordedServer:
 @contextmanager
 def recorded_server() -> Iterator[RecordedServer]:
     server = RecordedServer()
-    thread = threading.Thread(target=server.httpd.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.httpd.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield server
@@ -93,7 +93,7 @@ def recorded_server() -> Iterator[RecordedServer]:
 # -- Socrata, as data.bts.gov answers /resource/keg4-3bc2.csv ------------------------------------
 
 SODA_FIELDS = ("port_name", "state", "port_code", "border", "date", "measure", "value")
-_MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
+_MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 
 
 def soda_rows_from_bts_csv(text: str) -> list[list[str]]:
@@ -137,7 +137,10 @@ class Socrata:
             return self.misbehave.pop(offset)
         return Reply(
             body=soda_csv(self.rows[offset : offset + limit]),
-            headers={"Content-Type": "text/csv; charset=UTF-8", "X-SODA2-Truth-Last-Modified": self.truth},
+            headers={
+                "Content-Type": "text/csv; charset=UTF-8",
+                "X-SODA2-Truth-Last-Modified": self.truth,
+            },
         )
 
     def count(self, seen: Seen) -> Reply:

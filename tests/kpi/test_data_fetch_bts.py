@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import shared_path
 from recorded_server import (
     HTML_PORTAL,
     RecordedServer,
@@ -20,6 +19,7 @@ from recorded_server import (
 )
 from typer.testing import CliRunner
 
+from conftest import shared_path
 from smartborder.cli import app as cli_app
 from smartborder.kpi import FetchFailed, fetch_bts, http_client, import_bts, import_fetched_bts
 from smartborder.kpi.bts_fetch import FILE_NAME
@@ -53,7 +53,16 @@ def test_fetch_bts_pages_the_real_san_ysidro_extract_and_imports_what_kpi_import
         Socrata(rows).install(server)
         out = CliRunner().invoke(
             cli_app,
-            ["data", "fetch", "bts", "--base-url", server.base_url, "--page-rows", "1000", "--json"],
+            [
+                "data",
+                "fetch",
+                "bts",
+                "--base-url",
+                server.base_url,
+                "--page-rows",
+                "1000",
+                "--json",
+            ],
         )
     assert out.exit_code == 0, out.output
     assert offsets(server) == list(range(0, len(rows) // 1000 * 1000 + 1, 1000))

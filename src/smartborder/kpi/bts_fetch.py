@@ -28,6 +28,7 @@ from smartborder.kpi.download import (
     fetch_failed,
     get,
     sha256_file,
+    shown_url,
     verify_checksum,
     write_atomic,
     write_checksum,
@@ -168,8 +169,8 @@ def fetch_bts(
     if on_progress:
         on_progress(point.rows, total)
     while True:
-        params = {"$order": ":id", "$limit": page_rows, "$offset": point.rows}
-        shown = str(httpx.URL(url, params=params))
+        params: dict[str, str | int] = {"$order": ":id", "$limit": page_rows, "$offset": point.rows}
+        shown = shown_url(url, params)
         resp = get(client, "bts", url, params=params)
         body, truth = resp.content, resp.headers.get(TRUTH_HEADER)
         if body and not body.endswith(b"\n"):

@@ -25,10 +25,18 @@ from smartborder.kpi.errors import FetchFailed
 SourceName = Literal["bts", "bwt"]
 Reason = Literal["offline", "timeout", "http_status", "truncated", "not_data", "checksum"]
 
+# Each source's name, and in Spanish with the "de" it takes ("de los datos", "del feed").
 SOURCES: dict[str, Text] = {
-    "bts": Text("BTS Border Crossing Entry Data", "los datos de cruces de BTS (Border Crossing Entry Data)"),
-    "bwt": Text("CBP Border Wait Times feed", "el feed de tiempos de espera de CBP (Border Wait Times)"),
+    "bts": Text("BTS Border Crossing Entry Data", "de los datos de cruces de BTS (Border Crossing Entry Data)"),
+    "bwt": Text("CBP Border Wait Times feed", "del feed de tiempos de espera de CBP (Border Wait Times)"),
 }  # fmt: skip
+_RETRY: dict[str, Text] = {
+    "bts": Text(
+        "retry later: a partial download resumes where it stopped",
+        "reintente más tarde: una descarga parcial continúa donde se detuvo",
+    ),
+    "bwt": Text("the next poll tries again", "el siguiente sondeo lo intenta de nuevo"),
+}
 _REASONS: dict[str, Text] = {
     "offline": Text(
         "cannot connect (offline, DNS failure or connection refused: {detail})",
@@ -53,12 +61,11 @@ CHUNK = 1 << 16
 def fetch_failed(source: SourceName, url: str, reason: Reason, detail: object) -> FetchFailed:
     """The error for ``source`` failing at ``url`` for ``reason``, in both languages."""
     name, why = SOURCES[source], _REASONS[reason].format(detail=detail)
+    retry = _RETRY[source]
     return FetchFailed(
         Text(
-            f"Cannot fetch the {name.en} from {url}: {why.en}. Nothing was imported; "
-            "retry later (a partial download resumes where it stopped).",
-            f"No se pudo descargar {name.es} desde {url}: {why.es}. No se importó nada; "
-            "reintente más tarde (una descarga parcial continúa donde se detuvo).",
+            f"Cannot fetch the {name.en} from {url}: {why.en}. Nothing was imported; {retry.en}.",
+            f"Falló la descarga {name.es} desde {url}: {why.es}. No se importó nada; {retry.es}.",
         ),
         extra={"source": source, "url": url, "reason": reason, "detail": str(detail)},
     )
@@ -82,6 +89,13 @@ def looks_like_html(content_type: str, body: bytes) -> bool:
     return head.startswith((b"<!doctype html", b"<html", b"<head", b"<body"))
 
 
+def shown_url(url: str, params: Mapping[str, str | int] | None = None) -> str:
+    """``url`` with ``params`` as a person would type them (not percent-encoded), for messages."""
+    if not params:
+        return url
+    return url + "?" + "&".join(f"{k}={v}" for k, v in params.items())
+
+
 def get(
     client: httpx.Client,
     source: SourceName,
@@ -92,7 +106,7 @@ def get(
 ) -> httpx.Response:
     """GET ``url`` with its whole body read; a 304 is returned as is (the caller asked for it
     with a conditional header). Anything else but a 2xx with data raises :class:`FetchFailed`."""
-    shown = str(httpx.URL(url, params=params)) if params else url
+    shown = shown_url(url, params)
     timeout = client.timeout.read
     try:
         resp = client.get(url, params=params, headers=headers)
@@ -216,6 +230,7 @@ __all__ = [
     "fetch_failed",
     "get",
     "http_client",
+    "shown_url",
     "looks_like_html",
     "sha256_file",
     "verify_checksum",
