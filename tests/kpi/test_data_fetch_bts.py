@@ -3,6 +3,7 @@ never imported in part — against a local server answering recorded responses."
 
 from __future__ import annotations
 
+import json
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -70,9 +71,7 @@ def test_fetch_bts_pages_the_real_san_ysidro_extract_and_imports_what_kpi_import
     assert fetched.read_bytes() == soda_csv(rows)
     assert (home / "data" / "bts" / f"{FILE_NAME}.sha256").exists()
     assert not list((home / "data" / "bts").glob("*.part*"))
-    import json
-
-    report = json.loads(out.stdout[out.stdout.index("{") :])
+    report = json.loads(out.stdout)  # progress and summary go to stderr
     direct = import_bts(sessions, original)  # the published file, imported as it is
     assert report["rows_imported"] == direct.rows_imported > 3000
     assert report["layout"] == "minimal"
@@ -185,3 +184,20 @@ def test_offline_is_a_clear_bilingual_error_and_exit_1(home: Path) -> None:
     assert out.exit_code == 1
     assert "kpi.fetch_failed" in out.stderr and "cannot connect" in out.stderr
     assert "no se puede conectar" in out.stderr and f"127.0.0.1:{port}" in out.stderr
+
+
+def test_a_site_that_will_not_count_rows_still_serves_the_download(
+    soda: tuple[RecordedServer, Socrata], tmp_path: Path
+) -> None:
+    server, _ = soda
+    server.routes["/resource/keg4-3bc2.json"] = lambda seen: Reply(400, b'{"error": true}')
+    seen: list[tuple[int, int | None]] = []
+    with http_client(timeout_s=5) as client:
+        got = fetch_bts(
+            tmp_path,
+            base_url=server.base_url,
+            client=client,
+            page_rows=10,
+            on_progress=lambda done, total: seen.append((done, total)),
+        )
+    assert got.rows == 25 and seen[0] == (0, None) and seen[-1] == (25, 25)

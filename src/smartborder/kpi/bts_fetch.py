@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from smartborder.kpi.download import (
     fetch_failed,
+    folder_lock,
     get,
     sha256_file,
     shown_url,
@@ -33,6 +34,7 @@ from smartborder.kpi.download import (
     write_atomic,
     write_checksum,
 )
+from smartborder.kpi.errors import FetchFailed
 from smartborder.kpi.importers import ImportReport, import_bts
 
 DATASET = (
@@ -71,7 +73,12 @@ def bts_url(base_url: str) -> str:
 def _count_rows(client: httpx.Client, base_url: str) -> int | None:
     """How many rows the dataset has (for the progress bar); ``None`` if the site will not say."""
     url = f"{base_url.rstrip('/')}/resource/{DATASET}.json"
-    resp = get(client, "bts", url, params={"$select": "count(*) AS n"})
+    try:
+        resp = get(client, "bts", url, params={"$select": "count(*) AS n"})
+    except FetchFailed as exc:
+        if exc.extra.get("reason") in ("http_status", "not_data"):
+            return None  # a site without SoQL counts still serves pages; the pages will tell
+        raise
     try:
         return int(json.loads(resp.content)[0]["n"])
     except (ValueError, LookupError, TypeError):
@@ -106,16 +113,16 @@ class _Checkpoint:
                 return False
             if sha256_file(self.part, limit=state["bytes"]) != state["sha256"]:
                 return False  # the part was damaged: start over rather than import it
+            rows, size = int(state["rows"]), int(state["bytes"])
+            header, truth = str(state["header"]).encode(), state.get("truth")
         except (OSError, ValueError, KeyError, TypeError):
             return False
         with open(self.part, "r+b") as fh:
-            fh.truncate(state["bytes"])  # drop a page written after the last checkpoint
+            fh.truncate(size)  # drop a page written after the last checkpoint
         with open(self.part, "rb") as fh:
             for chunk in iter(lambda: fh.read(1 << 16), b""):
                 self.hash.update(chunk)
-        self.rows, self.bytes = state["rows"], state["bytes"]
-        self.header = state["header"].encode()
-        self.truth = state.get("truth")
+        self.rows, self.bytes, self.header, self.truth = rows, size, header, truth
         return True
 
     def restart(self) -> None:
@@ -158,6 +165,17 @@ def fetch_bts(
     :class:`~smartborder.kpi.errors.FetchFailed`; what was fetched before stays for the next run.
     """
     folder.mkdir(parents=True, exist_ok=True)
+    with folder_lock(folder):
+        return _fetch(folder, base_url, client, page_rows, on_progress)
+
+
+def _fetch(
+    folder: Path,
+    base_url: str,
+    client: httpx.Client,
+    page_rows: int,
+    on_progress: ProgressFn | None,
+) -> BtsDownload:
     dest = folder / FILE_NAME
     url = bts_url(base_url)
     point = _Checkpoint(dest, url, page_rows)

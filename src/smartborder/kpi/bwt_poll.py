@@ -23,7 +23,7 @@ from typing import Any, Literal
 import httpx
 from sqlalchemy.orm import Session, sessionmaker
 
-from smartborder.kpi.download import append_to_tar, fetch_failed, get, write_atomic
+from smartborder.kpi.download import append_to_tar, fetch_failed, folder_lock, get, write_atomic
 from smartborder.kpi.importers import ImportReport, SnapshotSource, import_bwt_snapshots
 
 FEED_PATH = "/xml/bwt.xml"
@@ -84,6 +84,17 @@ def poll_bwt(
     when ``sessions`` is given. Raises :class:`~smartborder.kpi.errors.FetchFailed`, having
     written nothing, when the feed cannot be fetched whole."""
     folder.mkdir(parents=True, exist_ok=True)
+    with folder_lock(folder):
+        return _poll(folder, base_url, client, sessions, now)
+
+
+def _poll(
+    folder: Path,
+    base_url: str,
+    client: httpx.Client,
+    sessions: sessionmaker[Session] | None,
+    now: datetime | None,
+) -> BwtPoll:
     url = bwt_feed_url(base_url)
     state_path = folder / STATE_FILE
     state = _load_state(state_path)

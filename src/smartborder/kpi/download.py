@@ -10,10 +10,12 @@ appended to a tar so that a crash mid-append never loses the members before it
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import tarfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Literal
 
@@ -176,6 +178,18 @@ def verify_checksum(path: Path, source: SourceName, url: str) -> str:
     return actual
 
 
+@contextmanager
+def folder_lock(folder: Path) -> Iterator[None]:
+    """Hold ``folder/.fetch.lock`` (``flock``): two fetches into one folder take turns instead of
+    writing the same part file or tar at once."""
+    with open(folder / ".fetch.lock", "a+b") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
 def _tar_end(path: Path, hint: int | None) -> int:
     """Offset just past the last complete member of the tar at ``path`` (0 if none).
 
@@ -228,6 +242,7 @@ __all__ = [
     "append_to_tar",
     "checksum_path",
     "fetch_failed",
+    "folder_lock",
     "get",
     "http_client",
     "shown_url",
