@@ -81,8 +81,9 @@ def test_each_new_feed_becomes_one_member_and_importing_the_archive_later_skips_
     ]
     with tarfile.open(tar) as tf:
         assert gzip.decompress(tf.extractfile(members(tar)[1]).read()) == FEED_2  # type: ignore[union-attr]
-    later = import_bwt(sessions, [tar])
-    assert later.snapshots_already_imported == 2 and later.rows_imported == 0
+    later = import_bwt(sessions, [tmp_path])  # the whole folder, as `kpi import-bwt DIR` reads it
+    assert later.snapshots_seen == later.snapshots_already_imported == 2
+    assert later.rows_imported == 0
 
 
 def test_a_server_without_validators_sending_the_same_feed_writes_nothing(

@@ -7,7 +7,7 @@ gzipped and appended to ``bwt-feed-YYYY-MM.tar`` as ``YYYY-MM/bwt-YYYY-MM-DD_HH-
 (UTC fetch time): the layout of the BWT archives ``kpi import-bwt`` reads. The snapshot is then
 imported from memory with the same digest as its archive member, so importing the archive later
 skips it. The ETag, Last-Modified, SHA-256 of the last body and the archive's end are kept in
-``bwt-feed.state.json``.
+``bwt-feed.state``.
 """
 
 from __future__ import annotations
@@ -27,7 +27,9 @@ from smartborder.kpi.download import append_to_tar, fetch_failed, folder_lock, g
 from smartborder.kpi.importers import ImportReport, SnapshotSource, import_bwt_snapshots
 
 FEED_PATH = "/xml/bwt.xml"
-STATE_FILE = "bwt-feed.state.json"
+STATE_FILE = (
+    "bwt-feed.state"  # JSON, but not named .json: `kpi import-bwt DIR` reads *.json as snapshots
+)
 _ROOT = b"<border_wait_time"
 _END = b"</border_wait_time>"
 
