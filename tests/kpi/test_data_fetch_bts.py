@@ -201,3 +201,19 @@ def test_a_site_that_will_not_count_rows_still_serves_the_download(
             on_progress=lambda done, total: seen.append((done, total)),
         )
     assert got.rows == 25 and seen[0] == (0, None) and seen[-1] == (25, 25)
+
+
+def test_cli_cut_download_exits_1_imports_nothing_and_the_rerun_resumes(
+    soda: tuple[RecordedServer, Socrata], home: Path
+) -> None:
+    server, data = soda
+    page_two = soda_csv(ROWS[10:20])
+    data.misbehave[10] = Reply(body=page_two, cut_at=100)
+    args = ["data", "fetch", "bts", "--base-url", server.base_url, "--page-rows", "10"]
+    out = CliRunner().invoke(cli_app, args)
+    assert out.exit_code == 1
+    assert "the body was cut short" in out.stderr and "el cuerpo llegó incompleto" in out.stderr
+    assert "BTS counts:        0" in CliRunner().invoke(cli_app, ["kpi", "show"]).output
+    out = CliRunner().invoke(cli_app, args)
+    assert out.exit_code == 0, out.output
+    assert "resumed at row 10" in out.stderr and "25 imported" in out.stdout

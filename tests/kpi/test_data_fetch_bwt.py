@@ -175,3 +175,11 @@ def test_cli_scheduled_polls_carry_on_after_a_failure_and_import(
     assert len(list((home / "data" / "bwt").glob("bwt-feed-*.tar"))) == 1
     shown = CliRunner().invoke(cli_app, ["kpi", "show"])
     assert "BWT readings:      1" in shown.output
+
+
+@pytest.mark.parametrize("every", ["-1m", "0s", "soon", "5d"])
+def test_cli_a_bad_period_is_a_usage_error(home: Path, every: str) -> None:
+    args = ["data", "fetch", "bwt", "--every", every, "--base-url", "http://feed.invalid"]
+    out = CliRunner().invoke(cli_app, args)
+    assert out.exit_code == 2
+    assert "--every" in out.stderr and "30s, 5m or 1h" in out.stderr
