@@ -151,7 +151,10 @@ def test_an_append_cut_short_by_a_crash_is_dropped_and_the_archive_stays_readabl
     assert members(tar) == [*good, "2025-07/bwt-2025-07-01_21-05-00.xml.gz"]
 
 
-def test_cli_once_fails_with_exit_1_and_a_bilingual_message_on_a_dns_failure(home: Path) -> None:
+def test_cli_once_fails_with_exit_1_and_a_bilingual_message_on_a_dns_failure(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SMARTBORDER_FETCH_TIMEOUT_S", "3")  # .invalid never resolves (RFC 6761)
     out = CliRunner().invoke(
         cli_app, ["data", "fetch", "bwt", "--once", "--base-url", "http://feed.invalid"]
     )
