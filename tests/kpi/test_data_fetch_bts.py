@@ -156,9 +156,10 @@ def test_a_file_that_no_longer_matches_its_checksum_is_not_imported(
         (Reply(status=500, body=b"oops"), "http_status"),
         (Reply(body=b'"a","b"\n"1","2"\n'), "not_data"),
         (Reply(body=soda_csv(ROWS[:10])[:-1]), "truncated"),  # no final newline
+        (Reply(body=b""), "truncated"),
         (Reply(body=soda_csv(ROWS[:10]), delay_s=1.5), "timeout"),
     ],
-    ids=["html", "html-labelled-csv", "500", "other-csv", "no-final-newline", "timeout"],
+    ids=["html", "html-labelled-csv", "500", "other-csv", "no-final-newline", "empty", "timeout"],
 )
 def test_a_bad_answer_is_a_fetch_failed_naming_the_source_and_url_in_both_languages(
     soda: tuple[RecordedServer, Socrata], tmp_path: Path, reply: Reply, reason: str

@@ -186,3 +186,35 @@ def test_cli_a_bad_period_is_a_usage_error(home: Path, every: str) -> None:
     out = CliRunner().invoke(cli_app, args)
     assert out.exit_code == 2
     assert "--every" in out.stderr and "30s, 5m or 1h" in out.stderr
+
+
+def test_a_snapshot_whose_import_did_not_finish_is_imported_at_the_next_poll(
+    feed: tuple[RecordedServer, BwtFeed],
+    tmp_path: Path,
+    sessions,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import smartborder.kpi.bwt_poll as bwt_poll
+
+    server, _ = feed
+    real_import = bwt_poll.import_bwt_snapshots
+
+    def store_down(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise OSError("database is locked")
+
+    with http_client(timeout_s=5) as client:
+        monkeypatch.setattr(bwt_poll, "import_bwt_snapshots", store_down)
+        with pytest.raises(OSError):
+            poll_bwt(tmp_path, base_url=server.base_url, client=client, sessions=sessions, now=T1)
+        monkeypatch.setattr(bwt_poll, "import_bwt_snapshots", real_import)
+        later = poll_bwt(
+            tmp_path, base_url=server.base_url, client=client, sessions=sessions, now=T2
+        )
+        again = poll_bwt(
+            tmp_path, base_url=server.base_url, client=client, sessions=sessions, now=T2
+        )
+    assert later.status == "unchanged" and later.report and later.report.rows_imported == 1
+    assert again.report is None
+    with sessions() as s:
+        assert kpi_store.count_readings(s) == 1
+    assert len(members(tmp_path / "bwt-feed-2025-07.tar")) == 1

@@ -114,10 +114,17 @@ def fetch_bts_cmd(
 
 def _show_poll(poll: BwtPoll) -> None:
     at = f"{poll.fetched_at:%Y-%m-%d %H:%M:%S}Z"
+    caught_up = ""
+    if poll.status != "new" and poll.report is not None:
+        caught_up = (
+            f"; the last snapshot imported now: readings {poll.report.rows_imported} imported"
+        )
     if poll.status == "unchanged":
-        console.print(f"{at} BWT feed unchanged (304)", markup=False)
+        console.print(f"{at} BWT feed unchanged (304){caught_up}", markup=False)
     elif poll.status == "same_content":
-        console.print(f"{at} BWT feed unchanged ({poll.bytes} bytes, same SHA-256)", markup=False)
+        console.print(
+            f"{at} BWT feed unchanged ({poll.bytes} bytes, same SHA-256){caught_up}", markup=False
+        )
     else:
         line = f"{at} BWT snapshot {poll.bytes} bytes -> {poll.archive}!{poll.member}"
         if poll.report is not None:

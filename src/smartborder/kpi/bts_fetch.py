@@ -191,7 +191,9 @@ def _fetch(
         shown = shown_url(url, params)
         resp = get(client, "bts", url, params=params)
         body, truth = resp.content, resp.headers.get(TRUTH_HEADER)
-        if body and not body.endswith(b"\n"):
+        if not body:
+            raise fetch_failed("bts", shown, "truncated", "an empty body")
+        if not body.endswith(b"\n"):
             raise fetch_failed("bts", shown, "truncated", f"{len(body)} bytes, no final newline")
         head, _, rest = body.partition(b"\n")
         text = head.decode("utf-8", "replace")

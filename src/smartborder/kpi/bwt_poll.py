@@ -6,8 +6,9 @@ parsed. A changed feed is checked whole (the BWT document, not an HTML page, not
 gzipped and appended to ``bwt-feed-YYYY-MM.tar`` as ``YYYY-MM/bwt-YYYY-MM-DD_HH-MM-SS.xml.gz``
 (UTC fetch time): the layout of the BWT archives ``kpi import-bwt`` reads. The snapshot is then
 imported from memory with the same digest as its archive member, so importing the archive later
-skips it. The ETag, Last-Modified, SHA-256 of the last body and the archive's end are kept in
-``bwt-feed.state``.
+skips it; if that import does not finish (the store down, the process stopped), the next poll
+imports the snapshot from the archive first. The ETag, Last-Modified, SHA-256 of the last body,
+the archive's end and whether the last snapshot was imported are kept in ``bwt-feed.state``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import tarfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -107,10 +109,11 @@ def _poll(
         headers["If-None-Match"] = state["etag"]
     if state.get("last_modified"):
         headers["If-Modified-Since"] = state["last_modified"]
+    pending = _import_pending(folder, state, state_path, sessions, url)
     resp = get(client, "bwt", url, headers=headers)
     fetched = (now or datetime.now(UTC)).astimezone(UTC)
     if resp.status_code == 304:
-        return BwtPoll("unchanged", url, fetched)
+        return BwtPoll("unchanged", url, fetched, report=pending)
     body = resp.content
     _check_feed(body, url)
     digest = hashlib.sha256(body).hexdigest()
@@ -118,19 +121,51 @@ def _poll(
     state["last_modified"] = resp.headers.get("last-modified")
     if digest == state.get("sha256"):  # a server without validators, or a re-sent feed
         write_atomic(state_path, json.dumps(state).encode())
-        return BwtPoll("same_content", url, fetched, len(body))
+        return BwtPoll("same_content", url, fetched, len(body), report=pending)
     archive = folder / f"bwt-feed-{fetched:%Y-%m}.tar"
     member = f"{fetched:%Y-%m}/bwt-{fetched:%Y-%m-%d_%H-%M-%S}.xml.gz"
     data = gzip.compress(body, compresslevel=6, mtime=int(fetched.timestamp()))
     hint = state.get("tar_end") if state.get("tar") == archive.name else None
     end = append_to_tar(archive, member, data, mtime=int(fetched.timestamp()), end=hint)
-    state.update(sha256=digest, tar=archive.name, tar_end=end)
+    state.update(sha256=digest, tar=archive.name, tar_end=end, member=member)
     write_atomic(state_path, json.dumps(state).encode())
     report = None
     if sessions is not None:
-        name = f"{archive}!{member}"  # as the archive's importer names the member
-        report = import_bwt_snapshots(sessions, [SnapshotSource(name, data)], sources=[url])
+        report = _import(sessions, archive, member, data, url)
+        state["imported"] = digest
+        write_atomic(state_path, json.dumps(state).encode())
     return BwtPoll("new", url, fetched, len(body), archive, member, report)
+
+
+def _import(
+    sessions: sessionmaker[Session], archive: Path, member: str, data: bytes, url: str
+) -> ImportReport:
+    name = f"{archive}!{member}"  # as the archive's importer names the member
+    return import_bwt_snapshots(sessions, [SnapshotSource(name, data)], sources=[url])
+
+
+def _import_pending(
+    folder: Path,
+    state: dict[str, Any],
+    state_path: Path,
+    sessions: sessionmaker[Session] | None,
+    url: str,
+) -> ImportReport | None:
+    """Import the last archived snapshot if its import did not finish (the store was down, the
+    process stopped): the feed may not change again for a while, so it is read from the tar."""
+    if sessions is None or not state.get("member") or state.get("imported") == state.get("sha256"):
+        return None
+    archive = folder / str(state.get("tar"))
+    try:
+        with tarfile.open(archive) as tf:
+            fh = tf.extractfile(str(state["member"]))
+            data = fh.read() if fh else None
+    except (OSError, KeyError, tarfile.TarError, EOFError):
+        data = None  # gone or damaged: `kpi import-bwt` on the folder reports what is left
+    report = _import(sessions, archive, str(state["member"]), data, url) if data else None
+    state["imported"] = state.get("sha256")
+    write_atomic(state_path, json.dumps(state).encode())
+    return report
 
 
 __all__ = ["FEED_PATH", "STATE_FILE", "BwtPoll", "bwt_feed_url", "poll_bwt"]
