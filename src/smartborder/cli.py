@@ -72,6 +72,11 @@ COMMANDS: dict[str, Entry] = {
         "app",
         "Border KPIs and open data: import BTS and BWT data, ingest crossing events, query KPIs.",
     ),
+    "data": Entry(
+        "smartborder.commands.data",
+        "app",
+        "Public data: fetch BTS crossing counts and CBP Border Wait Times, and import them.",
+    ),
     "twin": Entry(
         "smartborder.commands.twin",
         "app",

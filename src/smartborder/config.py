@@ -102,6 +102,23 @@ class Settings(BaseSettings):
         default=None,
         description="With serve --demo: folder of real BTS (bts/*.zip) and Border Wait Times (bwt/*.tar) data the demo imports for the dashboard; read in place.",
     )
+    bts_base_url: str = Field(
+        default="https://data.bts.gov",
+        description="Where `data fetch bts` reads BTS Border Crossing Entry Data: a Socrata site serving /resource/keg4-3bc2.csv (a mirror or a local server may stand in).",
+    )
+    bwt_base_url: str = Field(
+        default="https://bwt.cbp.gov",
+        description="Where `data fetch bwt` polls CBP's Border Wait Times feed: a site serving /xml/bwt.xml.",
+    )
+    fetch_dir: Path | None = Field(
+        default=None,
+        description="Where `data fetch` keeps what it downloads (BTS CSV with its .sha256, monthly BWT snapshot tars); default: $SMARTBORDER_HOME/data.",
+    )
+    fetch_timeout_s: float = Field(
+        default=60.0,
+        gt=0.0,
+        description="Seconds `data fetch` waits to connect to a public source or for its next bytes before it gives up.",
+    )
     base_url: str = Field(
         default="http://127.0.0.1:8000",
         description="Public base URL of this node (used in its DID document and links).",
@@ -249,6 +266,11 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.home / 'smartborder.db').resolve()}"
+
+    @property
+    def fetch_root(self) -> Path:
+        """Where fetched public data is kept: ``fetch_dir`` or ``$SMARTBORDER_HOME/data``."""
+        return self.fetch_dir if self.fetch_dir is not None else self.home / "data"
 
     def ensure_home(self) -> Path:
         self.home.mkdir(parents=True, exist_ok=True)

@@ -30,7 +30,7 @@ app = typer.Typer(
 console = Console(soft_wrap=True, emoji=False)  # report lines carry paths: never wrap them mid-word
 
 
-def _print_report(report: ImportReport, as_json: bool) -> None:
+def print_import_report(report: ImportReport, as_json: bool) -> None:
     if as_json:
         print(report.model_dump_json(indent=2))
         return
@@ -75,7 +75,7 @@ def import_bts_cmd(
     """Import BTS monthly crossing counts (both published layouts); re-importing replaces counts."""
     with store_sessions() as sessions:
         report = import_bts(sessions, file)
-    _print_report(report, as_json)
+    print_import_report(report, as_json)
 
 
 @app.command("import-bwt")
@@ -88,7 +88,7 @@ def import_bwt_cmd(
     """Import CBP Border Wait Times snapshots; resumable (snapshots already imported are skipped)."""
     with store_sessions() as sessions:
         report = import_bwt(sessions, paths)
-    _print_report(report, as_json)
+    print_import_report(report, as_json)
 
 
 @app.command("ingest")

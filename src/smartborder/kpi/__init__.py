@@ -4,11 +4,13 @@ Parsers (no store): :func:`parse_bwt` (CBP Border Wait Times, XML or JSON, one s
 :func:`parse_bts` (BTS Border Crossing Entry Data). Importers into the store: :func:`import_bwt`
 (files, folders, tars; resumable) and :func:`import_bts`. Crossing events: :class:`CrossingEvent`,
 :func:`parse_events`, :func:`ingest_events`. KPIs: :class:`KpiEngine` (DuckDB; ``engine_for``
-shares one per store). Open data: :func:`dictionary`, :func:`bwt_ports` with :func:`bwt_xml` /
+shares one per store). Public sources fetched: :func:`fetch_bts` (Socrata, resumable,
+checksummed) and :func:`poll_bwt` (CBP's feed, conditional GET, monthly archives). Open data: :func:`dictionary`, :func:`bwt_ports` with :func:`bwt_xml` /
 :func:`bwt_json` (SmartBorder's figures in CBP's BWT schema).
 """
 
 from smartborder.kpi.bts import MEASURES, BtsParse, BtsProblem, BtsRecord, parse_bts
+from smartborder.kpi.bts_fetch import BtsDownload, fetch_bts, import_fetched_bts
 from smartborder.kpi.bwt import (
     PLATFORM_LANE,
     PLATFORM_MODE,
@@ -19,8 +21,16 @@ from smartborder.kpi.bwt import (
     parse_bwt,
     parse_update_time,
 )
+from smartborder.kpi.bwt_poll import BwtPoll, poll_bwt
 from smartborder.kpi.dictionary import DATASETS, dictionary
-from smartborder.kpi.errors import EventsInvalid, ImportSourceInvalid, NoKpiData, QueryInvalid
+from smartborder.kpi.download import http_client
+from smartborder.kpi.errors import (
+    EventsInvalid,
+    FetchFailed,
+    ImportSourceInvalid,
+    NoKpiData,
+    QueryInvalid,
+)
 from smartborder.kpi.events import (
     TRUSTED_CLASSES,
     CrossingEvent,
@@ -44,12 +54,21 @@ from smartborder.kpi.importers import (
     SkippedItem,
     import_bts,
     import_bwt,
+    import_bwt_snapshots,
     iter_snapshot_sources,
 )
 from smartborder.kpi.ingest import event_row, ingest_batch, ingest_events
 from smartborder.kpi.queries import KpiEngine, engine_for
 
 __all__ = [
+    "BtsDownload",
+    "BwtPoll",
+    "FetchFailed",
+    "fetch_bts",
+    "http_client",
+    "import_bwt_snapshots",
+    "import_fetched_bts",
+    "poll_bwt",
     "WaitForecaster",
     "band_coverage",
     "fit_with_bands",

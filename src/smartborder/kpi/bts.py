@@ -7,7 +7,9 @@ OMR counts. Both published layouts are read, by column name, from a CSV or a zip
 * older: ``Port Name, State, Port Code, Border, Date, Measure, Value, Location`` with dates
   like ``03/01/2019 12:00:00 AM`` and ``Location`` as ``POINT (-106.45 31.76)``;
 * newer: ``..., Date, Measure, Value, Latitude, Longitude, Point`` with dates like ``Jan 2024``
-  (the 2022 extract in ../shared has only the seven leading columns).
+  (the 2022 extract in ../shared has only the seven leading columns);
+* the same through Socrata's API (``/resource/keg4-3bc2.csv``, what ``data fetch bts`` saves):
+  field names such as ``port_name`` and dates like ``2024-01-01T00:00:00.000``.
 
 Measure names are canonical (the current ones); older names are mapped, e.g.
 "Truck Containers Full" -> "Truck Containers Loaded". A row that cannot be read is skipped and
@@ -184,7 +186,9 @@ def parse_bts(path: Path | str) -> BtsParse:
         raise ImportSourceInvalid(
             Text(f"{source}: the file is empty.", f"{source}: el archivo está vacío.")
         ) from None
-    names = [h.strip().lower() for h in header]
+    # Socrata's API (SODA, what `data fetch bts` downloads) names columns by field name:
+    # port_name, port_code, ... rather than "Port Name", "Port Code".
+    names = [h.strip().lower().replace("_", " ") for h in header]
     missing = [c for c in REQUIRED_COLUMNS if c not in names]
     if missing:
         raise ImportSourceInvalid(

@@ -8,6 +8,10 @@
     └── QueryInvalid           kpi.query_invalid       a KPI query names an unknown metric, grouping or format
     NotFound
     └── NoKpiData              kpi.no_data             nothing has been imported for what was asked
+    Unavailable
+    └── FetchFailed            kpi.fetch_failed        a public source (BTS, CBP BWT) could not be fetched
+                                                       whole: offline, DNS, timeout, HTTP error, truncated,
+                                                       HTML instead of data, checksum mismatch
 
 Bad rows inside a readable file are not errors: importers skip them and list them in their
 report (file, line or snapshot, and why), so one bad row never costs the good ones.
@@ -15,7 +19,7 @@ report (file, line or snapshot, and why), so one bad row never costs the good on
 
 from __future__ import annotations
 
-from smartborder.errors import InvalidInput, NotFound
+from smartborder.errors import InvalidInput, NotFound, Unavailable
 from smartborder.i18n import Text
 
 
@@ -53,4 +57,18 @@ class NoKpiData(NotFound):
     )
 
 
-__all__ = ["EventsInvalid", "ImportSourceInvalid", "NoKpiData", "QueryInvalid"]
+class FetchFailed(Unavailable):
+    """A download from a public source failed; nothing of it was imported.
+
+    ``extra`` carries ``source`` (bts, bwt), ``url`` and ``reason`` (offline, timeout, http_status,
+    truncated, not_data, checksum); the message names the source and the URL in both languages.
+    """
+
+    code = "kpi.fetch_failed"
+    default_message = Text(
+        "A public data source could not be fetched; nothing was imported. Check the network and retry.",
+        "No se pudo descargar una fuente de datos pública; no se importó nada. Revise la red y reintente.",
+    )
+
+
+__all__ = ["EventsInvalid", "FetchFailed", "ImportSourceInvalid", "NoKpiData", "QueryInvalid"]

@@ -12,7 +12,7 @@ import hashlib
 import json
 import tarfile
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -199,9 +199,29 @@ def import_bwt(
     two cores: pickling the parsed snapshots costs more than it saves.) Returns an
     :class:`ImportReport`; raises only for a path that does not exist.
     """
+    return import_bwt_snapshots(
+        sessions,
+        iter_snapshot_sources(paths),
+        sources=[str(p) for p in paths],
+        batch_snapshots=batch_snapshots,
+        zone_for=zone_for,
+    )
+
+
+def import_bwt_snapshots(
+    sessions: sessionmaker[Session],
+    snapshots: Iterable[SnapshotSource],
+    *,
+    sources: Sequence[str],
+    batch_snapshots: int = 200,
+    zone_for: ZoneLookup | None = None,
+) -> ImportReport:
+    """Import snapshots already in memory (e.g. one just fetched), as :func:`import_bwt` does
+    for files; ``sources`` names them in the report. A snapshot's digest is that of its bytes,
+    so the same bytes imported later from an archive are recognised as already imported."""
     started = datetime.now(UTC)
     zone_for = zone_for or default_zone_lookup()
-    report = ImportReport(kind="bwt", sources=[str(p) for p in paths])
+    report = ImportReport(kind="bwt", sources=list(sources))
     without: Counter[str] = Counter()
     batch: list[tuple[str, SnapshotSource]] = []
 
@@ -286,7 +306,7 @@ def import_bwt(
             kpi_store.add_snapshots(session, snapshots)
         batch.clear()
 
-    for src in iter_snapshot_sources(paths):
+    for src in snapshots:
         report.snapshots_seen += 1
         if src.data is None:
             report.snapshots_unreadable += 1
@@ -342,5 +362,6 @@ __all__ = [
     "SnapshotSource",
     "import_bts",
     "import_bwt",
+    "import_bwt_snapshots",
     "iter_snapshot_sources",
 ]
