@@ -17,6 +17,7 @@ from smartborder.store.tables.declarations import DecisionRow, DeclarationVersio
 from smartborder.store.tables.inspections import InspectionEventRow, InspectionRow
 from smartborder.store.tables.risk import (
     PartySeenRow,
+    RiskDecidingRow,
     RiskModelRow,
     ShadowScoreRow,
     ViolationRow,
@@ -299,6 +300,51 @@ def promote_model(
         .values(status="promoted", promoted_at=at, promoted_by=by, evaluation=evaluation)
         .execution_options(synchronize_session=False)
     )
+
+
+def set_model_status(session: Session, model_id: str, status: str) -> None:
+    session.execute(
+        update(RiskModelRow)
+        .where(RiskModelRow.id == model_id)
+        .values(status=status)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def add_deciding(session: Session, row: dict[str, Any]) -> int:
+    """Record a change of the deciding risk version (``risk_deciding`` columns); its seq."""
+    change = RiskDecidingRow(**row)
+    session.add(change)
+    session.flush()
+    return int(change.seq)
+
+
+def deciding(session: Session) -> RiskDecidingRow | None:
+    """The latest change of the deciding risk version (None: the weight set always decided)."""
+    return session.scalars(
+        select(RiskDecidingRow).order_by(RiskDecidingRow.seq.desc()).limit(1)
+    ).first()
+
+
+def deciding_history(session: Session) -> list[RiskDecidingRow]:
+    """Every change of the deciding risk version, latest first."""
+    return list(session.scalars(select(RiskDecidingRow).order_by(RiskDecidingRow.seq.desc())))
+
+
+def models_generation(session: Session) -> tuple[int, int, int]:
+    """What changes when the deciding or the shadow model changes, in one cheap read: the
+    latest deciding change, the number of registered models and of those in the shadow slot.
+    A worker reloads its models only when this changed."""
+    changes = select(func.coalesce(func.max(RiskDecidingRow.seq), 0)).scalar_subquery()
+    models = select(func.count()).select_from(RiskModelRow).scalar_subquery()
+    shadows = (
+        select(func.count())
+        .select_from(RiskModelRow)
+        .where(RiskModelRow.status == "shadow")
+        .scalar_subquery()
+    )
+    row = session.execute(select(changes, models, shadows)).one()
+    return int(row[0]), int(row[1]), int(row[2])
 
 
 def stored_payloads(
