@@ -180,3 +180,85 @@ def test_a_fixed_slot_pipeline_decides_without_a_store() -> None:
 def test_every_feature_has_a_bilingual_label() -> None:
     assert set(_LABELS) == set(LABELLED)
     assert all(en and es for en, es in _LABELS.values())
+
+
+def _decided_by_model(cutoffs: Cutoffs, **pipeline: Any) -> tuple[list[Any], list[Any]]:
+    from smartborder.preclearance import Pipeline
+    from smartborder.risk import InMemoryPartyHistory
+
+    trucks = _trucks(60, seed=21)
+    now = datetime.now(UTC)
+    slots = ModelSlots(deciding=DecidingModel(model(), cutoffs))
+    pipe = Pipeline.default(history=InMemoryPartyHistory(), models=slots, **pipeline)
+    plain = Pipeline.default(history=InMemoryPartyHistory(), models=slots)
+    return [plain.decide(t, now=now) for t in trucks], [pipe.decide(t, now=now) for t in trucks]
+
+
+def _median_cutoffs() -> Cutoffs:
+    """Cut-offs around the median score of the test trucks: both sides are populated."""
+    from smartborder.preclearance import Pipeline
+    from smartborder.risk import InMemoryPartyHistory
+
+    everything = Cutoffs(0.0, 0.0, 0.0, 1.0, 1.0, 1)
+    now = datetime.now(UTC)
+    slots = ModelSlots(deciding=DecidingModel(model(), everything))
+    pipe = Pipeline.default(history=InMemoryPartyHistory(), models=slots)
+    scores = sorted(pipe.decide(t, now=now).risk_score for t in _trucks(60, seed=21))
+    return Cutoffs(scores[45], scores[30], scores[15], 0.25, 0.5, 60)
+
+
+def test_exploration_draws_under_the_models_inspection_cutoff_and_says_so() -> None:
+    from smartborder.risk import Exploration
+
+    cut = _median_cutoffs()
+    plain, explored = _decided_by_model(cut, exploration=Exploration(rate=1.0, band=1.0))
+    uncertain = [cut.explore <= d.risk_score < cut.inspect for d in plain]
+    assert any(uncertain) and not all(uncertain)
+    for before, after, near in zip(plain, explored, uncertain, strict=True):
+        codes = [r.code for r in after.reasons]
+        assert ("risk.exploration" in codes) == near
+        assert after.risk_score == before.risk_score
+        if near:
+            assert after.outcome == "inspect"
+
+
+def test_the_random_control_sample_draws_while_a_model_decides() -> None:
+    from smartborder.risk import RandomSample
+
+    cut = _median_cutoffs()
+    plain, sampled = _decided_by_model(cut, random_sample=RandomSample(1.0, unchecked=True))
+    released = [i for i, d in enumerate(plain) if d.outcome in ("release", "documentary_review")]
+    assert released
+    for i in released:
+        assert sampled[i].random_selection and sampled[i].outcome == "inspect"
+        assert sampled[i].rule_versions["risk"] == f"model:{model().id}"
+
+
+def test_a_model_that_no_longer_loads_leaves_the_weight_set_deciding(app: FastAPI) -> None:
+    ctx = app.state.ctx
+    model_id = _register(app, model())
+    with transaction(ctx.sessions) as session:
+        from smartborder.store import risk as repo
+        from smartborder.store.tables.risk import RiskModelRow
+
+        repo.add_deciding(
+            session,
+            {
+                "at": datetime.now(UTC),
+                "by": "test",
+                "action": "promote",
+                "model_id": model_id,
+                "cutoffs": orjson.dumps(Cutoffs(0.5, 0.4, 0.3, 0.05, 0.1, 1).to_json()).decode(),
+            },
+        )
+        row = session.get(RiskModelRow, model_id)
+        assert row is not None
+        body = orjson.loads(row.body)
+        body["features"] = ["another", "feature", "list"]
+        row.body = orjson.dumps(body).decode()
+    fresh = ModelSlots(ctx.sessions)  # a worker starting now
+    assert fresh.deciding is None and fresh.shadow is None
+    from smartborder.preclearance import Pipeline
+
+    decision = Pipeline.default(models=fresh).decide(_trucks(1, seed=3)[0], now=datetime.now(UTC))
+    assert decision.rule_versions["risk"] == load_rules().version

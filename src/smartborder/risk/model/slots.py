@@ -24,6 +24,7 @@ import orjson
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from smartborder.errors import SmartBorderError
 from smartborder.risk.model.deciding import Cutoffs, DecidingModel
 from smartborder.risk.model.features import ViolationCounts
 from smartborder.risk.model.learned import LearnedModel
@@ -104,13 +105,14 @@ class ModelSlots:
                 deciding = None
                 if change is not None and change.action == "promote" and change.model_id:
                     model = self._model(session, change.model_id)
-                    cutoffs = Cutoffs.from_json(orjson.loads(change.cutoffs or "{}"))
-                    deciding = DecidingModel(model, cutoffs)
+                    if model is not None:
+                        cutoffs = Cutoffs.from_json(orjson.loads(change.cutoffs or "{}"))
+                        deciding = DecidingModel(model, cutoffs)
                 shadow = None
                 if shadow_row is not None:
                     shadow = self._scorers.get(shadow_row.id)
-                    if shadow is None:
-                        model = self._model(session, shadow_row.id)
+                    model = self._model(session, shadow_row.id) if shadow is None else None
+                    if model is not None:
                         shadow = ShadowScorer(model, violations=self.violations)
                         self._scorers[shadow_row.id] = shadow
             for slot in (deciding, shadow):
@@ -120,13 +122,23 @@ class ModelSlots:
             self._generation = gen
             return True
 
-    def _model(self, session: Session, model_id: str) -> LearnedModel:
+    def _model(self, session: Session, model_id: str) -> LearnedModel | None:
+        """A registered model, or ``None`` (logged) if it is gone or no longer loads — e.g.
+        trained on another feature list than this version computes: then the weight set
+        decides, or no shadow model scores, rather than a node that cannot open."""
         model = self._models.get(model_id)
         if model is None:
             row = repo.get_model(session, model_id)
-            if row is None:  # a change naming a model that is gone: the weight set decides
-                raise LookupError(model_id)
-            model = LearnedModel.from_json(orjson.loads(row.body), source=f"risk_models/{model_id}")
+            if row is None:
+                log.error("risk model %s is named but not registered; not used", model_id)
+                return None
+            try:
+                model = LearnedModel.from_json(
+                    orjson.loads(row.body), source=f"risk_models/{model_id}"
+                )
+            except (SmartBorderError, orjson.JSONDecodeError) as exc:
+                log.error("risk model %s does not load, not used: %s", model_id, exc)
+                return None
             self._models[model_id] = model
         return model
 
