@@ -262,3 +262,34 @@ def test_a_model_that_no_longer_loads_leaves_the_weight_set_deciding(app: FastAP
 
     decision = Pipeline.default(models=fresh).decide(_trucks(1, seed=3)[0], now=datetime.now(UTC))
     assert decision.rule_versions["risk"] == load_rules().version
+
+
+def test_cli_promotes_then_demotes_recording_who(home: Path, tmp_path: Path) -> None:
+    import json
+
+    from model_fixtures import train_lines
+    from typer.testing import CliRunner
+
+    from smartborder import cli
+
+    def run(*args: str) -> Any:
+        r = CliRunner().invoke(cli.app, ["risk", *args])
+        assert r.exit_code == 0, r.output
+        return json.loads(r.output) if "--json" in args else r.output
+
+    train_file, later_file = tmp_path / "train.jsonl", tmp_path / "later.jsonl"
+    train_file.write_bytes(b"\n".join(train_lines()) + b"\n")
+    later_file.write_bytes(b"\n".join(later_lines()[:1200]) + b"\n")
+    model_id = run("train", "--outcomes", str(train_file), "--json")["id"]
+    promoted = run("promote", model_id, "--outcomes", str(later_file), "--by", "ana", "--json")
+    assert promoted["risk_version"] == f"model:{model_id}" and promoted["cutoffs"]["inspect"]
+    assert run("models", "--json")["deciding"]["risk_version"] == f"model:{model_id}"
+    run("demote", model_id, "--by", "luis", "--json")
+    deciding = run("models", "--json")["deciding"]
+    assert deciding["risk_version"] == load_rules().version
+    assert [(c["action"], c["by"]) for c in deciding["changes"]] == [
+        ("demote", "luis"),
+        ("promote", "ana"),
+    ]
+    r = CliRunner().invoke(cli.app, ["risk", "demote", model_id])
+    assert r.exit_code != 0 and "risk.model.not_deciding" in r.output
