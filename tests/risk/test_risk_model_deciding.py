@@ -28,6 +28,7 @@ from smartborder.risk import (
     load_rules,
     register,
     replay,
+    train,
 )
 from smartborder.risk.model.deciding import _LABELS, LABELLED
 from smartborder.store import transaction
@@ -293,3 +294,28 @@ def test_cli_promotes_then_demotes_recording_who(home: Path, tmp_path: Path) -> 
     ]
     r = CliRunner().invoke(cli.app, ["risk", "demote", model_id])
     assert r.exit_code != 0 and "risk.model.not_deciding" in r.output
+
+
+def test_after_a_promotion_the_shadow_slot_scores_the_next_registered_candidate(
+    app: FastAPI,
+) -> None:
+    from model_fixtures import train_lines
+
+    from smartborder.risk import record_promotion
+
+    ctx = app.state.ctx
+    first = _register(app, model())
+    figures = {"cutoffs": Cutoffs(0.5, 0.4, 0.3, 0.05, 0.1, 1).to_json()}
+    with transaction(ctx.sessions) as session:
+        record_promotion(session, first, figures, by="test", now=datetime.now(UTC))
+    candidate = train(
+        replay(read(train_lines()), load_rules()),
+        now=datetime.now(UTC),
+        rounds=20,
+        early_stopping=False,
+    )
+    second = _register(app, candidate)
+    assert second != first
+    slots = ModelSlots(ctx.sessions)
+    assert slots.deciding is not None and slots.deciding.version == f"model:{first}"
+    assert slots.shadow is not None and slots.shadow.model_id == second
