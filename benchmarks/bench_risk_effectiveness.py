@@ -232,6 +232,7 @@ def main() -> None:
             f"{made['violations']:,} with a violation in {time.perf_counter() - t0:.0f} s"
         )
     engine = make_engine(f"sqlite:///{args.db}")
+    upgrade(engine)  # a kept database gets the indexes added since it was generated
     sessions = session_factory(engine)
     year = report_query(agency="cbp", since=YEAR, until=YEAR + timedelta(days=365))
     port = report_query(

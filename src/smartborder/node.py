@@ -64,12 +64,12 @@ from smartborder.preclearance import (
 )
 from smartborder.risk import (
     Exploration,
+    ModelSlots,
     PartyHistory,
     RandomSample,
     ShadowScorer,
     StoreViolationHistory,
     ViolationHistory,
-    shadow_scorer,
 )
 from smartborder.risk.history import StorePartyHistory
 from smartborder.store import LazySessions, make_engine, session_factory, transaction, upgrade
@@ -97,7 +97,7 @@ def store_units(
     units: Sequence[Unit],
     *,
     link: TripLink | None = None,
-    shadow: ShadowScorer | None = None,
+    shadow: ModelSlots | ShadowScorer | None = None,
 ) -> list[Stored]:
     """The writer's handler: every unit's submissions in one call of ``store_many`` (and,
     on a node that exchanges with the other agency's, their trip documents in the outbox;
@@ -119,19 +119,28 @@ def store_units(
 
 def store_shadow_scores(
     session: Session,
-    shadow: ShadowScorer,
+    shadow: ModelSlots | ShadowScorer,
     prepared: Sequence[PreparedSubmission],
     results: Sequence[Any],
 ) -> None:
-    """Score the stored trucks' shadow features in one call and store the scores."""
-    items = [
-        (p.record["id"], int(p.version["version"]), p.shadow)
-        for p, r in zip(prepared, results, strict=True)
-        if p.shadow is not None and isinstance(r, SubmissionResult) and r.created
-    ]
-    if items:
-        at = prepared[0].record["updated_at"]
-        risk_repo.store_shadow_scores(session.connection(), shadow.rows(items, at=at))
+    """Score the stored trucks' shadow features, one call per model (the model that encoded
+    each truck's vector: the shadow slot may have changed since), and store the scores."""
+    by_model: dict[str, list[tuple[str, int, Sequence[float]]]] = {}
+    for p, r in zip(prepared, results, strict=True):
+        if p.shadow is not None and isinstance(r, SubmissionResult) and r.created:
+            by_model.setdefault(p.shadow_model or "", []).append(
+                (p.record["id"], int(p.version["version"]), p.shadow)
+            )
+    if not by_model:
+        return
+    at = prepared[0].record["updated_at"]
+    for model_id, items in by_model.items():
+        if isinstance(shadow, ShadowScorer):
+            scorer: ShadowScorer | None = shadow if model_id in ("", shadow.model_id) else None
+        else:
+            scorer = shadow.scorer(model_id)
+        if scorer is not None:
+            risk_repo.store_shadow_scores(session.connection(), scorer.rows(items, at=at))
 
 
 def build_pipeline(
@@ -142,7 +151,7 @@ def build_pipeline(
     agency: str | None = None,
     violations: ViolationHistory | None = None,
     rules: RulesInForce | None = None,
-    shadow: ShadowScorer | None = None,
+    models: ModelSlots | None = None,
 ) -> Pipeline:
     """The standard pipeline of a node: its HS nomenclature (if configured), the credentials
     stage (this node's identities, trust registry, status lists, peers), and admissibility
@@ -163,7 +172,7 @@ def build_pipeline(
         history=history,
         agency=agency,  # type: ignore[arg-type]
         violations=violations,
-        shadow=shadow,
+        models=models,
         exploration=Exploration(settings.risk_exploration_rate, settings.risk_exploration_band)
         if settings.risk_exploration_rate > 0
         else None,
@@ -220,10 +229,10 @@ class Node:
         self.violations = StoreViolationHistory(lambda: sessions)
         # The admissibility versions in force (reloaded within a second of any activation).
         self.rules = RulesInForce(self.sessions)
-        # the learned model in shadow: the latest registered one scores trucks beside the
-        # decisions (``smartborder risk train`` registers one); read when the node opens
-        with transaction(self.sessions) as session:
-            self.shadow = shadow_scorer(session, violations=self.violations)
+        # the learned models: the promoted one (if any) decides trucks, the latest registered
+        # candidate scores them in shadow beside the decisions (``smartborder risk train``
+        # registers one); reloaded within a second of a promotion, demotion or registration
+        self.models = ModelSlots(self.sessions, violations=self.violations)
         self.pipeline = build_pipeline(
             settings,
             history=self.history,
@@ -231,13 +240,13 @@ class Node:
             agency=settings.agency,
             violations=self.violations,
             rules=self.rules,
-            shadow=self.shadow,
+            models=self.models,
         )
         self.link, self.deliverer = self._exchange(settings)
-        link, shadow = self.link, self.shadow
-        if link is not None and shadow is not None:  # received trips are scored in shadow too
+        link, models = self.link, self.models
+        if link is not None:  # received trips are scored in shadow too
             link.on_stored = lambda session, prepared, results: store_shadow_scores(
-                session, shadow, prepared, results
+                session, models, prepared, results
             )
         # documents accepted from the peer are applied in order, by one worker at a time
         self.applier = (
@@ -253,10 +262,15 @@ class Node:
             link.on_received = self.applier.notify
         self.writer: GroupCommitter[Unit, Stored] = GroupCommitter(
             session_factory(self.write_engine or self.engine),
-            lambda session, units: store_units(session, units, link=link, shadow=shadow),
+            lambda session, units: store_units(session, units, link=link, shadow=models),
             write_lock=self.write_lock,
         )
         self._serving = False
+
+    @property
+    def shadow(self) -> ShadowScorer | None:
+        """The model scoring trucks in shadow now (this process's view)."""
+        return self.models.shadow
 
     def _exchange(self, settings: Settings) -> tuple[TripLink | None, Deliverer | None]:
         """A node with an agency and a peer exchanges trips with the other agency's node."""
@@ -346,6 +360,7 @@ class Node:
             self.violations.keep_fresh()
             self.clients.keep_fresh()
             self.rules.keep_fresh()
+            self.models.keep_fresh()
             self.credentials.start()
             if self.deliverer is not None:
                 self.deliverer.start()
@@ -369,6 +384,7 @@ class Node:
         self.history.close()
         self.violations.close()
         self.rules.close()
+        self.models.close()
         self.credentials.close()
         self.signer.close()
         self.engine.dispose()

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import orjson
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from smartborder.store import risk as repo
@@ -134,3 +135,22 @@ def test_examinations_come_from_concluded_inspections_of_the_agency_on_targeted_
         _, other_port = repo.report_rows(s, agency="cbp", port_code="2506", **PERIOD)
     assert sorted((r[0], r[1], r[4]) for r in rows) == [("a", False, "truck.x"), ("b", True, None)]
     assert other_port == []
+
+
+def test_the_reports_reads_of_picked_decisions_walk_only_the_partial_index(
+    sessions: sessionmaker[Session],
+) -> None:
+    # a year holds ~6 % targeted, drawn or amended decisions: read through the partial index,
+    # never the whole period's (the WHERE term must be the index's own predicate)
+    with sessions() as s:
+        conn = s.connection()
+        if conn.dialect.name != "sqlite":
+            return
+        picked = (
+            select(DecisionRow.declaration_id)
+            .where(DecisionRow.agencies == "cbp", DecisionRow.decided_at >= T0)
+            .where(repo.picked_or_amended())
+        )
+        sql = str(picked.compile(conn, compile_kwargs={"literal_binds": True}))
+        plan = " ".join(str(row) for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}"))
+    assert "ix_decisions_risk_picked" in plan, plan

@@ -35,6 +35,7 @@ from smartborder.admissibility.plan_history import (
 )
 from smartborder.admissibility.service import PlanRef, _direction, evaluate, policies_for
 from smartborder.errors import SmartBorderError
+from smartborder.store import Refresher
 from smartborder.store import admissibility as q
 
 log = logging.getLogger("smartborder.admissibility")
@@ -82,8 +83,7 @@ class RulesInForce:
         self._versions: dict[str, Policies] = {}
         self._view: tuple[int, Windows, Flat] = (-1, {}, {})
         self._reload_lock = threading.Lock()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._refresher = Refresher("smartborder-rules-in-force", self.reload, refresh_s=refresh_s)
         if sessions is not None:
             try:
                 self.reload()
@@ -174,22 +174,9 @@ class RulesInForce:
 
     def keep_fresh(self) -> RulesInForce:
         """Poll the generation every ``refresh_s`` on a daemon thread until :meth:`close`."""
-        if self._thread is None and self._sessions is not None:
-            self._thread = threading.Thread(
-                target=self._run, name="smartborder-rules-in-force", daemon=True
-            )
-            self._thread.start()
+        if self._sessions is not None:
+            self._refresher.start()
         return self
 
-    def _run(self) -> None:
-        while not self._stop.wait(self.refresh_s):
-            try:
-                self.reload()
-            except Exception as exc:  # keep the last view; the store may come back
-                log.warning("rules in force reload failed: %s", exc)
-
     def close(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
+        self._refresher.close()

@@ -1,6 +1,6 @@
 """``smartborder risk``: measured risk management — the targeting effectiveness report
-(``report``, here) and the learned model (``train``, ``evaluate``, ``promote``, ``models``,
-``outcomes``: :mod:`smartborder.commands.risk_model`)."""
+(``report``, here) and the learned model (``train``, ``evaluate``, ``promote``, ``demote``,
+``models``, ``outcomes``: :mod:`smartborder.commands.risk_model`)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from smartborder.commands import UsageError
-from smartborder.commands.risk_model import evaluate, models, outcomes, promote, train
+from smartborder.commands.risk_model import demote, evaluate, models, outcomes, promote, train
 from smartborder.commands.store_access import store_sessions
 from smartborder.config import Settings
 from smartborder.i18n import Text
@@ -164,5 +164,6 @@ def _print(r: dict[str, Any]) -> None:
 app.command("train")(train)
 app.command("evaluate")(evaluate)
 app.command("promote")(promote)
+app.command("demote")(demote)
 app.command("models")(models)
 app.command("outcomes")(outcomes)

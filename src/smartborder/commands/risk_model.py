@@ -1,6 +1,7 @@
-"""``smartborder risk train | evaluate | promote | models | outcomes``: the learned risk model.
+"""``smartborder risk train | evaluate | promote | demote | models | outcomes``: the learned
+risk model.
 
-The functions ``train``, ``evaluate``, ``promote``, ``models`` and ``outcomes`` are the
+The functions ``train``, ``evaluate``, ``promote``, ``demote``, ``models`` and ``outcomes`` are the
 commands; ``app`` groups them (the ``risk`` group registers them beside ``report``).
 Outcomes come from a JSON-lines file (``--outcomes``) or from this node's store
 (``--from``/``--until``): decisions and what their concluded inspections found.
@@ -216,9 +217,32 @@ def promote(
             model_id,
             replay(_outcomes(session, outcomes, since, until), rules),
             rate=_rate(rate),
-            weight_set=rules.version,
+            rules=rules,
             by=by or f"cli:{getpass.getuser()}",
             now=datetime.now(UTC),
+        )
+    _print(result, as_json)
+
+
+def demote(
+    model_id: str = typer.Argument(..., help="The deciding model's id."),
+    by: str = typer.Option(
+        "", "--by", help="Who demotes (recorded; default: the operating-system user)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+) -> None:
+    """Return from the deciding model to the weight set (recorded with who and when); every
+    worker decides with the weight set again within about a second."""
+    from smartborder.risk import demote as demote_model
+    from smartborder.risk import load_rules
+
+    with _session() as session:
+        result = demote_model(
+            session,
+            model_id,
+            by=by or f"cli:{getpass.getuser()}",
+            now=datetime.now(UTC),
+            weight_set=load_rules().version,
         )
     _print(result, as_json)
 
@@ -226,17 +250,19 @@ def promote(
 def models(
     as_json: bool = typer.Option(False, "--json", help="Print the listing as JSON."),
 ) -> None:
-    """List the registered risk models: shadow and promoted."""
-    from smartborder.risk import model_listing
+    """List the registered risk models (shadow, promoted, demoted) and what decides."""
+    from smartborder.risk import deciding_version, load_rules, model_listing
 
     with _session() as session:
         listing = model_listing(session)
+        deciding = deciding_version(session, weight_set=load_rules().version)
     if as_json:
-        print(json.dumps(listing, indent=2))
+        print(json.dumps({"deciding": deciding, "models": listing}, indent=2))
         return
+    console.print(f"deciding: {deciding['risk_version']}")
     for m in listing:
         console.print(
-            f"{m['id']}  {m['status']:<9} trained {m['trained_from'][:10]} → {m['trained_until'][:10]}"
+            f"{m['id']}  {m['status']:<9}{' (deciding)' if m['deciding'] else ''} trained {m['trained_from'][:10]} → {m['trained_until'][:10]}"
             f"  labelled {m['metrics'].get('labelled')}  holdout AUC {m['metrics'].get('holdout_auc')}"
         )
 
@@ -292,7 +318,8 @@ def outcomes(
 app.command("train")(train)
 app.command("evaluate")(evaluate)
 app.command("promote")(promote)
+app.command("demote")(demote)
 app.command("models")(models)
 app.command("outcomes")(outcomes)
 
-__all__ = ["app", "evaluate", "models", "outcomes", "promote", "train"]
+__all__ = ["app", "demote", "evaluate", "models", "outcomes", "promote", "train"]

@@ -110,6 +110,7 @@ class Decision(BaseModel):
     # The shadow model's features of a truck (not part of the decision's body: the writer
     # scores them and stores the score beside the decision; see risk.ShadowScorer).
     shadow_features: list[float] | None = Field(default=None, exclude=True, repr=False)
+    shadow_model: str | None = Field(default=None, exclude=True, repr=False)
 
     @property
     def codes(self) -> list[str]:

@@ -37,6 +37,7 @@ from smartborder.risk import (
     RANDOM_REASON_CODE,
     RANDOM_RULE_ID,
     Exploration,
+    ModelSlots,
     PartyHistory,
     RandomSample,
     RuleSet,
@@ -112,13 +113,15 @@ class Pipeline:
         shadow: ShadowScorer | None = None,
         exploration: Exploration | None = None,
         random_sample: RandomSample | None = None,
+        models: ModelSlots | None = None,
     ) -> Pipeline:
         """The standard pipeline; stages not supplied default to ones that say they did nothing.
 
         ``claims`` gives the risk stage a declaration's verified credential claims;
         ``violations`` the violations inspections found on parties; ``shadow`` a learned
-        model scoring trucks in shadow; ``exploration`` inspections of uncertain cases;
-        ``random_sample`` the agency's random control sample."""
+        model scoring trucks in shadow (fixed), or ``models`` the node's model slots (the
+        deciding and the shadow model, kept fresh); ``exploration`` inspections of uncertain
+        cases; ``random_sample`` the agency's random control sample."""
         return cls(
             [
                 FilingStage(),
@@ -131,6 +134,7 @@ class Pipeline:
                     violations=violations,
                     shadow=shadow,
                     exploration=exploration,
+                    models=models,
                 ),
             ],
             hs=hs,
@@ -258,6 +262,7 @@ def _conclude(
         notes=draft.notes,
         random_selection=random_selection,
         shadow_features=draft.shadow_features,
+        shadow_model=draft.shadow_model,
     )
 
 

@@ -20,7 +20,9 @@ from smartborder.preclearance.decision import Agency, Note, Outcome, Reason, Sta
 from smartborder.risk import (
     FACT_FUNCTIONS,
     PARTY_KEYS,
+    DecidingModel,
     Exploration,
+    ModelSlots,
     PartyHistory,
     RuleSet,
     ShadowScorer,
@@ -28,6 +30,7 @@ from smartborder.risk import (
     apply_verified_claims,
     apply_violations,
     load_rules,
+    raw_features,
 )
 
 
@@ -48,8 +51,10 @@ class DecisionDraft:
     # Parties the history knows only because an earlier version of this same trip put them
     # there: for this trip they are still first-time (amending must not lower the score).
     own_parties: frozenset[str] = frozenset()
-    # Set by a risk stage with a shadow model: the truck's features, scored by the writer.
+    # Set by a risk stage with a shadow model: the truck's features, scored by the writer
+    # with the model that encoded them (``shadow_model``, its id).
     shadow_features: list[float] | None = None
+    shadow_model: str | None = None
 
     def add(self, code: str, rule_id: str, outcome: Outcome, message: Text) -> Reason:
         """Add a reason from the current stage, binding the declaration's agency."""
@@ -196,11 +201,18 @@ class RiskStage:
     prove overrides what is declared (see :func:`smartborder.risk.apply_verified_claims`).
     With ``violations``, a truck whose shipper, consignee or carrier had a violation found by
     an inspection within the weight set's window scores the recent-violation rules.
-    With a ``shadow`` scorer, a truck's learned-model features are computed from the same
-    facts into ``draft.shadow_features`` (scored and stored beside the decision, never
-    deciding: :class:`smartborder.risk.ShadowScorer`). With ``exploration``, a share of the
-    declarations scoring just under the inspection threshold is inspected, with the reason
-    ``risk.exploration`` saying so (:class:`smartborder.risk.Exploration`).
+    With ``models`` (:class:`smartborder.risk.ModelSlots`, or a fixed ``shadow`` scorer), the
+    slots are read once per declaration: a truck's learned-model features are computed once
+    from the same facts; the shadow model's vector goes into ``draft.shadow_features`` (scored
+    and stored beside the decision by the writer, never deciding); a promoted model, if one
+    fills the deciding slot, decides trucks instead of the weight set: its probability mapped
+    to lanes by its calibrated cut-offs (:class:`smartborder.risk.DecidingModel`), reasons
+    ``risk.model.<feature>`` naming the features that pushed the score up, and
+    ``rule_versions["risk"]`` ``model:ID``. Travelers are always scored by the weight set.
+    With ``exploration``, a share of the declarations scoring just under the inspection
+    threshold (the weight set's band in points; the model's band between its ``explore`` and
+    ``inspect`` cut-offs) is inspected, with the reason ``risk.exploration`` saying so
+    (:class:`smartborder.risk.Exploration`).
     """
 
     name: StageName = "risk"
@@ -214,9 +226,12 @@ class RiskStage:
         violations: ViolationHistory | None = None,
         shadow: ShadowScorer | None = None,
         exploration: Exploration | None = None,
+        models: ModelSlots | None = None,
     ) -> None:
         self.rules = rules or load_rules()
-        self.shadow = shadow
+        if models is None and shadow is not None:
+            models = ModelSlots(shadow=shadow, violations=shadow.violations)
+        self.models = models
         self.exploration = exploration
         self.history = history
         self.claims = claims
@@ -252,8 +267,26 @@ class RiskStage:
         if self.violations is not None:
             since = draft.now - self._window
             apply_violations(facts, declaration, self.violations, since=since, until=draft.now)
-        if self.shadow is not None:
-            draft.shadow_features = self.shadow.features(declaration, facts, now=draft.now)
+        models = self.models
+        deciding: DecidingModel | None = None
+        if models is not None and isinstance(declaration, TruckShipment):
+            deciding, shadow = models.view
+            if deciding is not None or shadow is not None:
+                raw = raw_features(declaration, facts, violations=models.violations, now=draft.now)
+                if shadow is not None:
+                    draft.shadow_features = shadow.encode(raw)
+                    draft.shadow_model = shadow.model_id
+                if deciding is not None:
+                    self._decide_by_model(deciding, deciding.encode(raw), draft)
+        if deciding is None:
+            self._decide_by_weights(kind, facts, draft)
+        new_parties = facts.get(PARTY_KEYS)
+        if self.history is not None and new_parties is not None:
+            draft.new_parties = new_parties
+            for key in new_parties:
+                self.history.remember(key)
+
+    def _decide_by_weights(self, kind: str, facts: Mapping[str, Any], draft: DecisionDraft) -> None:
         result = self.rules.score(kind, facts)
         draft.risk_score = result.score
         draft.rule_versions["risk"] = self.rules.version
@@ -281,11 +314,40 @@ class RiskStage:
                         f"Seleccionado para inspección como exploración, no como hallazgo de riesgo: la puntuación {result.score:g} está a menos de {explore.band:g} puntos del umbral de inspección {threshold:g}, donde las inspecciones más enseñan al modelo de riesgo.",
                     ),
                 )
-        new_parties = facts.get(PARTY_KEYS)
-        if self.history is not None and new_parties is not None:
-            draft.new_parties = new_parties
-            for key in new_parties:
-                self.history.remember(key)
+
+    def _decide_by_model(
+        self, deciding: DecidingModel, vector: list[float], draft: DecisionDraft
+    ) -> None:
+        """A truck decided by the promoted model (see :class:`smartborder.risk.DecidingModel`)."""
+        score = deciding.score(vector)
+        cut = deciding.cutoffs
+        lane = cut.lane(score)
+        draft.risk_score = round(score, 6)
+        draft.rule_versions["risk"] = deciding.version
+        if lane != "release":
+            outcome = _LANE_OUTCOME[lane]
+            reasons = deciding.reasons(vector)
+            if not reasons:  # the score is high on the model's base rate alone
+                reasons = [("score", deciding.note(score, lane))]
+            for feature, text in reasons:
+                draft.add(f"risk.model.{feature}", f"model.{feature}", outcome, text)
+            draft.note(deciding.note(score, lane))
+        explore = self.exploration
+        if (
+            explore is not None
+            and lane != "inspect"
+            and cut.explore <= score < cut.inspect
+            and explore.draw()
+        ):
+            draft.add(
+                "risk.exploration",
+                "exploration",
+                Outcome.INSPECT,
+                Text(
+                    f"Selected for inspection as exploration, not as a risk finding: the learned model's score {score:.4f} is just under its inspection cut-off {cut.inspect:.4f} (at or above {cut.explore:.4f}), where inspections teach the risk model most.",
+                    f"Seleccionado para inspección como exploración, no como hallazgo de riesgo: la puntuación {score:.4f} del modelo aprendido está justo debajo de su corte de inspección {cut.inspect:.4f} (igual o mayor que {cut.explore:.4f}), donde las inspecciones más enseñan al modelo de riesgo.",
+                ),
+            )
 
 
 class _ExceptOwn:

@@ -98,6 +98,7 @@ class PreparedSubmission:
     parties: list[str]  # parties new to the history, stored as seen (first-time risk rules)
     amends: int | None = field(default=None)
     shadow: list[float] | None = field(default=None)  # shadow model features (trucks)
+    shadow_model: str | None = field(default=None)  # … of this model (its id)
 
 
 def _decision_row(
@@ -190,6 +191,7 @@ def prepare(
         states,
         parties,
         shadow=decision.shadow_features,
+        shadow_model=decision.shadow_model,
     )
 
 
@@ -302,6 +304,7 @@ def prepare_amendment(
         parties,
         amends=target.last_version,
         shadow=decision.shadow_features,
+        shadow_model=decision.shadow_model,
     )
 
 

@@ -1,8 +1,11 @@
-"""The learned risk model over HTTP: registered models, promotion, a decision's shadow score.
+"""The learned risk model over HTTP: registered models, what decides, promotion and the way
+back to the weight set, a decision's shadow score.
 
-Thin HTTP over :mod:`smartborder.risk` (see docs/risk-model.md). Promotion needs the
-``risk:promote`` scope (agencies and administrators): any other caller gets 403. A model that
-does not beat the weight set is refused with 409 and both sets of figures.
+Thin HTTP over :mod:`smartborder.risk` (see docs/risk-model.md). Promotion and demotion need
+the ``risk:promote`` scope (agencies and administrators): any other caller gets 403. A model
+that does not beat the weight set is refused with 409 and both sets of figures. Every worker
+decides with a promoted model (or the weight set again, after a demotion) within about a
+second.
 """
 
 from __future__ import annotations
@@ -116,12 +119,34 @@ def promote_model(
         _model(session, model_id),
         risk.replay(labelled, rules),
         rate=body.inspection_rate,
-        weight_set=rules.version,
+        rules=rules,
     )
     with ctx.write_lock(), transaction(ctx.sessions) as write:
         return risk.record_promotion(
             write, model_id, figures, by=f"{caller.org}/{caller.client_id}", now=datetime.now(UTC)
         )
+
+
+@router.post("/risk/models/{model_id}/demote")
+def demote_model(ctx: Ctx, caller: Promoter, model_id: str) -> dict[str, Any]:
+    """Return from the deciding model to the weight set, recorded with who and when (409
+    ``risk.model.not_deciding`` if ``model_id`` is not the model deciding)."""
+    with ctx.write_lock(), transaction(ctx.sessions) as write:
+        return risk.demote(
+            write,
+            model_id,
+            by=f"{caller.org}/{caller.client_id}",
+            now=datetime.now(UTC),
+            weight_set=risk.load_rules().version,
+        )
+
+
+@router.get("/risk/deciding")
+def deciding(session: DbSession, caller: Reader) -> dict[str, Any]:
+    """What decides trucks (``model:ID`` and its cut-offs, or the weight set's version) and
+    every promotion and demotion with who and when. Agencies and administrators only."""
+    _agency_only(caller)
+    return risk.deciding_version(session, weight_set=risk.load_rules().version)
 
 
 @router.get("/declarations/{declaration_id}/shadow")

@@ -13,8 +13,9 @@ InvalidInput
 NotFound
 └── ModelNotFound      risk.model.not_found
 Conflict
-└── PromotionRefused   risk.model.promotion_refused — the model does not beat the weight set;
-                       the figures of both are in ``extra``
+├── PromotionRefused   risk.model.promotion_refused — the model does not beat the weight set;
+│                      the figures of both are in ``extra``
+└── NothingToDemote    risk.model.not_deciding — demoting a model that is not the one deciding
 """
 
 from __future__ import annotations
@@ -110,8 +111,22 @@ class PromotionRefused(Conflict):
         )
 
 
+class NothingToDemote(Conflict):
+    code = "risk.model.not_deciding"
+
+    def __init__(self, model_id: str, deciding: str) -> None:
+        super().__init__(
+            Text(
+                f"Model {model_id} is not the risk version deciding (it is {deciding}); nothing was changed.",
+                f"El modelo {model_id} no es la versión de riesgo que decide (es {deciding}); no se cambió nada.",
+            ),
+            extra={"model_id": model_id, "deciding": deciding},
+        )
+
+
 __all__ = [
     "ModelFileInvalid",
+    "NothingToDemote",
     "ModelNotFound",
     "NotEnoughData",
     "OutcomesInvalid",

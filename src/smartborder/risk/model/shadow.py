@@ -21,7 +21,7 @@ import numpy as np
 import orjson
 
 from smartborder.declarations import TruckShipment
-from smartborder.risk.model.features import ViolationCounts
+from smartborder.risk.model.features import RawFeatures, ViolationCounts
 from smartborder.risk.model.learned import LearnedModel
 
 
@@ -32,7 +32,7 @@ class ShadowScorer:
         self.model = model
         self.model_id = model.id
         self._space = model.space
-        self._violations = violations
+        self.violations = violations
 
     def features(
         self, declaration: Any, facts: Mapping[str, Any], *, now: datetime
@@ -40,7 +40,12 @@ class ShadowScorer:
         """A truck's encoded feature vector (``None`` for a traveler: the model scores trucks)."""
         if not isinstance(declaration, TruckShipment):
             return None
-        return self._space.vector(declaration, facts, violations=self._violations, now=now)
+        return self._space.vector(declaration, facts, violations=self.violations, now=now)
+
+    def encode(self, raw: RawFeatures) -> list[float]:
+        """A truck's raw features (:func:`raw_features`, computed once for both slots)
+        encoded as this model's vector: what :meth:`features` gives."""
+        return self._space.encode_one(raw)
 
     def rows(
         self, items: Sequence[tuple[str, int, Sequence[float]]], *, at: datetime

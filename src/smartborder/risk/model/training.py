@@ -15,7 +15,7 @@ import numpy as np
 
 from smartborder.risk.model.errors import NotEnoughData
 from smartborder.risk.model.features import CATEGORY_INDEXES, FEATURE_NAMES, FeatureSpace
-from smartborder.risk.model.learned import LearnedModel
+from smartborder.risk.model.learned import LearnedModel, lightgbm
 from smartborder.risk.model.replay import Replayed
 
 #: The least a model is trained from: labelled declarations, and violations among them (and
@@ -72,8 +72,7 @@ def train(
 ) -> LearnedModel:
     """A model trained on the labelled declarations of ``replayed`` (``early_stopping``
     off: every one of ``rounds`` is boosted, the holdout only measured)."""
-    import lightgbm as lgb
-
+    lgb = lightgbm()
     idx = np.flatnonzero(replayed.labelled)
     y = replayed.violation[idx].astype(np.float64)
     check_labels("train", len(idx), int(y.sum()))

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -58,6 +59,10 @@ class DeclarationVersionRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
+#: The rows of ``ix_decisions_risk_picked`` (a query's WHERE must hold this very term).
+RISK_PICKED = "random_selection OR outcome IN ('inspect', 'hold', 'deny') OR version > 1"
+
+
 class DecisionRow(Base):
     __tablename__ = "decisions"
     __table_args__ = (
@@ -76,6 +81,23 @@ class DecisionRow(Base):
             "risk_rules",
             "version",
             "declaration_id",
+        ),
+        # the few decisions the report reads one by one (risk_report_0001): targeted, drawn
+        # at random, or a later version of an amended record
+        Index(
+            "ix_decisions_risk_picked",
+            "agencies",
+            "decided_at",
+            "port_code",
+            "direction",
+            "random_selection",
+            "outcome",
+            "risk_version",
+            "risk_rules",
+            "version",
+            "declaration_id",
+            sqlite_where=text(RISK_PICKED),
+            postgresql_where=text(RISK_PICKED),
         ),
         Index(
             "ix_decisions_risk_label",

@@ -77,3 +77,19 @@ class ShadowScoreRow(Base):
     score: Mapped[float] = mapped_column(Float)
     scored_at: Mapped[datetime] = mapped_column(UtcDateTime())
     features: Mapped[str] = mapped_column(Text)
+
+
+class RiskDecidingRow(Base):
+    """A change of the risk version that decides trucks: ``action`` ``promote`` (the learned
+    model ``model_id`` decides, with its calibrated ``cutoffs``, JSON) or ``demote`` (back
+    to the weight set), by whom and when. The latest row decides; its ``seq`` is part of the
+    generation every worker polls."""
+
+    __tablename__ = "risk_deciding"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    by: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(16))
+    model_id: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    cutoffs: Mapped[str | None] = mapped_column(Text, nullable=True)
