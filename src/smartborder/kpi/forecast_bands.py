@@ -73,10 +73,13 @@ def _held_out(
 
 
 def _bands_of(
-    rows_by_h: dict[int, list[HeldOutRows]], *, around_now: bool = False
+    rows_by_h: dict[int, list[HeldOutRows]],
+    *,
+    around_now: bool = False,
+    around_how: bool = False,
 ) -> dict[BandKey, tuple[float, float]]:
     """Ranges from the errors of the forecasts in ``rows_by_h`` (or, ``around_now``, of
-    persistence: the wait now as the forecast)."""
+    persistence: the wait now as the forecast; ``around_how``, of the hour-of-week mean)."""
     lanes: list[str] = []
     horizons: list[int] = []
     nows: list[FloatArray] = []
@@ -86,7 +89,8 @@ def _bands_of(
             lanes.extend([rows.key[1]] * len(rows.now))
             horizons.extend([k] * len(rows.now))
             nows.append(rows.now)
-            errors.append(rows.truth - (rows.now if around_now else rows.forecast))
+            center = rows.now if around_now else rows.hour_of_week if around_how else rows.forecast
+            errors.append(rows.truth - center)
     if not errors:
         return {}
     return bands_from_errors(lanes, horizons, np.concatenate(nows), np.concatenate(errors))
@@ -103,6 +107,49 @@ def held_out_errors(
 
 
 MIN_VALIDATION_ROWS = 12  # fewer scored forecasts on a lane: too few to overrule the model
+# The model falls back on a lane only where it scored worse than the better baseline by more
+# than this on validation. The validation model is trained on two weeks fewer than the model
+# served, so it flatters the baselines: measured on Aug-Sep 2025 (trained on the months
+# before each, benchmarks/bench_kpi_forecast_target.py), a 0 % margin lost 0.7-6 points of
+# improvement at the four target ports at 2-3 h for no gain on the worst lanes; 5 % lost none.
+FALLBACK_MARGIN = 0.05
+
+PERSISTENCE = "persistence"
+HOUR_OF_WEEK = "hour_of_week_mean"
+
+
+def baseline_where_better(
+    rows_by_h: dict[int, list[HeldOutRows]], *, margin: float = FALLBACK_MARGIN
+) -> tuple[
+    dict[tuple[str, str], dict[int, str]],
+    dict[tuple[str, str, int], tuple[int, float, float, float]],
+]:
+    """Per crossing lane and horizon, the MAE of the model, persistence and the hour-of-week
+    mean on validation rows, and the horizons where the model scored worse than the better
+    of the two baselines by more than ``margin`` (on at least :data:`MIN_VALIDATION_ROWS`
+    rows): there that baseline is served instead (``persistence`` or ``hour_of_week_mean``)."""
+    worse: dict[tuple[str, str], dict[int, str]] = {}
+    scores: dict[tuple[str, str, int], tuple[int, float, float, float]] = {}
+    for k, parts in rows_by_h.items():
+        for rows in parts:
+            n = len(rows.truth)
+            if n == 0:
+                continue
+            mae_model = float(np.mean(np.abs(rows.forecast - rows.truth)))
+            mae_now = float(np.mean(np.abs(rows.now - rows.truth)))
+            mae_how = float(np.mean(np.abs(rows.hour_of_week - rows.truth)))
+            scores[(rows.key[0], rows.key[1], k)] = (
+                n,
+                round(mae_model, 3),
+                round(mae_now, 3),
+                round(mae_how, 3),
+            )
+            best = min(mae_now, mae_how)
+            if n >= MIN_VALIDATION_ROWS and mae_model > best * (1.0 + margin):
+                worse.setdefault(rows.key, {})[k] = (
+                    PERSISTENCE if mae_now <= mae_how else HOUR_OF_WEEK
+                )
+    return worse, scores
 
 
 def persistence_where_better(
@@ -112,7 +159,8 @@ def persistence_where_better(
 ]:
     """Per crossing lane and horizon, the model's and persistence's MAE on validation rows,
     and the horizons where the model scored worse than persistence (on at least
-    :data:`MIN_VALIDATION_ROWS` rows): there the wait now is served instead."""
+    :data:`MIN_VALIDATION_ROWS` rows). Kept for callers that compare with persistence only;
+    :func:`fit_with_bands` uses :func:`baseline_where_better`."""
     worse: dict[tuple[str, str], list[int]] = {}
     scores: dict[tuple[str, str, int], tuple[int, float, float]] = {}
     for k, parts in rows_by_h.items():
@@ -142,9 +190,11 @@ def fit_with_bands(
     ``holdout`` (two weeks) by a model trained on the readings before (none if those span
     under ``min_train_span``). Twice the work of :func:`fit_forecaster`: two fits.
 
-    The same held-out forecasts are the lanes' validation data: where the model scored worse
-    than persistence on a crossing lane at a horizon, the forecast serves the wait now there
-    (``model.persistence``, with the scores in ``model.validation``)."""
+    The same held-out forecasts are the lanes' validation data, all from inside the training
+    period: where the model scored worse than the better of persistence and the hour-of-week
+    mean on a crossing lane at a horizon (by more than :data:`FALLBACK_MARGIN`), the forecast
+    serves that baseline there (``model.fallbacks``; ``model.persistence`` lists the
+    horizons served by persistence; the scores are in ``model.validation``)."""
     fit = partial(
         fit_forecaster, rng=rng, horizons_h=horizons_h, max_iter=max_iter, max_rows=max_rows
     )
@@ -160,7 +210,13 @@ def fit_with_bands(
     model = fit(obs)
     model.bands = _bands_of(rows_by_h)
     model.persistence_bands = _bands_of(rows_by_h, around_now=True)
-    model.persistence, model.validation = persistence_where_better(rows_by_h)
+    model.hour_of_week_bands = _bands_of(rows_by_h, around_how=True)
+    model.fallbacks, model.validation = baseline_where_better(rows_by_h)
+    model.persistence = {
+        key: tuple(sorted(k for k, how in by_h.items() if how == PERSISTENCE))
+        for key, by_h in model.fallbacks.items()
+        if PERSISTENCE in by_h.values()
+    }
     return model
 
 
@@ -215,7 +271,11 @@ __all__ = [
     "BAND_QUANTILES",
     "Coverage",
     "band_coverage",
+    "FALLBACK_MARGIN",
+    "HOUR_OF_WEEK",
+    "PERSISTENCE",
     "bands_from_errors",
+    "baseline_where_better",
     "coverage_of",
     "fit_with_bands",
     "held_out_errors",
