@@ -92,7 +92,8 @@ def test_test_months_never_reach_training_nor_the_fallback_choice() -> None:
     assert [m.test_month for m in report.months] == ["2025-08", "2025-09"]
     # per test month: the call, the validation fit (two weeks before the end), the final fit
     assert len(seen) == 6
-    for month, (call, probe, final) in zip((AUG, SEP), zip(*[iter(seen)] * 3), strict=True):
+    triples = [seen[i : i + 3] for i in range(0, 6, 3)]
+    for month, (call, probe, final) in zip((AUG, SEP), triples, strict=True):
         assert call < month and final < month
         assert probe <= call - HOLDOUT
     for m in report.months:
@@ -200,3 +201,20 @@ def test_the_background_retrainer_runs_once_per_due_period(tmp_path: Path) -> No
     finally:
         job.close()
     assert job.last is not None and job.last.status == "too_few_readings"
+
+
+def test_a_node_set_to_retrain_weekly_runs_the_job_from_its_store(tmp_path: Path) -> None:
+    from smartborder.config import Settings
+    from smartborder.node import Node
+
+    base = {"home": tmp_path / "home", "database_url": f"sqlite:///{tmp_path / 'n.db'}"}
+    with Node.open(Settings(**base)) as off:  # type: ignore[arg-type]
+        assert off.forecast_retrainer is None
+    settings = Settings(**base, forecast_retrain="weekly")  # type: ignore[arg-type]
+    with Node.open(settings) as node:
+        job = node.forecast_retrainer
+        assert job is not None and job.every == timedelta(days=7)
+        assert job.path == tmp_path / "home" / "models" / "wait-forecast.pkl"
+        # an empty store: nothing to train on, so the job leaves no model behind
+        assert job.run_once().status == "too_few_readings"
+        assert not job.path.exists()

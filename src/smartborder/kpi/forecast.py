@@ -114,7 +114,7 @@ class WaitForecaster:
 
     def fallback_of(self, key: tuple[str, str], horizon_h: int) -> str | None:
         """The baseline served on lane ``key`` at ``horizon_h`` instead of the model, if any."""
-        chosen = getattr(self, "fallbacks", {}).get(key)
+        chosen: dict[int, str] | None = getattr(self, "fallbacks", {}).get(key)
         if chosen is not None:
             return chosen.get(horizon_h)
         return "persistence" if horizon_h in self.persistence.get(key, ()) else None

@@ -124,14 +124,14 @@ def baseline_where_better(
     rows_by_h: dict[int, list[HeldOutRows]], *, margin: float = FALLBACK_MARGIN
 ) -> tuple[
     dict[tuple[str, str], dict[int, str]],
-    dict[tuple[str, str, int], tuple[int, float, float, float]],
+    dict[tuple[str, str, int], tuple[float, ...]],
 ]:
     """Per crossing lane and horizon, the MAE of the model, persistence and the hour-of-week
     mean on validation rows, and the horizons where the model scored worse than the better
     of the two baselines by more than ``margin`` (on at least :data:`MIN_VALIDATION_ROWS`
     rows): there that baseline is served instead (``persistence`` or ``hour_of_week_mean``)."""
     worse: dict[tuple[str, str], dict[int, str]] = {}
-    scores: dict[tuple[str, str, int], tuple[int, float, float, float]] = {}
+    scores: dict[tuple[str, str, int], tuple[float, ...]] = {}
     for k, parts in rows_by_h.items():
         for rows in parts:
             n = len(rows.truth)

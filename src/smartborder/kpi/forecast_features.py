@@ -298,7 +298,8 @@ def _trailing_max(a: FloatArray, window: int) -> FloatArray:
     view = sliding_window_view(padded, window)
     with np.errstate(invalid="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        return np.nanmax(view, axis=1)
+        out: FloatArray = np.nanmax(view, axis=1)
+    return out
 
 
 def _mean_of_lags(a: FloatArray, lags: list[int]) -> FloatArray:
