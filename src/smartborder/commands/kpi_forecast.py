@@ -105,7 +105,7 @@ def _print(report: EvaluationReport) -> None:
         mark = "[green]met[/]" if t.met else "[yellow]not met[/]"
         console.print(
             f"target at {t.port_name}: MAE {-t.improvement:+.1%} against the better baseline "
-            f"(goal: -20% or lower): {mark}"
+            f"(goal: {-t.target:+.0%} or lower): {mark}"
         )
 
 

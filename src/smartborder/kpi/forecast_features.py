@@ -275,16 +275,14 @@ def _previous_published(a: FloatArray) -> tuple[FloatArray, FloatArray]:
 def _hours_unchanged(a: FloatArray) -> FloatArray:
     """Hours since the published wait last took a different value (reads cells ``<= i``);
     NaN where the cell itself is unpublished."""
-    n = len(a)
-    out = np.full(n, np.nan)
-    last_value, since = np.nan, -1
-    for i in range(n):
-        v = a[i]
-        if np.isnan(v):
-            continue
-        if since < 0 or v != last_value:
-            since, last_value = i, v
-        out[i] = i - since
+    out = np.full(len(a), np.nan)
+    idx = np.flatnonzero(~np.isnan(a))
+    if len(idx) == 0:
+        return out
+    v = a[idx]
+    changed = np.concatenate([[True], v[1:] != v[:-1]])
+    since = np.maximum.accumulate(np.where(changed, idx, -1))
+    out[idx] = idx - since
     return out
 
 
