@@ -218,3 +218,31 @@ def test_a_node_set_to_retrain_weekly_runs_the_job_from_its_store(tmp_path: Path
         # an empty store: nothing to train on, so the job leaves no model behind
         assert job.run_once().status == "too_few_readings"
         assert not job.path.exists()
+
+
+def test_the_retrain_command_keeps_the_model_of_an_empty_store_and_says_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from smartborder.cli import app as cli_app
+
+    monkeypatch.setenv("SMARTBORDER_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("SMARTBORDER_FORECAST_RETRAIN", "weekly")
+    result = CliRunner().invoke(cli_app, ["kpi", "forecast-retrain"])
+    assert result.exit_code == 1
+    text = str(result.exception) + result.output
+    assert "too few to retrain" in text
+    assert not (tmp_path / "home" / "models" / "wait-forecast.pkl").exists()
+
+
+def test_the_target_command_rejects_a_month_that_is_not_one(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from smartborder.cli import app as cli_app
+
+    result = CliRunner().invoke(
+        cli_app, ["kpi", "forecast-target", str(tmp_path), "--months", "2025-13"]
+    )
+    assert result.exit_code == 1
+    assert "YYYY-MM" in str(result.exception) + result.output

@@ -5,7 +5,7 @@ Registered on the ``kpi`` group by :func:`register` (one line in commands/kpi.py
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -209,7 +209,7 @@ def forecast_retrain(
     waits. A serving node with the setting on does this itself, on a background thread.
     """
     settings = Settings()
-    every = retrain_interval(settings.forecast_retrain) or retrain_interval("weekly")
+    every = retrain_interval(settings.forecast_retrain) or timedelta(days=7)
     path = out or model_path(settings.ensure_home())
     days = settings.forecast_retrain_days
     outcome = retrain(
@@ -217,7 +217,11 @@ def forecast_retrain(
     )
     if outcome.status == "not_due":
         age = model_age(path)
-        console.print(f"not due: {path} is {age} old (retrained every {every}); --force to retrain")
+        hours = age.total_seconds() / 3600 if age is not None else 0.0
+        console.print(
+            f"not due: {path} is {hours:.1f} h old (retrained every {every.days} days); "
+            "--force to retrain"
+        )
     elif outcome.status == "too_few_readings":
         raise ForecastInvalid(
             Text(
