@@ -128,8 +128,9 @@ def baseline_where_better(
 ]:
     """Per crossing lane and horizon, the MAE of the model, persistence and the hour-of-week
     mean on validation rows, and the horizons where the model scored worse than the better
-    of the two baselines by more than ``margin`` (on at least :data:`MIN_VALIDATION_ROWS`
-    rows): there that baseline is served instead (``persistence`` or ``hour_of_week_mean``)."""
+    of the two baselines by more than ``margin`` and by more than two standard errors of the
+    paired difference of absolute errors (on at least :data:`MIN_VALIDATION_ROWS` rows):
+    there that baseline is served instead (``persistence`` or ``hour_of_week_mean``)."""
     worse: dict[tuple[str, str], dict[int, str]] = {}
     scores: dict[tuple[str, str, int], tuple[float, ...]] = {}
     for k, parts in rows_by_h.items():
@@ -137,20 +138,29 @@ def baseline_where_better(
             n = len(rows.truth)
             if n == 0:
                 continue
-            mae_model = float(np.mean(np.abs(rows.forecast - rows.truth)))
-            mae_now = float(np.mean(np.abs(rows.now - rows.truth)))
-            mae_how = float(np.mean(np.abs(rows.hour_of_week - rows.truth)))
+            err_model = np.abs(rows.forecast - rows.truth)
+            err_now = np.abs(rows.now - rows.truth)
+            err_how = np.abs(rows.hour_of_week - rows.truth)
+            mae_model, mae_now, mae_how = (
+                float(np.mean(err_model)),
+                float(np.mean(err_now)),
+                float(np.mean(err_how)),
+            )
             scores[(rows.key[0], rows.key[1], k)] = (
                 n,
                 round(mae_model, 3),
                 round(mae_now, 3),
                 round(mae_how, 3),
             )
-            best = min(mae_now, mae_how)
+            use_now = mae_now <= mae_how
+            best = mae_now if use_now else mae_how
             if n >= MIN_VALIDATION_ROWS and mae_model > best * (1.0 + margin):
-                worse.setdefault(rows.key, {})[k] = (
-                    PERSISTENCE if mae_now <= mae_how else HOUR_OF_WEEK
-                )
+                # ... and the loss is more than noise: the paired difference of absolute
+                # errors is above zero by more than two standard errors.
+                diff = err_model - (err_now if use_now else err_how)
+                se = float(np.std(diff, ddof=1)) / np.sqrt(n) if n > 1 else np.inf
+                if float(np.mean(diff)) > 2.0 * se:
+                    worse.setdefault(rows.key, {})[k] = PERSISTENCE if use_now else HOUR_OF_WEEK
     return worse, scores
 
 
