@@ -246,3 +246,21 @@ def test_the_target_command_rejects_a_month_that_is_not_one(tmp_path: Path) -> N
     )
     assert result.exit_code == 1
     assert "YYYY-MM" in str(result.exception) + result.output
+
+
+def test_a_loss_within_the_noise_of_the_validation_weeks_keeps_the_model() -> None:
+    # The model is 25 % worse on average, but on 20 rows whose errors swing widely: within
+    # two standard errors of persistence, so not a reason to drop it.
+    n = 20
+    truth = np.full(n, 30.0)
+    swings = np.where(np.arange(n) % 2 == 0, 0.0, 5.0)
+    noisy = HeldOutRows(
+        key=(SY, LANE),
+        now=truth + 2.0,
+        truth=truth,
+        hour_of_week=truth + 9.0,
+        forecast=truth + swings,  # mean error 2.5 against persistence's 2.0
+    )
+    chosen, scores = baseline_where_better({1: [noisy]})
+    assert scores[(SY, LANE, 1)][1:3] == (2.5, 2.0)
+    assert chosen == {}
