@@ -270,8 +270,8 @@ def fit_forecaster(
     """Train one model per horizon on an archive of observations.
 
     ``max_rows`` caps the training rows per horizon (a random subset drawn with ``rng``),
-    for quick fits in tests. ``threads`` caps OpenMP threads: on a shared machine the default
-    of one is much faster than scikit-learn's one-per-core, whose threads spin while waiting.
+    for quick fits in tests. ``threads`` is LightGBM's thread count: on a shared machine one
+    thread is much faster than one per core, whose threads spin while waiting.
     """
     series = build_series(observations)
     cals = CalendarCache(series.values())
