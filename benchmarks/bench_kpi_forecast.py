@@ -69,7 +69,7 @@ def main() -> int:
             at_60 = ev
     if at_60 is not None:
         print(
-            "\n60 min ahead at the target ports (goal: >= 20% lower MAE than the better baseline)"
+            "\n60 min ahead at the target ports (issue 15 goal: >= 5% lower MAE than the better baseline)"
         )
         print(f"{'port':<12} {'n':>6} {'model':>7} {'persist':>8} {'how-mean':>9} {'vs best':>8}")
         for p in at_60.ports:

@@ -18,6 +18,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 DidWebMode = Literal["any", "peers", "off"]
 #: The agency whose node this is: CBP's (U.S.) or ANAM's (Mexico).
 NodeAgency = Literal["cbp", "anam"]
+ForecastRetrain = Literal["off", "daily", "weekly"]
 
 
 def is_loopback_host(host: str | None) -> bool:
@@ -207,6 +208,16 @@ class Settings(BaseSettings):
         default=10.0,
         gt=0.0,
         description="How many risk points under the inspection threshold count as uncertain for exploration.",
+    )
+
+    forecast_retrain: ForecastRetrain = Field(
+        default="off",
+        description="Retrain the wait forecaster from this node's store on a schedule (off, daily or weekly): a background job of the serving node replaces $SMARTBORDER_HOME/models/wait-forecast.pkl when it is older than that, from the last SMARTBORDER_FORECAST_RETRAIN_DAYS days of published waits; the API reloads it. Off: only smartborder kpi forecast-train or forecast-retrain (cron) retrain.",
+    )
+    forecast_retrain_days: int = Field(
+        default=180,
+        ge=9,
+        description="Days of published waits (before the newest) a scheduled retrain reads.",
     )
 
     @field_validator("random_examination_rate")

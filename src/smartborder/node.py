@@ -48,6 +48,14 @@ from smartborder.exchange import (
     load_agreement,
 )
 from smartborder.i18n import Text
+from smartborder.kpi import (
+    ForecastRetrainer,
+    WaitObservation,
+    engine_for,
+    forecast_model_path,
+    retrain_interval,
+    stored_observations,
+)
 from smartborder.preclearance import (
     AdmissibilityStage,
     BatchItem,
@@ -265,12 +273,26 @@ class Node:
             lambda session, units: store_units(session, units, link=link, shadow=models),
             write_lock=self.write_lock,
         )
+        self.forecast_retrainer = self._forecast_retrainer(settings)
         self._serving = False
 
     @property
     def shadow(self) -> ShadowScorer | None:
         """The model scoring trucks in shadow now (this process's view)."""
         return self.models.shadow
+
+    def _forecast_retrainer(self, settings: Settings) -> ForecastRetrainer | None:
+        """With SMARTBORDER_FORECAST_RETRAIN daily or weekly: the job that retrains the wait
+        forecaster from this node's store when its model file is older than that."""
+        every = retrain_interval(settings.forecast_retrain)
+        if every is None:
+            return None
+        engine, days = self.engine, settings.forecast_retrain_days
+
+        def observations() -> list[WaitObservation]:
+            return stored_observations(engine_for(engine), last_days=days)
+
+        return ForecastRetrainer(observations, forecast_model_path(settings.home), every=every)
 
     def _exchange(self, settings: Settings) -> tuple[TripLink | None, Deliverer | None]:
         """A node with an agency and a peer exchanges trips with the other agency's node."""
@@ -368,6 +390,8 @@ class Node:
                 self.applier.start()
             if self.notices.channels:  # consular notices queued by renewals
                 self.notices.start()
+            if self.forecast_retrainer is not None:
+                self.forecast_retrainer.start()
             self._serving = True
 
     def close(self) -> None:
@@ -386,6 +410,8 @@ class Node:
         self.rules.close()
         self.models.close()
         self.credentials.close()
+        if self.forecast_retrainer is not None:
+            self.forecast_retrainer.close()
         self.signer.close()
         self.engine.dispose()
         if self.write_engine is not None:

@@ -57,6 +57,9 @@ def test_risk_public_names() -> None:
         "Replayed", "ShadowScorer", "evaluate", "judge_promotion", "load_model", "model_listing",
         "outcome_line", "outcomes_from_store", "promote", "read_outcomes", "record_promotion",
         "register", "replay", "shadow_scorer", "stored_lookup", "train",
+        # a promoted model decides; demotion; models picked up while running
+        "Cutoffs", "DecidingModel", "ModelSlots", "NothingToDemote", "Slots", "calibrate",
+        "deciding_version", "demote", "feature_label", "raw_features",
     }  # fmt: skip
 
 

@@ -380,10 +380,10 @@ def _warm_start(
     if model.history is not None:
         model.history = model.history.model_copy(update={"source": "twin_and_feed"})
     model.save(path)
-    fallback = sum(len(v) for v in model.persistence.values())
+    fallback = sum(len(v) for v in model.fallbacks.values())
     return (
         f"warm-started on {model.trained_rows:,} rows ({len(obs):,} hourly waits); "
-        f"{fallback} lane-horizons use persistence (scored worse on validation)"
+        f"{fallback} lane-horizons use a baseline (the model scored worse on validation)"
     )
 
 

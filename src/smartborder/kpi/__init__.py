@@ -48,7 +48,12 @@ from smartborder.kpi.forecast import (
     fit_forecaster,
     forecast,
 )
+from smartborder.kpi.forecast import model_path as forecast_model_path
 from smartborder.kpi.forecast_bands import band_coverage, fit_with_bands
+from smartborder.kpi.forecast_data import stored_observations
+from smartborder.kpi.forecast_features import WaitObservation
+from smartborder.kpi.forecast_retrain import ForecastRetrainer, retrain, retrain_interval
+from smartborder.kpi.forecast_target import TargetReport, evaluate_target
 from smartborder.kpi.importers import (
     ImportReport,
     SkippedItem,
@@ -69,6 +74,14 @@ __all__ = [
     "import_bwt_snapshots",
     "import_fetched_bts",
     "poll_bwt",
+    "ForecastRetrainer",
+    "TargetReport",
+    "WaitObservation",
+    "evaluate_target",
+    "forecast_model_path",
+    "retrain",
+    "retrain_interval",
+    "stored_observations",
     "WaitForecaster",
     "band_coverage",
     "fit_with_bands",

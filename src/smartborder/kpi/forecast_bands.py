@@ -73,10 +73,13 @@ def _held_out(
 
 
 def _bands_of(
-    rows_by_h: dict[int, list[HeldOutRows]], *, around_now: bool = False
+    rows_by_h: dict[int, list[HeldOutRows]],
+    *,
+    around_now: bool = False,
+    around_how: bool = False,
 ) -> dict[BandKey, tuple[float, float]]:
     """Ranges from the errors of the forecasts in ``rows_by_h`` (or, ``around_now``, of
-    persistence: the wait now as the forecast)."""
+    persistence: the wait now as the forecast; ``around_how``, of the hour-of-week mean)."""
     lanes: list[str] = []
     horizons: list[int] = []
     nows: list[FloatArray] = []
@@ -86,7 +89,8 @@ def _bands_of(
             lanes.extend([rows.key[1]] * len(rows.now))
             horizons.extend([k] * len(rows.now))
             nows.append(rows.now)
-            errors.append(rows.truth - (rows.now if around_now else rows.forecast))
+            center = rows.now if around_now else rows.hour_of_week if around_how else rows.forecast
+            errors.append(rows.truth - center)
     if not errors:
         return {}
     return bands_from_errors(lanes, horizons, np.concatenate(nows), np.concatenate(errors))
@@ -103,6 +107,63 @@ def held_out_errors(
 
 
 MIN_VALIDATION_ROWS = 12  # fewer scored forecasts on a lane: too few to overrule the model
+# The model falls back on a lane only where it scored worse than the better baseline by more
+# than this on validation. The validation model is trained on two weeks fewer than the model
+# served and scored on two weeks only, so it flatters the baselines: on Aug-Sep 2025 (each
+# month trained on the months before; 1-3 h, the four target ports), a 0 % margin cost up to
+# 7 points of improvement at a port (Laredo, 3 h) and sent one lane (El Paso, Stanton DCL
+# SENTRI, 2 h) to 16 % worse than its better baseline; 10 % cost at most 0.4 points (measured
+# with scikit-learn's model). With LightGBM the margin alone still made one lane worse than the
+# model (Laredo 230401 SENTRI, 2 h, Jun-Jul: +15.6 %), so the loss must also exceed two
+# standard errors (see baseline_where_better). docs/forecasts.md has the figures.
+FALLBACK_MARGIN = 0.10
+
+PERSISTENCE = "persistence"
+HOUR_OF_WEEK = "hour_of_week_mean"
+
+
+def baseline_where_better(
+    rows_by_h: dict[int, list[HeldOutRows]], *, margin: float = FALLBACK_MARGIN
+) -> tuple[
+    dict[tuple[str, str], dict[int, str]],
+    dict[tuple[str, str, int], tuple[float, ...]],
+]:
+    """Per crossing lane and horizon, the MAE of the model, persistence and the hour-of-week
+    mean on validation rows, and the horizons where the model scored worse than the better
+    of the two baselines by more than ``margin`` and by more than two standard errors of the
+    paired difference of absolute errors (on at least :data:`MIN_VALIDATION_ROWS` rows):
+    there that baseline is served instead (``persistence`` or ``hour_of_week_mean``)."""
+    worse: dict[tuple[str, str], dict[int, str]] = {}
+    scores: dict[tuple[str, str, int], tuple[float, ...]] = {}
+    for k, parts in rows_by_h.items():
+        for rows in parts:
+            n = len(rows.truth)
+            if n == 0:
+                continue
+            err_model = np.abs(rows.forecast - rows.truth)
+            err_now = np.abs(rows.now - rows.truth)
+            err_how = np.abs(rows.hour_of_week - rows.truth)
+            mae_model, mae_now, mae_how = (
+                float(np.mean(err_model)),
+                float(np.mean(err_now)),
+                float(np.mean(err_how)),
+            )
+            scores[(rows.key[0], rows.key[1], k)] = (
+                n,
+                round(mae_model, 3),
+                round(mae_now, 3),
+                round(mae_how, 3),
+            )
+            use_now = mae_now <= mae_how
+            best = mae_now if use_now else mae_how
+            if n >= MIN_VALIDATION_ROWS and mae_model > best * (1.0 + margin):
+                # ... and the loss is more than noise: the paired difference of absolute
+                # errors is above zero by more than two standard errors.
+                diff = err_model - (err_now if use_now else err_how)
+                se = float(np.std(diff, ddof=1)) / np.sqrt(n) if n > 1 else np.inf
+                if float(np.mean(diff)) > 2.0 * se:
+                    worse.setdefault(rows.key, {})[k] = PERSISTENCE if use_now else HOUR_OF_WEEK
+    return worse, scores
 
 
 def persistence_where_better(
@@ -112,7 +173,8 @@ def persistence_where_better(
 ]:
     """Per crossing lane and horizon, the model's and persistence's MAE on validation rows,
     and the horizons where the model scored worse than persistence (on at least
-    :data:`MIN_VALIDATION_ROWS` rows): there the wait now is served instead."""
+    :data:`MIN_VALIDATION_ROWS` rows). Kept for callers that compare with persistence only;
+    :func:`fit_with_bands` uses :func:`baseline_where_better`."""
     worse: dict[tuple[str, str], list[int]] = {}
     scores: dict[tuple[str, str, int], tuple[int, float, float]] = {}
     for k, parts in rows_by_h.items():
@@ -142,9 +204,11 @@ def fit_with_bands(
     ``holdout`` (two weeks) by a model trained on the readings before (none if those span
     under ``min_train_span``). Twice the work of :func:`fit_forecaster`: two fits.
 
-    The same held-out forecasts are the lanes' validation data: where the model scored worse
-    than persistence on a crossing lane at a horizon, the forecast serves the wait now there
-    (``model.persistence``, with the scores in ``model.validation``)."""
+    The same held-out forecasts are the lanes' validation data, all from inside the training
+    period: where the model scored worse than the better of persistence and the hour-of-week
+    mean on a crossing lane at a horizon (by more than :data:`FALLBACK_MARGIN`), the forecast
+    serves that baseline there (``model.fallbacks``; ``model.persistence`` lists the
+    horizons served by persistence; the scores are in ``model.validation``)."""
     fit = partial(
         fit_forecaster, rng=rng, horizons_h=horizons_h, max_iter=max_iter, max_rows=max_rows
     )
@@ -160,7 +224,13 @@ def fit_with_bands(
     model = fit(obs)
     model.bands = _bands_of(rows_by_h)
     model.persistence_bands = _bands_of(rows_by_h, around_now=True)
-    model.persistence, model.validation = persistence_where_better(rows_by_h)
+    model.hour_of_week_bands = _bands_of(rows_by_h, around_how=True)
+    model.fallbacks, model.validation = baseline_where_better(rows_by_h)
+    model.persistence = {
+        key: tuple(sorted(k for k, how in by_h.items() if how == PERSISTENCE))
+        for key, by_h in model.fallbacks.items()
+        if PERSISTENCE in by_h.values()
+    }
     return model
 
 
@@ -215,7 +285,11 @@ __all__ = [
     "BAND_QUANTILES",
     "Coverage",
     "band_coverage",
+    "FALLBACK_MARGIN",
+    "HOUR_OF_WEEK",
+    "PERSISTENCE",
     "bands_from_errors",
+    "baseline_where_better",
     "coverage_of",
     "fit_with_bands",
     "held_out_errors",

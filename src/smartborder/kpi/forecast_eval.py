@@ -14,8 +14,14 @@ from smartborder.i18n import Text
 from smartborder.kpi.forecast import MAX_HORIZON_H, Evaluation, evaluate_forecaster, fit_forecaster
 from smartborder.kpi.forecast_data import TARGET_PORTS, load_archives
 from smartborder.kpi.forecast_errors import ForecastInvalid
+from smartborder.kpi.forecast_target import PORT_TARGET
 
-TARGET_IMPROVEMENT = 0.20  # issue 6: >= 20 % lower MAE than the better baseline at 60 min
+
+# Issue 15 (item 6) replaced issue 6's 20 % at 60 min, shown unreachable from the hourly feed:
+# >= 5 % lower MAE than the better baseline at 60 min, >= 12 % from 2 h (the 3 h target is
+# applied to the longer horizons too). See smartborder.kpi.forecast_target.
+def target_improvement(horizon_h: int) -> float:
+    return PORT_TARGET.get(horizon_h, PORT_TARGET[max(PORT_TARGET)])
 
 
 class PortTarget(BaseModel):
@@ -25,6 +31,7 @@ class PortTarget(BaseModel):
     mae_model: float
     best_baseline: float
     improvement: float
+    target: float = 0.0
     met: bool
 
 
@@ -110,7 +117,8 @@ def evaluate_archives(
                     mae_model=score.mae_model,
                     best_baseline=score.best_baseline,
                     improvement=round(score.improvement, 3),
-                    met=score.improvement >= TARGET_IMPROVEMENT,
+                    target=target_improvement(k),
+                    met=score.improvement >= target_improvement(k),
                 )
             )
 

@@ -9,6 +9,7 @@ known in advance and so is not a leak.
 
 from __future__ import annotations
 
+import warnings
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -66,6 +67,20 @@ FEATURE_NAMES: tuple[str, ...] = (
     "profile_change",  # usual change from the issue hour to the target hour
     "profile_target_anomaly",  # usual value at the target hour plus today's anomaly
     "gap_to_profile",  # usual value at the target hour minus the wait now
+    # Recent dynamics, for lanes that publish irregularly (lags on the hourly grid are then
+    # mostly empty): the previous published wait and its age, the change to it, how long the
+    # wait has stood still, and how many waits the last day published.
+    "prev_wait",
+    "prev_age_h",
+    "change_from_prev",
+    "hours_unchanged",
+    "readings_24h",
+    "wait_max24",
+    # The recent usual wait at the target hour: the mean of the same hour on the last seven
+    # days, and of the same hour of the week in the last four weeks (both read the past only,
+    # since a horizon is under a day); they follow a season that drifts from the training one.
+    "recent_same_hour7",
+    "recent_same_how4",
 )
 CATEGORICAL = (0, 1)
 
@@ -244,6 +259,60 @@ def _trailing_mean(a: FloatArray, window: int) -> FloatArray:
         return np.where(count > 0, total / np.maximum(count, 1), np.nan)
 
 
+def _previous_published(a: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """For each cell, the last published value strictly before it and its age in hours
+    (NaN where there is none); reads only cells ``< i``."""
+    n = len(a)
+    idx = np.arange(n)
+    seen = np.where(~np.isnan(a), idx, -1)
+    last_incl = np.maximum.accumulate(seen) if n else seen
+    before = np.concatenate([[-1], last_incl[:-1]]) if n else last_incl
+    value = np.where(before >= 0, a[np.maximum(before, 0)], np.nan)
+    age = np.where(before >= 0, idx - before, np.nan).astype(float)
+    return value, age
+
+
+def _hours_unchanged(a: FloatArray) -> FloatArray:
+    """Hours since the published wait last took a different value (reads cells ``<= i``);
+    NaN where the cell itself is unpublished."""
+    out = np.full(len(a), np.nan)
+    idx = np.flatnonzero(~np.isnan(a))
+    if len(idx) == 0:
+        return out
+    v = a[idx]
+    changed = np.concatenate([[True], v[1:] != v[:-1]])
+    since = np.maximum.accumulate(np.where(changed, idx, -1))
+    out[idx] = idx - since
+    return out
+
+
+def _trailing_max(a: FloatArray, window: int) -> FloatArray:
+    """Max of the observed values in ``a[i-window+1 .. i]`` (NaN if none)."""
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    if len(a) == 0:
+        return a.copy()
+    padded = np.concatenate([np.full(window - 1, np.nan), a])
+    view = sliding_window_view(padded, window)
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        out: FloatArray = np.nanmax(view, axis=1)
+    return out
+
+
+def _mean_of_lags(a: FloatArray, lags: list[int]) -> FloatArray:
+    """Mean of the published values among ``a[i - lag]`` (NaN if none); lags > 0 only."""
+    total = np.zeros(len(a))
+    count = np.zeros(len(a))
+    for lag in lags:
+        v = _shift(a, lag)
+        seen = ~np.isnan(v)
+        total += np.where(seen, v, 0.0)
+        count += seen
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(count > 0, total / np.maximum(count, 1), np.nan)
+
+
 def series_features(
     series: Series,
     horizon_h: int,
@@ -270,6 +339,8 @@ def series_features(
     prof_now, prof_target = profile_now, profile_target
     lane_code = LANE_TYPES.index(series.lane) if series.lane in LANE_TYPES else len(LANE_TYPES)
     lag1, lag3 = _shift(w, 1), _shift(w, 3)
+    prev, prev_age = _previous_published(w)
+    valid = (~np.isnan(w)).astype(float)
     cols = [
         np.full(n, float(crossing_code)),
         np.full(n, float(lane_code)),
@@ -297,6 +368,14 @@ def series_features(
         prof_target - prof_now,
         prof_target + (w - prof_now),
         prof_target - w,
+        prev,
+        prev_age,
+        w - prev,
+        _hours_unchanged(w),
+        _trailing_mean(valid, 24) * np.minimum(np.arange(1, n + 1), 24),
+        _trailing_max(w, 24),
+        _mean_of_lags(w, [24 * d - k for d in range(1, 8)]),
+        _mean_of_lags(w, [168 * d - k for d in range(1, 5)]),
     ]
     return np.column_stack(cols)
 

@@ -160,10 +160,7 @@ LABELS: dict[str, Text] = {
         "From the last published wait at", "A partir de la última espera publicada a las"
     ),
     "method_gradient_boosting": Text("gradient-boosting model", "modelo de gradient boosting"),
-    "method_hour_of_week_mean": Text(
-        "hour-of-week mean (no trained model yet)",
-        "promedio por hora de la semana (aún sin modelo entrenado)",
-    ),
+    "method_hour_of_week_mean": Text("hour-of-week mean", "promedio por hora de la semana"),
     "method_persistence": Text("persistence (the wait now)", "persistencia (la espera actual)"),
     "forecast_history": Text(
         "Stands on {n} published waits of this lane over {h} h.",
@@ -191,6 +188,10 @@ LABELS: dict[str, Text] = {
     "fallback_worse_than_persistence": Text(
         "Where the model scored worse than persistence on this lane's validation data, the wait now is shown (method: persistence).",
         "Donde el modelo fue peor que la persistencia en los datos de validación de este carril, se muestra la espera actual (método: persistencia).",
+    ),
+    "fallback_worse_than_hour_of_week_mean": Text(
+        "Where the model scored worse than the hour-of-week mean on this lane's validation data, that mean is shown (method: hour-of-week mean).",
+        "Donde el modelo fue peor que el promedio por hora de la semana en los datos de validación de este carril, se muestra ese promedio (método: promedio por hora de la semana).",
     ),
     "hour_local": Text("hour of day (local)", "hora del día (local)"),
     "day_0": Text("Mon", "lun"),
