@@ -266,8 +266,8 @@ def _fork_workers_from_here() -> None:
     so two workers on a busy machine were ready only after 5.7 s). Forked after the import,
     a worker runs only ``create_app`` (~0.3 s of CPU). Safe here: the parent has started no
     thread and holds no connection (its migration engine is disposed); ``random`` reseeds in
-    a forked child, and record ids come from ``uuid4`` (the OS's CSPRNG), so workers do not
-    share a random stream. uvicorn has no setting for the start method, so its module's
+    a forked child, and record ids come from the OS's CSPRNG through a buffer dropped in a
+    forked child (``preclearance/_ids.py``), so workers do not share a random stream. uvicorn has no setting for the start method, so its module's
     context is replaced; a uvicorn without it keeps spawning (slower, still correct)."""
     import multiprocessing
 
