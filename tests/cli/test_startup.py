@@ -140,7 +140,9 @@ def test_serve_with_two_workers_comes_up_on_a_fresh_sqlite_store(tmp_path: Path)
                 assert r.status == 200
         # Workers are forked from the parent (which imported the app once); one killed with
         # SIGKILL is replaced by a new one, and the node goes on answering.
-        workers = _children(proc.pid)
+        deadline = time.monotonic() + 60  # uvicorn starts its workers one after the other
+        while len(workers := _children(proc.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
         assert len(workers) >= 2, workers
         os.kill(workers[0], signal.SIGKILL)
         deadline = time.monotonic() + 60

@@ -218,13 +218,26 @@ class TokenSigner:
     def from_home(
         cls, home: Path, *, ttl_s: int, clients: ClientRegistry | None = None
     ) -> TokenSigner:
-        """Load the node key from ``home/token.key``, creating it (mode 0600) on first use."""
+        """Load the node key from ``home/token.key``, creating it (mode 0600) on first use.
+
+        Workers started together on a fresh home race to create it: each writes a whole key
+        to a file of its own and links it into place (atomic, and refused if the key exists),
+        so every worker reads the one key that won, never a partial one."""
         path = home / "token.key"
         if not path.exists():
             home.mkdir(parents=True, exist_ok=True)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(secrets.token_bytes(32))
+            mine = home / f".token.key.{os.getpid()}"
+            fd = os.open(mine, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(secrets.token_bytes(32))
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                os.link(mine, path)
+            except FileExistsError:
+                pass  # another worker's key is in place: use it
+            finally:
+                mine.unlink(missing_ok=True)
         return cls(path.read_bytes(), ttl_s=ttl_s, clients=clients)
 
     def issue(
